@@ -1,0 +1,27 @@
+package dev.tributary.broker.log;
+
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Records;
+
+/**
+ * The result of {@link PartitionLog#read(long, int)}.
+ *
+ * <p>{@code records} is normally a zero-copy {@code FileRecords} slice of one segment file that starts at the
+ * boundary of the batch containing {@code fetchOffset}; that batch may therefore hold records below
+ * {@code fetchOffset}, which a consumer skips (as Kafka consumers do). The slice is cut at {@code maxBytes},
+ * so — exactly as in Kafka — its last batch may be partial; {@code records.batches()} stops before a partial
+ * batch. The first batch is always complete, even when it is larger than {@code maxBytes}.
+ *
+ * <p>The slice shares the segment's open file channel: it stays readable after retention removes the segment
+ * for at least {@code file.delete.delay.ms}, and until the log is closed.
+ *
+ * @param fetchOffset the offset the read was asked for
+ * @param records     the data; {@link MemoryRecords#EMPTY} when reading at the log end offset
+ */
+public record FetchDataInfo(long fetchOffset, Records records) {
+
+    /** A read at the log end offset: nothing to return yet. */
+    public static FetchDataInfo empty(long fetchOffset) {
+        return new FetchDataInfo(fetchOffset, MemoryRecords.EMPTY);
+    }
+}

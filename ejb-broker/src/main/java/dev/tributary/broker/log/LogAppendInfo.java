@@ -1,0 +1,18 @@
+package dev.tributary.broker.log;
+
+/**
+ * What {@link PartitionLog#append} wrote. Returned only after the data is as durable as the log's
+ * {@code flush.messages} setting demands.
+ *
+ * @param firstOffset   offset assigned to the first record of the request
+ * @param lastOffset    offset assigned to the last record of the request; offsets in between are contiguous
+ * @param maxTimestamp  largest record timestamp of the request (the append time under {@code LogAppendTime}),
+ *                      or {@code -1} if no record carried a timestamp
+ * @param logAppendTime the broker time stamped on the batches under {@code LogAppendTime}, {@code -1} under
+ *                      {@code CreateTime}
+ * @param recordCount   number of records appended ({@code lastOffset - firstOffset + 1})
+ * @param validBytes    bytes appended to the log
+ */
+public record LogAppendInfo(long firstOffset, long lastOffset, long maxTimestamp, long logAppendTime,
+                            int recordCount, int validBytes) {
+}

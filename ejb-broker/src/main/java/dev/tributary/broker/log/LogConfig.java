@@ -1,0 +1,227 @@
+package dev.tributary.broker.log;
+
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.DefaultRecordBatch;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Topic-level configuration of a partition log, under Kafka's topic-config names. Immutable; every instance is
+ * valid (the canonical constructor checks ranges and throws {@link InvalidLogConfigException}).
+ *
+ * <p>Defaults are Kafka's except {@code flush.messages}: Tributary fsyncs every acknowledged append (with group
+ * commit, see {@link PartitionLog#append}), where Kafka relies on replication and leaves it at
+ * {@code Long.MAX_VALUE}.
+ *
+ * @param segmentBytes         {@code segment.bytes}: roll when the active segment would exceed this size
+ * @param segmentMs            {@code segment.ms}: roll a non-empty active segment this long after its first append
+ * @param retentionMs          {@code retention.ms}: delete segments whose newest record is older; -1 = forever
+ * @param retentionBytes       {@code retention.bytes}: delete the oldest segments while the log stays at least
+ *                             this large without them; -1 = unlimited
+ * @param maxMessageBytes      {@code max.message.bytes}: largest record batch accepted
+ * @param flushMessages        {@code flush.messages}: fsync once this many messages are unflushed; 1 = every
+ *                             append is durable before it is acknowledged; {@code Long.MAX_VALUE} = never on append
+ * @param flushMs              {@code flush.ms}: fsync when data has been unflushed this long (checked by
+ *                             {@link PartitionLog#flushIfDue}); {@code Long.MAX_VALUE} = never
+ * @param indexIntervalBytes   {@code index.interval.bytes}: bytes of batches between offset-index entries
+ * @param segmentIndexBytes    {@code segment.index.bytes}: preallocated size of each index file; a full index rolls
+ *                             the segment
+ * @param messageTimestampType {@code message.timestamp.type}: {@code CreateTime} keeps the producer's timestamps,
+ *                             {@code LogAppendTime} stamps batches with the broker clock
+ * @param cleanupPolicy        {@code cleanup.policy}: only {@code delete} is supported
+ * @param fileDeleteDelayMs    {@code file.delete.delay.ms}: how long files of segments removed by retention stay
+ *                             on disk (renamed {@code .deleted}) so that in-flight reads of them complete
+ */
+public record LogConfig(int segmentBytes,
+                        long segmentMs,
+                        long retentionMs,
+                        long retentionBytes,
+                        int maxMessageBytes,
+                        long flushMessages,
+                        long flushMs,
+                        int indexIntervalBytes,
+                        int segmentIndexBytes,
+                        TimestampType messageTimestampType,
+                        String cleanupPolicy,
+                        long fileDeleteDelayMs) {
+
+    public static final String SEGMENT_BYTES = "segment.bytes";
+    public static final String SEGMENT_MS = "segment.ms";
+    public static final String RETENTION_MS = "retention.ms";
+    public static final String RETENTION_BYTES = "retention.bytes";
+    public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+    public static final String FLUSH_MESSAGES = "flush.messages";
+    public static final String FLUSH_MS = "flush.ms";
+    public static final String INDEX_INTERVAL_BYTES = "index.interval.bytes";
+    public static final String SEGMENT_INDEX_BYTES = "segment.index.bytes";
+    public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
+    public static final String CLEANUP_POLICY = "cleanup.policy";
+    public static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
+
+    public static final String CLEANUP_POLICY_DELETE = "delete";
+
+    private static final Set<String> SUPPORTED_KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(java.util.List.of(
+            SEGMENT_BYTES, SEGMENT_MS, RETENTION_MS, RETENTION_BYTES, MAX_MESSAGE_BYTES, FLUSH_MESSAGES, FLUSH_MS,
+            INDEX_INTERVAL_BYTES, SEGMENT_INDEX_BYTES, MESSAGE_TIMESTAMP_TYPE, CLEANUP_POLICY, FILE_DELETE_DELAY_MS)));
+
+    /** The smallest index that still holds two time-index entries (one is reserved for the roll). */
+    private static final int MIN_SEGMENT_INDEX_BYTES = 2 * TimeIndex.ENTRY_SIZE;
+
+    private static final LogConfig DEFAULTS = new LogConfig(
+            1073741824,            // segment.bytes: 1 GiB
+            604800000L,            // segment.ms: 7 days
+            604800000L,            // retention.ms: 7 days
+            -1L,                   // retention.bytes: unlimited
+            1048588,               // max.message.bytes: 1 MiB + record batch overhead, as Kafka
+            1L,                    // flush.messages: every append is durable before it is acknowledged
+            Long.MAX_VALUE,        // flush.ms
+            4096,                  // index.interval.bytes
+            10485760,              // segment.index.bytes: 10 MiB
+            TimestampType.CREATE_TIME,
+            CLEANUP_POLICY_DELETE,
+            60000L);               // file.delete.delay.ms
+
+    /** Checks every value; the message names the key and the allowed range. */
+    public LogConfig {
+        atLeast(SEGMENT_BYTES, segmentBytes, DefaultRecordBatch.RECORD_BATCH_OVERHEAD);
+        atLeast(SEGMENT_MS, segmentMs, 1);
+        atLeast(RETENTION_MS, retentionMs, -1);
+        atLeast(RETENTION_BYTES, retentionBytes, -1);
+        atLeast(MAX_MESSAGE_BYTES, maxMessageBytes, 0);
+        atLeast(FLUSH_MESSAGES, flushMessages, 1);
+        atLeast(FLUSH_MS, flushMs, 0);
+        atLeast(INDEX_INTERVAL_BYTES, indexIntervalBytes, 0);
+        atLeast(SEGMENT_INDEX_BYTES, segmentIndexBytes, MIN_SEGMENT_INDEX_BYTES);
+        atLeast(FILE_DELETE_DELAY_MS, fileDeleteDelayMs, 0);
+        if (messageTimestampType != TimestampType.CREATE_TIME && messageTimestampType != TimestampType.LOG_APPEND_TIME)
+            throw new InvalidLogConfigException("Invalid value " + messageTimestampType + " for configuration "
+                    + MESSAGE_TIMESTAMP_TYPE + ": must be CreateTime or LogAppendTime");
+        checkCleanupPolicy(cleanupPolicy);
+    }
+
+    /** Kafka's defaults, except {@code flush.messages=1} (see the class comment). */
+    public static LogConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * The defaults with {@code overrides} applied.
+     *
+     * @throws InvalidLogConfigException if a key is not in {@link #supportedKeys()} or a value is malformed or out
+     *                                   of range; the message names the key and the problem
+     */
+    public static LogConfig fromMap(Map<String, String> overrides) {
+        return DEFAULTS.withOverrides(overrides);
+    }
+
+    /** This configuration with {@code overrides} applied; same validation as {@link #fromMap}. */
+    public LogConfig withOverrides(Map<String, String> overrides) {
+        Objects.requireNonNull(overrides, "overrides");
+        for (String key : overrides.keySet()) {
+            if (!SUPPORTED_KEYS.contains(key))
+                throw new InvalidLogConfigException("Unknown log configuration key '" + key + "'; supported keys: "
+                        + String.join(", ", SUPPORTED_KEYS));
+        }
+        Map<String, String> merged = new LinkedHashMap<>(toMap());
+        merged.putAll(overrides);
+        return new LogConfig(
+                parseInt(merged, SEGMENT_BYTES),
+                parseLong(merged, SEGMENT_MS),
+                parseLong(merged, RETENTION_MS),
+                parseLong(merged, RETENTION_BYTES),
+                parseInt(merged, MAX_MESSAGE_BYTES),
+                parseLong(merged, FLUSH_MESSAGES),
+                parseLong(merged, FLUSH_MS),
+                parseInt(merged, INDEX_INTERVAL_BYTES),
+                parseInt(merged, SEGMENT_INDEX_BYTES),
+                parseTimestampType(value(merged, MESSAGE_TIMESTAMP_TYPE)),
+                value(merged, CLEANUP_POLICY).trim(),
+                parseLong(merged, FILE_DELETE_DELAY_MS));
+    }
+
+    /** Every effective value by key name, in a stable order; {@code fromMap(c.toMap()).equals(c)}. */
+    public Map<String, String> toMap() {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put(SEGMENT_BYTES, Integer.toString(segmentBytes));
+        map.put(SEGMENT_MS, Long.toString(segmentMs));
+        map.put(RETENTION_MS, Long.toString(retentionMs));
+        map.put(RETENTION_BYTES, Long.toString(retentionBytes));
+        map.put(MAX_MESSAGE_BYTES, Integer.toString(maxMessageBytes));
+        map.put(FLUSH_MESSAGES, Long.toString(flushMessages));
+        map.put(FLUSH_MS, Long.toString(flushMs));
+        map.put(INDEX_INTERVAL_BYTES, Integer.toString(indexIntervalBytes));
+        map.put(SEGMENT_INDEX_BYTES, Integer.toString(segmentIndexBytes));
+        map.put(MESSAGE_TIMESTAMP_TYPE, messageTimestampType.name);
+        map.put(CLEANUP_POLICY, cleanupPolicy);
+        map.put(FILE_DELETE_DELAY_MS, Long.toString(fileDeleteDelayMs));
+        return Collections.unmodifiableMap(map);
+    }
+
+    /** The keys {@link #fromMap} accepts. */
+    public static Set<String> supportedKeys() {
+        return SUPPORTED_KEYS;
+    }
+
+    private static void atLeast(String key, long value, long min) {
+        if (value < min)
+            throw new InvalidLogConfigException("Invalid value " + value + " for configuration " + key
+                    + ": must be at least " + min);
+    }
+
+    private static void checkCleanupPolicy(String policy) {
+        if (policy == null)
+            throw new InvalidLogConfigException("Invalid value null for configuration " + CLEANUP_POLICY
+                    + ": must be 'delete'");
+        if (CLEANUP_POLICY_DELETE.equals(policy))
+            return;
+        for (String part : policy.split(",")) {
+            if ("compact".equals(part.trim()))
+                throw new InvalidLogConfigException("Invalid value '" + policy + "' for configuration "
+                        + CLEANUP_POLICY + ": log compaction is not supported yet; only 'delete' is");
+        }
+        throw new InvalidLogConfigException("Invalid value '" + policy + "' for configuration " + CLEANUP_POLICY
+                + ": must be 'delete'");
+    }
+
+    private static String value(Map<String, String> map, String key) {
+        String v = map.get(key);
+        if (v == null)
+            throw new InvalidLogConfigException("Invalid value null for configuration " + key + ": a value is required");
+        return v;
+    }
+
+    private static long parseLong(Map<String, String> map, String key) {
+        String v = value(map, key).trim();
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new InvalidLogConfigException("Invalid value '" + v + "' for configuration " + key
+                    + ": not a whole number (64-bit)", e);
+        }
+    }
+
+    private static int parseInt(Map<String, String> map, String key) {
+        String v = value(map, key).trim();
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new InvalidLogConfigException("Invalid value '" + v + "' for configuration " + key
+                    + ": not a whole number between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE, e);
+        }
+    }
+
+    private static TimestampType parseTimestampType(String v) {
+        String name = v.trim();
+        if (TimestampType.CREATE_TIME.name.equals(name))
+            return TimestampType.CREATE_TIME;
+        if (TimestampType.LOG_APPEND_TIME.name.equals(name))
+            return TimestampType.LOG_APPEND_TIME;
+        throw new InvalidLogConfigException("Invalid value '" + v + "' for configuration " + MESSAGE_TIMESTAMP_TYPE
+                + ": must be CreateTime or LogAppendTime");
+    }
+}

@@ -1,0 +1,273 @@
+package dev.tributary.broker.log;
+
+import org.apache.kafka.common.TopicPartition;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Opens a partition log directory and brings it to a consistent state (Kafka's {@code LogLoader}).
+ *
+ * <ol>
+ *   <li>Removes stray files: {@code .deleted} (retention interrupted by a crash), {@code .cleaned} and
+ *       {@code .swap} (Kafka compaction leftovers; Tributary does not compact yet, so they cannot be its own and
+ *       are removed with a warning instead of being swapped in), {@code .tmp} (interrupted atomic writes) and
+ *       index files without a data file.</li>
+ *   <li>Reads and deletes the clean-shutdown marker (so a crash after this open is never taken for a clean
+ *       shutdown), and reads the recovery-point checkpoint.</li>
+ *   <li>After a clean shutdown whose marker matches the files, trusts the data: only the indexes are
+ *       sanity-checked, and any that is missing or fails is rebuilt. Otherwise every segment from the one holding
+ *       the recovery point onward is validated batch by batch ({@link RecordBatchScanner}) and its indexes are
+ *       rebuilt.</li>
+ *   <li>Damage found by validation is handled by where it is. A damaged <em>tail</em> of the last segment (no
+ *       valid batch after it: a torn write) is truncated and logged at WARNING with the partition, the offsets and
+ *       the bytes dropped. Damage anywhere else — followed by a valid batch, or in a segment followed by newer
+ *       segments — means acknowledged data is damaged; it is never truncated or served:
+ *       {@link LogCorruptionException} is thrown and the caller takes the partition offline.</li>
+ *   <li>Data that was recovered is fsynced (after a process crash it may still be only in the page cache), and
+ *       the recovery point becomes the log end offset.</li>
+ * </ol>
+ *
+ * <p>Runs before the log is published, on the opening thread only.
+ */
+final class LogLoader {
+    private static final Logger LOG = Logger.getLogger(LogLoader.class.getName());
+
+    /**
+     * A loaded log, ready for appends.
+     *
+     * @param segments      at least one segment; the last one is active (its indexes accept entries)
+     * @param logEndOffset  offset after the last record
+     * @param recoveryPoint offset below which data is on disk (here always the log end offset)
+     * @param info          what recovery did
+     */
+    record LoadedLog(LogSegments segments, long logEndOffset, long recoveryPoint, RecoveryInfo info) {
+    }
+
+    private final Path dir;
+    private final TopicPartition tp;
+    private final LogConfig config;
+    private final long nowMs;
+    private long checkpointedRecoveryPoint;
+    private int segmentsRecovered;
+    private int indexesRebuilt;
+    private long bytesTruncated;
+
+    private LogLoader(Path dir, TopicPartition tp, LogConfig config, long nowMs) {
+        this.dir = dir;
+        this.tp = tp;
+        this.config = config;
+        this.nowMs = nowMs;
+    }
+
+    /**
+     * Loads (and if necessary recovers) the log in {@code dir}, creating the directory and a first empty segment
+     * if there is none.
+     *
+     * @throws LogCorruptionException if the log holds damage that truncation must not repair
+     * @throws IOException            if the files cannot be read or written
+     */
+    static LoadedLog load(Path dir, TopicPartition tp, LogConfig config, long nowMs) throws IOException {
+        return new LogLoader(dir, tp, config, nowMs).load();
+    }
+
+    private LoadedLog load() throws IOException {
+        Files.createDirectories(dir);
+        removeStrayFiles();
+        Optional<CleanShutdownMarker> marker = CleanShutdownMarker.read(dir);
+        CleanShutdownMarker.delete(dir);
+        OptionalLong checkpoint = RecoveryPointCheckpoint.read(dir);
+        checkpointedRecoveryPoint = checkpoint.orElse(0);
+
+        List<LogSegment> segments = new ArrayList<>();
+        try {
+            for (long baseOffset : segmentBaseOffsets())
+                segments.add(LogSegment.open(dir, baseOffset, config));
+            return load(segments, marker, checkpoint);
+        } catch (IOException | RuntimeException | Error e) {
+            for (LogSegment s : segments)
+                s.closeHandles();
+            throw e;
+        }
+    }
+
+    private LoadedLog load(List<LogSegment> list, Optional<CleanShutdownMarker> marker, OptionalLong checkpoint)
+            throws IOException {
+        LogSegments segments = new LogSegments();
+        if (list.isEmpty()) {
+            if (checkpoint.isPresent() && checkpoint.getAsLong() > 0)
+                throw new LogCorruptionException(tp, dir, -1, "the recovery point checkpoint says offsets below "
+                        + checkpoint.getAsLong() + " were flushed, but there are no segment files; refusing to"
+                        + " restart the partition at offset 0");
+            LogSegment first = LogSegment.open(dir, 0, config);
+            list.add(first);
+            segments.add(first);
+            return new LoadedLog(segments, 0, 0, new RecoveryInfo(marker.isPresent(), 0, 0, 0, 0));
+        }
+
+        int n = list.size();
+        LogSegment lastSegment = list.get(n - 1);
+        boolean trusted = marker.isPresent() && marker.get().activeSegmentBytes() == lastSegment.size();
+        if (marker.isPresent() && !trusted)
+            LOG.warning(() -> "Partition " + tp + ": the clean-shutdown marker does not match the last segment "
+                    + lastSegment.logFile() + " (recorded " + marker.get().activeSegmentBytes() + " bytes, found "
+                    + lastSegment.size() + "); recovering as after a crash");
+        int firstToRecover = trusted ? n : indexOfSegmentHolding(list, checkpoint.orElse(0));
+
+        long previousNextOffset = -1;
+        for (int i = 0; i < n; i++) {
+            LogSegment segment = list.get(i);
+            boolean last = i == n - 1;
+            boolean recover = i >= firstToRecover;
+            long nextOffset = -1;
+            if (!recover) {
+                try {
+                    if (!segment.indexFilesExisted())
+                        throw new CorruptIndexException("index files of " + segment.logFile() + " are missing");
+                    nextOffset = segment.verifyIndexesAndReadNextOffset();
+                    if (last && trusted && nextOffset != marker.get().logEndOffset()) {
+                        long found = nextOffset;
+                        LOG.warning(() -> "Partition " + tp + ": the clean-shutdown marker records log end offset "
+                                + marker.get().logEndOffset() + " but the files end at " + found
+                                + "; recovering the last segment");
+                        trusted = false;
+                        recover = true;
+                        segmentsRecovered++;
+                    }
+                } catch (CorruptIndexException e) {
+                    LOG.warning(() -> "Partition " + tp + ": rebuilding the indexes of " + segment.logFile() + ": "
+                            + e.getMessage());
+                    recover = true;
+                    indexesRebuilt++;
+                }
+            } else {
+                segmentsRecovered++;
+            }
+            if (recover)
+                nextOffset = recoverSegment(segment, last, previousNextOffset);
+            if (previousNextOffset > segment.baseOffset())
+                throw new LogCorruptionException(tp, segment.logFile(), 0, "the segment starts at offset "
+                        + segment.baseOffset() + " but the previous segment already holds offsets up to "
+                        + (previousNextOffset - 1));
+            if (recover)
+                segment.flushData();
+            if (!last)
+                segment.onBecomeInactiveSegment();
+            previousNextOffset = nextOffset;
+            segments.add(segment);
+        }
+
+        lastSegment.makeActive();
+        lastSegment.initRollingBase(nowMs);
+        long logEndOffset = previousNextOffset;
+        if (logEndOffset < checkpointedRecoveryPoint && bytesTruncated == 0)
+            LOG.warning(() -> "Partition " + tp + ": the log ends at offset " + logEndOffset + " but the recovery point"
+                    + " checkpoint says offsets below " + checkpointedRecoveryPoint + " were flushed: segment files"
+                    + " holding acknowledged data are missing");
+        RecoveryPointCheckpoint.write(dir, logEndOffset);
+        RecoveryInfo info = new RecoveryInfo(trusted && segmentsRecovered == 0, n, segmentsRecovered, indexesRebuilt,
+                bytesTruncated);
+        LOG.fine(() -> "Partition " + tp + ": loaded " + n + " segments, log end offset " + logEndOffset + ", " + info);
+        return new LoadedLog(segments, logEndOffset, logEndOffset, info);
+    }
+
+    /**
+     * Validates {@code segment} and rebuilds its indexes; truncates a torn tail of the last segment; throws for
+     * any other damage. Returns the segment's next offset.
+     */
+    private long recoverSegment(LogSegment segment, boolean last, long previousNextOffset) throws IOException {
+        RecordBatchScanner.Result result = segment.recover();
+        if (result.damage().isEmpty())
+            return result.nextOffset();
+        RecordBatchScanner.Damage damage = result.damage().get();
+        if (!last)
+            throw new LogCorruptionException(tp, segment.logFile(), damage.position(), damage.description()
+                    + " (batch header claims offsets " + damage.claimedOffsetRange() + "); the segment is followed"
+                    + " by newer segments, so this is not a torn write at the end of the log");
+        Optional<RecordBatchScanner.FoundBatch> later =
+                segment.findValidBatchAfter(damage.position() + 1, result.nextOffset());
+        if (later.isPresent())
+            throw new LogCorruptionException(tp, segment.logFile(), damage.position(), damage.description()
+                    + " (batch header claims offsets " + damage.claimedOffsetRange() + "); a valid batch with offsets "
+                    + later.get().baseOffset() + ".." + later.get().lastOffset() + " follows at position "
+                    + later.get().position() + ", so this is damage inside the log, not a torn tail");
+        int dropped = segment.size() - result.validBytes();
+        String flushedNote = result.nextOffset() < checkpointedRecoveryPoint
+                ? " These offsets were below the recovery point " + checkpointedRecoveryPoint + ", so they had been"
+                  + " fsynced: the storage lost or damaged acknowledged data."
+                : "";
+        LOG.log(Level.WARNING, () -> String.format("Partition %s: truncating a damaged tail of %d bytes at position %d"
+                        + " of segment %s: %s. Offsets from %d on are dropped (the damaged batch header claims %s);"
+                        + " the log end offset is now %d.%s", tp, dropped, damage.position(), segment.logFile(),
+                damage.description(), result.nextOffset(), damage.claimedOffsetRange(), result.nextOffset(),
+                flushedNote));
+        segment.truncateTo(result.validBytes());
+        bytesTruncated += dropped;
+        return result.nextOffset();
+    }
+
+    /** Position in {@code list} of the segment holding {@code offset} (0 if it is below the first segment). */
+    private static int indexOfSegmentHolding(List<LogSegment> list, long offset) {
+        int index = 0;
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).baseOffset() <= offset)
+                index = i;
+        }
+        return index;
+    }
+
+    /** Base offsets of the {@code .log} files, ascending; files with malformed names are skipped with a warning. */
+    private List<Long> segmentBaseOffsets() throws IOException {
+        List<Long> offsets = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + LogFiles.LOG_SUFFIX)) {
+            for (Path file : files) {
+                OptionalLong base = LogFiles.baseOffsetOf(file.getFileName().toString(), LogFiles.LOG_SUFFIX);
+                if (base.isPresent())
+                    offsets.add(base.getAsLong());
+                else
+                    LOG.warning(() -> "Partition " + tp + ": ignoring " + file + ", not a segment file name");
+            }
+        }
+        offsets.sort(null);
+        return offsets;
+    }
+
+    private void removeStrayFiles() throws IOException {
+        List<Path> indexFiles = new ArrayList<>();
+        boolean removed = false;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(LogFiles.DELETED_SUFFIX) || name.endsWith(LogFiles.CLEANED_SUFFIX)
+                        || name.endsWith(LogFiles.TMP_SUFFIX)) {
+                    LOG.fine(() -> "Partition " + tp + ": removing leftover " + file);
+                    removed |= Files.deleteIfExists(file);
+                } else if (name.endsWith(LogFiles.SWAP_SUFFIX)) {
+                    LOG.warning(() -> "Partition " + tp + ": removing " + file + "; swap files come from log compaction,"
+                            + " which Tributary does not run, so it cannot be a segment of this log");
+                    removed |= Files.deleteIfExists(file);
+                } else if (name.endsWith(LogFiles.INDEX_SUFFIX) || name.endsWith(LogFiles.TIME_INDEX_SUFFIX)) {
+                    indexFiles.add(file);
+                }
+            }
+        }
+        for (Path index : indexFiles) {
+            String name = index.getFileName().toString();
+            String prefix = name.substring(0, name.lastIndexOf('.'));
+            if (!Files.exists(dir.resolve(prefix + LogFiles.LOG_SUFFIX))) {
+                LOG.warning(() -> "Partition " + tp + ": removing orphaned index " + index + " (no data file)");
+                removed |= Files.deleteIfExists(index);
+            }
+        }
+        if (removed)
+            LogFiles.fsyncDirectory(dir);
+    }
+}

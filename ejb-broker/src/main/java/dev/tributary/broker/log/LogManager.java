@@ -1,0 +1,262 @@
+package dev.tributary.broker.log;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.KafkaStorageException;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * All partition logs under one data directory (Kafka's {@code LogManager}, for a single log dir).
+ *
+ * <p>The data directory holds one directory per partition, named {@code <topic>-<partition>}, and a
+ * {@code .lock} file that this manager holds locked while open, so two brokers (or two deployments in one JVM)
+ * cannot use the same directory. Logs are opened on demand by the caller (the topic registry knows which
+ * partitions should exist and with which configuration); {@link #partitionsOnDisk()} tells it what is there.
+ *
+ * <p>A log that cannot be opened because it is corrupt (or unreadable) is recorded in
+ * {@link #offlinePartitions()} with the reason; every other partition keeps working.
+ *
+ * <p>Thread-safe. Creating, opening, deleting and closing logs serialize on this manager; {@link #log} and the
+ * logs themselves are used concurrently without it.
+ */
+public final class LogManager implements Closeable {
+    private static final Logger LOG = Logger.getLogger(LogManager.class.getName());
+    private static final String LOCK_FILE = ".lock";
+    private static final String DELETE_DIR_SUFFIX = "-delete";
+
+    private final Path dataDir;
+    private final Clock clock;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<TopicPartition, String> offline = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /**
+     * Takes ownership of {@code dataDir} (created if absent) and removes directories of logs whose deletion was
+     * interrupted. Opens no log.
+     *
+     * @throws KafkaStorageException if the directory cannot be created or is locked by another user
+     */
+    public LogManager(Path dataDir, Clock clock) {
+        this.dataDir = dataDir;
+        this.clock = clock;
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(dataDir);
+            channel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock acquired;
+            try {
+                acquired = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                acquired = null;
+            }
+            if (acquired == null)
+                throw new KafkaStorageException("Data directory " + dataDir + " is in use by another log manager");
+            this.lockChannel = channel;
+            this.lock = acquired;
+            removeInterruptedDeletions();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            if (e instanceof KafkaStorageException kse)
+                throw kse;
+            throw new KafkaStorageException("Cannot use data directory " + dataDir + ": " + e, e);
+        }
+    }
+
+    /**
+     * Creates a new, empty log.
+     *
+     * @throws IllegalStateException if a log for {@code tp} is open or exists on disk
+     * @throws KafkaStorageException if the files cannot be created
+     */
+    public synchronized PartitionLog createLog(TopicPartition tp, LogConfig config) {
+        ensureOpen();
+        Path dir = dirOf(tp);
+        if (logs.containsKey(tp) || Files.exists(dir))
+            throw new IllegalStateException("A log for partition " + tp + " already exists in " + dir);
+        try {
+            Files.createDirectory(dir);
+            LogFiles.fsyncDirectory(dataDir);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot create the log directory " + dir + ": " + e, e);
+        }
+        PartitionLog log = PartitionLog.open(dir, tp, config, clock);
+        logs.put(tp, log);
+        offline.remove(tp);
+        return log;
+    }
+
+    /**
+     * Opens (and if needed recovers) the existing log of {@code tp}; returns it unchanged if it is already open
+     * ({@code config} is then ignored: use {@link PartitionLog#updateConfig}).
+     *
+     * @throws IllegalStateException  if there is no log for {@code tp} on disk
+     * @throws LogCorruptionException  if the log is corrupt; the partition is then listed as offline
+     * @throws KafkaStorageException   if the files cannot be read; the partition is then listed as offline
+     */
+    public synchronized PartitionLog openLog(TopicPartition tp, LogConfig config) {
+        ensureOpen();
+        PartitionLog open = logs.get(tp);
+        if (open != null)
+            return open;
+        Path dir = dirOf(tp);
+        if (!Files.isDirectory(dir))
+            throw new IllegalStateException("There is no log for partition " + tp + " in " + dataDir);
+        try {
+            PartitionLog log = PartitionLog.open(dir, tp, config, clock);
+            logs.put(tp, log);
+            offline.remove(tp);
+            return log;
+        } catch (KafkaStorageException e) {
+            offline.put(tp, e.getMessage());
+            LOG.log(Level.SEVERE, "Partition " + tp + " is offline: " + e.getMessage(), e);
+            throw e;
+        }
+    }
+
+    /** The open log of {@code tp}, if any. */
+    public Optional<PartitionLog> log(TopicPartition tp) {
+        return Optional.ofNullable(logs.get(tp));
+    }
+
+    /** Partitions whose log could not be opened, with the reason. A later successful open removes the entry. */
+    public Map<TopicPartition, String> offlinePartitions() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(offline));
+    }
+
+    /**
+     * Partitions that have a log directory, whether open, offline or not yet opened. Directory names are
+     * {@code <topic>-<partition>}, split at the last '-' because topic names may contain '-'; other directories
+     * (such as logs being deleted) are ignored.
+     */
+    public Set<TopicPartition> partitionsOnDisk() {
+        Set<TopicPartition> result = new HashSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
+            for (Path entry : entries)
+                LogFiles.parseDirName(entry.getFileName().toString()).ifPresent(result::add);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot list data directory " + dataDir + ": " + e, e);
+        }
+        return result;
+    }
+
+    /**
+     * Closes the log of {@code tp} (if open) and removes its files. As Kafka does, the directory is first renamed
+     * to {@code <topic>-<partition>.<id>-delete}, so a crash half way through never leaves a partial log under the
+     * partition's name; such leftovers are removed when a manager starts.
+     */
+    public synchronized void deleteLog(TopicPartition tp) {
+        ensureOpen();
+        PartitionLog log = logs.remove(tp);
+        offline.remove(tp);
+        Path dir = dirOf(tp);
+        try {
+            if (log != null)
+                log.closeAndDelete();
+            if (Files.exists(dir)) {
+                Path doomed = dataDir.resolve(dir.getFileName() + "." + UUID.randomUUID().toString().replace("-", "")
+                        + DELETE_DIR_SUFFIX);
+                Files.move(dir, doomed);
+                LogFiles.fsyncDirectory(dataDir);
+                LogFiles.deleteRecursively(doomed);
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot delete the log of partition " + tp + " in " + dir + ": " + e, e);
+        }
+    }
+
+    /**
+     * Applies retention and {@code flush.ms} to every open log. The broker boundary calls this periodically. A
+     * failure of one log is logged and does not stop the others.
+     */
+    public void runMaintenance(long nowMs) {
+        for (PartitionLog log : logs.values()) {
+            try {
+                log.applyRetention(nowMs);
+                log.flushIfDue(nowMs);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Maintenance of partition " + log.topicPartition() + " failed: " + e, e);
+            }
+        }
+    }
+
+    /** Closes every log cleanly (flush, checkpoint, clean-shutdown marker) and releases the data directory. */
+    @Override
+    public synchronized void close() {
+        if (closed)
+            return;
+        closed = true;
+        RuntimeException first = null;
+        for (PartitionLog log : logs.values()) {
+            try {
+                log.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "Closing the log of partition " + log.topicPartition() + " failed: " + e, e);
+                if (first == null)
+                    first = e;
+            }
+        }
+        logs.clear();
+        try {
+            lock.release();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Releasing the lock on " + dataDir + " failed", e);
+        }
+        closeQuietly(lockChannel);
+        if (first != null)
+            throw first;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    private Path dirOf(TopicPartition tp) {
+        return dataDir.resolve(LogFiles.dirName(tp));
+    }
+
+    private void ensureOpen() {
+        if (closed)
+            throw new IllegalStateException("The log manager of " + dataDir + " is closed");
+    }
+
+    private void removeInterruptedDeletions() throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataDir,
+                p -> Files.isDirectory(p) && p.getFileName().toString().endsWith(DELETE_DIR_SUFFIX))) {
+            for (Path entry : entries) {
+                LOG.info(() -> "Removing " + entry + ", a log whose deletion was interrupted");
+                LogFiles.deleteRecursively(entry);
+            }
+        }
+    }
+
+    private static void closeQuietly(Closeable c) {
+        if (c == null)
+            return;
+        try {
+            c.close();
+        } catch (IOException e) {
+            // nothing more to do
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package dev.tributary.broker.log;
+
+/**
+ * An offset together with where it lives on disk. The log publishes its end offset as one of these so that a
+ * reader can bound a file slice to fully appended batches without taking the writer's lock.
+ *
+ * @param messageOffset     the offset
+ * @param segmentBaseOffset base offset of the segment the offset falls in (or will be appended to)
+ * @param positionInSegment byte position of the offset's batch in that segment's data file
+ */
+record LogOffsetMetadata(long messageOffset, long segmentBaseOffset, int positionInSegment) {
+}

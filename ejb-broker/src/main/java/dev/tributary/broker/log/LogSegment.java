@@ -1,0 +1,343 @@
+package dev.tributary.broker.log;
+
+import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
+import org.apache.kafka.common.record.internal.FileRecords;
+import org.apache.kafka.common.record.internal.FileRecords.LogOffsetPosition;
+import org.apache.kafka.common.record.internal.FileRecords.TimestampAndOffset;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Optional;
+
+/**
+ * One segment of a partition log: the data file ({@code <base>.log}, a Kafka {@link FileRecords}) holding record
+ * batches with offsets from {@link #baseOffset()} on, plus its {@link OffsetIndex} and {@link TimeIndex}.
+ *
+ * <p>Invariants: batches in the data file have strictly increasing offsets, all at or above the base offset and
+ * within {@code Integer.MAX_VALUE} of it; index entries refer only to batches already in the data file.
+ *
+ * <p>Concurrency: only the owning log's single writer calls {@link #append}, {@link #onBecomeInactiveSegment()},
+ * {@link #renameWithSuffix} and {@link #close()}; the loader calls the recovery methods before the log is
+ * published. Readers call {@link #read}, {@link #findOffsetByTimestamp}, {@link #size()} and
+ * {@link #largestTimestamp()} at any time without locking. The data file grows by whole appends: FileRecords
+ * publishes its new size only after a write completes, and the log additionally bounds every read by its
+ * published end offset.
+ */
+final class LogSegment implements Closeable {
+    private final Path dir;
+    private final long baseOffset;
+    private final FileRecords log;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+    private final boolean indexFilesExisted;
+    private final int indexIntervalBytes;
+
+    /** Bytes appended since the last offset-index entry. Writer only. */
+    private int bytesSinceLastIndexEntry;
+    /** The largest record timestamp in the segment and the last offset of the batch holding it. */
+    private volatile TimestampOffset maxTimestampSoFar;
+    /** When the segment's age for {@code segment.ms} starts counting; -1 while it is empty. Writer only. */
+    private long rollingBaseMs = -1;
+    /** Whether the indexes were trimmed and the final time-index entry written. Writer only. */
+    private boolean inactive;
+
+    private LogSegment(Path dir, long baseOffset, FileRecords log, OffsetIndex offsetIndex, TimeIndex timeIndex,
+                       boolean indexFilesExisted, int indexIntervalBytes) {
+        this.dir = dir;
+        this.baseOffset = baseOffset;
+        this.log = log;
+        this.offsetIndex = offsetIndex;
+        this.timeIndex = timeIndex;
+        this.indexFilesExisted = indexFilesExisted;
+        this.indexIntervalBytes = indexIntervalBytes;
+        this.maxTimestampSoFar = new TimestampOffset(RecordBatch.NO_TIMESTAMP, baseOffset);
+    }
+
+    /**
+     * Opens the segment starting at {@code baseOffset} in {@code dir}, creating missing files. Index files are
+     * created preallocated if absent; {@link #indexFilesExisted()} tells the loader whether to rebuild them.
+     */
+    static LogSegment open(Path dir, long baseOffset, LogConfig config) throws IOException {
+        Path logFile = LogFiles.logFile(dir, baseOffset);
+        Path indexFile = LogFiles.offsetIndexFile(dir, baseOffset);
+        Path timeIndexFile = LogFiles.timeIndexFile(dir, baseOffset);
+        boolean indexesExisted = Files.exists(indexFile) && Files.exists(timeIndexFile);
+        FileRecords records = FileRecords.open(logFile.toFile(), true, Files.exists(logFile), 0, false);
+        OffsetIndex offsetIndex = null;
+        try {
+            offsetIndex = new OffsetIndex(indexFile, baseOffset, config.segmentIndexBytes());
+            TimeIndex timeIndex = new TimeIndex(timeIndexFile, baseOffset, config.segmentIndexBytes());
+            return new LogSegment(dir, baseOffset, records, offsetIndex, timeIndex, indexesExisted,
+                    config.indexIntervalBytes());
+        } catch (IOException | RuntimeException e) {
+            records.close();
+            if (offsetIndex != null)
+                offsetIndex.close();
+            throw e;
+        }
+    }
+
+    long baseOffset() {
+        return baseOffset;
+    }
+
+    /** Size of the data file in bytes, counting only completed appends. */
+    int size() {
+        return log.sizeInBytes();
+    }
+
+    Path logFile() {
+        return log.file().toPath();
+    }
+
+    FileRecords records() {
+        return log;
+    }
+
+    OffsetIndex offsetIndex() {
+        return offsetIndex;
+    }
+
+    TimeIndex timeIndex() {
+        return timeIndex;
+    }
+
+    boolean indexFilesExisted() {
+        return indexFilesExisted;
+    }
+
+    /** The largest record timestamp in the segment, or -1 if no record has one. */
+    long maxTimestamp() {
+        return maxTimestampSoFar.timestamp();
+    }
+
+    /**
+     * The largest record timestamp in the segment, or the data file's last-modified time if no record has a
+     * timestamp (as Kafka): what {@code retention.ms} is measured against.
+     */
+    long largestTimestamp() throws IOException {
+        long max = maxTimestampSoFar.timestamp();
+        return max >= 0 ? max : Files.getLastModifiedTime(logFile()).toMillis();
+    }
+
+    /**
+     * Whether the next append must go to a new segment: it would push the data file past {@code segment.bytes},
+     * the segment is non-empty and older than {@code segment.ms}, an index is full, or
+     * {@code lastOffsetOfAppend} would not fit the 4-byte relative offsets (Kafka's {@code shouldRoll}).
+     */
+    boolean shouldRoll(int appendBytes, long lastOffsetOfAppend, long nowMs, LogConfig config) {
+        int size = size();
+        boolean tooOld = size > 0 && nowMs - rollingBaseMs > config.segmentMs();
+        return size > config.segmentBytes() - appendBytes
+                || tooOld
+                || offsetIndex.isFull()
+                || timeIndex.isFull()
+                || lastOffsetOfAppend - baseOffset > Integer.MAX_VALUE;
+    }
+
+    /**
+     * Appends batches whose offsets the log has already assigned, then indexes them. Writer only.
+     *
+     * @param nowMs the log clock, which starts the segment's {@code segment.ms} age on its first append
+     */
+    void append(MemoryRecords records, long nowMs) throws IOException {
+        int physicalPosition = log.sizeInBytes();
+        if (physicalPosition == 0)
+            rollingBaseMs = nowMs;
+        log.append(records);
+        for (RecordBatch batch : records.batches()) {
+            indexBatch(batch, physicalPosition);
+            physicalPosition += batch.sizeInBytes();
+        }
+    }
+
+    /**
+     * Kafka's indexing rule: an offset-index entry for a batch once more than {@code index.interval.bytes} were
+     * appended since the previous entry, together with a time-index entry for the largest timestamp so far. A full
+     * index just skips the entry (the index is sparse; the next append rolls the segment).
+     */
+    private void indexBatch(RecordBatch batch, int position) {
+        if (batch.maxTimestamp() > maxTimestampSoFar.timestamp())
+            maxTimestampSoFar = new TimestampOffset(batch.maxTimestamp(), batch.lastOffset());
+        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+            if (!offsetIndex.isFull())
+                offsetIndex.append(batch.lastOffset(), position);
+            if (!timeIndex.isFull())
+                timeIndex.maybeAppend(maxTimestampSoFar.timestamp(), maxTimestampSoFar.offset(), false);
+            bytesSinceLastIndexEntry = 0;
+        }
+        bytesSinceLastIndexEntry += batch.sizeInBytes();
+    }
+
+    /**
+     * Where the batch containing {@code offset} starts, or null if no batch in the segment has a last offset at
+     * or above it. Uses the offset index, then scans batch headers.
+     */
+    LogOffsetPosition translateOffset(long offset) {
+        OffsetPosition floor = offsetIndex.lookup(offset);
+        return log.searchForOffsetFromPosition(offset, floor.position());
+    }
+
+    /**
+     * Reads from the batch containing {@code startOffset}.
+     *
+     * @param maxSize        byte limit of the slice
+     * @param maxPosition    do not read past this position (the log's published end within this segment)
+     * @param minOneMessage  return the whole first batch even if it is larger than {@code maxSize}
+     * @return the slice, or null if the segment holds no batch at or after {@code startOffset} below
+     *         {@code maxPosition}
+     */
+    FetchDataInfo read(long startOffset, int maxSize, int maxPosition, boolean minOneMessage) {
+        LogOffsetPosition start = translateOffset(startOffset);
+        if (start == null || start.position >= maxPosition)
+            return null;
+        int limit = minOneMessage ? Math.max(maxSize, start.size) : maxSize;
+        int fetchSize = Math.min(maxPosition - start.position, limit);
+        return new FetchDataInfo(startOffset, log.slice(start.position, fetchSize));
+    }
+
+    /**
+     * The first record at or after {@code startingOffset} whose timestamp is at or after {@code timestamp}: a time
+     * index lookup, an offset index lookup, then a scan of batches whose largest timestamp qualifies.
+     */
+    Optional<TimestampOffset> findOffsetByTimestamp(long timestamp, long startingOffset) {
+        TimestampOffset before = timeIndex.lookupBefore(timestamp);
+        OffsetPosition from = offsetIndex.lookup(Math.max(before.offset(), startingOffset));
+        TimestampAndOffset found = log.searchForTimestamp(timestamp, from.position(), startingOffset,
+                Integer.MAX_VALUE);
+        return found == null ? Optional.empty() : Optional.of(new TimestampOffset(found.timestamp, found.offset));
+    }
+
+    /**
+     * Validates every batch of the data file and rebuilds both indexes from the valid ones. Does not modify the
+     * data file: the loader decides from the result whether to truncate ({@link #truncateTo}) or to refuse the log.
+     */
+    RecordBatchScanner.Result recover() throws IOException {
+        offsetIndex.reset();
+        timeIndex.reset();
+        maxTimestampSoFar = new TimestampOffset(RecordBatch.NO_TIMESTAMP, baseOffset);
+        bytesSinceLastIndexEntry = 0;
+        inactive = false;
+        return new RecordBatchScanner(log.channel(), log.sizeInBytes(), baseOffset).scan(this::indexBatch);
+    }
+
+    /** A valid batch after byte {@code from} with offsets at or above {@code minOffset}, if the file has one. */
+    Optional<RecordBatchScanner.FoundBatch> findValidBatchAfter(int from, long minOffset) throws IOException {
+        return new RecordBatchScanner(log.channel(), log.sizeInBytes(), baseOffset).findValidBatchAfter(from, minOffset);
+    }
+
+    /** Cuts the data file to {@code size} bytes (dropping a damaged tail found by {@link #recover()}). */
+    void truncateTo(int size) throws IOException {
+        log.truncateTo(size);
+    }
+
+    /**
+     * For a segment whose data is trusted (clean shutdown, or below the recovery point): checks both indexes
+     * against the data file and returns the offset after the last batch. Reads only the batch headers after the
+     * last offset-index entry.
+     *
+     * @throws CorruptIndexException if an index is inconsistent; the caller rebuilds with {@link #recover()}
+     */
+    long verifyIndexesAndReadNextOffset() throws IOException {
+        int size = size();
+        offsetIndex.sanityCheck(Long.MAX_VALUE, size);
+        OffsetPosition last = offsetIndex.lastEntry();
+        Iterator<FileChannelRecordBatch> batches = log.batchesFrom(last.position()).iterator();
+        long nextOffset = baseOffset;
+        if (offsetIndex.entries() > 0) {
+            FileChannelRecordBatch indexed = batches.hasNext() ? batches.next() : null;
+            if (indexed == null || indexed.magic() != RecordBatch.MAGIC_VALUE_V2 || indexed.lastOffset() != last.offset())
+                throw offsetIndex.corrupt("last entry " + last + " does not point at a batch with that last offset");
+            nextOffset = indexed.nextOffset();
+        }
+        while (batches.hasNext())
+            nextOffset = batches.next().nextOffset();
+        timeIndex.sanityCheck(nextOffset, size);
+        maxTimestampSoFar = timeIndex.lastEntry();
+        return nextOffset;
+    }
+
+    /**
+     * Starts the {@code segment.ms} clock of a segment loaded from disk that becomes the active one: from its first
+     * batch's timestamp if that is plausible, otherwise from {@code nowMs}.
+     */
+    void initRollingBase(long nowMs) {
+        if (size() == 0) {
+            rollingBaseMs = -1;
+            return;
+        }
+        Iterator<FileChannelRecordBatch> batches = log.batches().iterator();
+        long first = batches.hasNext() ? batches.next().maxTimestamp() : RecordBatch.NO_TIMESTAMP;
+        rollingBaseMs = first >= 0 && first <= nowMs ? first : nowMs;
+    }
+
+    /**
+     * Called when a newer segment takes over appends (or the log closes): records the final largest timestamp in
+     * the time index, trims both index files to their entries and writes them to disk. Writer only.
+     */
+    void onBecomeInactiveSegment() throws IOException {
+        if (inactive)
+            return;
+        timeIndex.maybeAppend(maxTimestampSoFar.timestamp(), maxTimestampSoFar.offset(), true);
+        offsetIndex.trimToValidSize();
+        timeIndex.trimToValidSize();
+        offsetIndex.flush();
+        timeIndex.flush();
+        inactive = true;
+    }
+
+    /** Grows the trimmed indexes of a loaded last segment back so it can take appends. */
+    void makeActive() throws IOException {
+        offsetIndex.makeAppendable();
+        timeIndex.makeAppendable();
+        inactive = false;
+    }
+
+    /** fdatasync of the data file: what an acknowledged append needs. Safe to call concurrently with appends. */
+    void flushData() throws IOException {
+        log.channel().force(false);
+    }
+
+    /** Renames all files of the segment, e.g. to their {@code .deleted} names; the open handles stay usable. */
+    void renameWithSuffix(String suffix) throws IOException {
+        String prefix = LogFiles.filenamePrefix(baseOffset);
+        log.renameTo(dir.resolve(prefix + LogFiles.LOG_SUFFIX + suffix).toFile());
+        offsetIndex.renameTo(dir.resolve(prefix + LogFiles.INDEX_SUFFIX + suffix));
+        timeIndex.renameTo(dir.resolve(prefix + LogFiles.TIME_INDEX_SUFFIX + suffix));
+    }
+
+    /** Closes the data file without flushing and removes all files of the segment. */
+    void deleteFiles() throws IOException {
+        log.deleteIfExists();
+        offsetIndex.deleteIfExists();
+        timeIndex.deleteIfExists();
+    }
+
+    /** Closes the data file's channel without flushing or touching the indexes: for a log that failed to load. */
+    void closeHandles() {
+        try {
+            log.channel().close();
+        } catch (IOException e) {
+            // nothing to do: the log is not being used
+        }
+    }
+
+    /** Trims the indexes, writes the final time-index entry and closes the data file (which fsyncs it). */
+    @Override
+    public void close() throws IOException {
+        onBecomeInactiveSegment();
+        offsetIndex.close();
+        timeIndex.close();
+        log.close();
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(baseOffset=" + baseOffset + ", size=" + size() + ", file=" + logFile() + ")";
+    }
+}

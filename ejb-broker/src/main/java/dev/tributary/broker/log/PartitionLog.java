@@ -1,0 +1,518 @@
+package dev.tributary.broker.log;
+
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
+
+/**
+ * The log of one topic partition (Kafka's {@code UnifiedLog}): an append-only sequence of RecordBatch v2 batches
+ * with contiguous offsets, stored as {@link LogSegment}s in one directory.
+ *
+ * <p><b>Invariants.</b> Offsets are contiguous from {@link #logStartOffset()} to {@link #logEndOffset()} - 1.
+ * There is always at least one segment; the last is the active one and the only one appended to. Every segment
+ * but the active one is fully fsynced. Every offset below {@link #recoveryPoint()} is on disk.
+ *
+ * <p><b>Concurrency.</b> One writer at a time: {@link #append}, {@link #applyRetention}, {@link #close} and
+ * {@link #closeAndDelete} serialize on a write lock. Readers ({@link #read}, {@link #offsetForTimestamp} and the
+ * accessors) never take it and never wait for a writer: the log end offset is published in a volatile field
+ * after a batch is completely written and indexed, and every read is bounded by it, so a reader sees whole
+ * appended batches only. fsyncs happen outside the write lock (see {@link GroupCommit}), so appenders keep
+ * writing while an fsync runs.
+ *
+ * <p><b>Failure.</b> An I/O error while appending or fsyncing takes the log offline: further appends throw
+ * {@link KafkaStorageException}; close it and open it again to recover.
+ */
+public final class PartitionLog implements Closeable {
+    private static final Logger LOG = Logger.getLogger(PartitionLog.class.getName());
+
+    private final Path dir;
+    private final TopicPartition topicPartition;
+    private final Clock clock;
+    private final LogSegments segments;
+    private final RecoveryInfo recoveryInfo;
+    private final GroupCommit groupCommit;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Object checkpointLock = new Object();
+    /** Guarded by the write lock. */
+    private final DelayedSegmentDeletion delayedDeletion = new DelayedSegmentDeletion();
+
+    private volatile LogConfig config;
+    private volatile LogOffsetMetadata logEnd;
+    private volatile long logStartOffset;
+    private volatile boolean closed;
+    private volatile String failure;
+    /** Guarded by {@link #checkpointLock}. */
+    private long checkpointedRecoveryPoint;
+
+    @FunctionalInterface
+    private interface SegmentPredicate {
+        boolean test(LogSegment segment) throws IOException;
+    }
+
+    private PartitionLog(Path dir, TopicPartition topicPartition, LogConfig config, Clock clock,
+                         LogLoader.LoadedLog loaded, FlushListener flushListener) {
+        this.dir = dir;
+        this.topicPartition = topicPartition;
+        this.config = config;
+        this.clock = clock;
+        this.segments = loaded.segments();
+        this.recoveryInfo = loaded.info();
+        LogSegment active = segments.last();
+        this.logEnd = new LogOffsetMetadata(loaded.logEndOffset(), active.baseOffset(), active.size());
+        this.logStartOffset = segments.first().baseOffset();
+        this.checkpointedRecoveryPoint = loaded.recoveryPoint();
+        this.groupCommit = new GroupCommit(loaded.recoveryPoint(), () -> logEnd.messageOffset(), this::flushSegments,
+                clock::millis, flushListener);
+    }
+
+    /**
+     * Opens the log in {@code dir}, creating it if absent, and recovers it if it was not closed cleanly (see
+     * {@link LogLoader}).
+     *
+     * @throws LogCorruptionException if the log holds damage that must not be repaired by truncation; the caller
+     *                                should take the partition offline
+     * @throws KafkaStorageException  if the files cannot be read or written
+     */
+    public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock) {
+        return open(dir, tp, config, clock, FlushListener.NONE);
+    }
+
+    static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock, FlushListener listener) {
+        Objects.requireNonNull(config, "config");
+        try {
+            LogLoader.LoadedLog loaded = LogLoader.load(dir, tp, config, clock.millis());
+            return new PartitionLog(dir, tp, config, clock, loaded, listener);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot open the log of partition " + tp + " in " + dir + ": " + e, e);
+        }
+    }
+
+    /**
+     * Appends the batches of {@code records}, assigning them contiguous offsets from the log end offset.
+     *
+     * <p>Every batch is validated first (RecordBatch v2, CRC, size, record count); if any fails nothing of the
+     * request is written. The batches' headers are then rewritten in place: base offset, and under
+     * {@code LogAppendTime} the timestamp (with a new CRC) — so {@code records}' buffer is modified. A new segment
+     * is rolled first if the active one would exceed {@code segment.bytes}, is older than {@code segment.ms}, or
+     * has a full index.
+     *
+     * <p>Durability follows {@code flush.messages}: with N, the append that leaves N or more messages unflushed
+     * returns only after they are fsynced; with the default of 1 every append returns durable. Concurrent appenders
+     * share fsyncs (group commit). {@code Long.MAX_VALUE} never fsyncs on append ({@code flush.ms} and roll still
+     * do).
+     *
+     * @throws InvalidRecordException       empty request, a batch that is not v2, is empty, or is a control batch
+     * @throws CorruptRecordException       a batch fails its CRC or the request ends in a partial batch
+     * @throws RecordTooLargeException      a batch is larger than {@code max.message.bytes}
+     * @throws RecordBatchTooLargeException the request is larger than {@code segment.bytes}
+     * @throws InvalidTimestampException    a {@code CreateTime} batch carries an invalid timestamp
+     * @throws KafkaStorageException        the log is closed or offline, or an I/O error took it offline now
+     */
+    public LogAppendInfo append(MemoryRecords records) {
+        LogConfig cfg = config;
+        LogValidator.ValidatedRecords validated = LogValidator.validate(topicPartition, records, cfg);
+        LogAppendInfo info;
+        writeLock.lock();
+        try {
+            ensureWritable();
+            long now = clock.millis();
+            long firstOffset = logEnd.messageOffset();
+            LogValidator.AssignedOffsets assigned =
+                    LogValidator.assignOffsets(records, firstOffset, cfg.messageTimestampType(), now);
+            LogSegment segment;
+            try {
+                segment = maybeRoll(validated.sizeInBytes(), assigned.lastOffset(), now, cfg);
+                segment.append(records, now);
+            } catch (RuntimeException e) {
+                // the files may now hold part of this append beyond the published end: stop appending
+                failure = String.valueOf(e);
+                throw e;
+            }
+            logEnd = new LogOffsetMetadata(assigned.lastOffset() + 1, segment.baseOffset(), segment.size());
+            long logAppendTime = cfg.messageTimestampType() == TimestampType.LOG_APPEND_TIME ? now : -1L;
+            info = new LogAppendInfo(firstOffset, assigned.lastOffset(), assigned.maxTimestamp(), logAppendTime,
+                    validated.recordCount(), validated.sizeInBytes());
+        } catch (IOException e) {
+            throw fail("appending to the log", e);
+        } finally {
+            writeLock.unlock();
+        }
+        long endOfAppend = info.lastOffset() + 1;
+        if (endOfAppend - groupCommit.durableOffset() >= cfg.flushMessages())
+            awaitDurable(endOfAppend);
+        return info;
+    }
+
+    /**
+     * Reads from the batch containing {@code startOffset}: a zero-copy slice of one segment file of at most
+     * {@code maxBytes}, but at least the whole first batch (Kafka's minOneMessage), so a consumer can always make
+     * progress. See {@link FetchDataInfo} for the shape of the slice. Reading at the log end offset returns no
+     * records.
+     *
+     * @throws OffsetOutOfRangeException if {@code startOffset} is below the log start offset or above the log end
+     *                                   offset; the message gives the valid range
+     * @throws KafkaStorageException     if the log is closed
+     */
+    public FetchDataInfo read(long startOffset, int maxBytes) {
+        if (maxBytes < 0)
+            throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
+        ensureOpen();
+        LogOffsetMetadata end = logEnd;
+        if (startOffset == end.messageOffset())
+            return FetchDataInfo.empty(startOffset);
+        checkInRange(startOffset, end);
+        LogSegment segment = segments.floor(startOffset);
+        while (segment != null && segment.baseOffset() <= end.segmentBaseOffset()) {
+            int maxPosition = segment.baseOffset() == end.segmentBaseOffset() ? end.positionInSegment() : segment.size();
+            FetchDataInfo info = segment.read(startOffset, maxBytes, maxPosition, true);
+            if (info != null)
+                return info;
+            segment = segments.higher(segment.baseOffset());
+        }
+        // Retention removed the segment while we looked for it: the log start offset has already moved past it.
+        checkInRange(startOffset, logEnd);
+        throw new IllegalStateException("No batch holds offset " + startOffset + " of partition " + topicPartition
+                + " although it is below the log end offset " + end.messageOffset());
+    }
+
+    private void checkInRange(long offset, LogOffsetMetadata end) {
+        long start = logStartOffset;
+        if (offset < start || offset > end.messageOffset())
+            throw new OffsetOutOfRangeException("Offset " + offset + " is out of range for partition "
+                    + topicPartition + ": the log holds offsets " + start + " to " + (end.messageOffset() - 1)
+                    + " (log start offset " + start + ", log end offset " + end.messageOffset() + ")");
+    }
+
+    /**
+     * The first offset whose record timestamp is at or after {@code timestamp}, with that record's timestamp, or
+     * empty if every record is older. Finds the first segment whose largest timestamp qualifies, then uses its
+     * time index and a scan. {@code timestamp} is a real time: Kafka's special values -1 (latest) and -2
+     * (earliest) are for the protocol layer to map to {@link #logEndOffset()} and {@link #logStartOffset()}.
+     */
+    public Optional<TimestampOffset> offsetForTimestamp(long timestamp) {
+        ensureOpen();
+        LogOffsetMetadata end = logEnd;
+        long start = logStartOffset;
+        for (LogSegment segment : segments.all()) {
+            if (segment.baseOffset() > end.segmentBaseOffset())
+                break;
+            if (segment.maxTimestamp() < timestamp)
+                continue;
+            Optional<TimestampOffset> found =
+                    segment.findOffsetByTimestamp(timestamp, Math.max(start, segment.baseOffset()));
+            if (found.isPresent())
+                return found.get().offset() < end.messageOffset() ? found : Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /** The first offset still in the log. Moves forward when retention deletes segments. */
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    /** The offset the next appended record will get; every offset below it is fully appended. */
+    public long logEndOffset() {
+        return logEnd.messageOffset();
+    }
+
+    /**
+     * The offset below which records are visible to consumers. For now, with a single replica and every
+     * acknowledged append already fsynced by default, it equals the log end offset; replication will make it the
+     * offset replicated to all in-sync replicas.
+     */
+    public long highWatermark() {
+        return logEnd.messageOffset();
+    }
+
+    /** Every offset below this is on disk (fsynced). */
+    public long recoveryPoint() {
+        return groupCommit.durableOffset();
+    }
+
+    /** Total size of the segment data files in bytes. */
+    public long sizeInBytes() {
+        return segments.sizeInBytes();
+    }
+
+    public int segmentCount() {
+        return segments.count();
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    /**
+     * Replaces the configuration. Takes effect from the next append, retention or flush check; index sizes and
+     * {@code index.interval.bytes} apply to segments created from now on.
+     */
+    public void updateConfig(LogConfig newConfig) {
+        this.config = Objects.requireNonNull(newConfig, "newConfig");
+    }
+
+    /** Number of fsync rounds so far; with group commit, usually fewer than the number of durable appends. */
+    public long fsyncCount() {
+        return groupCommit.fsyncCount();
+    }
+
+    /** What recovery did when this log was opened. */
+    public RecoveryInfo recoveryInfo() {
+        return recoveryInfo;
+    }
+
+    /** Makes everything appended so far durable and checkpoints the recovery point. */
+    public void flush() {
+        ensureOpen();
+        awaitDurable(logEnd.messageOffset());
+        try {
+            writeRecoveryCheckpoint();
+        } catch (IOException e) {
+            throw fail("writing the recovery point checkpoint", e);
+        }
+    }
+
+    /**
+     * Flushes if data has been unflushed for {@code flush.ms} (measured from the last fsync). Called by
+     * {@link LogManager#runMaintenance}.
+     */
+    public void flushIfDue(long nowMs) {
+        LogConfig cfg = config;
+        if (cfg.flushMs() == Long.MAX_VALUE || groupCommit.durableOffset() >= logEnd.messageOffset())
+            return;
+        if (nowMs - groupCommit.lastFlushMs() >= cfg.flushMs())
+            flush();
+    }
+
+    /**
+     * Deletes whole segments that {@code retention.ms} or {@code retention.bytes} no longer keeps, oldest first
+     * (Kafka's rules): by time, segments whose largest record timestamp is more than {@code retention.ms} before
+     * {@code nowMs}; by size, the oldest segments as long as the log without them is still at least
+     * {@code retention.bytes}. The log start offset moves to the base offset of the first remaining segment.
+     *
+     * <p>The active segment is never deleted while it takes appends. When it is non-empty and itself due for
+     * deletion, the log first rolls a new empty active segment and then deletes the old one, as Kafka does, so a
+     * log whose data has all expired ends up empty with its log end offset unchanged.
+     *
+     * <p>Deleted segments disappear from reads at once; their files are renamed {@code .deleted} and removed after
+     * {@code file.delete.delay.ms} (by a later call), so reads already under way complete.
+     *
+     * @return the number of segments deleted by this call
+     */
+    public int applyRetention(long nowMs) {
+        writeLock.lock();
+        try {
+            ensureWritable();
+            LogConfig cfg = config;
+            int deleted = 0;
+            if (cfg.retentionMs() >= 0)
+                deleted += deleteOldestSegments(s -> nowMs - s.largestTimestamp() > cfg.retentionMs(),
+                        "retention.ms=" + cfg.retentionMs(), nowMs, cfg);
+            if (cfg.retentionBytes() >= 0) {
+                long[] excess = {segments.sizeInBytes() - cfg.retentionBytes()};
+                deleted += deleteOldestSegments(s -> {
+                    if (excess[0] - s.size() < 0)
+                        return false;
+                    excess[0] -= s.size();
+                    return true;
+                }, "retention.bytes=" + cfg.retentionBytes(), nowMs, cfg);
+            }
+            delayedDeletion.deleteDue(nowMs);
+            return deleted;
+        } catch (IOException e) {
+            throw fail("applying retention", e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Flushes, closes the files, checkpoints and writes the clean-shutdown marker. Idempotent. */
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed)
+                return;
+            if (failure != null) {
+                closed = true;
+                closeHandlesQuietly();
+                return; // no marker: the next open recovers
+            }
+            awaitDurable(logEnd.messageOffset());
+            closed = true;
+            delayedDeletion.deleteAll();
+            for (LogSegment segment : segments.all())
+                segment.close();
+            long logEndOffset = logEnd.messageOffset();
+            synchronized (checkpointLock) {
+                RecoveryPointCheckpoint.write(dir, logEndOffset);
+                checkpointedRecoveryPoint = logEndOffset;
+            }
+            new CleanShutdownMarker(logEndOffset, segments.last().size()).write(dir);
+        } catch (IOException e) {
+            closeHandlesQuietly();
+            throw fail("closing the log", e);
+        } finally {
+            closed = true;
+            writeLock.unlock();
+        }
+    }
+
+    /** Closes the log and removes its directory with everything in it. */
+    public void closeAndDelete() {
+        writeLock.lock();
+        try {
+            closed = true;
+            closeHandlesQuietly();
+            LogFiles.deleteRecursively(dir);
+            if (dir.getParent() != null)
+                LogFiles.fsyncDirectory(dir.getParent());
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot delete the log of partition " + topicPartition + " in " + dir, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog(" + topicPartition + ", logStartOffset=" + logStartOffset + ", logEndOffset="
+                + logEndOffset() + ", segments=" + segmentCount() + ", dir=" + dir + ")";
+    }
+
+    // ---- writer internals (write lock held) ----
+
+    private LogSegment maybeRoll(int appendBytes, long lastOffsetOfAppend, long nowMs, LogConfig cfg)
+            throws IOException {
+        LogSegment active = segments.last();
+        if (active.size() > 0 && active.shouldRoll(appendBytes, lastOffsetOfAppend, nowMs, cfg))
+            return roll();
+        return active;
+    }
+
+    /**
+     * Starts a new active segment at the log end offset. The old one is fsynced and its indexes trimmed first,
+     * so every inactive segment is complete and durable.
+     */
+    private LogSegment roll() throws IOException {
+        long newBaseOffset = logEnd.messageOffset();
+        if (Files.exists(LogFiles.logFile(dir, newBaseOffset)))
+            throw new IOException("Cannot roll partition " + topicPartition + ": segment file "
+                    + LogFiles.logFile(dir, newBaseOffset) + " already exists");
+        awaitDurable(newBaseOffset);
+        segments.last().onBecomeInactiveSegment();
+        LogSegment next = LogSegment.open(dir, newBaseOffset, config);
+        segments.add(next);
+        logEnd = new LogOffsetMetadata(newBaseOffset, newBaseOffset, 0);
+        LogFiles.fsyncDirectory(dir);
+        writeRecoveryCheckpoint();
+        return next;
+    }
+
+    private int deleteOldestSegments(SegmentPredicate predicate, String reason, long nowMs, LogConfig cfg)
+            throws IOException {
+        List<LogSegment> deletable = new ArrayList<>();
+        LogSegment active = segments.last();
+        for (LogSegment segment : segments.all()) {
+            if ((segment == active && segment.size() == 0) || !predicate.test(segment))
+                break;
+            deletable.add(segment);
+        }
+        if (deletable.isEmpty())
+            return 0;
+        if (deletable.size() == segments.count())
+            roll(); // the log keeps at least one segment: an empty new active one
+        // Move the start first: a reader that still passes the range check then finds its segment (removal comes
+        // after), and one that finds no segment re-checks the range and gets OffsetOutOfRangeException.
+        logStartOffset = segments.higher(deletable.get(deletable.size() - 1).baseOffset()).baseOffset();
+        for (LogSegment segment : deletable) {
+            segments.remove(segment);
+            delayedDeletion.schedule(segment, nowMs + cfg.fileDeleteDelayMs());
+        }
+        LogFiles.fsyncDirectory(dir);
+        LOG.info(() -> "Partition " + topicPartition + ": deleted " + deletable.size() + " segment(s) by " + reason
+                + "; log start offset is now " + logStartOffset);
+        return deletable.size();
+    }
+
+    // ---- durability ----
+
+    private void awaitDurable(long offset) {
+        try {
+            groupCommit.awaitDurable(offset);
+        } catch (KafkaStorageException e) {
+            failure = String.valueOf(e.getCause() != null ? e.getCause() : e);
+            throw e;
+        }
+    }
+
+    /** The {@link GroupCommit.Flusher}: fdatasync of every segment that may hold offsets in the range. */
+    private void flushSegments(long fromOffset, long toOffset) throws IOException {
+        for (LogSegment segment : segments.overlapping(fromOffset, toOffset))
+            segment.flushData();
+    }
+
+    private void writeRecoveryCheckpoint() throws IOException {
+        synchronized (checkpointLock) {
+            long durable = groupCommit.durableOffset();
+            if (durable == checkpointedRecoveryPoint)
+                return;
+            RecoveryPointCheckpoint.write(dir, durable);
+            checkpointedRecoveryPoint = durable;
+        }
+    }
+
+    // ---- state checks ----
+
+    private void ensureOpen() {
+        if (closed)
+            throw new KafkaStorageException("The log of partition " + topicPartition + " is closed");
+    }
+
+    private void ensureWritable() {
+        ensureOpen();
+        String f = failure;
+        if (f != null)
+            throw new KafkaStorageException("The log of partition " + topicPartition + " is offline after an I/O"
+                    + " error (" + f + "); reopen it to recover");
+    }
+
+    private KafkaStorageException fail(String action, IOException e) {
+        failure = e.toString();
+        LOG.severe(() -> "Partition " + topicPartition + ": I/O error while " + action + "; the log is offline: " + e);
+        return new KafkaStorageException("I/O error while " + action + " of partition " + topicPartition + ": " + e, e);
+    }
+
+    private void closeHandlesQuietly() {
+        for (LogSegment segment : segments.all())
+            segment.closeHandles();
+        delayedDeletion.closeAll();
+    }
+}

@@ -1,0 +1,23 @@
+/**
+ * The partition-log storage engine: a durable, crash-safe, segmented log per topic partition whose files hold
+ * Kafka RecordBatch v2 data byte for byte, so that a fetch can be served from a segment file with
+ * {@code FileChannel.transferTo}.
+ *
+ * <p>Modelled on Apache Kafka's storage layer ({@code org.apache.kafka.storage.internals.log}):
+ * <ul>
+ *   <li>{@link dev.tributary.broker.log.LogManager} owns every partition log under one data directory;</li>
+ *   <li>{@link dev.tributary.broker.log.PartitionLog} is one partition's log (Kafka's {@code UnifiedLog}):
+ *       a single writer, lock-free readers, group-committed fsync;</li>
+ *   <li>{@link dev.tributary.broker.log.LogSegment} is one segment: a {@code .log} data file
+ *       ({@code FileRecords}), a sparse {@link dev.tributary.broker.log.OffsetIndex} and a
+ *       {@link dev.tributary.broker.log.TimeIndex};</li>
+ *   <li>{@link dev.tributary.broker.log.LogLoader} recovers a log directory on open.</li>
+ * </ul>
+ *
+ * <p>The package is plain Java plus kafka-clients; it must not depend on Jakarta EE types. The broker boundary
+ * owns lifecycle (open on start, {@code runMaintenance} on a schedule, close on shutdown).
+ *
+ * <p>kafka-clients 4.x moved the record format classes to {@code org.apache.kafka.common.record.internal};
+ * they are used here because the segment files must be exactly Kafka's format.
+ */
+package dev.tributary.broker.log;

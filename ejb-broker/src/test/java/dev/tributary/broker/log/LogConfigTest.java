@@ -1,0 +1,115 @@
+package dev.tributary.broker.log;
+
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LogConfigTest {
+
+    @Test
+    void defaultsAreKafkasExceptFlushMessages() {
+        LogConfig c = LogConfig.defaults();
+        assertEquals(1073741824, c.segmentBytes());
+        assertEquals(604800000L, c.segmentMs());
+        assertEquals(604800000L, c.retentionMs());
+        assertEquals(-1L, c.retentionBytes());
+        assertEquals(1048588, c.maxMessageBytes());
+        assertEquals(1L, c.flushMessages());
+        assertEquals(Long.MAX_VALUE, c.flushMs());
+        assertEquals(4096, c.indexIntervalBytes());
+        assertEquals(10485760, c.segmentIndexBytes());
+        assertEquals(TimestampType.CREATE_TIME, c.messageTimestampType());
+        assertEquals("delete", c.cleanupPolicy());
+        assertEquals(60000L, c.fileDeleteDelayMs());
+        assertEquals(c, LogConfig.fromMap(Map.of()));
+    }
+
+    @Test
+    void toMapListsEveryKeyAndRoundTrips() {
+        LogConfig c = LogConfig.fromMap(Map.of("segment.bytes", "2048", "retention.ms", "-1",
+                "message.timestamp.type", "LogAppendTime", "flush.messages", "9223372036854775807"));
+        Map<String, String> map = c.toMap();
+        assertEquals(LogConfig.supportedKeys(), map.keySet());
+        assertEquals("2048", map.get("segment.bytes"));
+        assertEquals("-1", map.get("retention.ms"));
+        assertEquals("LogAppendTime", map.get("message.timestamp.type"));
+        assertEquals("1073741824", LogConfig.defaults().toMap().get("segment.bytes"));
+        assertEquals(c, LogConfig.fromMap(map));
+        assertEquals(TimestampType.LOG_APPEND_TIME, c.messageTimestampType());
+        assertEquals(Long.MAX_VALUE, c.flushMessages());
+    }
+
+    @Test
+    void withOverridesKeepsOtherValues() {
+        LogConfig base = LogConfig.fromMap(Map.of("segment.bytes", "4096"));
+        LogConfig changed = base.withOverrides(Map.of("retention.bytes", "100"));
+        assertEquals(4096, changed.segmentBytes());
+        assertEquals(100, changed.retentionBytes());
+    }
+
+    @Test
+    void unknownKeyIsRejectedByName() {
+        InvalidLogConfigException e = assertThrows(InvalidLogConfigException.class,
+                () -> LogConfig.fromMap(Map.of("segment.byte", "1")));
+        assertTrue(e.getMessage().contains("segment.byte"), e.getMessage());
+        assertInstanceOf(InvalidConfigurationException.class, e, "maps to Kafka's INVALID_CONFIG");
+    }
+
+    @Test
+    void malformedValueNamesKeyAndValue() {
+        InvalidLogConfigException e = assertThrows(InvalidLogConfigException.class,
+                () -> LogConfig.fromMap(Map.of("retention.ms", "one week")));
+        assertTrue(e.getMessage().contains("retention.ms") && e.getMessage().contains("one week"), e.getMessage());
+
+        e = assertThrows(InvalidLogConfigException.class, () -> LogConfig.fromMap(Map.of("segment.bytes", "3000000000")));
+        assertTrue(e.getMessage().contains("segment.bytes"), e.getMessage());
+
+        e = assertThrows(InvalidLogConfigException.class,
+                () -> LogConfig.fromMap(Map.of("message.timestamp.type", "WallClock")));
+        assertTrue(e.getMessage().contains("message.timestamp.type"), e.getMessage());
+
+        Map<String, String> nullValue = new HashMap<>();
+        nullValue.put("flush.ms", null);
+        e = assertThrows(InvalidLogConfigException.class, () -> LogConfig.fromMap(nullValue));
+        assertTrue(e.getMessage().contains("flush.ms"), e.getMessage());
+    }
+
+    @Test
+    void outOfRangeValuesAreRejected() {
+        for (String[] kv : new String[][]{{"flush.messages", "0"}, {"retention.ms", "-2"}, {"segment.ms", "0"},
+                {"retention.bytes", "-5"}, {"index.interval.bytes", "-1"}, {"segment.index.bytes", "8"},
+                {"segment.bytes", "10"}, {"max.message.bytes", "-1"}, {"file.delete.delay.ms", "-1"}}) {
+            InvalidLogConfigException e = assertThrows(InvalidLogConfigException.class,
+                    () -> LogConfig.fromMap(Map.of(kv[0], kv[1])), kv[0]);
+            assertTrue(e.getMessage().contains(kv[0]) && e.getMessage().contains("at least"), e.getMessage());
+        }
+    }
+
+    @Test
+    void compactionIsNotSupportedYet() {
+        for (String policy : new String[]{"compact", "compact,delete", "delete, compact"}) {
+            InvalidLogConfigException e = assertThrows(InvalidLogConfigException.class,
+                    () -> LogConfig.fromMap(Map.of("cleanup.policy", policy)));
+            assertTrue(e.getMessage().contains("cleanup.policy") && e.getMessage().contains("not supported yet"),
+                    e.getMessage());
+        }
+        assertThrows(InvalidLogConfigException.class, () -> LogConfig.fromMap(Map.of("cleanup.policy", "shred")));
+        assertEquals("delete", LogConfig.fromMap(Map.of("cleanup.policy", "delete")).cleanupPolicy());
+    }
+
+    @Test
+    void constructorValidatesToo() {
+        LogConfig d = LogConfig.defaults();
+        assertThrows(InvalidLogConfigException.class, () -> new LogConfig(d.segmentBytes(), d.segmentMs(),
+                d.retentionMs(), d.retentionBytes(), d.maxMessageBytes(), 0, d.flushMs(), d.indexIntervalBytes(),
+                d.segmentIndexBytes(), d.messageTimestampType(), d.cleanupPolicy(), d.fileDeleteDelayMs()));
+    }
+}
