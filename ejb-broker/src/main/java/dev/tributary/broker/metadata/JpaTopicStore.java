@@ -1,0 +1,76 @@
+package dev.tributary.broker.metadata;
+
+import dev.tributary.broker.topic.TopicRecord;
+import dev.tributary.broker.topic.TopicStore;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/** Topic metadata in the relational metadata database; every call is one committed resource-local transaction. */
+public final class JpaTopicStore implements TopicStore {
+
+    private final EntityManagerFactory emf;
+
+    public JpaTopicStore(EntityManagerFactory emf) {
+        this.emf = emf;
+    }
+
+    @Override
+    public List<TopicRecord> loadAll() {
+        return inTransaction(em -> em.createQuery("select t from TopicEntity t order by t.name", TopicEntity.class)
+                .getResultList().stream().map(TopicEntity::toRecord).toList());
+    }
+
+    @Override
+    public void insert(TopicRecord topic) {
+        inTransaction(em -> {
+            if (em.find(TopicEntity.class, topic.name()) != null) {
+                throw new TopicExistsException("Topic '" + topic.name() + "' already exists");
+            }
+            em.persist(TopicEntity.from(topic));
+            return null;
+        });
+    }
+
+    @Override
+    public void replaceConfigOverrides(String topic, Map<String, String> overrides) {
+        inTransaction(em -> {
+            TopicEntity entity = em.find(TopicEntity.class, topic);
+            if (entity == null) {
+                throw new UnknownTopicOrPartitionException("Topic '" + topic + "' does not exist");
+            }
+            entity.replaceConfigOverrides(overrides);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean delete(String topic) {
+        return inTransaction(em -> {
+            TopicEntity entity = em.find(TopicEntity.class, topic);
+            if (entity != null) {
+                em.remove(entity);
+            }
+            return entity != null;
+        });
+    }
+
+    private <T> T inTransaction(Function<EntityManager, T> work) {
+        EntityManager em = emf.createEntityManager();
+        try {
+            em.getTransaction().begin();
+            T result = work.apply(em);
+            em.getTransaction().commit();
+            return result;
+        } finally {
+            if (em.getTransaction().isActive()) {
+                em.getTransaction().rollback();
+            }
+            em.close();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.tributary.broker.metadata;
+
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.Persistence;
+import java.nio.file.Path;
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * Opens the broker's metadata database: an embedded H2 file database in the data directory unless a JDBC URL
+ * points elsewhere (PostgreSQL in production clusters).
+ *
+ * <p>The persistence unit is bootstrapped by the broker itself, from a descriptor under a non-standard name
+ * ({@value #DESCRIPTOR}), rather than by the container from {@code META-INF/persistence.xml}: the database location
+ * is broker configuration (it follows {@code --data-dir}), the broker must own its open/close order relative to
+ * the logs, and the same code path then runs in unit tests without a container. The schema comes from
+ * {@link SchemaMigrations}.
+ */
+public final class MetadataDatabase implements AutoCloseable {
+
+    static final String DESCRIPTOR = "META-INF/tributary-persistence.xml";
+    private static final String UNIT = "tributary-metadata";
+
+    private final EntityManagerFactory emf;
+
+    private MetadataDatabase(EntityManagerFactory emf) {
+        this.emf = emf;
+    }
+
+    /**
+     * @param jdbcUrl the database, or empty for the embedded H2 file database under {@code dataDir/metadata}
+     */
+    public static MetadataDatabase open(Path dataDir, Optional<String> jdbcUrl, Optional<String> user,
+                                        Optional<String> password) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("eclipselink.persistencexml", DESCRIPTOR);
+        String url = jdbcUrl.orElseGet(() -> embeddedUrl(dataDir));
+        properties.put("jakarta.persistence.jdbc.url", url);
+        properties.put("jakarta.persistence.jdbc.driver", driverFor(url));
+        user.ifPresent(u -> properties.put("jakarta.persistence.jdbc.user", u));
+        password.ifPresent(p -> properties.put("jakarta.persistence.jdbc.password", p));
+        EntityManagerFactory emf = Persistence.createEntityManagerFactory(UNIT, properties);
+        try {
+            // Connects now, so that a wrong URL or a locked database fails the start rather than the first request.
+            SchemaMigrations.apply(emf);
+        } catch (RuntimeException e) {
+            emf.close();
+            throw e;
+        }
+        return new MetadataDatabase(emf);
+    }
+
+    /**
+     * Names the driver explicitly: on a full server EclipseLink is a server module, and without a driver class it
+     * asks {@link java.sql.DriverManager}, which cannot see the drivers the application bundles.
+     */
+    static String driverFor(String url) {
+        for (Driver driver : ServiceLoader.load(Driver.class, MetadataDatabase.class.getClassLoader())) {
+            try {
+                if (driver.acceptsURL(url)) {
+                    return driver.getClass().getName();
+                }
+            } catch (SQLException e) {
+                // this driver cannot tell; ask the next
+            }
+        }
+        throw new IllegalArgumentException("No JDBC driver accepts " + url
+                + " (the broker ships H2 and PostgreSQL drivers)");
+    }
+
+    static String embeddedUrl(Path dataDir) {
+        // FILE_LOCK (H2's default) makes a second broker on the same data directory fail fast instead of sharing it.
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("metadata").resolve("tributary")
+                + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    public JpaTopicStore topicStore() {
+        return new JpaTopicStore(emf);
+    }
+
+    @Override
+    public void close() {
+        emf.close();
+    }
+}

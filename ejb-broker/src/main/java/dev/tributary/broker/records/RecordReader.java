@@ -1,0 +1,80 @@
+package dev.tributary.broker.records;
+
+import dev.tributary.broker.log.FetchDataInfo;
+import dev.tributary.broker.log.PartitionLog;
+import dev.tributary.broker.log.TimestampOffset;
+import dev.tributary.broker.topic.TopicRegistry;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Reads decoded records from a partition for callers that want records rather than batches (REST). Never returns
+ * a record at or above the high watermark.
+ */
+public final class RecordReader {
+
+    /** How much of the log one read step pulls in; a page may take several. */
+    private static final int READ_CHUNK_BYTES = 1 << 20;
+
+    private final TopicRegistry topics;
+
+    public RecordReader(TopicRegistry topics) {
+        this.topics = topics;
+    }
+
+    /**
+     * @throws OffsetOutOfRangeException if {@code fromOffset} is below the log start offset or above the high
+     *         watermark
+     */
+    public RecordPage read(String topic, int partition, long fromOffset, int maxRecords) {
+        PartitionLog log = topics.partitionLog(topic, partition);
+        long highWatermark = log.highWatermark();
+        if (fromOffset < log.logStartOffset() || fromOffset > highWatermark) {
+            throw new OffsetOutOfRangeException("Offset " + fromOffset + " is out of range for " + topic + "-"
+                    + partition + ": valid offsets are " + log.logStartOffset() + ".." + highWatermark);
+        }
+        List<StoredRecord> records = new ArrayList<>(Math.min(maxRecords, 1024));
+        long next = fromOffset;
+        while (records.size() < maxRecords && next < highWatermark) {
+            FetchDataInfo data = log.read(next, READ_CHUNK_BYTES);
+            long afterChunk = next;
+            for (RecordBatch batch : data.records().batches()) {
+                afterChunk = Math.max(afterChunk, batch.nextOffset());
+                if (batch.isControlBatch()) {
+                    continue;
+                }
+                for (Record record : batch) {
+                    long offset = record.offset();
+                    if (offset >= next && offset < highWatermark && records.size() < maxRecords) {
+                        records.add(decode(record));
+                    }
+                }
+            }
+            if (afterChunk == next) {
+                break;
+            }
+            next = records.size() == maxRecords ? records.get(records.size() - 1).offset() + 1
+                    : Math.min(afterChunk, highWatermark);
+        }
+        return new RecordPage(records, next);
+    }
+
+    /** Reads from the first record whose timestamp is at or after {@code timestamp}. */
+    public RecordPage readFromTimestamp(String topic, int partition, long timestamp, int maxRecords) {
+        PartitionLog log = topics.partitionLog(topic, partition);
+        long from = log.offsetForTimestamp(timestamp).map(TimestampOffset::offset).orElse(log.highWatermark());
+        return read(topic, partition, Math.min(from, log.highWatermark()), maxRecords);
+    }
+
+    private static StoredRecord decode(Record record) {
+        return new StoredRecord(record.offset(), record.timestamp(),
+                record.hasKey() ? Utils.toArray(record.key()) : null,
+                record.hasValue() ? Utils.toArray(record.value()) : null,
+                Arrays.asList(record.headers()));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.tributary.broker.server;
+
+import dev.tributary.broker.log.LogManager;
+import dev.tributary.broker.metadata.MetadataDatabase;
+import dev.tributary.broker.records.RecordReader;
+import dev.tributary.broker.records.RecordWriter;
+import dev.tributary.broker.topic.TopicRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.logging.Logger;
+
+/**
+ * One running broker: its data directory, metadata database, logs and topics, wired together in the order they
+ * depend on each other and closed in reverse. Plain Java: the container boundary only starts, schedules and stops it.
+ */
+public final class Broker implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Broker.class.getName());
+    /** Brokers get stable ids with clustering; alone, a broker is broker 0. */
+    private static final int SINGLE_BROKER_ID = 0;
+
+    private final BrokerConfig config;
+    private final Clock clock;
+    private final MetadataDatabase metadata;
+    private final LogManager logs;
+    private final TopicRegistry topics;
+    private final RecordWriter writer;
+    private final RecordReader reader;
+
+    private Broker(BrokerConfig config, Clock clock, MetadataDatabase metadata, LogManager logs,
+                   TopicRegistry topics) {
+        this.config = config;
+        this.clock = clock;
+        this.metadata = metadata;
+        this.logs = logs;
+        this.topics = topics;
+        this.writer = new RecordWriter(topics, clock);
+        this.reader = new RecordReader(topics);
+    }
+
+    public static Broker start(BrokerConfig config, Clock clock) {
+        long started = System.nanoTime();
+        MetadataDatabase metadata = null;
+        LogManager logs = null;
+        try {
+            // The log manager locks the data directory first: a second broker on it fails before touching anything.
+            logs = new LogManager(logDir(config.dataDir()), clock);
+            metadata = MetadataDatabase.open(config.dataDir(), config.dbUrl(), config.dbUser(), config.dbPassword());
+            TopicRegistry topics = TopicRegistry.open(metadata.topicStore(), logs, clock, SINGLE_BROKER_ID);
+            Broker broker = new Broker(config, clock, metadata, logs, topics);
+            LOG.info(() -> "Broker started in " + (System.nanoTime() - started) / 1_000_000 + " ms with "
+                    + topics.topicNames().size() + " topic(s): " + config);
+            return broker;
+        } catch (RuntimeException e) {
+            closeQuietly(metadata, logs);
+            throw e;
+        }
+    }
+
+    static Path logDir(Path dataDir) {
+        return dataDir.resolve("logs");
+    }
+
+    public TopicRegistry topics() {
+        return topics;
+    }
+
+    public RecordWriter writer() {
+        return writer;
+    }
+
+    public RecordReader reader() {
+        return reader;
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    /** Retention and time-based flushes; the boundary calls this every {@link BrokerConfig#maintenanceIntervalMs()}. */
+    public void runMaintenance() {
+        logs.runMaintenance(clock.millis());
+    }
+
+    /** Flushes and closes every log cleanly (so the next start skips recovery), then the metadata database. */
+    @Override
+    public void close() {
+        closeQuietly(logs, metadata);
+        LOG.info("Broker stopped cleanly");
+    }
+
+    private static void closeQuietly(AutoCloseable... resources) {
+        for (AutoCloseable resource : resources) {
+            if (resource == null) {
+                continue;
+            }
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warning(() -> "Error while closing " + resource + ": " + e);
+            }
+        }
+    }
+}

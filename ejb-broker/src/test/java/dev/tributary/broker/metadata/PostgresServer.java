@@ -1,0 +1,139 @@
+package dev.tributary.broker.metadata;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A throwaway PostgreSQL server for tests: Debian's PostgreSQL (installed with apt-get when missing and we are
+ * root), initialised in a temp directory, listening on a free port on 127.0.0.1 only, stopped and deleted on close.
+ */
+final class PostgresServer implements AutoCloseable {
+
+    private final Path dir;
+    private final Path bin;
+    private final int port;
+
+    private PostgresServer(Path dir, Path bin, int port) {
+        this.dir = dir;
+        this.bin = bin;
+        this.port = port;
+    }
+
+    static PostgresServer start() throws IOException, SQLException {
+        Path bin = binDirectory();
+        Path dir = Files.createTempDirectory("tributary-pg-");
+        int port = freePort();
+        PostgresServer server = new PostgresServer(dir, bin, port);
+        if (isRoot()) {
+            run(List.of("chown", "postgres:postgres", dir.toString()));
+        }
+        server.asPostgres(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "postgres",
+                "--auth=trust", "--no-sync");
+        server.asPostgres(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-l",
+                dir.resolve("server.log").toString(), "-o",
+                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+        try (Connection admin = DriverManager.getConnection(server.jdbcUrl("postgres"), "postgres", "")) {
+            admin.createStatement().execute("CREATE DATABASE tributary");
+        }
+        return server;
+    }
+
+    String jdbcUrl() {
+        return jdbcUrl("tributary");
+    }
+
+    private String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            asPostgres(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "fast", "-w",
+                    "stop");
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    private void asPostgres(String... command) {
+        List<String> full = new ArrayList<>();
+        if (isRoot()) {
+            full.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        full.addAll(List.of(command));
+        run(full);
+    }
+
+    private static Path binDirectory() {
+        Path installed = newestInstalled();
+        if (installed == null && isRoot()) {
+            ProcessBuilder install = new ProcessBuilder("apt-get", "install", "-y", "-q", "postgresql");
+            install.environment().put("DEBIAN_FRONTEND", "noninteractive");
+            run(install);
+            installed = newestInstalled();
+        }
+        if (installed == null) {
+            throw new IllegalStateException("PostgreSQL is not installed (apt-get install postgresql)");
+        }
+        return installed;
+    }
+
+    private static Path newestInstalled() {
+        Path root = Path.of("/usr/lib/postgresql");
+        if (!Files.isDirectory(root)) {
+            return null;
+        }
+        try (Stream<Path> versions = Files.list(root)) {
+            return versions.map(v -> v.resolve("bin"))
+                    .filter(b -> Files.isExecutable(b.resolve("initdb")))
+                    .max(Comparator.comparing(b -> Integer.parseInt(b.getParent().getFileName().toString())))
+                    .orElse(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static void run(List<String> command) {
+        run(new ProcessBuilder(command));
+    }
+
+    private static void run(ProcessBuilder command) {
+        try {
+            Process process = command.redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command.command()) + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

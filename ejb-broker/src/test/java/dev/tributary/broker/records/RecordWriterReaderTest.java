@@ -1,0 +1,162 @@
+package dev.tributary.broker.records;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.tributary.broker.log.LogManager;
+import dev.tributary.broker.metadata.MetadataDatabase;
+import dev.tributary.broker.topic.NewTopic;
+import dev.tributary.broker.topic.TopicRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecordWriterReaderTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
+
+    @TempDir
+    Path dataDir;
+
+    private MetadataDatabase metadata;
+    private LogManager logs;
+    private RecordWriter writer;
+    private RecordReader reader;
+
+    @BeforeEach
+    void open() {
+        metadata = MetadataDatabase.open(dataDir, Optional.empty(), Optional.empty(), Optional.empty());
+        logs = new LogManager(dataDir.resolve("logs"), CLOCK);
+        TopicRegistry topics = TopicRegistry.open(metadata.topicStore(), logs, CLOCK, 0);
+        topics.create(new NewTopic("orders", 4, (short) 1, Map.of()));
+        writer = new RecordWriter(topics, CLOCK);
+        reader = new RecordReader(topics);
+    }
+
+    @AfterEach
+    void close() {
+        logs.close();
+        metadata.close();
+    }
+
+    @Test
+    void keyedRecordsGoWhereKafkasDefaultPartitionerPutsThem() {
+        List<NewRecord> records = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            records.add(keyed("customer-" + i, "v" + i));
+        }
+        List<AppendedRecord> appended = writer.append("orders", records);
+        for (int i = 0; i < 50; i++) {
+            byte[] key = ("customer-" + i).getBytes(StandardCharsets.UTF_8);
+            assertEquals(Utils.toPositive(Utils.murmur2(key)) % 4, appended.get(i).partition());
+        }
+    }
+
+    @Test
+    void unkeyedRecordsAreSpreadAndOffsetsAreContiguousPerPartition() {
+        List<NewRecord> records = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            records.add(new NewRecord(OptionalInt.empty(), null, bytes("v" + i), List.of(), OptionalLong.empty()));
+        }
+        List<AppendedRecord> appended = writer.append("orders", records);
+        Set<Integer> partitions = new HashSet<>();
+        long[] nextOffset = new long[4];
+        for (AppendedRecord record : appended) {
+            partitions.add(record.partition());
+            assertEquals(nextOffset[record.partition()]++, record.offset());
+            assertEquals(CLOCK.millis(), record.timestamp(), "the broker's clock stamps records without a timestamp");
+        }
+        assertEquals(Set.of(0, 1, 2, 3), partitions);
+    }
+
+    @Test
+    void readsBackKeysValuesHeadersAndTombstonesInOrder() {
+        writer.append("orders", List.of(
+                new NewRecord(OptionalInt.of(1), bytes("k1"), bytes("v1"),
+                        List.of(new RecordHeader("trace", bytes("abc"))), OptionalLong.of(42)),
+                new NewRecord(OptionalInt.of(1), bytes("k2"), null, List.of(), OptionalLong.empty())));
+        RecordPage page = reader.read("orders", 1, 0, 10);
+        assertEquals(2, page.records().size());
+        assertEquals(2, page.nextOffset());
+        StoredRecord first = page.records().get(0);
+        assertArrayEquals(bytes("k1"), first.key());
+        assertArrayEquals(bytes("v1"), first.value());
+        assertEquals(42, first.timestamp());
+        assertEquals("trace", first.headers().get(0).key());
+        assertArrayEquals(bytes("abc"), first.headers().get(0).value());
+        assertNull(page.records().get(1).value(), "a null value stays a tombstone");
+    }
+
+    @Test
+    void pagesThroughAPartitionFromAnyOffset() {
+        for (int batch = 0; batch < 5; batch++) {
+            List<NewRecord> records = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                records.add(new NewRecord(OptionalInt.of(0), null, bytes("v" + (batch * 10 + i)), List.of(),
+                        OptionalLong.empty()));
+            }
+            writer.append("orders", records);
+        }
+        RecordPage middle = reader.read("orders", 0, 15, 7);
+        assertEquals(List.of(15L, 16L, 17L, 18L, 19L, 20L, 21L),
+                middle.records().stream().map(StoredRecord::offset).toList());
+        assertEquals(22, middle.nextOffset());
+        RecordPage tail = reader.read("orders", 0, 45, 100);
+        assertEquals(5, tail.records().size());
+        assertEquals(50, tail.nextOffset());
+        RecordPage atEnd = reader.read("orders", 0, 50, 100);
+        assertEquals(0, atEnd.records().size());
+        assertEquals(50, atEnd.nextOffset());
+        assertThrows(OffsetOutOfRangeException.class, () -> reader.read("orders", 0, 51, 1));
+    }
+
+    @Test
+    void readsFromATimestamp() {
+        writer.append("orders", List.of(at(1_000, "early"), at(2_000, "middle"), at(3_000, "late")));
+        assertEquals("middle", new String(reader.readFromTimestamp("orders", 2, 1_500, 1).records().get(0).value(),
+                StandardCharsets.UTF_8));
+        RecordPage afterAll = reader.readFromTimestamp("orders", 2, 9_000, 10);
+        assertEquals(0, afterAll.records().size());
+        assertEquals(3, afterAll.nextOffset());
+    }
+
+    @Test
+    void refusesPartitionsTheTopicDoesNotHave() {
+        assertThrows(UnknownTopicOrPartitionException.class, () -> writer.append("orders", List.of(
+                new NewRecord(OptionalInt.of(4), null, bytes("x"), List.of(), OptionalLong.empty()))));
+        assertThrows(UnknownTopicOrPartitionException.class, () -> writer.append("nope", List.of(keyed("k", "v"))));
+        assertEquals(0, reader.read("orders", 0, 0, 10).records().size(), "nothing was written");
+    }
+
+    private static NewRecord at(long timestamp, String value) {
+        return new NewRecord(OptionalInt.of(2), null, bytes(value), List.of(), OptionalLong.of(timestamp));
+    }
+
+    private static NewRecord keyed(String key, String value) {
+        return new NewRecord(OptionalInt.empty(), bytes(key), bytes(value), List.of(), OptionalLong.empty());
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

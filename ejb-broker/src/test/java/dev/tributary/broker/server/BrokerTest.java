@@ -1,0 +1,61 @@
+package dev.tributary.broker.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.broker.records.NewRecord;
+import dev.tributary.broker.topic.NewTopic;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BrokerTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void restartRestoresTopicsConfigsAndRecords() {
+        try (Broker broker = Broker.start(BrokerConfig.embedded(dataDir), Clock.systemUTC())) {
+            broker.topics().create(new NewTopic("events", 2, (short) 1, Map.of("retention.ms", "60000")));
+            broker.writer().append("events", List.of(record(0, "a"), record(1, "b"), record(1, "c")));
+        }
+        try (Broker broker = Broker.start(BrokerConfig.embedded(dataDir), Clock.systemUTC())) {
+            assertEquals(List.of("events"), broker.topics().topicNames());
+            assertEquals("60000", broker.topics().describe("events").configs().get("retention.ms"));
+            assertEquals(List.of("b", "c"), broker.reader().read("events", 1, 0, 10).records().stream()
+                    .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
+            assertEquals(1, broker.reader().read("events", 0, 0, 10).records().size());
+        }
+    }
+
+    @Test
+    void secondBrokerOnTheSameDataDirectoryFailsFast() {
+        try (Broker first = Broker.start(BrokerConfig.embedded(dataDir), Clock.systemUTC())) {
+            KafkaStorageException failure = assertThrows(KafkaStorageException.class,
+                    () -> Broker.start(BrokerConfig.embedded(dataDir), Clock.systemUTC()));
+            assertTrue(failure.getMessage().contains("in use"), failure.getMessage());
+            first.topics().create(new NewTopic("still-works", 1, (short) 1, Map.of()));
+        }
+    }
+
+    @Test
+    void configToStringHidesThePassword() {
+        BrokerConfig config = new BrokerConfig(dataDir, java.util.Optional.of("jdbc:postgresql://db/t"),
+                java.util.Optional.of("broker"), java.util.Optional.of("s3cret"), 1000);
+        assertTrue(!config.toString().contains("s3cret"), config::toString);
+    }
+
+    private static NewRecord record(int partition, String value) {
+        return new NewRecord(OptionalInt.of(partition), null, value.getBytes(StandardCharsets.UTF_8), List.of(),
+                OptionalLong.empty());
+    }
+}
