@@ -1,0 +1,34 @@
+package dev.tributary.rest;
+
+import org.apache.kafka.common.protocol.Errors;
+
+/** The HTTP status that says to a REST client what a Kafka error code says to a Kafka client. */
+final class HttpStatusOfKafkaError {
+
+    private HttpStatusOfKafkaError() {
+    }
+
+    static int of(Errors error) {
+        return switch (error) {
+            case UNKNOWN_TOPIC_OR_PARTITION -> 404;
+            case TOPIC_ALREADY_EXISTS -> 409;
+            case OFFSET_OUT_OF_RANGE -> 416;
+            case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE -> 413;
+            case KAFKA_STORAGE_ERROR, NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE -> 503;
+            case INVALID_TOPIC_EXCEPTION, INVALID_PARTITIONS, INVALID_REPLICATION_FACTOR, INVALID_CONFIG,
+                 CORRUPT_MESSAGE, INVALID_RECORD, INVALID_TIMESTAMP, INVALID_REQUEST, POLICY_VIOLATION -> 400;
+            default -> 500;
+        };
+    }
+
+    /** Reason phrases JAX-RS's Status enum lacks. */
+    static String reasonPhrase(int status) {
+        return switch (status) {
+            case 413 -> "Content Too Large";
+            case 416 -> "Range Not Satisfiable";
+            case 422 -> "Unprocessable Content";
+            case 507 -> "Insufficient Storage";
+            default -> "HTTP " + status;
+        };
+    }
+}

@@ -1,0 +1,47 @@
+package dev.tributary.rest;
+
+import dev.tributary.broker.records.AppendedRecord;
+import dev.tributary.broker.records.NewRecord;
+import dev.tributary.broker.records.RecordWriter;
+import dev.tributary.rest.dto.ProduceRequest;
+import dev.tributary.rest.dto.ProduceResponse;
+import dev.tributary.rest.dto.RecordPosition;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Produces records to a topic. (Reading lives in {@link PartitionRecordsResource}: JAX-RS picks the root resource
+ * with the longest literal path, so a resource at {@code /topics/{name}} would shadow {@code GET /topics/{name}}.)
+ */
+@Path("/topics/{name}/records")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class RecordsResource {
+
+    @Inject
+    RecordWriter writer;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public ProduceResponse produce(@PathParam("name") String topic, ProduceRequest request) {
+        if (request == null || request.records() == null || request.records().isEmpty()) {
+            throw new InvalidRequestException("Expected {\"records\": [...]} with at least one record");
+        }
+        List<NewRecord> records = new ArrayList<>(request.records().size());
+        for (int i = 0; i < request.records().size(); i++) {
+            records.add(RecordCodec.toNewRecord(request.records().get(i), i));
+        }
+        List<AppendedRecord> appended = writer.append(topic, records);
+        return new ProduceResponse(appended.stream()
+                .map(r -> new RecordPosition(r.partition(), r.offset(), r.timestamp()))
+                .toList());
+    }
+}

@@ -1,0 +1,40 @@
+package dev.tributary.rest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import org.junit.jupiter.api.Test;
+
+class RequestSizeLimitTest {
+
+    @Test
+    void neverReadsPastTheDeclaredLength() throws IOException {
+        InputStream underlying = new ByteArrayInputStream("{\"a\":1}TRAILING".getBytes());
+        RequestSizeLimit.BoundedBody body = new RequestSizeLimit.BoundedBody(underlying, 7);
+        assertArrayEquals("{\"a\":1}".getBytes(), body.readAllBytes());
+        assertEquals(-1, body.read());
+        assertEquals("TRAILING".length(), underlying.available(), "the bytes after the body were never touched");
+    }
+
+    @Test
+    void refusesAnUndeclaredBodyOnceItPassesTheCap() {
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                return 'x';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                java.util.Arrays.fill(b, off, off + len, (byte) 'x');
+                return len;
+            }
+        };
+        RequestSizeLimit.BoundedBody body = new RequestSizeLimit.BoundedBody(endless, -1);
+        assertThrows(RequestTooLargeException.class, () -> body.readNBytes((int) RequestSizeLimit.MAX_REQUEST_BYTES + 10));
+    }
+}
