@@ -1,0 +1,64 @@
+package dev.tributary.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Paths the build hands to the container tests (see the failsafe configuration), and free loopback ports. */
+final class ItEnvironment {
+
+    private ItEnvironment() {
+    }
+
+    static Path deployment(String fileName) {
+        return existing(Path.of(property("tributary.it.deployments")).resolve(fileName));
+    }
+
+    static Path microJar() {
+        return existing(Path.of(property("tributary.it.micro.jar")));
+    }
+
+    static Path microConfig(String fileName) {
+        return existing(Path.of(property("tributary.it.micro.config")).resolve(fileName));
+    }
+
+    static Path payaraServerHome() {
+        return existing(Path.of(property("tributary.it.payara.server")));
+    }
+
+    /** A fresh directory under target/it-work for one test's files. */
+    static Path workDir(String name) {
+        try {
+            Path base = Files.createDirectories(Path.of(property("tributary.it.work")));
+            return Files.createTempDirectory(base, name + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String property(String key) {
+        String value = System.getProperty(key);
+        if (value == null) {
+            throw new IllegalStateException(key + " is not set: run the container tests through Maven (mvn verify)");
+        }
+        return value;
+    }
+
+    private static Path existing(Path path) {
+        if (!Files.exists(path)) {
+            throw new IllegalStateException(path + " does not exist: build the project first (mvn verify)");
+        }
+        return path;
+    }
+}

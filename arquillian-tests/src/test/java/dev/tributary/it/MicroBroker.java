@@ -1,0 +1,140 @@
+package dev.tributary.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A broker as `bin/tributary start` runs it (Payara Micro, tributary-jca.rar then tributary.war) in its own
+ * process, so a test can stop it cleanly, kill it, and start it again over the same data directory.
+ */
+final class MicroBroker implements AutoCloseable {
+
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Path dataDir;
+    private final Path logFile;
+    private final int port;
+    private Process process;
+
+    private MicroBroker(Path dataDir, Path logFile, int port) {
+        this.dataDir = dataDir;
+        this.logFile = logFile;
+        this.port = port;
+    }
+
+    static MicroBroker start(Path dataDir, Path logFile) {
+        MicroBroker broker = new MicroBroker(dataDir, logFile, ItEnvironment.freePort());
+        broker.launch();
+        return broker;
+    }
+
+    URI apiBase() {
+        return URI.create("http://127.0.0.1:" + port + "/api/v1/");
+    }
+
+    RestClient client() {
+        return new RestClient(apiBase());
+    }
+
+    /** SIGTERM, as Ctrl-C or a service manager would stop it; waits for a clean exit. */
+    void stop() {
+        process.destroy();
+        awaitExit();
+    }
+
+    /** SIGKILL: no shutdown hooks, no clean-shutdown markers. */
+    void kill() {
+        process.destroyForcibly();
+        awaitExit();
+    }
+
+    /** Starts again over the same data directory (and port). */
+    void restart() {
+        launch();
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            awaitExit();
+        }
+    }
+
+    private void launch() {
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dtributary.data.dir=" + dataDir,
+                "-jar", ItEnvironment.microJar().toString(),
+                "--nohazelcast", "--disablephonehome",
+                "--port", Integer.toString(port),
+                "--prebootcommandfile", ItEnvironment.microConfig("pre-boot-commands.asadmin").toString(),
+                "--logproperties", ItEnvironment.microConfig("logging.properties").toString(),
+                "--deploy", ItEnvironment.deployment("tributary-jca.rar").toString(),
+                "--deploy", ItEnvironment.deployment("tributary.war").toString());
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitReady();
+    }
+
+    /** Polls the API until it answers; fails fast if the process dies. */
+    private void awaitReady() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Payara Micro exited with " + process.exitValue() + "; see " + logFile);
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(apiBase().resolve("topics")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                process.waitFor(250, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        close();
+        throw new IllegalStateException("Broker not ready within " + STARTUP_TIMEOUT + "; see " + logFile);
+    }
+
+    private void awaitExit() {
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor();
+                throw new IllegalStateException("Payara Micro did not stop within 60 s; see " + logFile);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

@@ -1,0 +1,197 @@
+package dev.tributary.it;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * The REST data path end to end, written once and run against every way the broker is deployed (Payara Micro
+ * through Arquillian, Payara Micro restarted as a process, the EAR on Payara Server).
+ */
+final class RestScenario {
+
+    static final int PARTITIONS = 3;
+
+    private final RestClient api;
+
+    RestScenario(RestClient api) {
+        this.api = api;
+    }
+
+    /** What a topic should hold: per partition, the records in offset order as the produce responses placed them. */
+    record ExpectedTopic(String name, Map<Integer, List<JsonObject>> recordsByPartition) {
+
+        int recordCount() {
+            return recordsByPartition.values().stream().mapToInt(List::size).sum();
+        }
+    }
+
+    /** Creates a topic and produces keyed, unkeyed, binary, headered and timestamped records to it. */
+    ExpectedTopic createAndProduce(String topic) {
+        RestClient.Reply created = api.post("topics", Json.createObjectBuilder()
+                .add("name", topic).add("partitions", PARTITIONS)
+                .add("configs", Json.createObjectBuilder().add("retention.ms", 86_400_000))
+                .build().toString());
+        assertEquals(201, created.status(), created::toString);
+        assertTrue(created.location().endsWith("/api/v1/topics/" + topic), created.location());
+        assertEquals("86400000", created.json().getJsonObject("configs").getString("retention.ms"));
+        assertEquals(PARTITIONS, created.json().getJsonArray("partitions").size());
+        return produce(topic, new ExpectedTopic(topic, new TreeMap<>()), 0);
+    }
+
+    /** Appends another round of records to a topic made by {@link #createAndProduce}. */
+    ExpectedTopic produce(String topic, ExpectedTopic expected, int round) {
+        JsonArrayBuilder records = Json.createArrayBuilder();
+        List<JsonObject> sent = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            sent.add(Json.createObjectBuilder().add("key", "key-" + round + "-" + i).add("value", "value-" + i)
+                    .add("headers", Json.createObjectBuilder().add("trace", "t-" + i)).build());
+        }
+        sent.add(Json.createObjectBuilder().add("value", "no key").build());
+        sent.add(Json.createObjectBuilder().add("keyBase64", base64(new byte[] {(byte) 0xff, 0}))
+                .add("valueBase64", base64(new byte[] {0, 1, 2, (byte) 0xfe})).add("partition", 2).build());
+        sent.forEach(records::add);
+        RestClient.Reply reply = api.post("topics/" + topic + "/records",
+                Json.createObjectBuilder().add("records", records).build().toString());
+        assertEquals(200, reply.status(), reply::toString);
+        JsonArray offsets = reply.json().getJsonArray("offsets");
+        assertEquals(sent.size(), offsets.size());
+
+        Map<Integer, List<JsonObject>> byPartition = new TreeMap<>(expected.recordsByPartition());
+        for (int i = 0; i < sent.size(); i++) {
+            JsonObject position = offsets.getJsonObject(i);
+            int partition = position.getInt("partition");
+            JsonObject record = sent.get(i);
+            if (record.containsKey("key")) {
+                byte[] key = record.getString("key").getBytes(StandardCharsets.UTF_8);
+                assertEquals(Utils.toPositive(Utils.murmur2(key)) % PARTITIONS, partition,
+                        "a keyed record lands where Kafka's default partitioner puts it");
+            }
+            List<JsonObject> log = new ArrayList<>(byPartition.getOrDefault(partition, List.of()));
+            long expectedOffset = log.isEmpty() ? 0 : log.get(log.size() - 1).getJsonNumber("offset").longValue() + 1;
+            assertEquals(expectedOffset, position.getJsonNumber("offset").longValue(), "offsets are contiguous");
+            log.add(Json.createObjectBuilder(record).add("offset", expectedOffset).build());
+            byPartition.put(partition, log);
+        }
+        return new ExpectedTopic(topic, byPartition);
+    }
+
+    /** Every expected record reads back with its offset, key, value and headers; nothing else is there. */
+    void verifyReadsBack(ExpectedTopic expected) {
+        JsonObject topic = api.get("topics/" + expected.name()).json();
+        for (int p = 0; p < PARTITIONS; p++) {
+            List<JsonObject> want = expected.recordsByPartition().getOrDefault(p, List.of());
+            RestClient.Reply reply = api.get("topics/" + expected.name() + "/partitions/" + p + "/records?offset=0&limit=1000");
+            assertEquals(200, reply.status(), reply::toString);
+            JsonArray got = reply.json().getJsonArray("records");
+            assertEquals(want.size(), got.size(), "records in partition " + p);
+            for (int i = 0; i < want.size(); i++) {
+                assertSameRecord(want.get(i), got.getJsonObject(i));
+            }
+            long logEnd = topic.getJsonArray("partitions").getJsonObject(p).getJsonNumber("logEndOffset").longValue();
+            assertEquals(want.size(), logEnd, "log end offset of partition " + p);
+            assertEquals(logEnd, reply.json().getJsonNumber("nextOffset").longValue());
+        }
+    }
+
+    /** Reading by timestamp starts at the first record at or after it (in a new topic of its own). */
+    void verifyReadByTimestamp(String topic) {
+        assertEquals(201, api.post("topics", "{\"name\":\"" + topic + "\",\"partitions\":2}").status());
+        String records = Json.createObjectBuilder().add("records", Json.createArrayBuilder()
+                .add(Json.createObjectBuilder().add("value", "early").add("partition", 1).add("timestamp", 1_000))
+                .add(Json.createObjectBuilder().add("value", "middle").add("partition", 1).add("timestamp", 2_000))
+                .add(Json.createObjectBuilder().add("value", "late").add("partition", 1).add("timestamp", 3_000)))
+                .build().toString();
+        JsonArray offsets = api.post("topics/" + topic + "/records", records).json().getJsonArray("offsets");
+        RestClient.Reply page = api.get("topics/" + topic + "/partitions/1/records?timestamp=1500&limit=1");
+        assertEquals(200, page.status(), page::toString);
+        JsonObject first = page.json().getJsonArray("records").getJsonObject(0);
+        assertEquals("middle", first.getString("value"));
+        assertEquals(offsets.getJsonObject(1).getJsonNumber("offset").longValue(),
+                first.getJsonNumber("offset").longValue());
+    }
+
+    /** Bad input of every kind gets a problem+json answer with the right status and a useful detail. */
+    void verifyErrors(String existingTopic) {
+        assertProblem(409, "already exists", api.post("topics", "{\"name\":\"" + existingTopic + "\"}"));
+        assertProblem(400, "invalid", api.post("topics", "{\"name\":\"bad name!\"}"));
+        assertProblem(400, "Malformed JSON", api.post("topics", "{\"name\": "));
+        assertProblem(400, "partitions", api.post("topics", "{\"name\":\"zero-partitions\",\"partitions\":0}"));
+        assertProblem(400, "no.such.config", api.post("topics",
+                "{\"name\":\"bad-config\",\"configs\":{\"no.such.config\":\"1\"}}"));
+        assertProblem(400, "replicationFactor", api.post("topics",
+                "{\"name\":\"too-many-replicas\",\"replicationFactor\":3}"));
+        assertProblem(404, "does not exist", api.get("topics/no-such-topic"));
+        assertProblem(404, "no partition 99", api.get("topics/" + existingTopic + "/partitions/99/records"));
+        assertProblem(416, "out of range", api.get("topics/" + existingTopic + "/partitions/0/records?offset=999999"));
+        assertProblem(400, "limit", api.get("topics/" + existingTopic + "/partitions/0/records?limit=abc"));
+        assertProblem(400, "offset", api.get("topics/" + existingTopic + "/partitions/0/records?offset=-1"));
+        assertProblem(400, "at least one record", api.post("topics/" + existingTopic + "/records", "{\"records\":[]}"));
+        assertProblem(400, "base64", api.post("topics/" + existingTopic + "/records",
+                "{\"records\":[{\"valueBase64\":\"***\"}]}"));
+        assertProblem(404, "no partition 7", api.post("topics/" + existingTopic + "/records",
+                "{\"records\":[{\"value\":\"x\",\"partition\":7}]}"));
+        String oversizedRecord = "{\"records\":[{\"value\":\"" + "x".repeat(1_100_000) + "\"}]}";
+        assertProblem(413, "", api.post("topics/" + existingTopic + "/records", oversizedRecord));
+        String oversizedBody = "{\"records\":[{\"value\":\"" + "x".repeat(17 << 20) + "\"}]}";
+        assertProblem(413, "exceeds", api.post("topics/" + existingTopic + "/records", oversizedBody));
+        assertProblem(400, "retention.ms", api.patch("topics/" + existingTopic + "/configs",
+                "{\"retention.ms\":\"soon\"}"));
+    }
+
+    /** Config overrides can be changed and removed again. */
+    void verifyConfigChanges(String topic) {
+        RestClient.Reply changed = api.patch("topics/" + topic + "/configs", "{\"retention.ms\": 3600000}");
+        assertEquals(200, changed.status(), changed::toString);
+        assertEquals("3600000", changed.json().getJsonObject("configs").getString("retention.ms"));
+        RestClient.Reply reverted = api.patch("topics/" + topic + "/configs", "{\"retention.ms\": null}");
+        assertEquals("604800000", reverted.json().getJsonObject("configs").getString("retention.ms"),
+                "removing the override restores Kafka's default");
+    }
+
+    void verifyDelete(String topic) {
+        assertEquals(204, api.delete("topics/" + topic).status());
+        assertProblem(404, "does not exist", api.get("topics/" + topic));
+        assertTrue(api.get("topics").json().getJsonArray("topics").stream()
+                .noneMatch(t -> t.asJsonObject().getString("name").equals(topic)));
+    }
+
+    private static void assertSameRecord(JsonObject sent, JsonObject read) {
+        assertAll(
+                () -> assertEquals(sent.getJsonNumber("offset").longValue(), read.getJsonNumber("offset").longValue()),
+                () -> assertEquals(text(sent, "key"), text(read, "key")),
+                () -> assertEquals(text(sent, "keyBase64"), text(read, "keyBase64")),
+                () -> assertEquals(text(sent, "value"), text(read, "value")),
+                () -> assertEquals(text(sent, "valueBase64"), text(read, "valueBase64")),
+                () -> assertEquals(sent.getJsonObject("headers"), read.getJsonObject("headers")));
+    }
+
+    private static String text(JsonObject object, String field) {
+        return object.containsKey(field) && !object.isNull(field) ? object.getString(field) : null;
+    }
+
+    static void assertProblem(int status, String detailFragment, RestClient.Reply reply) {
+        assertEquals(status, reply.status(), reply::toString);
+        assertTrue(reply.contentType().startsWith("application/problem+json"), reply::toString);
+        JsonObject problem = reply.json();
+        assertEquals(status, problem.getInt("status"));
+        assertTrue(problem.getString("detail").contains(detailFragment),
+                () -> "detail should mention '" + detailFragment + "': " + problem);
+    }
+
+    private static String base64(byte[] bytes) {
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+}
