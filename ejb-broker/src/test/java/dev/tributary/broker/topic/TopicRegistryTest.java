@@ -19,6 +19,7 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -142,5 +143,33 @@ class TopicRegistryTest {
 
         registry.create(new NewTopic("orders", 1, (short) 1, Map.of()));
         assertEquals(0, registry.partitionLog("orders", 0).logEndOffset());
+    }
+
+    @Test
+    void aCorruptPartitionGoesOfflineAndTheRestKeepsWorking() throws Exception {
+        registry.create(new NewTopic("orders", 2, (short) 1, Map.of()));
+        for (int i = 0; i < 3; i++) {
+            for (int p = 0; p < 2; p++) {
+                registry.partitionLog("orders", p).append(MemoryRecords.withRecords(Compression.NONE,
+                        new SimpleRecord(("record-" + i).getBytes(StandardCharsets.UTF_8))));
+            }
+        }
+        close();
+        // As after a crash: no clean-shutdown marker, no checkpoint, and a flipped byte in the first batch.
+        Path partition = dataDir.resolve("logs").resolve("orders-1");
+        Files.delete(partition.resolve(".clean-shutdown"));
+        Files.deleteIfExists(partition.resolve("recovery-point-offset-checkpoint"));
+        Path segment = partition.resolve("00000000000000000000.log");
+        byte[] bytes = Files.readAllBytes(segment);
+        bytes[bytes.length / 6] ^= 0x5a;
+        Files.write(segment, bytes);
+        open();
+
+        PartitionState offline = registry.describe("orders").partitions().get(1);
+        assertTrue(offline.offlineReason().isPresent(), "partition 1 is offline");
+        assertEquals(-1, offline.leader());
+        assertThrows(KafkaStorageException.class, () -> registry.partitionLog("orders", 1));
+        assertEquals(3, registry.partitionLog("orders", 0).logEndOffset(), "partition 0 is untouched");
+        registry.create(new NewTopic("other", 1, (short) 1, Map.of()));
     }
 }

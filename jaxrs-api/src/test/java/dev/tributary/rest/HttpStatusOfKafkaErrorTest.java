@@ -1,0 +1,32 @@
+package dev.tributary.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.Test;
+
+/** The broker throws Kafka's exceptions; REST clients get the status the contract promises. */
+class HttpStatusOfKafkaErrorTest {
+
+    @Test
+    void brokerFailuresMapToTheirHttpStatus() {
+        assertEquals(400, status(new InvalidTopicException("bad name")));
+        assertEquals(400, status(new InvalidConfigurationException("bad config")));
+        assertEquals(404, status(new UnknownTopicOrPartitionException("no topic")));
+        assertEquals(409, status(new TopicExistsException("exists")));
+        assertEquals(413, status(new RecordTooLargeException("too large")));
+        assertEquals(416, status(new OffsetOutOfRangeException("out of range")));
+        assertEquals(503, status(new KafkaStorageException("partition offline")));
+    }
+
+    private static int status(Exception e) {
+        return HttpStatusOfKafkaError.of(Errors.forException(e));
+    }
+}
