@@ -29,6 +29,11 @@ final class ItEnvironment {
         return existing(Path.of(property("tributary.it.payara.server")));
     }
 
+    /** The Kafka port of the Arquillian-managed broker (reserved by the build). */
+    static int arquillianKafkaPort() {
+        return Integer.parseInt(property("tributary.it.kafka.port"));
+    }
+
     /** A fresh directory under target/it-work for one test's files. */
     static Path workDir(String name) {
         try {

@@ -22,22 +22,28 @@ final class MicroBroker implements AutoCloseable {
     private final Path dataDir;
     private final Path logFile;
     private final int port;
+    private final int kafkaPort;
     private Process process;
 
-    private MicroBroker(Path dataDir, Path logFile, int port) {
+    private MicroBroker(Path dataDir, Path logFile, int port, int kafkaPort) {
         this.dataDir = dataDir;
         this.logFile = logFile;
         this.port = port;
+        this.kafkaPort = kafkaPort;
     }
 
     static MicroBroker start(Path dataDir, Path logFile) {
-        MicroBroker broker = new MicroBroker(dataDir, logFile, ItEnvironment.freePort());
+        MicroBroker broker = new MicroBroker(dataDir, logFile, ItEnvironment.freePort(), ItEnvironment.freePort());
         broker.launch();
         return broker;
     }
 
     URI apiBase() {
         return URI.create("http://127.0.0.1:" + port + "/api/v1/");
+    }
+
+    String kafkaBootstrap() {
+        return "127.0.0.1:" + kafkaPort;
     }
 
     RestClient client() {
@@ -77,6 +83,7 @@ final class MicroBroker implements AutoCloseable {
         List<String> command = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dtributary.data.dir=" + dataDir,
+                "-Dtributary.kafka.port=" + kafkaPort,
                 "-jar", ItEnvironment.microJar().toString(),
                 "--nohazelcast", "--disablephonehome",
                 "--port", Integer.toString(port),

@@ -132,6 +132,11 @@ final class PayaraServerDomain implements AutoCloseable {
         return portBase + 80;
     }
 
+    /** The broker's Kafka listener: inside the range {@link #freePortBase()} checked, unused by Payara. */
+    int kafkaPort() {
+        return portBase + 90;
+    }
+
     int adminPort() {
         return portBase + 48;
     }
@@ -209,6 +214,7 @@ final class PayaraServerDomain implements AutoCloseable {
             child(config, "phone-home-runtime-configuration").setAttribute("enabled", "false");
             Element javaConfig = child(config, "java-config");
             for (String option : List.of("-Dtributary.data.dir=" + dataDir.toAbsolutePath(),
+                    "-Dtributary.kafka.port=" + kafkaPort(),
                     // A server that lives for a minute starts and deploys faster on C1 alone.
                     "-XX:TieredStopAtLevel=1")) {
                 javaConfig.appendChild(xml.createElement("jvm-options")).setTextContent(option);

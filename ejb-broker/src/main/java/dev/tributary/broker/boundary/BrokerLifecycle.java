@@ -1,5 +1,7 @@
 package dev.tributary.broker.boundary;
 
+import dev.tributary.broker.kafka.KafkaListenerConfig;
+import dev.tributary.broker.kafka.KafkaServer;
 import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.records.RecordWriter;
 import dev.tributary.broker.server.Broker;
@@ -12,16 +14,19 @@ import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.inject.Produces;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Starts the broker when the application deploys and stops it cleanly when it undeploys or the server shuts down
+ * Starts the broker (and its Kafka-protocol listener) when the application deploys and stops it cleanly when it undeploys or the server shuts down
  * (Ctrl-C included), and hands the broker's services to CDI. Bean-managed concurrency: the broker's own classes
  * are thread-safe, and a container write lock here would serialize every request.
  */
@@ -35,20 +40,39 @@ public class BrokerLifecycle {
     @Resource
     private ManagedScheduledExecutorService scheduler;
 
+    /** Network and request threads of the Kafka listener are the container's, so they carry its context. */
+    @Resource
+    private ManagedThreadFactory threads;
+
     private Broker broker;
+    private KafkaServer kafka;
     private ScheduledFuture<?> maintenance;
 
     @PostConstruct
     void start() {
-        broker = Broker.start(BrokerSettings.from(ConfigProvider.getConfig()), Clock.systemUTC());
+        Config config = ConfigProvider.getConfig();
+        broker = Broker.start(BrokerSettings.from(config), Clock.systemUTC());
+        try {
+            Optional<KafkaListenerConfig> listener = BrokerSettings.kafkaListener(config);
+            if (listener.isPresent()) {
+                kafka = KafkaServer.start(broker, listener.get(), threads);
+            }
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
         long interval = broker.config().maintenanceIntervalMs();
         maintenance = scheduler.scheduleWithFixedDelay(this::runMaintenance, interval, interval, TimeUnit.MILLISECONDS);
     }
 
+    /** Clients first, then the logs: nothing may append while the broker closes. */
     @PreDestroy
     void stop() {
         if (maintenance != null) {
             maintenance.cancel(false);
+        }
+        if (kafka != null) {
+            kafka.close();
         }
         if (broker != null) {
             broker.close();

@@ -1,7 +1,9 @@
 package dev.tributary.broker.boundary;
 
+import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.server.BrokerConfig;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -16,6 +18,12 @@ final class BrokerSettings {
     static final String DB_USER = "tributary.db.user";
     static final String DB_PASSWORD = "tributary.db.password";
     static final String MAINTENANCE_INTERVAL_MS = "tributary.maintenance.interval.ms";
+    static final String KAFKA_ENABLED = "tributary.kafka.enabled";
+    static final String KAFKA_HOST = "tributary.kafka.host";
+    static final String KAFKA_PORT = "tributary.kafka.port";
+    static final String KAFKA_ADVERTISED_HOST = "tributary.kafka.advertised.host";
+    static final String KAFKA_ADVERTISED_PORT = "tributary.kafka.advertised.port";
+    static final String KAFKA_MAX_REQUEST_BYTES = "tributary.kafka.socket.request.max.bytes";
 
     private BrokerSettings() {
     }
@@ -28,5 +36,20 @@ final class BrokerSettings {
                 config.getOptionalValue(DB_PASSWORD, String.class),
                 config.getOptionalValue(MAINTENANCE_INTERVAL_MS, Long.class)
                         .orElse(BrokerConfig.DEFAULT_MAINTENANCE_INTERVAL_MS));
+    }
+
+    /** The Kafka-protocol listener: 127.0.0.1:9092 unless configured, like the HTTP listener; empty when disabled. */
+    static Optional<KafkaListenerConfig> kafkaListener(Config config) {
+        if (!config.getOptionalValue(KAFKA_ENABLED, Boolean.class).orElse(true)) {
+            return Optional.empty();
+        }
+        KafkaListenerConfig listener = KafkaListenerConfig.of(
+                        config.getOptionalValue(KAFKA_HOST, String.class).orElse("127.0.0.1"),
+                        config.getOptionalValue(KAFKA_PORT, Integer.class).orElse(9092))
+                .withMaxRequestBytes(config.getOptionalValue(KAFKA_MAX_REQUEST_BYTES, Integer.class)
+                        .orElse(KafkaListenerConfig.DEFAULT_MAX_REQUEST_BYTES));
+        return Optional.of(listener.withAdvertised(
+                config.getOptionalValue(KAFKA_ADVERTISED_HOST, String.class).orElse(null),
+                config.getOptionalValue(KAFKA_ADVERTISED_PORT, Integer.class).orElse(0)));
     }
 }

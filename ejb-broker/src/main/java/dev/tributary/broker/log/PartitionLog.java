@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -54,6 +56,7 @@ public final class PartitionLog implements Closeable {
     private final Object checkpointLock = new Object();
     /** Guarded by the write lock. */
     private final DelayedSegmentDeletion delayedDeletion = new DelayedSegmentDeletion();
+    private final CopyOnWriteArrayList<AppendListener> appendListeners = new CopyOnWriteArrayList<>();
 
     private volatile LogConfig config;
     private volatile LogOffsetMetadata logEnd;
@@ -157,6 +160,7 @@ public final class PartitionLog implements Closeable {
             writeLock.unlock();
         }
         long endOfAppend = info.lastOffset() + 1;
+        notifyAppendListeners(endOfAppend);
         if (endOfAppend - groupCommit.durableOffset() >= cfg.flushMessages())
             awaitDurable(endOfAppend);
         return info;
@@ -276,6 +280,28 @@ public final class PartitionLog implements Closeable {
      */
     public void updateConfig(LogConfig newConfig) {
         this.config = Objects.requireNonNull(newConfig, "newConfig");
+    }
+
+    /**
+     * Registers {@code listener} to be told of every later append (see {@link AppendListener} for when it runs).
+     * Registering the same listener again has no effect.
+     */
+    public void addAppendListener(AppendListener listener) {
+        appendListeners.addIfAbsent(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeAppendListener(AppendListener listener) {
+        appendListeners.remove(listener);
+    }
+
+    private void notifyAppendListeners(long logEndOffset) {
+        for (AppendListener listener : appendListeners) {
+            try {
+                listener.onAppend(topicPartition, logEndOffset);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Append listener " + listener + " of partition " + topicPartition + " failed", e);
+            }
+        }
     }
 
     /** Number of fsync rounds so far; with group commit, usually fewer than the number of durable appends. */

@@ -1,0 +1,113 @@
+package dev.tributary.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import jakarta.json.JsonArray;
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Stock Kafka clients against the broker WAR in Payara Micro: the listener is started by the deployed broker,
+ * on the port the build reserved, and what a Kafka producer writes is what REST reads.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class KafkaClientsIT {
+
+    @Deployment(testable = false)
+    static WebArchive broker() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, ItEnvironment.deployment("tributary.war").toFile());
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private static String bootstrap() {
+        return "127.0.0.1:" + ItEnvironment.arquillianKafkaPort();
+    }
+
+    @Test
+    void kafkaProducerAndConsumerRoundTripThroughTheDeployedBroker() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic("kafka-orders", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+
+        List<RecordMetadata> sent = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig())) {
+            for (int i = 0; i < 50; i++) {
+                sent.add(producer.send(new ProducerRecord<>("kafka-orders", "key-" + i, "value-" + i)).get());
+            }
+        }
+
+        List<ConsumerRecord<String, String>> received = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig())) {
+            List<TopicPartition> partitions = List.of(new TopicPartition("kafka-orders", 0),
+                    new TopicPartition("kafka-orders", 1));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (received.size() < sent.size() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(received::add);
+            }
+        }
+        assertEquals(sent.size(), received.size());
+
+        // The same records through REST: one broker, two protocols.
+        RestClient rest = new RestClient(URI.create("http://127.0.0.1:" + base.getPort() + "/api/v1/"));
+        int fromRest = 0;
+        for (int p = 0; p < 2; p++) {
+            JsonArray records = rest.get("topics/kafka-orders/partitions/" + p + "/records?limit=100").json()
+                    .getJsonArray("records");
+            fromRest += records.size();
+            for (int i = 0; i < records.size(); i++) {
+                String key = records.getJsonObject(i).getString("key");
+                assertEquals("value-" + key.substring("key-".length()), records.getJsonObject(i).getString("value"));
+            }
+        }
+        assertEquals(sent.size(), fromRest);
+    }
+
+    private static Properties producerConfig() {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return config;
+    }
+
+    private static Properties consumerConfig() {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return config;
+    }
+}

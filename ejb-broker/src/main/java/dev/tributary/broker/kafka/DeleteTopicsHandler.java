@@ -1,0 +1,86 @@
+package dev.tributary.broker.kafka;
+
+import dev.tributary.broker.topic.TopicRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.UnknownTopicIdException;
+import org.apache.kafka.common.message.DeleteTopicsRequestData.DeleteTopicState;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
+import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResultCollection;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.DeleteTopicsRequest;
+import org.apache.kafka.common.requests.DeleteTopicsResponse;
+
+/** DeleteTopics through the {@link TopicRegistry}, by name or (v6+) by id, each topic on its own. */
+final class DeleteTopicsHandler implements ApiHandler {
+
+    private static final Logger LOG = Logger.getLogger(DeleteTopicsHandler.class.getName());
+
+    private final TopicRegistry topics;
+    private final TopicIds topicIds;
+    private final ProducerStateManager producers;
+
+    DeleteTopicsHandler(TopicRegistry topics, TopicIds topicIds, ProducerStateManager producers) {
+        this.topics = topics;
+        this.topicIds = topicIds;
+        this.producers = producers;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.DELETE_TOPICS;
+    }
+
+    @Override
+    public short oldestVersion() {
+        return ApiKeys.DELETE_TOPICS.oldestVersion();
+    }
+
+    @Override
+    public short latestVersion() {
+        return ApiKeys.DELETE_TOPICS.latestVersion();
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
+        DeleteTopicsRequest body = request.body(DeleteTopicsRequest.class);
+        short version = request.version();
+        List<DeleteTopicState> requested = new ArrayList<>();
+        if (version >= 6)
+            requested.addAll(body.data().topics());
+        else
+            body.data().topicNames().forEach(name -> requested.add(new DeleteTopicState().setName(name)));
+        DeletableTopicResultCollection results = new DeletableTopicResultCollection();
+        for (DeleteTopicState topic : requested) {
+            boolean byId = topic.name() == null && topic.topicId() != null && !Uuid.ZERO_UUID.equals(topic.topicId());
+            String name = byId ? topicIds.name(topic.topicId()).orElse(null) : topic.name();
+            DeletableTopicResult result = new DeletableTopicResult().setName(name);
+            if (version >= 6)
+                result.setTopicId(byId ? topic.topicId() : name == null ? Uuid.ZERO_UUID : TopicIds.idOf(name));
+            try {
+                if (name == null)
+                    throw new UnknownTopicIdException("No topic has id " + topic.topicId());
+                topics.delete(name);
+                producers.forgetTopic(name);
+                result.setErrorCode(Errors.NONE.code());
+            } catch (RuntimeException e) {
+                Errors error = Errors.forException(e);
+                if (error == Errors.UNKNOWN_SERVER_ERROR)
+                    LOG.log(Level.WARNING, "Deleting topic " + name + " failed", e);
+                result.setErrorCode(error.code());
+                if (version >= 5)
+                    result.setErrorMessage(e.getMessage());
+            }
+            results.add(result);
+        }
+        return CompletableFuture.completedFuture(new DeleteTopicsResponse(new DeleteTopicsResponseData()
+                .setResponses(results)));
+    }
+}

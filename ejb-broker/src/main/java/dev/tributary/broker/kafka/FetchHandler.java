@@ -1,0 +1,92 @@
+package dev.tributary.broker.kafka;
+
+import dev.tributary.broker.topic.TopicRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
+import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.FetchMetadata;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
+
+/**
+ * Fetch for consumers: reads the requested partitions ({@link FetchOperation}) and answers at once if that is at
+ * least {@code min_bytes}, some partition failed, or {@code max_wait_ms} is 0; otherwise parks the request in the
+ * {@link FetchPurgatory} until an append or the timeout.
+ *
+ * <p>Fetch sessions (KIP-227) are not kept: every response carries session id 0, which tells the client that no
+ * session was created, so it keeps sending full fetch requests. A request naming a session gets
+ * FETCH_SESSION_ID_NOT_FOUND. From v13 topics are named by id. Follower fetches are refused: there is no replication.
+ */
+final class FetchHandler implements ApiHandler {
+
+    private final TopicRegistry topics;
+    private final TopicIds topicIds;
+    private final FetchPurgatory purgatory;
+
+    FetchHandler(TopicRegistry topics, TopicIds topicIds, FetchPurgatory purgatory) {
+        this.topics = topics;
+        this.topicIds = topicIds;
+        this.purgatory = purgatory;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.FETCH;
+    }
+
+    @Override
+    public short oldestVersion() {
+        return ApiKeys.FETCH.oldestVersion();
+    }
+
+    @Override
+    public short latestVersion() {
+        return ApiKeys.FETCH.latestVersion();
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
+        FetchRequest body = request.body(FetchRequest.class);
+        FetchRequestData data = body.data();
+        short version = request.version();
+        if (body.isFromFollower())
+            return CompletableFuture.completedFuture(body.getErrorResponse(0,
+                    new InvalidRequestException("This broker has no replicas to fetch for")));
+        FetchMetadata session = body.metadata();
+        if (session.sessionId() != FetchMetadata.INVALID_SESSION_ID)
+            return CompletableFuture.completedFuture(sessionError(Errors.FETCH_SESSION_ID_NOT_FOUND));
+        if (session.epoch() != FetchMetadata.INITIAL_EPOCH && session.epoch() != FetchMetadata.FINAL_EPOCH)
+            return CompletableFuture.completedFuture(sessionError(Errors.INVALID_FETCH_SESSION_EPOCH));
+
+        List<FetchOperation.TopicReads> reads = new ArrayList<>(data.topics().size());
+        for (FetchTopic topic : data.topics()) {
+            String name = version >= 13 ? topicIds.name(topic.topicId()).orElse(null) : topic.topic();
+            Uuid id = version >= 13 ? topic.topicId() : Uuid.ZERO_UUID;
+            List<FetchOperation.PartitionRead> partitions = new ArrayList<>(topic.partitions().size());
+            for (FetchPartition partition : topic.partitions())
+                partitions.add(new FetchOperation.PartitionRead(partition.partition(), partition.fetchOffset(),
+                        partition.partitionMaxBytes()));
+            reads.add(new FetchOperation.TopicReads(name, id, partitions));
+        }
+        FetchOperation fetch = new FetchOperation(topics, version, reads, data.maxBytes(), data.minBytes(),
+                body.isolationLevel());
+        FetchOperation.Result now = fetch.read();
+        if (data.maxWaitMs() <= 0 || fetch.satisfiedBy(now) || fetch.partitions().isEmpty())
+            return CompletableFuture.completedFuture(now.response());
+        return purgatory.park(fetch, data.maxWaitMs());
+    }
+
+    private static FetchResponse sessionError(Errors error) {
+        return FetchResponse.of(new FetchResponseData().setErrorCode(error.code())
+                .setSessionId(FetchMetadata.INVALID_SESSION_ID).setResponses(new ArrayList<>()));
+    }
+}

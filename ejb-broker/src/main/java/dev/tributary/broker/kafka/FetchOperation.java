@@ -1,0 +1,141 @@
+package dev.tributary.broker.kafka;
+
+import dev.tributary.broker.log.PartitionLog;
+import dev.tributary.broker.topic.TopicRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
+import org.apache.kafka.common.message.FetchResponseData.PartitionData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Records;
+import org.apache.kafka.common.requests.FetchResponse;
+
+/**
+ * The reads of one Fetch request, repeatable: done once when the request arrives and again whenever a parked
+ * request is re-checked ({@link FetchPurgatory}). Reads are cheap: each is an index lookup and a zero-copy
+ * {@code FileRecords} slice that the response later sends with {@code transferTo}.
+ *
+ * <p>Limits follow KIP-74: partitions are read in request order, each up to its {@code partition_max_bytes} and
+ * the request's remaining {@code max_bytes}; the first batch of the first partition with data is returned whole
+ * even when it is larger than both, so a consumer always makes progress; after that, a partition whose first
+ * batch does not fit is returned without records.
+ *
+ * <p>Both isolation levels read up to the high watermark: without transactions the last stable offset equals it
+ * and there are no aborted transactions.
+ */
+final class FetchOperation {
+
+    record PartitionRead(int partition, long fetchOffset, int maxBytes) {
+    }
+
+    /**
+     * @param name the topic, {@code null} if the request named it by an id that matches no topic
+     * @param id   the id the request used (v13+), or {@link Uuid#ZERO_UUID}
+     */
+    record TopicReads(String name, Uuid id, List<PartitionRead> partitions) {
+    }
+
+    /**
+     * @param response   the response these reads make
+     * @param bytes      bytes of records in it
+     * @param hasError   whether some partition failed (which answers a request at once, as in Kafka)
+     */
+    record Result(FetchResponse response, long bytes, boolean hasError) {
+    }
+
+    private final TopicRegistry topics;
+    private final short version;
+    private final List<TopicReads> reads;
+    private final int maxBytes;
+    private final int minBytes;
+    private final IsolationLevel isolation;
+
+    FetchOperation(TopicRegistry topics, short version, List<TopicReads> reads, int maxBytes, int minBytes,
+                   IsolationLevel isolation) {
+        this.topics = topics;
+        this.version = version;
+        this.reads = List.copyOf(reads);
+        this.maxBytes = maxBytes;
+        this.minBytes = minBytes;
+        this.isolation = isolation;
+    }
+
+    /** The partitions whose appends may satisfy this fetch. */
+    Set<TopicPartition> partitions() {
+        Set<TopicPartition> result = new LinkedHashSet<>();
+        for (TopicReads topic : reads) {
+            if (topic.name() != null)
+                topic.partitions().forEach(p -> result.add(new TopicPartition(topic.name(), p.partition())));
+        }
+        return result;
+    }
+
+    boolean satisfiedBy(Result result) {
+        return result.hasError() || result.bytes() >= minBytes;
+    }
+
+    Result read() {
+        long total = 0;
+        boolean hasError = false;
+        List<FetchableTopicResponse> topicResponses = new ArrayList<>(reads.size());
+        for (TopicReads topic : reads) {
+            List<PartitionData> partitions = new ArrayList<>(topic.partitions().size());
+            for (PartitionRead read : topic.partitions()) {
+                PartitionData data;
+                if (topic.name() == null) {
+                    data = FetchResponse.partitionResponse(read.partition(), Errors.UNKNOWN_TOPIC_ID);
+                } else {
+                    long remaining = maxBytes - total;
+                    data = read(topic.name(), read, (int) Math.max(0, Math.min(read.maxBytes(), remaining)),
+                            total == 0);
+                }
+                if (data.errorCode() != Errors.NONE.code()) {
+                    hasError = true;
+                    data.setRecords(MemoryRecords.EMPTY);
+                }
+                total += FetchResponse.recordsSize(data);
+                partitions.add(data);
+            }
+            FetchableTopicResponse topicResponse = new FetchableTopicResponse().setPartitions(partitions);
+            if (version >= 13)
+                topicResponse.setTopicId(topic.id());
+            else
+                topicResponse.setTopic(topic.name());
+            topicResponses.add(topicResponse);
+        }
+        FetchResponseData data = new FetchResponseData().setResponses(topicResponses);
+        return new Result(FetchResponse.of(data), total, hasError);
+    }
+
+    private PartitionData read(String topic, PartitionRead read, int limit, boolean mayExceedLimit) {
+        try {
+            PartitionLog log = topics.partitionLog(topic, read.partition());
+            Records records = log.read(read.fetchOffset(), limit).records();
+            // read after the records, so the high watermark is never below what they hold
+            long highWatermark = log.highWatermark();
+            long logStartOffset = log.logStartOffset();
+            if (!mayExceedLimit && records.sizeInBytes() > limit)
+                records = MemoryRecords.EMPTY; // the response is full: only a request's first batch may overshoot
+            PartitionData data = new PartitionData()
+                    .setPartitionIndex(read.partition())
+                    .setErrorCode(Errors.NONE.code())
+                    .setHighWatermark(highWatermark)
+                    .setLastStableOffset(highWatermark)
+                    .setRecords(records);
+            if (version >= 5)
+                data.setLogStartOffset(logStartOffset);
+            if (isolation == IsolationLevel.READ_COMMITTED)
+                data.setAbortedTransactions(new ArrayList<>());
+            return data;
+        } catch (RuntimeException e) {
+            return FetchResponse.partitionResponse(read.partition(), Errors.forException(e));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.tributary.broker.kafka;
+
+import java.util.Objects;
+
+/**
+ * Where and how the Kafka-protocol listener listens.
+ *
+ * @param host                  address to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
+ * @param port                  port to bind; {@code 0} picks a free ephemeral port (see {@link KafkaServer#port()})
+ * @param advertisedHost        host clients are told to connect to (Metadata, FindCoordinator, DescribeCluster);
+ *                              {@code null} for the bound address
+ * @param advertisedPort        port clients are told to connect to; {@code 0} for the bound port
+ * @param maxRequestBytes       Kafka's {@code socket.request.max.bytes}: a request frame announcing more than this
+ *                              closes its connection before anything is allocated
+ * @param numProcessors         network threads, each with its own selector (Kafka's {@code num.network.threads})
+ * @param numRequestHandlers    threads that run request handlers, which may block on fsync or the metadata database
+ *                              (Kafka's {@code num.io.threads})
+ */
+public record KafkaListenerConfig(String host, int port, String advertisedHost, int advertisedPort,
+                                  int maxRequestBytes, int numProcessors, int numRequestHandlers) {
+
+    /** Kafka's default {@code socket.request.max.bytes}. */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 104_857_600;
+    public static final int DEFAULT_PROCESSORS = 3;
+    public static final int DEFAULT_REQUEST_HANDLERS = 8;
+
+    public KafkaListenerConfig {
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65535)
+            throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+        if (advertisedPort < 0 || advertisedPort > 65535)
+            throw new IllegalArgumentException("advertisedPort must be between 0 and 65535, was " + advertisedPort);
+        if (maxRequestBytes < 1)
+            throw new IllegalArgumentException("maxRequestBytes must be positive, was " + maxRequestBytes);
+        if (numProcessors < 1)
+            throw new IllegalArgumentException("numProcessors must be at least 1, was " + numProcessors);
+        if (numRequestHandlers < 1)
+            throw new IllegalArgumentException("numRequestHandlers must be at least 1, was " + numRequestHandlers);
+    }
+
+    /** Binds {@code host:port}, advertises the bound address, Kafka's defaults otherwise. */
+    public static KafkaListenerConfig of(String host, int port) {
+        return new KafkaListenerConfig(host, port, null, 0, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PROCESSORS,
+                DEFAULT_REQUEST_HANDLERS);
+    }
+
+    public KafkaListenerConfig withMaxRequestBytes(int bytes) {
+        return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, bytes, numProcessors,
+                numRequestHandlers);
+    }
+
+    public KafkaListenerConfig withAdvertised(String advertisedHost, int advertisedPort) {
+        return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
+                numRequestHandlers);
+    }
+}

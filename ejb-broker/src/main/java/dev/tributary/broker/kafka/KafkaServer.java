@@ -1,0 +1,161 @@
+package dev.tributary.broker.kafka;
+
+import dev.tributary.broker.server.Broker;
+import dev.tributary.broker.topic.TopicRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/**
+ * The Kafka-protocol front end of a {@link Broker}: the entry point the container boundary calls. Plain Java:
+ * every thread comes from the given {@link ThreadFactory} (in the container, Jakarta Concurrency's
+ * {@code ManagedThreadFactory}).
+ *
+ * <pre>{@code
+ * KafkaServer kafka = KafkaServer.start(broker, KafkaListenerConfig.of("127.0.0.1", 9092), threadFactory);
+ * ...
+ * kafka.close(); // before broker.close()
+ * }</pre>
+ *
+ * <p>Threads: one acceptor, {@code numProcessors} network threads, {@code numRequestHandlers} request handlers
+ * (Produce may wait for an fsync, CreateTopics for the metadata database) and one timer for parked fetches.
+ */
+public final class KafkaServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(KafkaServer.class.getName());
+    /** A broker alone is broker 0 (as {@code Broker} registers itself as its partitions' only replica). */
+    static final int BROKER_ID = 0;
+
+    private final KafkaListener listener;
+    private final ThreadPoolExecutor requestHandlers;
+    private final FetchPurgatory purgatory;
+    private final RequestCounters counters;
+    private final BrokerEndpoint endpoint;
+    private final List<ApiHandler> handlers;
+
+    private KafkaServer(KafkaListener listener, ThreadPoolExecutor requestHandlers, FetchPurgatory purgatory,
+                        RequestCounters counters, BrokerEndpoint endpoint, List<ApiHandler> handlers) {
+        this.listener = listener;
+        this.requestHandlers = requestHandlers;
+        this.purgatory = purgatory;
+        this.counters = counters;
+        this.endpoint = endpoint;
+        this.handlers = handlers;
+    }
+
+    /**
+     * Binds the listener and starts serving {@code broker}'s topics.
+     *
+     * @throws java.io.UncheckedIOException if the address cannot be bound
+     */
+    public static KafkaServer start(Broker broker, KafkaListenerConfig config, ThreadFactory threads) {
+        KafkaListener listener = KafkaListener.bind(config);
+        ThreadPoolExecutor requestHandlers = null;
+        FetchPurgatory purgatory = null;
+        try {
+            BrokerEndpoint endpoint = new BrokerEndpoint(BROKER_ID, advertisedHost(config, listener),
+                    config.advertisedPort() != 0 ? config.advertisedPort() : listener.port(),
+                    BrokerEndpoint.clusterIdFor(broker.config().dataDir()));
+            TopicRegistry topics = broker.topics();
+            TopicIds topicIds = new TopicIds(topics);
+            ProducerStateManager producers = new ProducerStateManager();
+            purgatory = new FetchPurgatory(topics, threads);
+            List<ApiHandler> apis = List.of(
+                    new ProduceHandler(topics, topicIds, producers),
+                    new FetchHandler(topics, topicIds, purgatory),
+                    new ListOffsetsHandler(topics),
+                    new MetadataHandler(topics, topicIds, endpoint),
+                    new FindCoordinatorHandler(endpoint),
+                    new DescribeConfigsHandler(topics),
+                    new CreateTopicsHandler(topics, BROKER_ID),
+                    new DeleteTopicsHandler(topics, topicIds, producers),
+                    new InitProducerIdHandler(System.currentTimeMillis()),
+                    new DescribeClusterHandler(endpoint));
+            ApiVersionsHandler apiVersions = new ApiVersionsHandler(apis);
+            List<ApiHandler> all = new ArrayList<>(apis);
+            all.add(apiVersions);
+            requestHandlers = new ThreadPoolExecutor(config.numRequestHandlers(), config.numRequestHandlers(),
+                    0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads);
+            RequestCounters counters = new RequestCounters();
+            listener.start(new RequestDispatcher(all, requestHandlers, counters), threads);
+            LOG.info(() -> "Kafka protocol served on " + listener.boundAddress() + ", advertised as "
+                    + endpoint.host() + ":" + endpoint.port());
+            return new KafkaServer(listener, requestHandlers, purgatory, counters, endpoint, List.copyOf(all));
+        } catch (RuntimeException e) {
+            listener.close();
+            if (purgatory != null)
+                purgatory.close();
+            if (requestHandlers != null)
+                requestHandlers.shutdownNow();
+            throw e;
+        }
+    }
+
+    private static String advertisedHost(KafkaListenerConfig config, KafkaListener listener) {
+        if (config.advertisedHost() != null)
+            return config.advertisedHost();
+        InetSocketAddress bound = listener.boundAddress();
+        if (!bound.getAddress().isAnyLocalAddress())
+            return bound.getAddress().getHostAddress();
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName(); // as Kafka does for a wildcard listener
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** The port the listener is bound to (the ephemeral one if the config said 0). */
+    public int port() {
+        return listener.port();
+    }
+
+    public InetSocketAddress boundAddress() {
+        return listener.boundAddress();
+    }
+
+    /** Requests received of {@code api} since start. */
+    public long requestCount(ApiKeys api) {
+        return counters.count(api);
+    }
+
+    FetchPurgatory.Stats delayedFetchStats() {
+        return purgatory.stats();
+    }
+
+    BrokerEndpoint endpoint() {
+        return endpoint;
+    }
+
+    List<ApiHandler> handlers() {
+        return handlers;
+    }
+
+    /**
+     * Closes the server socket and every connection, waits for the network threads, then stops the request
+     * handlers (waiting for running ones, e.g. an append in progress) and the fetch timer. Call it before closing
+     * the broker.
+     */
+    @Override
+    public void close() {
+        listener.close();
+        purgatory.close();
+        requestHandlers.shutdown();
+        try {
+            if (!requestHandlers.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warning("Kafka request handlers did not finish in 30 s; interrupting them");
+                requestHandlers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            requestHandlers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.tributary.broker.kafka;
+
+import dev.tributary.broker.topic.PartitionState;
+import dev.tributary.broker.topic.TopicDescription;
+import dev.tributary.broker.topic.TopicRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.message.MetadataRequestData.MetadataRequestTopic;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseBroker;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseBrokerCollection;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePartition;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopicCollection;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.MetadataResponse;
+
+/**
+ * Metadata: this broker as the only broker and controller, and the requested topics (all of them, or by name, or
+ * by id from v10) with every partition led by this broker at leader epoch 0. Topics are never created on demand
+ * ({@code allow_auto_topic_creation} is ignored): an unknown topic is UNKNOWN_TOPIC_OR_PARTITION, an unknown id
+ * UNKNOWN_TOPIC_ID. A partition whose log is offline has no leader (LEADER_NOT_AVAILABLE).
+ */
+final class MetadataHandler implements ApiHandler {
+
+    /** A single broker never changes leader, so its leader epoch never moves. */
+    static final int LEADER_EPOCH = 0;
+
+    private final TopicRegistry topics;
+    private final TopicIds topicIds;
+    private final BrokerEndpoint broker;
+
+    MetadataHandler(TopicRegistry topics, TopicIds topicIds, BrokerEndpoint broker) {
+        this.topics = topics;
+        this.topicIds = topicIds;
+        this.broker = broker;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.METADATA;
+    }
+
+    @Override
+    public short oldestVersion() {
+        return ApiKeys.METADATA.oldestVersion();
+    }
+
+    @Override
+    public short latestVersion() {
+        return ApiKeys.METADATA.latestVersion();
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
+        MetadataRequest body = request.body(MetadataRequest.class);
+        short version = request.version();
+        MetadataResponseTopicCollection result = new MetadataResponseTopicCollection();
+        if (body.isAllTopics()) {
+            for (String name : topics.topicNames())
+                describe(name, version).ifPresent(result::add);
+        } else {
+            for (MetadataRequestTopic requested : body.data().topics()) {
+                Uuid id = requested.topicId();
+                if (requested.name() == null && id != null && !Uuid.ZERO_UUID.equals(id)) {
+                    result.add(topicIds.name(id).flatMap(name -> describe(name, version))
+                            .orElseGet(() -> error(null, id, Errors.UNKNOWN_TOPIC_ID)));
+                } else {
+                    result.add(describeRequested(requested.name(), version));
+                }
+            }
+        }
+        MetadataResponseBrokerCollection brokers = new MetadataResponseBrokerCollection();
+        brokers.add(new MetadataResponseBroker().setNodeId(broker.brokerId()).setHost(broker.host())
+                .setPort(broker.port()).setRack(null));
+        MetadataResponseData data = new MetadataResponseData()
+                .setBrokers(brokers)
+                .setClusterId(broker.clusterId())
+                .setControllerId(broker.brokerId())
+                .setTopics(result);
+        return CompletableFuture.completedFuture(new MetadataResponse(data, version));
+    }
+
+    private MetadataResponseTopic describeRequested(String name, short version) {
+        try {
+            Topic.validate(name);
+        } catch (InvalidTopicException e) {
+            return error(name, Uuid.ZERO_UUID, Errors.INVALID_TOPIC_EXCEPTION);
+        }
+        return describe(name, version).orElseGet(() -> error(name, Uuid.ZERO_UUID,
+                Errors.UNKNOWN_TOPIC_OR_PARTITION));
+    }
+
+    private Optional<MetadataResponseTopic> describe(String name, short version) {
+        TopicDescription description;
+        try {
+            description = topics.describe(name);
+        } catch (UnknownTopicOrPartitionException e) {
+            return Optional.empty(); // deleted meanwhile
+        }
+        List<MetadataResponsePartition> partitions = new ArrayList<>();
+        for (PartitionState state : description.partitions()) {
+            boolean online = state.offlineReason().isEmpty();
+            MetadataResponsePartition partition = new MetadataResponsePartition()
+                    .setPartitionIndex(state.partition())
+                    .setErrorCode(online ? Errors.NONE.code() : Errors.LEADER_NOT_AVAILABLE.code())
+                    .setLeaderId(online ? state.leader() : -1)
+                    .setReplicaNodes(new ArrayList<>(state.replicas()))
+                    .setIsrNodes(new ArrayList<>(state.isr()));
+            if (version >= 7)
+                partition.setLeaderEpoch(LEADER_EPOCH);
+            if (version >= 5)
+                partition.setOfflineReplicas(online ? new ArrayList<>() : new ArrayList<>(state.replicas()));
+            partitions.add(partition);
+        }
+        MetadataResponseTopic topic = new MetadataResponseTopic()
+                .setErrorCode(Errors.NONE.code())
+                .setName(name)
+                .setIsInternal(false)
+                .setPartitions(partitions);
+        if (version >= 10)
+            topic.setTopicId(topicIds.id(name));
+        return Optional.of(topic);
+    }
+
+    private static MetadataResponseTopic error(String name, Uuid id, Errors error) {
+        return new MetadataResponseTopic().setErrorCode(error.code()).setName(name).setTopicId(id)
+                .setIsInternal(false).setPartitions(new ArrayList<>());
+    }
+}

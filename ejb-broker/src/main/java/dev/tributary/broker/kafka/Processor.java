@@ -1,0 +1,191 @@
+package dev.tributary.broker.kafka;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.common.network.InvalidReceiveException;
+import org.apache.kafka.common.network.Send;
+
+/**
+ * A network thread (Kafka's {@code SocketServer.Processor}): owns a selector and the connections the acceptor gave
+ * it, reads request frames, hands them to the {@link RequestDispatcher} and writes the responses that come back
+ * from handler threads through {@link #respond}. Everything about a connection happens on this thread.
+ */
+final class Processor implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(Processor.class.getName());
+    private static final long SELECT_TIMEOUT_MS = 300;
+
+    private record Response(KafkaConnection connection, Send send, Throwable failure) {
+    }
+
+    private final int index;
+    private final Selector selector;
+    private final RequestDispatcher dispatcher;
+    private final int maxRequestBytes;
+    private final Queue<SocketChannel> newConnections = new ConcurrentLinkedQueue<>();
+    private final Queue<Response> responses = new ConcurrentLinkedQueue<>();
+    private final Set<KafkaConnection> connections = new HashSet<>();
+    private long nextConnectionNumber;
+    private volatile boolean running = true;
+
+    Processor(int index, RequestDispatcher dispatcher, int maxRequestBytes) throws IOException {
+        this.index = index;
+        this.dispatcher = dispatcher;
+        this.maxRequestBytes = maxRequestBytes;
+        this.selector = Selector.open();
+    }
+
+    /** Called by the acceptor thread. */
+    void accept(SocketChannel socket) {
+        newConnections.add(socket);
+        selector.wakeup();
+    }
+
+    /** Called by whichever thread completes a request. */
+    private void respond(KafkaConnection connection, Send send, Throwable failure) {
+        responses.add(new Response(connection, send, failure));
+        selector.wakeup();
+    }
+
+    void shutdown() {
+        running = false;
+        selector.wakeup();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                registerNewConnections();
+                sendResponses();
+                selector.select(SELECT_TIMEOUT_MS);
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    serve((KafkaConnection) key.attachment(), key);
+                }
+            }
+        } catch (IOException | ClosedSelectorException e) {
+            LOG.log(Level.SEVERE, "Network thread " + index + " failed; its connections are closed", e);
+        } finally {
+            connections.forEach(KafkaConnection::close);
+            connections.clear();
+            SocketChannel socket;
+            while ((socket = newConnections.poll()) != null)
+                closeQuietly(socket);
+            try {
+                selector.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    private void serve(KafkaConnection connection, SelectionKey key) {
+        try {
+            if (key.isReadable()) {
+                ByteBuffer frame = connection.read();
+                if (frame != null)
+                    dispatch(connection, frame);
+            }
+            if (key.isValid() && key.isWritable())
+                connection.writePending();
+        } catch (EOFException e) {
+            close(connection, Level.FINE, e.getMessage());
+        } catch (InvalidReceiveException | CloseConnectionException e) {
+            close(connection, Level.INFO, e.getMessage());
+        } catch (IOException | CancelledKeyException e) {
+            close(connection, Level.FINE, "I/O error on " + connection.id() + ": " + e);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // A request must never take the network thread down with it.
+            LOG.log(Level.SEVERE, "Unexpected error on connection " + connection.id() + "; closing it", e);
+            close(connection, Level.FINE, null);
+        }
+    }
+
+    private void dispatch(KafkaConnection connection, ByteBuffer frame) {
+        KafkaRequest request = dispatcher.parse(frame, connection.id());
+        connection.mute();
+        dispatcher.dispatch(request).whenComplete((send, failure) -> respond(connection, send, failure));
+    }
+
+    private void sendResponses() {
+        Response response;
+        while ((response = responses.poll()) != null) {
+            KafkaConnection connection = response.connection();
+            if (connection.closed())
+                continue;
+            if (response.failure() != null) {
+                Throwable failure = response.failure() instanceof java.util.concurrent.CompletionException c
+                        && c.getCause() != null ? c.getCause() : response.failure();
+                if (failure instanceof CloseConnectionException)
+                    close(connection, Level.INFO, failure.getMessage());
+                else {
+                    LOG.log(Level.WARNING, "Cannot respond on " + connection.id() + "; closing it", failure);
+                    close(connection, Level.FINE, null);
+                }
+                continue;
+            }
+            try {
+                if (response.send() == null)
+                    connection.unmute();
+                else
+                    connection.startSend(response.send());
+            } catch (IOException | CancelledKeyException e) {
+                close(connection, Level.FINE, "I/O error on " + connection.id() + ": " + e);
+            }
+        }
+    }
+
+    private void registerNewConnections() {
+        SocketChannel socket;
+        while ((socket = newConnections.poll()) != null) {
+            try {
+                socket.configureBlocking(false);
+                socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                String id = socket.getLocalAddress() + "-" + socket.getRemoteAddress() + "-" + index + "-"
+                        + nextConnectionNumber++;
+                KafkaConnection connection = new KafkaConnection(id, socket, maxRequestBytes);
+                connection.register(socket.register(selector, SelectionKey.OP_READ, connection));
+                connections.add(connection);
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "Could not register a new connection", e);
+                closeQuietly(socket);
+            }
+        }
+    }
+
+    private void close(KafkaConnection connection, Level level, String reason) {
+        if (reason != null)
+            LOG.log(level, () -> "Closing connection " + connection.id() + ": " + reason);
+        connection.close();
+        connections.remove(connection);
+    }
+
+    int connectionCount() {
+        return connections.size();
+    }
+
+    private static void closeQuietly(SocketChannel socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // nothing left to do with it
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.tributary.broker.kafka;
+
+import dev.tributary.broker.server.Broker;
+import dev.tributary.broker.server.BrokerConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** A real broker with the Kafka listener on 127.0.0.1 and an ephemeral port, plus stock clients for it. */
+final class RunningKafkaBroker implements AutoCloseable {
+
+    final Broker broker;
+    final KafkaServer kafka;
+
+    RunningKafkaBroker(Path dataDir) {
+        this(dataDir, KafkaListenerConfig.of("127.0.0.1", 0));
+    }
+
+    RunningKafkaBroker(Path dataDir, KafkaListenerConfig config) {
+        this.broker = Broker.start(BrokerConfig.embedded(dataDir), Clock.systemUTC());
+        try {
+            this.kafka = KafkaServer.start(broker, config, Executors.defaultThreadFactory());
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    String bootstrap() {
+        return "127.0.0.1:" + kafka.port();
+    }
+
+    Admin admin() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        return Admin.create(props);
+    }
+
+    KafkaProducer<String, String> producer(Properties overrides) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
+        props.putAll(overrides);
+        return new KafkaProducer<>(props);
+    }
+
+    KafkaConsumer<String, String> consumer(Properties overrides) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
+        props.putAll(overrides);
+        return new KafkaConsumer<>(props);
+    }
+
+    @Override
+    public void close() {
+        try {
+            kafka.close();
+        } finally {
+            broker.close();
+        }
+    }
+}
