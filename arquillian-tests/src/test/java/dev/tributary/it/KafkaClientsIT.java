@@ -3,6 +3,7 @@ package dev.tributary.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
@@ -92,6 +93,42 @@ class KafkaClientsIT {
             }
         }
         assertEquals(sent.size(), fromRest);
+
+        verifyGroupAdministration(rest, sent.size());
+    }
+
+    /** A Kafka consumer group, seen, reset and deleted through REST. */
+    private static void verifyGroupAdministration(RestClient rest, int records) {
+        Properties config = consumerConfig();
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "rest-view");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        int consumed = 0;
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+            consumer.subscribe(List.of("kafka-orders"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (consumed < records && System.nanoTime() < deadline) {
+                consumed += consumer.poll(Duration.ofMillis(500)).count();
+            }
+            consumer.commitSync();
+        }
+        assertEquals(records, consumed);
+
+        JsonObject group = rest.get("groups/rest-view").json();
+        assertEquals("Empty", group.getString("state"));
+        JsonArray offsets = group.getJsonArray("offsets");
+        assertEquals(2, offsets.size());
+        offsets.forEach(o -> assertEquals(0, o.asJsonObject().getInt("lag"), "all consumed: no lag"));
+
+        RestClient.Reply reset = rest.post("groups/rest-view/offsets", "{\"topic\":\"kafka-orders\",\"to\":\"earliest\"}");
+        assertEquals(200, reset.status(), reset::toString);
+        int lag = rest.get("groups/rest-view").json().getJsonArray("offsets").stream()
+                .mapToInt(o -> o.asJsonObject().getInt("lag")).sum();
+        assertEquals(records, lag, "reset to earliest: everything is lag again");
+
+        RestScenario.assertProblem(400, "earliest", rest.post("groups/rest-view/offsets",
+                "{\"topic\":\"kafka-orders\",\"to\":\"yesterday\"}"));
+        assertEquals(204, rest.delete("groups/rest-view").status());
+        RestScenario.assertProblem(404, "rest-view", rest.get("groups/rest-view"));
     }
 
     private static Properties producerConfig() {

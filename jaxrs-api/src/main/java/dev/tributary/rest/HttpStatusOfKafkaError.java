@@ -10,13 +10,14 @@ final class HttpStatusOfKafkaError {
 
     static int of(Errors error) {
         return switch (error) {
-            case UNKNOWN_TOPIC_OR_PARTITION -> 404;
-            case TOPIC_ALREADY_EXISTS -> 409;
+            case UNKNOWN_TOPIC_OR_PARTITION, GROUP_ID_NOT_FOUND -> 404;
+            case TOPIC_ALREADY_EXISTS, NON_EMPTY_GROUP -> 409;
             case OFFSET_OUT_OF_RANGE -> 416;
             case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE -> 413;
             case KAFKA_STORAGE_ERROR, NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE -> 503;
             case INVALID_TOPIC_EXCEPTION, INVALID_PARTITIONS, INVALID_REPLICATION_FACTOR, INVALID_CONFIG,
-                 CORRUPT_MESSAGE, INVALID_RECORD, INVALID_TIMESTAMP, INVALID_REQUEST, POLICY_VIOLATION -> 400;
+                 CORRUPT_MESSAGE, INVALID_RECORD, INVALID_TIMESTAMP, INVALID_REQUEST, POLICY_VIOLATION,
+                 INVALID_GROUP_ID -> 400;
             default -> 500;
         };
     }

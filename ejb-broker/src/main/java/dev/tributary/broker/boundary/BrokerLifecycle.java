@@ -1,5 +1,7 @@
 package dev.tributary.broker.boundary;
 
+import dev.tributary.broker.group.GroupAdmin;
+import dev.tributary.broker.group.GroupCoordinator;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.kafka.KafkaServer;
 import dev.tributary.broker.records.RecordReader;
@@ -51,7 +53,7 @@ public class BrokerLifecycle {
     @PostConstruct
     void start() {
         Config config = ConfigProvider.getConfig();
-        broker = Broker.start(BrokerSettings.from(config), Clock.systemUTC());
+        broker = Broker.start(BrokerSettings.from(config), Clock.systemUTC(), scheduler);
         try {
             Optional<KafkaListenerConfig> listener = BrokerSettings.kafkaListener(config);
             if (listener.isPresent()) {
@@ -91,6 +93,16 @@ public class BrokerLifecycle {
     @Produces
     public TopicRegistry topicRegistry() {
         return broker.topics();
+    }
+
+    @Produces
+    public GroupCoordinator groupCoordinator() {
+        return broker.groups();
+    }
+
+    @Produces
+    public GroupAdmin groupAdmin() {
+        return broker.groupAdmin();
     }
 
     @Produces

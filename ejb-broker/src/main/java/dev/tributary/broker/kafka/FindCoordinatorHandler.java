@@ -14,8 +14,8 @@ import org.apache.kafka.common.requests.FindCoordinatorResponse;
 
 /**
  * FindCoordinator: this broker coordinates every key — groups, transactions and share groups alike — since it is
- * the only broker. (Which of those coordinators actually exist is another matter: the group coordinator is written
- * separately, and transactions are not supported.) v0-3 ask for one key, v4+ for a batch.
+ * the only broker. (Only the classic group coordinator exists behind it: transactions and share groups are not
+ * supported.) v0-3 ask for one key, v4+ for a batch.
  */
 final class FindCoordinatorHandler implements ApiHandler {
 

@@ -46,6 +46,12 @@ final class KafkaConnection {
         return id;
     }
 
+    /** The client's IP address, or "unknown" once the socket is gone. */
+    String clientHost() {
+        InetSocketAddress remote = remoteAddress();
+        return remote == null ? "unknown" : remote.getAddress().getHostAddress();
+    }
+
     InetSocketAddress remoteAddress() {
         try {
             return (InetSocketAddress) socket.getRemoteAddress();

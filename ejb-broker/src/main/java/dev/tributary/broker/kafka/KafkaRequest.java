@@ -12,8 +12,10 @@ import org.apache.kafka.common.requests.RequestHeader;
  *                        {@link #responseVersion})
  * @param responseVersion the version the response is serialized at
  * @param connectionId    the connection it came on, for logs
+ * @param clientHost      the client's address, as group descriptions show it
  */
-record KafkaRequest(RequestHeader header, AbstractRequest body, short responseVersion, String connectionId) {
+record KafkaRequest(RequestHeader header, AbstractRequest body, short responseVersion, String connectionId,
+                    String clientHost) {
 
     short version() {
         return body.version();

@@ -68,7 +68,8 @@ public final class KafkaServer implements AutoCloseable {
             TopicIds topicIds = new TopicIds(topics);
             ProducerStateManager producers = new ProducerStateManager();
             purgatory = new FetchPurgatory(topics, threads);
-            List<ApiHandler> apis = List.of(
+            List<ApiHandler> apis = new ArrayList<>(new GroupApis(broker.groups()).handlers());
+            apis.addAll(List.of(
                     new ProduceHandler(topics, topicIds, producers),
                     new FetchHandler(topics, topicIds, purgatory),
                     new ListOffsetsHandler(topics),
@@ -78,7 +79,7 @@ public final class KafkaServer implements AutoCloseable {
                     new CreateTopicsHandler(topics, BROKER_ID),
                     new DeleteTopicsHandler(topics, topicIds, producers),
                     new InitProducerIdHandler(System.currentTimeMillis()),
-                    new DescribeClusterHandler(endpoint));
+                    new DescribeClusterHandler(endpoint)));
             ApiVersionsHandler apiVersions = new ApiVersionsHandler(apis);
             List<ApiHandler> all = new ArrayList<>(apis);
             all.add(apiVersions);

@@ -119,7 +119,7 @@ final class Processor implements Runnable {
     }
 
     private void dispatch(KafkaConnection connection, ByteBuffer frame) {
-        KafkaRequest request = dispatcher.parse(frame, connection.id());
+        KafkaRequest request = dispatcher.parse(frame, connection.id(), connection.clientHost());
         connection.mute();
         dispatcher.dispatch(request).whenComplete((send, failure) -> respond(connection, send, failure));
     }

@@ -54,7 +54,7 @@ final class RequestDispatcher {
      *
      * @throws CloseConnectionException if the protocol's answer to this frame is to close the connection
      */
-    KafkaRequest parse(ByteBuffer frame, String connectionId) {
+    KafkaRequest parse(ByteBuffer frame, String connectionId, String clientHost) {
         RequestHeader header;
         try {
             header = RequestHeader.parse(frame);
@@ -67,7 +67,7 @@ final class RequestDispatcher {
         if (apiKey == ApiKeys.API_VERSIONS && !handler.supports(version)) {
             // Not parsed: its layout is unknown. Answered at v0 with UNSUPPORTED_VERSION by the handler.
             ApiVersionsRequest unsupported = new ApiVersionsRequest(new ApiVersionsRequestData(), (short) 0, version);
-            return new KafkaRequest(header, unsupported, (short) 0, connectionId);
+            return new KafkaRequest(header, unsupported, (short) 0, connectionId, clientHost);
         }
         if (handler == null)
             throw new CloseConnectionException("Connection " + connectionId + " sent " + apiKey
@@ -82,7 +82,7 @@ final class RequestDispatcher {
             throw new CloseConnectionException("Malformed " + apiKey + " v" + version + " request on " + connectionId
                     + ": " + e, e);
         }
-        return new KafkaRequest(header, body, version, connectionId);
+        return new KafkaRequest(header, body, version, connectionId, clientHost);
     }
 
     /**

@@ -82,6 +82,10 @@ public final class MetadataDatabase implements AutoCloseable {
         return new JpaTopicStore(emf);
     }
 
+    public JpaOffsetStore offsetStore() {
+        return new JpaOffsetStore(emf);
+    }
+
     @Override
     public void close() {
         emf.close();

@@ -1,5 +1,8 @@
 package dev.tributary.broker.server;
 
+import dev.tributary.broker.group.GroupAdmin;
+import dev.tributary.broker.group.GroupCoordinator;
+import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.log.LogManager;
 import dev.tributary.broker.metadata.MetadataDatabase;
 import dev.tributary.broker.records.RecordReader;
@@ -7,10 +10,12 @@ import dev.tributary.broker.records.RecordWriter;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
 
 /**
- * One running broker: its data directory, metadata database, logs and topics, wired together in the order they
+ * One running broker: its data directory, metadata database, logs, topics and consumer groups, wired together in the order they
  * depend on each other and closed in reverse. Plain Java: the container boundary only starts, schedules and stops it.
  */
 public final class Broker implements AutoCloseable {
@@ -24,13 +29,19 @@ public final class Broker implements AutoCloseable {
     private final MetadataDatabase metadata;
     private final LogManager logs;
     private final TopicRegistry topics;
+    private final GroupCoordinator groups;
+    private final GroupAdmin groupAdmin;
+    private final ScheduledExecutorService ownedScheduler;
     private final RecordWriter writer;
     private final RecordReader reader;
 
     private Broker(BrokerConfig config, Clock clock, MetadataDatabase metadata, LogManager logs,
-                   TopicRegistry topics) {
+                   TopicRegistry topics, GroupCoordinator groups, ScheduledExecutorService ownedScheduler) {
         this.config = config;
         this.clock = clock;
+        this.groups = groups;
+        this.groupAdmin = new GroupAdmin(groups, topics);
+        this.ownedScheduler = ownedScheduler;
         this.metadata = metadata;
         this.logs = logs;
         this.topics = topics;
@@ -38,7 +49,28 @@ public final class Broker implements AutoCloseable {
         this.reader = new RecordReader(topics);
     }
 
+    /** A broker with a timer thread of its own (for group session and rebalance timeouts), for plain-Java use. */
     public static Broker start(BrokerConfig config, Clock clock) {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "tributary-broker-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            return start(config, clock, scheduler, scheduler);
+        } catch (RuntimeException e) {
+            scheduler.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** A broker whose timers run on {@code scheduler}, which stays the caller's (the container's). */
+    public static Broker start(BrokerConfig config, Clock clock, ScheduledExecutorService scheduler) {
+        return start(config, clock, scheduler, null);
+    }
+
+    private static Broker start(BrokerConfig config, Clock clock, ScheduledExecutorService scheduler,
+                                ScheduledExecutorService owned) {
         long started = System.nanoTime();
         MetadataDatabase metadata = null;
         LogManager logs = null;
@@ -47,7 +79,9 @@ public final class Broker implements AutoCloseable {
             logs = new LogManager(logDir(config.dataDir()), clock);
             metadata = MetadataDatabase.open(config.dataDir(), config.dbUrl(), config.dbUser(), config.dbPassword());
             TopicRegistry topics = TopicRegistry.open(metadata.topicStore(), logs, clock, SINGLE_BROKER_ID);
-            Broker broker = new Broker(config, clock, metadata, logs, topics);
+            GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(), GroupCoordinatorConfig.defaults(),
+                    scheduler, clock);
+            Broker broker = new Broker(config, clock, metadata, logs, topics, groups, owned);
             LOG.info(() -> "Broker started in " + (System.nanoTime() - started) / 1_000_000 + " ms with "
                     + topics.topicNames().size() + " topic(s): " + config);
             return broker;
@@ -63,6 +97,14 @@ public final class Broker implements AutoCloseable {
 
     public TopicRegistry topics() {
         return topics;
+    }
+
+    public GroupCoordinator groups() {
+        return groups;
+    }
+
+    public GroupAdmin groupAdmin() {
+        return groupAdmin;
     }
 
     public RecordWriter writer() {
@@ -82,10 +124,16 @@ public final class Broker implements AutoCloseable {
         logs.runMaintenance(clock.millis());
     }
 
-    /** Flushes and closes every log cleanly (so the next start skips recovery), then the metadata database. */
+    /**
+     * Stops the group coordinator, flushes and closes every log cleanly (so the next start skips recovery), then
+     * the metadata database.
+     */
     @Override
     public void close() {
-        closeQuietly(logs, metadata);
+        closeQuietly(groups, logs, metadata);
+        if (ownedScheduler != null) {
+            ownedScheduler.shutdownNow();
+        }
         LOG.info("Broker stopped cleanly");
     }
 

@@ -90,8 +90,8 @@ class KafkaListenerRobustnessTest {
             assertTrue(socket.closedByBroker());
         }
         try (RawKafkaSocket socket = new RawKafkaSocket(kafka.kafka.port())) {
-            // JoinGroup is a real API that this listener does not serve (yet)
-            ByteBuffer header = ByteBuffer.allocate(10).putShort(ApiKeys.JOIN_GROUP.id).putShort((short) 9)
+            // SaslHandshake is a real API that this listener does not serve (yet)
+            ByteBuffer header = ByteBuffer.allocate(10).putShort(ApiKeys.SASL_HANDSHAKE.id).putShort((short) 1)
                     .putInt(8).putShort((short) -1);
             socket.sendRaw(frame(header.array()));
             assertTrue(socket.closedByBroker());
@@ -139,7 +139,10 @@ class KafkaListenerRobustnessTest {
             Set<Short> expected = new java.util.TreeSet<>();
             for (ApiKeys key : List.of(ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.METADATA,
                     ApiKeys.FIND_COORDINATOR, ApiKeys.DESCRIBE_CONFIGS, ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS,
-                    ApiKeys.INIT_PRODUCER_ID, ApiKeys.DESCRIBE_CLUSTER, ApiKeys.API_VERSIONS))
+                    ApiKeys.INIT_PRODUCER_ID, ApiKeys.DESCRIBE_CLUSTER, ApiKeys.API_VERSIONS, ApiKeys.JOIN_GROUP,
+                    ApiKeys.SYNC_GROUP, ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.OFFSET_COMMIT,
+                    ApiKeys.OFFSET_FETCH, ApiKeys.DESCRIBE_GROUPS, ApiKeys.LIST_GROUPS, ApiKeys.DELETE_GROUPS,
+                    ApiKeys.OFFSET_DELETE))
                 expected.add(key.id);
             assertEquals(expected, advertised);
         }

@@ -1,0 +1,87 @@
+package dev.tributary.broker.group;
+
+import dev.tributary.broker.log.PartitionLog;
+import dev.tributary.broker.log.TimestampOffset;
+import dev.tributary.broker.topic.TopicRegistry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.IntStream;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * What operators ask of groups that needs the logs as well: lag per partition, and offset resets resolved against
+ * each partition's log (earliest, latest, by timestamp, explicit). The coordinator still decides whether a reset
+ * is allowed (only while the group has no members).
+ */
+public final class GroupAdmin {
+
+    private final GroupCoordinator groups;
+    private final TopicRegistry topics;
+
+    public GroupAdmin(GroupCoordinator groups, TopicRegistry topics) {
+        this.groups = groups;
+        this.topics = topics;
+    }
+
+    /** Committed offsets of a group with their lag, ordered by topic and partition. */
+    public List<PartitionLag> lag(GroupView group) {
+        List<PartitionLag> lags = new ArrayList<>();
+        group.offsets().forEach((tp, committed) -> {
+            OptionalLong highWatermark = highWatermark(tp);
+            OptionalLong lag = highWatermark.isPresent()
+                    ? OptionalLong.of(Math.max(0, highWatermark.getAsLong() - committed.offset()))
+                    : OptionalLong.empty();
+            lags.add(new PartitionLag(tp, committed, highWatermark, lag));
+        });
+        lags.sort(Comparator.comparing((PartitionLag l) -> l.partition().topic())
+                .thenComparingInt(l -> l.partition().partition()));
+        return lags;
+    }
+
+    /**
+     * Moves the group's committed offsets for {@code partitions} of {@code topic} (all of them if empty).
+     *
+     * @return the offsets now committed
+     * @throws UnknownTopicOrPartitionException if the topic or a partition does not exist
+     * @throws org.apache.kafka.common.errors.GroupNotEmptyException if the group has members
+     */
+    public Map<TopicPartition, Long> resetOffsets(String groupId, String topic, List<Integer> partitions,
+                                                  OffsetResetTarget target) {
+        List<Integer> chosen = partitions.isEmpty()
+                ? IntStream.range(0, topics.partitionCount(topic)).boxed().toList()
+                : partitions;
+        Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+        for (int partition : chosen) {
+            offsets.put(new TopicPartition(topic, partition), resolve(topics.partitionLog(topic, partition), target));
+        }
+        groups.resetOffsets(groupId, offsets);
+        return offsets;
+    }
+
+    private static long resolve(PartitionLog log, OffsetResetTarget target) {
+        long start = log.logStartOffset();
+        long end = log.highWatermark();
+        // Java 17: no pattern matching in switch yet.
+        if (target instanceof OffsetResetTarget.AtTimestamp at) {
+            return log.offsetForTimestamp(at.timestamp()).map(TimestampOffset::offset).orElse(end);
+        }
+        if (target instanceof OffsetResetTarget.Explicit explicit) {
+            return Math.max(start, Math.min(end, explicit.offset()));
+        }
+        return target instanceof OffsetResetTarget.Earliest ? start : end;
+    }
+
+    private OptionalLong highWatermark(TopicPartition tp) {
+        try {
+            return OptionalLong.of(topics.partitionLog(tp.topic(), tp.partition()).highWatermark());
+        } catch (ApiException goneOrOffline) {
+            return OptionalLong.empty();
+        }
+    }
+}

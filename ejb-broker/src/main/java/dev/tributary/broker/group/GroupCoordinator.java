@@ -1,0 +1,452 @@
+package dev.tributary.broker.group;
+
+import dev.tributary.broker.group.OffsetProtocol.FetchedGroup;
+import dev.tributary.broker.group.OffsetProtocol.FetchedPartition;
+import dev.tributary.broker.group.OffsetProtocol.FetchedTopic;
+import dev.tributary.broker.group.OffsetProtocol.RequestedTopic;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.InvalidGroupIdException;
+import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.message.DescribeGroupsRequestData;
+import org.apache.kafka.common.message.DescribeGroupsResponseData;
+import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
+import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.HeartbeatResponseData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
+import org.apache.kafka.common.message.LeaveGroupResponseData;
+import org.apache.kafka.common.message.ListGroupsRequestData;
+import org.apache.kafka.common.message.ListGroupsResponseData;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * The consumer-group coordinator: Kafka's classic group protocol (client-side assignment) and committed offsets,
+ * for every group of this broker.
+ *
+ * <p>Requests and responses are kafka-clients' generated message classes, so the Kafka protocol layer passes them
+ * straight through; where behaviour differs between API versions the method takes the request's version, and the
+ * response only sets fields that version can carry. Errors are answered as Kafka answers them (error codes in the
+ * response), never thrown. The Java-friendly methods ({@link #groups}, {@link #group}, {@link #resetOffsets}) are
+ * for the REST API and throw kafka-clients' {@code ApiException}s, which carry the matching error code.
+ *
+ * <p>Membership lives in memory (a restarted coordinator has no members: clients get UNKNOWN_MEMBER_ID and
+ * rejoin); committed offsets are durable in an {@link OffsetStore} and loaded by {@link #open}.
+ *
+ * <p>Thread-safe. Requests of different groups run in parallel; one group's requests and timers are serialized.
+ * JoinGroup and SyncGroup responses complete later, on the thread of the request or timer that completes the
+ * rebalance: callers must not block in their continuations. Timers run on the injected scheduler, which the caller
+ * owns (and shuts down after {@link #close}).
+ */
+public final class GroupCoordinator implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(GroupCoordinator.class.getName());
+    /** The group type ListGroups v5+ reports; Tributary has only Kafka's classic groups. */
+    private static final String CLASSIC_GROUP_TYPE = "classic";
+    /** The width of {@code TRIB_COMMITTED_OFFSET.GROUP_ID}. */
+    public static final int MAX_GROUP_ID_LENGTH = 255;
+
+    private final Groups groups;
+    private final OffsetStore store;
+    private final MembershipProtocol membership;
+    private final OffsetProtocol offsets;
+
+    private GroupCoordinator(Groups groups, OffsetStore store, GroupCoordinatorConfig config,
+                             ScheduledExecutorService scheduler, Clock clock) {
+        this.groups = groups;
+        this.store = store;
+        this.membership = new MembershipProtocol(groups, config, scheduler, clock);
+        this.offsets = new OffsetProtocol(groups, store, config, clock);
+    }
+
+    /**
+     * Loads every group's committed offsets: a group that exists only through its offsets is an Empty group, listed
+     * and described as Kafka lists it.
+     *
+     * @throws OffsetStoreException if the offsets cannot be read
+     */
+    public static GroupCoordinator open(OffsetStore store, GroupCoordinatorConfig config,
+                                        ScheduledExecutorService scheduler, Clock clock) {
+        Groups groups = new Groups();
+        Map<String, Map<TopicPartition, CommittedOffset>> stored = store.loadAll();
+        stored.forEach((groupId, committed) -> groups.seed(groupId).offsets().putAll(committed));
+        LOG.info(() -> "Group coordinator loaded the committed offsets of " + stored.size() + " group(s)");
+        return new GroupCoordinator(groups, store, config, scheduler, clock);
+    }
+
+    // ---- membership ----
+
+    /**
+     * JoinGroup. Completes when the group's join phase does (or at once with an error, or MEMBER_ID_REQUIRED for a
+     * new dynamic member on v4+).
+     *
+     * @param clientId   the request header's client id (new member ids start with it)
+     * @param clientHost the client's address, as DescribeGroups shows it
+     */
+    public CompletableFuture<JoinGroupResponseData> joinGroup(JoinGroupRequestData request, short version,
+                                                              String clientId, String clientHost) {
+        String memberId = request.memberId() == null ? "" : request.memberId();
+        if (invalid(request.groupId())) {
+            return CompletableFuture.completedFuture(
+                    MembershipProtocol.joinError(Errors.INVALID_GROUP_ID, memberId, version));
+        }
+        return answer(() -> membership.join(request, version, clientId, clientHost),
+                error -> CompletableFuture.completedFuture(MembershipProtocol.joinError(error, memberId, version)));
+    }
+
+    /** SyncGroup. Completes when the leader's assignment is there (at once for the leader and in a Stable group). */
+    public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request, short version) {
+        if (invalid(request.groupId())) {
+            return CompletableFuture.completedFuture(MembershipProtocol.syncError(Errors.INVALID_GROUP_ID));
+        }
+        return answer(() -> membership.sync(request, version),
+                error -> CompletableFuture.completedFuture(MembershipProtocol.syncError(error)));
+    }
+
+    /** Heartbeat (all versions: v3+ adds the group instance id, which is null in older requests). */
+    public HeartbeatResponseData heartbeat(HeartbeatRequestData request) {
+        if (invalid(request.groupId())) {
+            return new HeartbeatResponseData().setErrorCode(Errors.INVALID_GROUP_ID.code());
+        }
+        return answer(() -> membership.heartbeat(request),
+                error -> new HeartbeatResponseData().setErrorCode(error.code()));
+    }
+
+    /** LeaveGroup: one dynamic member before v3, a batch of members (by member or instance id) from v3. */
+    public LeaveGroupResponseData leaveGroup(LeaveGroupRequestData request, short version) {
+        if (invalid(request.groupId())) {
+            return new LeaveGroupResponseData().setErrorCode(Errors.INVALID_GROUP_ID.code());
+        }
+        return answer(() -> membership.leave(request, version),
+                error -> new LeaveGroupResponseData().setErrorCode(error.code()));
+    }
+
+    // ---- offsets ----
+
+    /**
+     * OffsetCommit, written to the offset store (one transaction per request) before it is answered. Topics must
+     * be named (the protocol layer resolves v10 topic ids) and exist (the protocol layer checks).
+     */
+    public OffsetCommitResponseData commitOffsets(OffsetCommitRequestData request, short version) {
+        if (invalid(request.groupId())) {
+            return OffsetProtocol.commitError(request, Errors.INVALID_GROUP_ID);
+        }
+        return answer(() -> offsets.commit(request, version), error -> OffsetProtocol.commitError(request, error));
+    }
+
+    /**
+     * OffsetFetch: one group before v8, a batch of groups from v8. A null topic list (v2+) asks for every committed
+     * offset of the group. In v10 the protocol layer resolves topic ids to names and fills the ids of an "all
+     * topics" answer.
+     */
+    public OffsetFetchResponseData fetchOffsets(OffsetFetchRequestData request, short version) {
+        OffsetFetchResponseData response = new OffsetFetchResponseData();
+        if (version >= 8) {
+            for (OffsetFetchRequestData.OffsetFetchRequestGroup group : request.groups()) {
+                List<RequestedTopic> requested = group.topics() == null ? null : group.topics().stream()
+                        .map(t -> new RequestedTopic(t.name(), t.topicId(), t.partitionIndexes())).toList();
+                response.groups().add(fetchedGroup(group.groupId(), fetch(group.groupId(), requested), version));
+            }
+            return response;
+        }
+        List<RequestedTopic> requested = request.topics() == null ? null : request.topics().stream()
+                .map(t -> new RequestedTopic(t.name(), null, t.partitionIndexes())).toList();
+        FetchedGroup fetched = fetch(request.groupId(), requested);
+        if (version < 2 && fetched.error() != Errors.NONE) {
+            // v0-1 have no group-level error: every requested partition carries it.
+            fetched = failedFetch(fetched.error(), requested);
+        }
+        for (FetchedTopic topic : fetched.topics()) {
+            OffsetFetchResponseData.OffsetFetchResponseTopic result =
+                    new OffsetFetchResponseData.OffsetFetchResponseTopic().setName(topic.name());
+            for (FetchedPartition p : topic.partitions()) {
+                OffsetFetchResponseData.OffsetFetchResponsePartition partition =
+                        new OffsetFetchResponseData.OffsetFetchResponsePartition().setPartitionIndex(p.partition())
+                                .setCommittedOffset(p.offset().map(CommittedOffset::offset).orElse(-1L))
+                                .setMetadata(p.offset().map(CommittedOffset::metadata).orElse(""))
+                                .setErrorCode(p.error().code());
+                if (version >= 5) {
+                    partition.setCommittedLeaderEpoch(leaderEpoch(p));
+                }
+                result.partitions().add(partition);
+            }
+            response.topics().add(result);
+        }
+        if (version >= 2) {
+            response.setErrorCode(fetched.error().code());
+        }
+        return response;
+    }
+
+    private FetchedGroup fetch(String groupId, List<RequestedTopic> requested) {
+        if (invalid(groupId)) {
+            return new FetchedGroup(Errors.INVALID_GROUP_ID, List.of());
+        }
+        return answer(() -> offsets.fetch(groupId, requested), error -> new FetchedGroup(error, List.of()));
+    }
+
+    private static FetchedGroup failedFetch(Errors error, List<RequestedTopic> requested) {
+        List<FetchedTopic> topics = new ArrayList<>();
+        for (RequestedTopic topic : requested == null ? List.<RequestedTopic>of() : requested) {
+            topics.add(new FetchedTopic(topic.name(), topic.topicId(), topic.partitions().stream()
+                    .map(p -> new FetchedPartition(p, Optional.empty(), error)).toList()));
+        }
+        return new FetchedGroup(error, topics);
+    }
+
+    private static OffsetFetchResponseData.OffsetFetchResponseGroup fetchedGroup(String groupId, FetchedGroup fetched,
+                                                                                 short version) {
+        OffsetFetchResponseData.OffsetFetchResponseGroup group =
+                new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(groupId)
+                        .setErrorCode(fetched.error().code());
+        for (FetchedTopic topic : fetched.topics()) {
+            OffsetFetchResponseData.OffsetFetchResponseTopics result =
+                    new OffsetFetchResponseData.OffsetFetchResponseTopics().setName(topic.name());
+            if (version >= 10 && topic.topicId() != null) {
+                result.setTopicId(topic.topicId());
+            }
+            for (FetchedPartition p : topic.partitions()) {
+                result.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartitions()
+                        .setPartitionIndex(p.partition())
+                        .setCommittedOffset(p.offset().map(CommittedOffset::offset).orElse(-1L))
+                        .setCommittedLeaderEpoch(leaderEpoch(p))
+                        .setMetadata(p.offset().map(CommittedOffset::metadata).orElse(""))
+                        .setErrorCode(p.error().code()));
+            }
+            group.topics().add(result);
+        }
+        return group;
+    }
+
+    private static int leaderEpoch(FetchedPartition p) {
+        return p.offset().map(o -> o.leaderEpoch().orElse(-1)).orElse(-1);
+    }
+
+    /** OffsetDelete (KIP-496). */
+    public OffsetDeleteResponseData deleteOffsets(OffsetDeleteRequestData request) {
+        if (invalid(request.groupId())) {
+            return new OffsetDeleteResponseData().setErrorCode(Errors.INVALID_GROUP_ID.code());
+        }
+        return answer(() -> offsets.delete(request),
+                error -> new OffsetDeleteResponseData().setErrorCode(error.code()));
+    }
+
+    // ---- administration ----
+
+    /** DescribeGroups as its newest version answers (unknown groups: GROUP_ID_NOT_FOUND). */
+    public DescribeGroupsResponseData describeGroups(List<String> groupIds) {
+        return describeGroups(groupIds, DescribeGroupsRequestData.HIGHEST_SUPPORTED_VERSION);
+    }
+
+    /**
+     * DescribeGroups. An unknown group is GROUP_ID_NOT_FOUND from v6 (KIP-1043) and a "Dead" group without error
+     * before. Member metadata and assignments are only shown for a Stable group, as Kafka shows them.
+     */
+    public DescribeGroupsResponseData describeGroups(List<String> groupIds, short version) {
+        DescribeGroupsResponseData response = new DescribeGroupsResponseData();
+        for (String groupId : groupIds) {
+            DescribedGroup described;
+            if (invalid(groupId)) {
+                described = new DescribedGroup().setGroupId(groupId).setErrorCode(Errors.INVALID_GROUP_ID.code())
+                        .setGroupState(GroupState.DEAD.kafkaName());
+            } else {
+                described = answer(() -> groups.withGroup(groupId, group -> describe(group, version),
+                                () -> unknownGroup(groupId, version)),
+                        error -> new DescribedGroup().setGroupId(groupId).setErrorCode(error.code()));
+            }
+            response.groups().add(described);
+        }
+        return response;
+    }
+
+    private static DescribedGroup describe(ClassicGroup group, short version) {
+        boolean stable = group.isIn(GroupState.STABLE);
+        DescribedGroup described = new DescribedGroup().setGroupId(group.groupId())
+                .setGroupState(group.state().kafkaName())
+                .setProtocolType(group.protocolType().orElse(""))
+                .setProtocolData(stable ? group.protocolName().orElse("") : "");
+        for (ClassicGroupMember member : group.members()) {
+            described.members().add(new DescribedGroupMember().setMemberId(member.memberId())
+                    .setGroupInstanceId(version >= 4 ? member.groupInstanceId().orElse(null) : null)
+                    .setClientId(member.clientId()).setClientHost(member.clientHost())
+                    .setMemberMetadata(stable ? member.metadata(group.protocolName().orElseThrow()) : new byte[0])
+                    .setMemberAssignment(stable ? member.assignment() : new byte[0]));
+        }
+        return described;
+    }
+
+    private static DescribedGroup unknownGroup(String groupId, short version) {
+        DescribedGroup described = new DescribedGroup().setGroupId(groupId)
+                .setGroupState(GroupState.DEAD.kafkaName());
+        if (version >= 6) {
+            described.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                    .setErrorMessage("Group " + groupId + " not found.");
+        }
+        return described;
+    }
+
+    /**
+     * ListGroups, filtered by state (v4+, case-insensitive) and type (v5+: only "classic" groups exist here).
+     * Empty filters match everything.
+     */
+    public ListGroupsResponseData listGroups(ListGroupsRequestData request) {
+        Set<GroupState> states = EnumSet.noneOf(GroupState.class);
+        request.statesFilter().forEach(name -> GroupState.fromKafkaName(name).ifPresent(states::add));
+        boolean stateFiltered = !request.statesFilter().isEmpty();
+        boolean typeMatches = request.typesFilter().isEmpty() || request.typesFilter().stream()
+                .anyMatch(type -> type.toLowerCase(Locale.ROOT).equals(CLASSIC_GROUP_TYPE));
+        ListGroupsResponseData response = new ListGroupsResponseData();
+        if (!typeMatches) {
+            return response;
+        }
+        List<GroupSummary> summaries;
+        try {
+            summaries = groups();
+        } catch (NotCoordinatorException e) {
+            return response.setErrorCode(Errors.NOT_COORDINATOR.code());
+        }
+        for (GroupSummary summary : summaries) {
+            if (!stateFiltered || states.contains(summary.state())) {
+                response.groups().add(new ListGroupsResponseData.ListedGroup().setGroupId(summary.groupId())
+                        .setProtocolType(summary.protocolType().orElse(""))
+                        .setGroupState(summary.state().kafkaName())
+                        .setGroupType(CLASSIC_GROUP_TYPE));
+            }
+        }
+        return response;
+    }
+
+    /**
+     * DeleteGroups: only a group without members can go (NON_EMPTY_GROUP otherwise); its committed offsets are
+     * deleted from the store first.
+     */
+    public DeleteGroupsResponseData deleteGroups(List<String> groupIds) {
+        DeleteGroupsResponseData response = new DeleteGroupsResponseData();
+        for (String groupId : groupIds) {
+            Errors error = invalid(groupId) ? Errors.INVALID_GROUP_ID
+                    : answer(() -> groups.withGroup(groupId, this::delete, () -> Errors.GROUP_ID_NOT_FOUND),
+                            failure -> failure);
+            response.results().add(new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId)
+                    .setErrorCode(error.code()));
+        }
+        return response;
+    }
+
+    private Errors delete(ClassicGroup group) {
+        if (!group.isIn(GroupState.EMPTY)) {
+            return Errors.NON_EMPTY_GROUP;
+        }
+        try {
+            store.deleteGroup(group.groupId());
+        } catch (OffsetStoreException e) {
+            LOG.log(Level.WARNING, "Cannot delete the offsets of group " + group.groupId(), e);
+            return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+        group.offsets().clear();
+        groups.retire(group);
+        LOG.info(() -> "Deleted group " + group.groupId());
+        return Errors.NONE;
+    }
+
+    /** Every group, by id. */
+    public List<GroupSummary> groups() {
+        List<GroupSummary> summaries = new ArrayList<>();
+        for (ClassicGroup candidate : groups.all()) {
+            GroupSummary summary = groups.withGroup(candidate.groupId(),
+                    group -> new GroupSummary(group.groupId(), group.state(), group.protocolType(), group.size()),
+                    () -> null);
+            if (summary != null) {
+                summaries.add(summary);
+            }
+        }
+        summaries.sort(Comparator.comparing(GroupSummary::groupId));
+        return summaries;
+    }
+
+    /** One group's membership and committed offsets, if the group exists. */
+    public Optional<GroupView> group(String groupId) {
+        if (invalid(groupId)) {
+            return Optional.empty();
+        }
+        return groups.withGroup(groupId, group -> Optional.of(view(group)), Optional::empty);
+    }
+
+    private static GroupView view(ClassicGroup group) {
+        List<MemberView> members = group.members().stream()
+                .map(m -> new MemberView(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
+                        m.sessionTimeoutMs(), m.rebalanceTimeoutMs(), m.assignment().clone()))
+                .toList();
+        return new GroupView(group.groupId(), group.state(), group.protocolType(), group.protocolName(),
+                group.generationId(), group.leaderId(), members, group.offsets().all());
+    }
+
+    /**
+     * Sets committed offsets of a group nobody consumes in (Empty, or unknown: the group is created), e.g. to
+     * rewind it. Written through the offset store.
+     *
+     * @throws GroupNotEmptyException (NON_EMPTY_GROUP) if the group has members
+     * @throws InvalidGroupIdException (INVALID_GROUP_ID) for a null, empty or too long group id
+     * @throws IllegalArgumentException for a negative offset
+     * @throws OffsetStoreException if the offsets could not be stored (none were)
+     */
+    public void resetOffsets(String groupId, Map<TopicPartition, Long> newOffsets) {
+        if (invalid(groupId)) {
+            throw new InvalidGroupIdException("A group id must have 1 to " + MAX_GROUP_ID_LENGTH + " characters");
+        }
+        offsets.reset(groupId, newOffsets);
+    }
+
+    /**
+     * Stops the coordinator: parked JoinGroup/SyncGroup requests are answered NOT_COORDINATOR, timers are
+     * cancelled, and later requests get NOT_COORDINATOR. Committed offsets are already durable. Does not shut down
+     * the scheduler or close the store (the caller owns both).
+     */
+    @Override
+    public void close() {
+        groups.close(membership::abandon);
+        LOG.info("Group coordinator closed");
+    }
+
+    /**
+     * Kafka refuses only null and empty group ids; longer ids than the offset table's key column are refused here
+     * too, since such a group could never commit and its clients would retry forever.
+     */
+    private static boolean invalid(String groupId) {
+        return groupId == null || groupId.isEmpty() || groupId.length() > MAX_GROUP_ID_LENGTH;
+    }
+
+    /** Runs a request; a closed coordinator answers NOT_COORDINATOR through {@code onError}. */
+    private static <T> T answer(Supplier<T> request, Function<Errors, T> onError) {
+        try {
+            return request.get();
+        } catch (NotCoordinatorException e) {
+            return onError.apply(Errors.NOT_COORDINATOR);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.tributary.broker.kafka;
+
+import dev.tributary.broker.group.GroupCoordinator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.DeleteGroupsRequest;
+import org.apache.kafka.common.requests.DeleteGroupsResponse;
+import org.apache.kafka.common.requests.DescribeGroupsRequest;
+import org.apache.kafka.common.requests.DescribeGroupsResponse;
+import org.apache.kafka.common.requests.HeartbeatRequest;
+import org.apache.kafka.common.requests.HeartbeatResponse;
+import org.apache.kafka.common.requests.JoinGroupRequest;
+import org.apache.kafka.common.requests.JoinGroupResponse;
+import org.apache.kafka.common.requests.LeaveGroupRequest;
+import org.apache.kafka.common.requests.LeaveGroupResponse;
+import org.apache.kafka.common.requests.ListGroupsRequest;
+import org.apache.kafka.common.requests.ListGroupsResponse;
+import org.apache.kafka.common.requests.OffsetCommitRequest;
+import org.apache.kafka.common.requests.OffsetCommitResponse;
+import org.apache.kafka.common.requests.OffsetDeleteRequest;
+import org.apache.kafka.common.requests.OffsetDeleteResponse;
+import org.apache.kafka.common.requests.OffsetFetchRequest;
+import org.apache.kafka.common.requests.OffsetFetchResponse;
+import org.apache.kafka.common.requests.SyncGroupRequest;
+import org.apache.kafka.common.requests.SyncGroupResponse;
+
+/**
+ * The classic consumer-group APIs. Each one only unwraps the request and wraps the answer: the
+ * {@link GroupCoordinator} speaks Kafka's message data classes itself.
+ *
+ * <p>OffsetCommit and OffsetFetch stop at v9: v10 names topics by id, and topic ids are not yet real metadata
+ * (see {@link TopicIds}); clients negotiate down to v9.
+ */
+final class GroupApis {
+
+    private static final short LAST_OFFSET_VERSION_WITH_TOPIC_NAMES = 9;
+
+    private final GroupCoordinator coordinator;
+
+    GroupApis(GroupCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    List<ApiHandler> handlers() {
+        return List.of(
+                api(ApiKeys.JOIN_GROUP, request -> coordinator.joinGroup(
+                                request.body(JoinGroupRequest.class).data(), request.version(),
+                                request.header().clientId(), request.clientHost())
+                        .thenApply(data -> new JoinGroupResponse(data, request.version()))),
+                api(ApiKeys.SYNC_GROUP, request -> coordinator.syncGroup(
+                                request.body(SyncGroupRequest.class).data(), request.version())
+                        .thenApply(SyncGroupResponse::new)),
+                api(ApiKeys.HEARTBEAT, request -> done(new HeartbeatResponse(
+                        coordinator.heartbeat(request.body(HeartbeatRequest.class).data())))),
+                api(ApiKeys.LEAVE_GROUP, request -> done(new LeaveGroupResponse(
+                        coordinator.leaveGroup(request.body(LeaveGroupRequest.class).data(), request.version()),
+                        request.version()))),
+                api(ApiKeys.OFFSET_COMMIT, LAST_OFFSET_VERSION_WITH_TOPIC_NAMES, request -> done(new OffsetCommitResponse(
+                        coordinator.commitOffsets(request.body(OffsetCommitRequest.class).data(), request.version())))),
+                api(ApiKeys.OFFSET_FETCH, LAST_OFFSET_VERSION_WITH_TOPIC_NAMES, request -> done(new OffsetFetchResponse(
+                        coordinator.fetchOffsets(request.body(OffsetFetchRequest.class).data(), request.version()),
+                        request.version()))),
+                api(ApiKeys.DESCRIBE_GROUPS, request -> done(new DescribeGroupsResponse(coordinator.describeGroups(
+                        request.body(DescribeGroupsRequest.class).data().groups(), request.version())))),
+                api(ApiKeys.LIST_GROUPS, request -> done(new ListGroupsResponse(
+                        coordinator.listGroups(request.body(ListGroupsRequest.class).data())))),
+                api(ApiKeys.DELETE_GROUPS, request -> done(new DeleteGroupsResponse(
+                        coordinator.deleteGroups(request.body(DeleteGroupsRequest.class).data().groupsNames())))),
+                api(ApiKeys.OFFSET_DELETE, request -> done(new OffsetDeleteResponse(
+                        coordinator.deleteOffsets(request.body(OffsetDeleteRequest.class).data())))));
+    }
+
+    private static ApiHandler api(ApiKeys key, Function<KafkaRequest, CompletableFuture<AbstractResponse>> serve) {
+        return api(key, key.latestVersion(), serve);
+    }
+
+    private static ApiHandler api(ApiKeys key, short latest,
+                                  Function<KafkaRequest, CompletableFuture<AbstractResponse>> serve) {
+        return new ApiHandler() {
+            @Override
+            public ApiKeys apiKey() {
+                return key;
+            }
+
+            @Override
+            public short oldestVersion() {
+                return key.oldestVersion();
+            }
+
+            @Override
+            public short latestVersion() {
+                return latest;
+            }
+
+            @Override
+            public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
+                return serve.apply(request);
+            }
+        };
+    }
+
+    private static CompletableFuture<AbstractResponse> done(AbstractResponse response) {
+        return CompletableFuture.completedFuture(response);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.tributary.rest;
+
+import dev.tributary.broker.group.GroupAdmin;
+import dev.tributary.broker.group.GroupCoordinator;
+import dev.tributary.broker.group.GroupView;
+import dev.tributary.broker.group.MemberView;
+import dev.tributary.broker.group.OffsetResetTarget;
+import dev.tributary.broker.group.PartitionLag;
+import dev.tributary.rest.dto.CommittedOffsetDto;
+import dev.tributary.rest.dto.GroupDetails;
+import dev.tributary.rest.dto.GroupList;
+import dev.tributary.rest.dto.GroupMemberDto;
+import dev.tributary.rest.dto.GroupSummaryDto;
+import dev.tributary.rest.dto.ResetOffsetsRequest;
+import dev.tributary.rest.dto.ResetOffsetsResponse;
+import dev.tributary.rest.dto.TopicPartitionDto;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
+import org.apache.kafka.common.protocol.Errors;
+
+/** Consumer groups: list, describe with lag, delete, and reset committed offsets while a group is empty. */
+@Path("/groups")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class GroupsResource {
+
+    private static final String CONSUMER_PROTOCOL = "consumer";
+
+    @Inject
+    GroupCoordinator groups;
+
+    @Inject
+    GroupAdmin admin;
+
+    @GET
+    public GroupList list() {
+        return new GroupList(groups.groups().stream()
+                .map(g -> new GroupSummaryDto(g.groupId(), g.state().kafkaName(), g.protocolType().orElse(null),
+                        g.members()))
+                .toList());
+    }
+
+    @GET
+    @Path("/{id}")
+    public GroupDetails describe(@PathParam("id") String groupId) {
+        GroupView group = groups.group(groupId)
+                .orElseThrow(() -> new GroupIdNotFoundException("Group '" + groupId + "' does not exist"));
+        boolean consumers = group.protocolType().map(CONSUMER_PROTOCOL::equals).orElse(false);
+        return new GroupDetails(group.groupId(), group.state().kafkaName(), group.protocolType().orElse(null),
+                group.protocolName().orElse(null), group.generationId(), group.leaderId().orElse(null),
+                group.members().stream().map(m -> member(m, consumers)).toList(),
+                admin.lag(group).stream().map(GroupsResource::offset).toList());
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Response delete(@PathParam("id") String groupId) {
+        for (DeletableGroupResult result : groups.deleteGroups(List.of(groupId)).results()) {
+            Errors error = Errors.forCode(result.errorCode());
+            if (error != Errors.NONE) {
+                throw error.exception("Cannot delete group '" + groupId + "': " + error.message());
+            }
+        }
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/{id}/offsets")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public ResetOffsetsResponse resetOffsets(@PathParam("id") String groupId, ResetOffsetsRequest request) {
+        if (request == null || request.topic() == null || request.to() == null) {
+            throw new InvalidRequestException(
+                    "Expected {\"topic\": ..., \"to\": \"earliest|latest|timestamp|offset\", ...}");
+        }
+        Map<org.apache.kafka.common.TopicPartition, Long> reset = admin.resetOffsets(groupId, request.topic(),
+                request.partitions() == null ? List.of() : request.partitions(), target(request));
+        return new ResetOffsetsResponse(groupId, reset.entrySet().stream()
+                .map(e -> new CommittedOffsetDto(e.getKey().topic(), e.getKey().partition(), e.getValue(), null, null,
+                        null, null))
+                .toList());
+    }
+
+    private static OffsetResetTarget target(ResetOffsetsRequest request) {
+        return switch (request.to()) {
+            case "earliest" -> new OffsetResetTarget.Earliest();
+            case "latest" -> new OffsetResetTarget.Latest();
+            case "timestamp" -> new OffsetResetTarget.AtTimestamp(required(request.timestamp(), "timestamp"));
+            case "offset" -> new OffsetResetTarget.Explicit(required(request.offset(), "offset"));
+            default -> throw new InvalidRequestException(
+                    "\"to\" must be earliest, latest, timestamp or offset, not '" + request.to() + "'");
+        };
+    }
+
+    private static long required(Long value, String field) {
+        if (value == null || value < 0) {
+            throw new InvalidRequestException("\"" + field + "\" must be given as a non-negative number");
+        }
+        return value;
+    }
+
+    private static GroupMemberDto member(MemberView member, boolean consumers) {
+        return new GroupMemberDto(member.memberId(), member.groupInstanceId().orElse(null), member.clientId(),
+                member.clientHost(), consumers ? assignment(member.assignment()) : List.of());
+    }
+
+    /** A consumer group's assignment is Kafka's ConsumerProtocol bytes; anything unreadable shows as none. */
+    private static List<TopicPartitionDto> assignment(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return List.of();
+        }
+        try {
+            return ConsumerProtocol.deserializeAssignment(ByteBuffer.wrap(bytes)).partitions().stream()
+                    .map(tp -> new TopicPartitionDto(tp.topic(), tp.partition()))
+                    .toList();
+        } catch (RuntimeException unreadable) {
+            return List.of();
+        }
+    }
+
+    private static CommittedOffsetDto offset(PartitionLag lag) {
+        return new CommittedOffsetDto(lag.partition().topic(), lag.partition().partition(), lag.committed().offset(),
+                lag.highWatermark().isPresent() ? lag.highWatermark().getAsLong() : null,
+                lag.lag().isPresent() ? lag.lag().getAsLong() : null,
+                lag.committed().metadata(), lag.committed().committedAt().toString());
+    }
+}

@@ -1,0 +1,4 @@
+package dev.tributary.rest.dto;
+
+public record TopicPartitionDto(String topic, int partition) {
+}
