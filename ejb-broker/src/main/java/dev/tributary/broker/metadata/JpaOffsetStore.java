@@ -25,10 +25,10 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class JpaOffsetStore implements OffsetStore {
 
-    private final EntityManagerFactory emf;
+    private final ResourceLocalTransactions transactions;
 
     public JpaOffsetStore(EntityManagerFactory emf) {
-        this.emf = emf;
+        this.transactions = new ResourceLocalTransactions(emf);
     }
 
     @Override
@@ -76,18 +76,7 @@ public final class JpaOffsetStore implements OffsetStore {
 
     private <T> T inTransaction(String what, Function<EntityManager, T> work) {
         try {
-            EntityManager em = emf.createEntityManager();
-            try {
-                em.getTransaction().begin();
-                T result = work.apply(em);
-                em.getTransaction().commit();
-                return result;
-            } finally {
-                if (em.getTransaction().isActive()) {
-                    em.getTransaction().rollback();
-                }
-                em.close();
-            }
+            return transactions.inTransaction(work);
         } catch (PersistenceException e) {
             throw new OffsetStoreException("Cannot " + what + ": " + e.getMessage(), e);
         }

@@ -13,10 +13,10 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 /** Topic metadata in the relational metadata database; every call is one committed resource-local transaction. */
 public final class JpaTopicStore implements TopicStore {
 
-    private final EntityManagerFactory emf;
+    private final ResourceLocalTransactions transactions;
 
     public JpaTopicStore(EntityManagerFactory emf) {
-        this.emf = emf;
+        this.transactions = new ResourceLocalTransactions(emf);
     }
 
     @Override
@@ -60,17 +60,6 @@ public final class JpaTopicStore implements TopicStore {
     }
 
     private <T> T inTransaction(Function<EntityManager, T> work) {
-        EntityManager em = emf.createEntityManager();
-        try {
-            em.getTransaction().begin();
-            T result = work.apply(em);
-            em.getTransaction().commit();
-            return result;
-        } finally {
-            if (em.getTransaction().isActive()) {
-                em.getTransaction().rollback();
-            }
-            em.close();
-        }
+        return transactions.inTransaction(work);
     }
 }
