@@ -56,10 +56,11 @@ public final class TopicRegistry {
      */
     public static TopicRegistry open(TopicStore store, LogManager logs, Clock clock, int brokerId) {
         TopicRegistry registry = new TopicRegistry(store, logs, clock, brokerId);
+        Set<TopicPartition> onDisk = logs.partitionsOnDisk(); // one directory listing, not one per topic
         for (TopicRecord topic : store.loadAll()) {
-            registry.topics.put(topic.name(), registry.host(topic, false));
+            registry.topics.put(topic.name(), registry.host(topic, false, onDisk));
         }
-        registry.reportOrphans();
+        registry.reportOrphans(onDisk);
         return registry;
     }
 
@@ -76,7 +77,7 @@ public final class TopicRegistry {
             TopicRecord topic = new TopicRecord(request.name(), request.partitions(), request.replicationFactor(),
                     request.configs(), clock.instant());
             store.insert(topic);
-            topics.put(topic.name(), host(topic, true));
+            topics.put(topic.name(), host(topic, true, logs.partitionsOnDisk()));
             LOG.info(() -> "Created topic " + topic.name() + " with " + topic.partitions() + " partition(s)");
             return describe(topic.name());
         }
@@ -169,10 +170,9 @@ public final class TopicRegistry {
         return topic;
     }
 
-    private HostedTopic host(TopicRecord topic, boolean fresh) {
+    private HostedTopic host(TopicRecord topic, boolean fresh, Set<TopicPartition> onDisk) {
         LogConfig config = effectiveConfig(topic.configOverrides());
         PartitionLog[] partitionLogs = new PartitionLog[topic.partitions()];
-        Set<TopicPartition> onDisk = logs.partitionsOnDisk();
         for (int p = 0; p < partitionLogs.length; p++) {
             TopicPartition tp = new TopicPartition(topic.name(), p);
             try {
@@ -189,9 +189,9 @@ public final class TopicRegistry {
         return new HostedTopic(topic, config, partitionLogs);
     }
 
-    private void reportOrphans() {
+    private void reportOrphans(Set<TopicPartition> onDisk) {
         Set<TopicPartition> orphans = new TreeSet<>(Comparator.comparing(TopicPartition::toString));
-        for (TopicPartition tp : logs.partitionsOnDisk()) {
+        for (TopicPartition tp : onDisk) {
             HostedTopic topic = topics.get(tp.topic());
             if (topic == null || tp.partition() >= topic.logs.length) {
                 orphans.add(tp);
