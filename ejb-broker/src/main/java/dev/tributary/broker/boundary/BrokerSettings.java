@@ -1,5 +1,6 @@
 package dev.tributary.broker.boundary;
 
+import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.server.BrokerConfig;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ final class BrokerSettings {
     static final String DB_USER = "tributary.db.user";
     static final String DB_PASSWORD = "tributary.db.password";
     static final String MAINTENANCE_INTERVAL_MS = "tributary.maintenance.interval.ms";
+    static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "tributary.group.initial.rebalance.delay.ms";
     static final String KAFKA_ENABLED = "tributary.kafka.enabled";
     static final String KAFKA_HOST = "tributary.kafka.host";
     static final String KAFKA_PORT = "tributary.kafka.port";
@@ -35,7 +37,14 @@ final class BrokerSettings {
                 config.getOptionalValue(DB_USER, String.class),
                 config.getOptionalValue(DB_PASSWORD, String.class),
                 config.getOptionalValue(MAINTENANCE_INTERVAL_MS, Long.class)
-                        .orElse(BrokerConfig.DEFAULT_MAINTENANCE_INTERVAL_MS));
+                        .orElse(BrokerConfig.DEFAULT_MAINTENANCE_INTERVAL_MS),
+                groups(config));
+    }
+
+    private static GroupCoordinatorConfig groups(Config config) {
+        GroupCoordinatorConfig defaults = GroupCoordinatorConfig.defaults();
+        return defaults.withInitialRebalanceDelayMs(config.getOptionalValue(GROUP_INITIAL_REBALANCE_DELAY_MS,
+                Integer.class).orElse(defaults.initialRebalanceDelayMs()));
     }
 
     /** The Kafka-protocol listener: 127.0.0.1:9092 unless configured, like the HTTP listener; empty when disabled. */

@@ -76,11 +76,13 @@ public final class GroupCoordinator implements AutoCloseable {
     private final OffsetStore store;
     private final MembershipProtocol membership;
     private final OffsetProtocol offsets;
+    private final GroupCoordinatorConfig config;
 
     private GroupCoordinator(Groups groups, OffsetStore store, GroupCoordinatorConfig config,
                              ScheduledExecutorService scheduler, Clock clock) {
         this.groups = groups;
         this.store = store;
+        this.config = config;
         this.membership = new MembershipProtocol(groups, config, scheduler, clock);
         this.offsets = new OffsetProtocol(groups, store, config, clock);
     }
@@ -98,6 +100,10 @@ public final class GroupCoordinator implements AutoCloseable {
         stored.forEach((groupId, committed) -> groups.seed(groupId).offsets().putAll(committed));
         LOG.info(() -> "Group coordinator loaded the committed offsets of " + stored.size() + " group(s)");
         return new GroupCoordinator(groups, store, config, scheduler, clock);
+    }
+
+    public GroupCoordinatorConfig config() {
+        return config;
     }
 
     // ---- membership ----

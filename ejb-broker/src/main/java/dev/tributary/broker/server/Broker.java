@@ -2,7 +2,6 @@ package dev.tributary.broker.server;
 
 import dev.tributary.broker.group.GroupAdmin;
 import dev.tributary.broker.group.GroupCoordinator;
-import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.log.LogManager;
 import dev.tributary.broker.metadata.MetadataDatabase;
 import dev.tributary.broker.records.RecordReader;
@@ -79,7 +78,7 @@ public final class Broker implements AutoCloseable {
             logs = new LogManager(logDir(config.dataDir()), clock);
             metadata = MetadataDatabase.open(config.dataDir(), config.dbUrl(), config.dbUser(), config.dbPassword());
             TopicRegistry topics = TopicRegistry.open(metadata.topicStore(), logs, clock, SINGLE_BROKER_ID);
-            GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(), GroupCoordinatorConfig.defaults(),
+            GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(), config.groups(),
                     scheduler, clock);
             Broker broker = new Broker(config, clock, metadata, logs, topics, groups, owned);
             LOG.info(() -> "Broker started in " + (System.nanoTime() - started) / 1_000_000 + " ms with "

@@ -1,5 +1,6 @@
 package dev.tributary.broker.server;
 
+import dev.tributary.broker.group.GroupCoordinatorConfig;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -9,21 +10,26 @@ import java.util.Optional;
  * @param dataDir        where partition logs (and, by default, the metadata database) live
  * @param dbUrl          JDBC URL of the metadata database; empty for embedded H2 in {@code dataDir}
  * @param maintenanceIntervalMs how often retention and time-based flushes run
+ * @param groups         the consumer-group coordinator's settings
  */
 public record BrokerConfig(Path dataDir, Optional<String> dbUrl, Optional<String> dbUser,
-                           Optional<String> dbPassword, long maintenanceIntervalMs) {
+                           Optional<String> dbPassword, long maintenanceIntervalMs, GroupCoordinatorConfig groups) {
 
     public static final long DEFAULT_MAINTENANCE_INTERVAL_MS = 30_000;
 
     public static BrokerConfig embedded(Path dataDir) {
         return new BrokerConfig(dataDir, Optional.empty(), Optional.empty(), Optional.empty(),
-                DEFAULT_MAINTENANCE_INTERVAL_MS);
+                DEFAULT_MAINTENANCE_INTERVAL_MS, GroupCoordinatorConfig.defaults());
+    }
+
+    public BrokerConfig withGroups(GroupCoordinatorConfig newGroups) {
+        return new BrokerConfig(dataDir, dbUrl, dbUser, dbPassword, maintenanceIntervalMs, newGroups);
     }
 
     /** Never prints the password. */
     @Override
     public String toString() {
         return "BrokerConfig[dataDir=" + dataDir + ", dbUrl=" + dbUrl.orElse("embedded H2") + ", dbUser="
-                + dbUser.orElse("") + ", maintenanceIntervalMs=" + maintenanceIntervalMs + "]";
+                + dbUser.orElse("") + ", maintenanceIntervalMs=" + maintenanceIntervalMs + ", groups=" + groups + "]";
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.records.NewRecord;
 import dev.tributary.broker.topic.NewTopic;
 import java.nio.charset.StandardCharsets;
@@ -48,9 +49,18 @@ class BrokerTest {
     }
 
     @Test
+    void groupCoordinatorRunsWithTheConfiguredSettings() {
+        GroupCoordinatorConfig noDelay = GroupCoordinatorConfig.defaults().withInitialRebalanceDelayMs(0);
+        try (Broker broker = Broker.start(BrokerConfig.embedded(dataDir).withGroups(noDelay), Clock.systemUTC())) {
+            assertEquals(noDelay, broker.groups().config());
+        }
+    }
+
+    @Test
     void configToStringHidesThePassword() {
         BrokerConfig config = new BrokerConfig(dataDir, java.util.Optional.of("jdbc:postgresql://db/t"),
-                java.util.Optional.of("broker"), java.util.Optional.of("s3cret"), 1000);
+                java.util.Optional.of("broker"), java.util.Optional.of("s3cret"), 1000,
+                GroupCoordinatorConfig.defaults());
         assertTrue(!config.toString().contains("s3cret"), config::toString);
     }
 
