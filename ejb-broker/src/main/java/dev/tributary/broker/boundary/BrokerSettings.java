@@ -26,6 +26,8 @@ final class BrokerSettings {
     static final String KAFKA_ADVERTISED_HOST = "tributary.kafka.advertised.host";
     static final String KAFKA_ADVERTISED_PORT = "tributary.kafka.advertised.port";
     static final String KAFKA_MAX_REQUEST_BYTES = "tributary.kafka.socket.request.max.bytes";
+    static final String KAFKA_CONNECTIONS_MAX_IDLE_MS = "tributary.kafka.connections.max.idle.ms";
+    static final String KAFKA_MAX_CONNECTIONS = "tributary.kafka.max.connections";
 
     private BrokerSettings() {
     }
@@ -56,7 +58,11 @@ final class BrokerSettings {
                         config.getOptionalValue(KAFKA_HOST, String.class).orElse("127.0.0.1"),
                         config.getOptionalValue(KAFKA_PORT, Integer.class).orElse(9092))
                 .withMaxRequestBytes(config.getOptionalValue(KAFKA_MAX_REQUEST_BYTES, Integer.class)
-                        .orElse(KafkaListenerConfig.DEFAULT_MAX_REQUEST_BYTES));
+                        .orElse(KafkaListenerConfig.DEFAULT_MAX_REQUEST_BYTES))
+                .withConnectionsMaxIdleMs(config.getOptionalValue(KAFKA_CONNECTIONS_MAX_IDLE_MS, Long.class)
+                        .orElse(KafkaListenerConfig.DEFAULT_CONNECTIONS_MAX_IDLE_MS))
+                .withMaxConnections(config.getOptionalValue(KAFKA_MAX_CONNECTIONS, Integer.class)
+                        .orElse(KafkaListenerConfig.DEFAULT_MAX_CONNECTIONS));
         return Optional.of(listener.withAdvertised(
                 config.getOptionalValue(KAFKA_ADVERTISED_HOST, String.class).orElse(null),
                 config.getOptionalValue(KAFKA_ADVERTISED_PORT, Integer.class).orElse(0)));

@@ -25,12 +25,10 @@ final class DeleteTopicsHandler implements ApiHandler {
 
     private final TopicRegistry topics;
     private final TopicIds topicIds;
-    private final ProducerStateManager producers;
 
-    DeleteTopicsHandler(TopicRegistry topics, TopicIds topicIds, ProducerStateManager producers) {
+    DeleteTopicsHandler(TopicRegistry topics, TopicIds topicIds) {
         this.topics = topics;
         this.topicIds = topicIds;
-        this.producers = producers;
     }
 
     @Override
@@ -68,7 +66,6 @@ final class DeleteTopicsHandler implements ApiHandler {
                 if (name == null)
                     throw new UnknownTopicIdException("No topic has id " + topic.topicId());
                 topics.delete(name);
-                producers.forgetTopic(name);
                 result.setErrorCode(Errors.NONE.code());
             } catch (RuntimeException e) {
                 Errors error = Errors.forException(e);

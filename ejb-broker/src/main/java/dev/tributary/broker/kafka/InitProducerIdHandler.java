@@ -1,7 +1,8 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.log.ProducerIdManager;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -14,17 +15,17 @@ import org.apache.kafka.common.requests.InitProducerIdResponse;
  * InitProducerId for idempotent producers: like Kafka for a request without a transactional id, every call gets a
  * fresh producer id at epoch 0 (an idempotent producer bumping its epoch simply starts over with a new id).
  *
- * <p>Producer ids are not persisted; they count up from a value seeded by the clock at start-up (milliseconds
- * times 1024), so a restarted broker does not hand out ids that producers from before the restart still use
- * unless more than 1024 ids per millisecond of uptime were issued. Transactional ids are refused with
- * INVALID_REQUEST: there is no transaction coordinator.
+ * <p>Ids come from the {@link ProducerIdManager}, which never hands out an id twice, across restarts and crashes
+ * too: a partition's producer state outlives a restart, so a repeated id would meet another producer's state.
+ * If no id can be reserved the error is KAFKA_STORAGE_ERROR. Transactional ids are refused with INVALID_REQUEST:
+ * there is no transaction coordinator.
  */
 final class InitProducerIdHandler implements ApiHandler {
 
-    private final AtomicLong nextProducerId;
+    private final ProducerIdManager producerIds;
 
-    InitProducerIdHandler(long nowMs) {
-        this.nextProducerId = new AtomicLong(nowMs << 10);
+    InitProducerIdHandler(ProducerIdManager producerIds) {
+        this.producerIds = producerIds;
     }
 
     @Override
@@ -49,8 +50,13 @@ final class InitProducerIdHandler implements ApiHandler {
         if (data.transactionalId() != null) {
             response.setErrorCode(Errors.INVALID_REQUEST.code()).setProducerId(-1).setProducerEpoch((short) -1);
         } else {
-            response.setErrorCode(Errors.NONE.code()).setProducerId(nextProducerId.getAndIncrement())
-                    .setProducerEpoch((short) 0);
+            try {
+                response.setErrorCode(Errors.NONE.code()).setProducerId(producerIds.nextProducerId())
+                        .setProducerEpoch((short) 0);
+            } catch (KafkaStorageException e) {
+                response.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code()).setProducerId(-1)
+                        .setProducerEpoch((short) -1);
+            }
         }
         return CompletableFuture.completedFuture(new InitProducerIdResponse(response));
     }

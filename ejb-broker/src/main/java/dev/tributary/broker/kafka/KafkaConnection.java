@@ -105,6 +105,11 @@ final class KafkaConnection {
         return muted;
     }
 
+    /** Whether a request was read and its response has not been handed to the connection yet. */
+    boolean awaitingResponse() {
+        return muted && pending == null;
+    }
+
     /** Starts writing {@code send}; the connection stays muted until it is written completely. */
     void startSend(Send send) throws IOException {
         pending = send;

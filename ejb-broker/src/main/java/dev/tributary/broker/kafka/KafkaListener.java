@@ -19,6 +19,9 @@ import java.util.logging.Logger;
  * {@link KafkaListenerConfig#numProcessors()} {@link Processor} threads, each with its own selector; accepted
  * connections are handed to processors round-robin. Threads come from the injected {@link ThreadFactory}, so in a
  * Jakarta EE server they are container-managed.
+ *
+ * <p>A connection accepted while {@link KafkaListenerConfig#maxConnections()} are open is closed at once, with a
+ * log line (Kafka's acceptor waits for a free slot instead; closing tells a client at once to try elsewhere).
  */
 final class KafkaListener implements AutoCloseable {
 
@@ -30,6 +33,7 @@ final class KafkaListener implements AutoCloseable {
     private final ServerSocketChannel serverSocket;
     private final InetSocketAddress boundAddress;
     private final KafkaListenerConfig config;
+    private final ConnectionLimit connectionLimit;
     private final List<Processor> processors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
@@ -38,6 +42,7 @@ final class KafkaListener implements AutoCloseable {
         this.serverSocket = serverSocket;
         this.boundAddress = (InetSocketAddress) serverSocket.getLocalAddress();
         this.config = config;
+        this.connectionLimit = new ConnectionLimit(config.maxConnections());
     }
 
     /**
@@ -61,7 +66,7 @@ final class KafkaListener implements AutoCloseable {
     void start(RequestDispatcher dispatcher, ThreadFactory threadFactory) {
         try {
             for (int i = 0; i < config.numProcessors(); i++)
-                processors.add(new Processor(i, dispatcher, config.maxRequestBytes()));
+                processors.add(new Processor(i, dispatcher, config, connectionLimit));
         } catch (IOException e) {
             close();
             throw new UncheckedIOException("Cannot open a selector: " + e, e);
@@ -108,6 +113,10 @@ final class KafkaListener implements AutoCloseable {
         while (!closed) {
             try {
                 SocketChannel socket = serverSocket.accept();
+                if (!connectionLimit.tryAcquire()) {
+                    refuse(socket);
+                    continue;
+                }
                 processors.get(next).accept(socket);
                 next = (next + 1) % processors.size();
             } catch (ClosedChannelException e) {
@@ -117,6 +126,23 @@ final class KafkaListener implements AutoCloseable {
                 LOG.log(Level.WARNING, "Accepting a connection failed", e);
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
             }
+        }
+    }
+
+    private void refuse(SocketChannel socket) {
+        String client;
+        try {
+            client = String.valueOf(socket.getRemoteAddress());
+        } catch (IOException e) {
+            client = "a client";
+        }
+        String from = client;
+        LOG.info(() -> "Refusing a connection from " + from + " to " + boundAddress + ": " + connectionLimit.max()
+                + " connections are open, the listener's maximum (tributary.kafka.max.connections)");
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // refused either way
         }
     }
 

@@ -15,14 +15,23 @@ import java.util.Objects;
  * @param numProcessors         network threads, each with its own selector (Kafka's {@code num.network.threads})
  * @param numRequestHandlers    threads that run request handlers, which may block on fsync or the metadata database
  *                              (Kafka's {@code num.io.threads})
+ * @param connectionsMaxIdleMs  Kafka's {@code connections.max.idle.ms}: a connection with no request in progress
+ *                              that has sent nothing (and taken no response bytes) for this long is closed
+ * @param maxConnections        Kafka's {@code max.connections}, for this listener: a connection accepted while this
+ *                              many are open is closed at once
  */
 public record KafkaListenerConfig(String host, int port, String advertisedHost, int advertisedPort,
-                                  int maxRequestBytes, int numProcessors, int numRequestHandlers) {
+                                  int maxRequestBytes, int numProcessors, int numRequestHandlers,
+                                  long connectionsMaxIdleMs, int maxConnections) {
 
     /** Kafka's default {@code socket.request.max.bytes}. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 104_857_600;
     public static final int DEFAULT_PROCESSORS = 3;
     public static final int DEFAULT_REQUEST_HANDLERS = 8;
+    /** Kafka's default {@code connections.max.idle.ms}: ten minutes. */
+    public static final long DEFAULT_CONNECTIONS_MAX_IDLE_MS = 600_000;
+    /** Kafka's default {@code max.connections}: unlimited. */
+    public static final int DEFAULT_MAX_CONNECTIONS = Integer.MAX_VALUE;
 
     public KafkaListenerConfig {
         Objects.requireNonNull(host, "host");
@@ -36,21 +45,35 @@ public record KafkaListenerConfig(String host, int port, String advertisedHost, 
             throw new IllegalArgumentException("numProcessors must be at least 1, was " + numProcessors);
         if (numRequestHandlers < 1)
             throw new IllegalArgumentException("numRequestHandlers must be at least 1, was " + numRequestHandlers);
+        if (connectionsMaxIdleMs < 1)
+            throw new IllegalArgumentException("connectionsMaxIdleMs must be positive, was " + connectionsMaxIdleMs);
+        if (maxConnections < 1)
+            throw new IllegalArgumentException("maxConnections must be at least 1, was " + maxConnections);
     }
 
     /** Binds {@code host:port}, advertises the bound address, Kafka's defaults otherwise. */
     public static KafkaListenerConfig of(String host, int port) {
         return new KafkaListenerConfig(host, port, null, 0, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PROCESSORS,
-                DEFAULT_REQUEST_HANDLERS);
+                DEFAULT_REQUEST_HANDLERS, DEFAULT_CONNECTIONS_MAX_IDLE_MS, DEFAULT_MAX_CONNECTIONS);
     }
 
     public KafkaListenerConfig withMaxRequestBytes(int bytes) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, bytes, numProcessors,
-                numRequestHandlers);
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections);
     }
 
     public KafkaListenerConfig withAdvertised(String advertisedHost, int advertisedPort) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers);
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections);
+    }
+
+    public KafkaListenerConfig withConnectionsMaxIdleMs(long idleMs) {
+        return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
+                numRequestHandlers, idleMs, maxConnections);
+    }
+
+    public KafkaListenerConfig withMaxConnections(int connections) {
+        return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
+                numRequestHandlers, connectionsMaxIdleMs, connections);
     }
 }

@@ -66,19 +66,18 @@ public final class KafkaServer implements AutoCloseable {
                     BrokerEndpoint.clusterIdFor(broker.config().dataDir()));
             TopicRegistry topics = broker.topics();
             TopicIds topicIds = new TopicIds(topics);
-            ProducerStateManager producers = new ProducerStateManager();
             purgatory = new FetchPurgatory(topics, threads);
             List<ApiHandler> apis = new ArrayList<>(new GroupApis(broker.groups()).handlers());
             apis.addAll(List.of(
-                    new ProduceHandler(topics, topicIds, producers),
+                    new ProduceHandler(topics, topicIds),
                     new FetchHandler(topics, topicIds, purgatory),
                     new ListOffsetsHandler(topics),
                     new MetadataHandler(topics, topicIds, endpoint),
                     new FindCoordinatorHandler(endpoint),
                     new DescribeConfigsHandler(topics),
                     new CreateTopicsHandler(topics, BROKER_ID),
-                    new DeleteTopicsHandler(topics, topicIds, producers),
-                    new InitProducerIdHandler(System.currentTimeMillis()),
+                    new DeleteTopicsHandler(topics, topicIds),
+                    new InitProducerIdHandler(broker.producerIds()),
                     new DescribeClusterHandler(endpoint)));
             ApiVersionsHandler apiVersions = new ApiVersionsHandler(apis);
             List<ApiHandler> all = new ArrayList<>(apis);

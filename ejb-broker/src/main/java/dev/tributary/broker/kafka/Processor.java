@@ -23,6 +23,11 @@ import org.apache.kafka.common.network.Send;
  * A network thread (Kafka's {@code SocketServer.Processor}): owns a selector and the connections the acceptor gave
  * it, reads request frames, hands them to the {@link RequestDispatcher} and writes the responses that come back
  * from handler threads through {@link #respond}. Everything about a connection happens on this thread.
+ *
+ * <p>Connections idle for {@code connections.max.idle.ms} are closed ({@link IdleConnections}): the selector's
+ * timeout is cut to the moment the least recently active one would expire, so this costs no extra wake-ups while
+ * every connection is busy, and no loop that polls. Every connection it closes is released from the listener's
+ * {@link ConnectionLimit}.
  */
 final class Processor implements Runnable {
 
@@ -36,20 +41,25 @@ final class Processor implements Runnable {
     private final Selector selector;
     private final RequestDispatcher dispatcher;
     private final int maxRequestBytes;
+    private final IdleConnections idle;
+    private final ConnectionLimit limit;
     private final Queue<SocketChannel> newConnections = new ConcurrentLinkedQueue<>();
     private final Queue<Response> responses = new ConcurrentLinkedQueue<>();
     private final Set<KafkaConnection> connections = new HashSet<>();
     private long nextConnectionNumber;
     private volatile boolean running = true;
 
-    Processor(int index, RequestDispatcher dispatcher, int maxRequestBytes) throws IOException {
+    Processor(int index, RequestDispatcher dispatcher, KafkaListenerConfig config, ConnectionLimit limit)
+            throws IOException {
         this.index = index;
         this.dispatcher = dispatcher;
-        this.maxRequestBytes = maxRequestBytes;
+        this.maxRequestBytes = config.maxRequestBytes();
+        this.idle = new IdleConnections(config.connectionsMaxIdleMs());
+        this.limit = limit;
         this.selector = Selector.open();
     }
 
-    /** Called by the acceptor thread. */
+    /** Called by the acceptor thread with a connection it counted in the {@link ConnectionLimit}. */
     void accept(SocketChannel socket) {
         newConnections.add(socket);
         selector.wakeup();
@@ -72,22 +82,28 @@ final class Processor implements Runnable {
             while (running) {
                 registerNewConnections();
                 sendResponses();
-                selector.select(SELECT_TIMEOUT_MS);
+                closeIdleConnections();
+                selector.select(Math.min(SELECT_TIMEOUT_MS, idle.millisUntilNextExpiry(System.nanoTime())));
                 Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
                 while (keys.hasNext()) {
                     SelectionKey key = keys.next();
                     keys.remove();
-                    serve((KafkaConnection) key.attachment(), key);
+                    KafkaConnection connection = (KafkaConnection) key.attachment();
+                    serve(connection, key);
+                    trackActivity(connection);
                 }
             }
         } catch (IOException | ClosedSelectorException e) {
             LOG.log(Level.SEVERE, "Network thread " + index + " failed; its connections are closed", e);
         } finally {
-            connections.forEach(KafkaConnection::close);
+            for (KafkaConnection connection : connections) {
+                connection.close();
+                limit.release();
+            }
             connections.clear();
             SocketChannel socket;
             while ((socket = newConnections.poll()) != null)
-                closeQuietly(socket);
+                closeUnregistered(socket);
             try {
                 selector.close();
             } catch (IOException e) {
@@ -149,6 +165,7 @@ final class Processor implements Runnable {
             } catch (IOException | CancelledKeyException e) {
                 close(connection, Level.FINE, "I/O error on " + connection.id() + ": " + e);
             }
+            trackActivity(connection);
         }
     }
 
@@ -163,18 +180,41 @@ final class Processor implements Runnable {
                 KafkaConnection connection = new KafkaConnection(id, socket, maxRequestBytes);
                 connection.register(socket.register(selector, SelectionKey.OP_READ, connection));
                 connections.add(connection);
+                idle.touch(connection, System.nanoTime());
             } catch (IOException e) {
                 LOG.log(Level.FINE, "Could not register a new connection", e);
-                closeQuietly(socket);
+                closeUnregistered(socket);
             }
         }
+    }
+
+    /** After I/O on {@code connection} or a response to it: idle from now, unless a request is in progress. */
+    private void trackActivity(KafkaConnection connection) {
+        if (connection.closed() || connection.awaitingResponse())
+            idle.remove(connection);
+        else
+            idle.touch(connection, System.nanoTime());
+    }
+
+    private void closeIdleConnections() {
+        long now = System.nanoTime();
+        KafkaConnection expired;
+        while ((expired = idle.pollExpired(now)) != null)
+            close(expired, Level.FINE, "idle for longer than connections.max.idle.ms");
     }
 
     private void close(KafkaConnection connection, Level level, String reason) {
         if (reason != null)
             LOG.log(level, () -> "Closing connection " + connection.id() + ": " + reason);
         connection.close();
-        connections.remove(connection);
+        idle.remove(connection);
+        if (connections.remove(connection))
+            limit.release();
+    }
+
+    private void closeUnregistered(SocketChannel socket) {
+        closeQuietly(socket);
+        limit.release();
     }
 
     int connectionCount() {

@@ -1,5 +1,7 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.log.LogAppendInfo;
+import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +27,10 @@ import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
 
 /**
- * Produce: appends each partition's batches through the {@link ProducerStateManager} (which deduplicates
- * idempotent retries) to the partition log. With one replica, acks=1 and acks=-1 mean the same: the append
- * returns once it is as durable as the topic's {@code flush.messages} demands. acks=0 gets no response; if any
- * partition failed, the connection is closed instead, as Kafka does, so the client notices.
+ * Produce: appends each partition's batches to the partition log, whose append also deduplicates retries of
+ * idempotent producers (answering them with the original offsets). With one replica, acks=1 and acks=-1 mean the
+ * same: the append returns once it is as durable as the topic's {@code flush.messages} demands. acks=0 gets no
+ * response; if any partition failed, the connection is closed instead, as Kafka does, so the client notices.
  *
  * <p>From v13 topics are named by id. Transactions are not supported: a request with a transactional id fails
  * every partition with INVALID_TXN_STATE.
@@ -39,12 +41,10 @@ final class ProduceHandler implements ApiHandler {
 
     private final TopicRegistry topics;
     private final TopicIds topicIds;
-    private final ProducerStateManager producers;
 
-    ProduceHandler(TopicRegistry topics, TopicIds topicIds, ProducerStateManager producers) {
+    ProduceHandler(TopicRegistry topics, TopicIds topicIds) {
         this.topics = topics;
         this.topicIds = topicIds;
-        this.producers = producers;
     }
 
     @Override
@@ -110,14 +110,15 @@ final class ProduceHandler implements ApiHandler {
             if (!(partition.records() instanceof MemoryRecords records))
                 throw new InvalidRecordException("Produce request for " + topic + "-" + index + " has no records");
             ProduceRequest.validateRecords(version, records);
-            ProducerStateManager.AppendResult result = producers.append(topics.partitionLog(topic, index), records);
+            PartitionLog log = topics.partitionLog(topic, index);
+            LogAppendInfo result = log.append(records);
             PartitionProduceResponse response = new PartitionProduceResponse()
                     .setIndex(index)
                     .setErrorCode(Errors.NONE.code())
-                    .setBaseOffset(result.baseOffset())
+                    .setBaseOffset(result.firstOffset())
                     .setLogAppendTimeMs(result.logAppendTime());
             if (version >= 5)
-                response.setLogStartOffset(topics.partitionLog(topic, index).logStartOffset());
+                response.setLogStartOffset(log.logStartOffset());
             return response;
         } catch (RuntimeException e) {
             return failed(index, e, version);

@@ -1,8 +1,8 @@
 package dev.tributary.broker.log;
 
 /**
- * What {@link PartitionLog#append} wrote. Returned only after the data is as durable as the log's
- * {@code flush.messages} setting demands.
+ * What {@link PartitionLog#append} wrote, or for the retry of an idempotent producer's earlier append, what that
+ * append wrote. Returned only after the data is as durable as the log's {@code flush.messages} setting demands.
  *
  * @param firstOffset   offset assigned to the first record of the request
  * @param lastOffset    offset assigned to the last record of the request; offsets in between are contiguous
@@ -11,8 +11,10 @@ package dev.tributary.broker.log;
  * @param logAppendTime the broker time stamped on the batches under {@code LogAppendTime}, {@code -1} under
  *                      {@code CreateTime}
  * @param recordCount   number of records appended ({@code lastOffset - firstOffset + 1})
- * @param validBytes    bytes appended to the log
+ * @param validBytes    bytes appended to the log (0 for a duplicate)
+ * @param duplicate     the records were a retry of an idempotent producer's earlier append and were not written
+ *                      again; the offsets and times are those of the earlier append
  */
 public record LogAppendInfo(long firstOffset, long lastOffset, long maxTimestamp, long logAppendTime,
-                            int recordCount, int validBytes) {
+                            int recordCount, int validBytes, boolean duplicate) {
 }

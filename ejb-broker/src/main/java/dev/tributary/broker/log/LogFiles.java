@@ -3,7 +3,9 @@ package dev.tributary.broker.log;
 import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -25,6 +27,7 @@ import java.util.regex.Pattern;
  * &lt;dataDir&gt;/&lt;topic&gt;-&lt;partition&gt;/00000000000000000000.log         record batches (RecordBatch v2)
  *                                    00000000000000000000.index       sparse offset index
  *                                    00000000000000000000.timeindex   time index
+ *                                    00000000000000000000.snapshot    producer state at that offset
  *                                    recovery-point-offset-checkpoint offset below which data is known flushed
  *                                    .clean-shutdown                  present only after a clean close
  * </pre>
@@ -33,6 +36,8 @@ final class LogFiles {
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
+    /** Producer-state snapshots, named by the offset up to which they hold the state. */
+    static final String SNAPSHOT_SUFFIX = ".snapshot";
     /** Kafka renames a segment's files with this suffix before removing them. */
     static final String DELETED_SUFFIX = ".deleted";
     /** Kafka's compaction output; never produced by Tributary yet. */
@@ -68,6 +73,10 @@ final class LogFiles {
 
     static Path timeIndexFile(Path dir, long baseOffset) {
         return dir.resolve(filenamePrefix(baseOffset) + TIME_INDEX_SUFFIX);
+    }
+
+    static Path producerSnapshotFile(Path dir, long offset) {
+        return dir.resolve(filenamePrefix(offset) + SNAPSHOT_SUFFIX);
     }
 
     /**
@@ -121,12 +130,16 @@ final class LogFiles {
      * content, never a mix: write a temporary file, fsync it, rename it over the target, fsync the directory.
      */
     static void writeAtomically(Path target, String content) throws IOException {
+        writeAtomically(target, ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** {@link #writeAtomically(Path, String)} for binary content; consumes {@code content}. */
+    static void writeAtomically(Path target, ByteBuffer content) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + TMP_SUFFIX);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            var buf = java.nio.ByteBuffer.wrap(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            while (buf.hasRemaining())
-                ch.write(buf);
+            while (content.hasRemaining())
+                ch.write(content);
             ch.force(true);
         }
         try {

@@ -34,6 +34,8 @@ import java.util.logging.Logger;
  *       {@link LogCorruptionException} is thrown and the caller takes the partition offline.</li>
  *   <li>Data that was recovered is fsynced (after a process crash it may still be only in the page cache), and
  *       the recovery point becomes the log end offset.</li>
+ *   <li>Producer state is rebuilt from its latest usable snapshot and the batches after it, taken from the same
+ *       scan where there is one ({@link ProducerStateLoader}).</li>
  * </ol>
  *
  * <p>Runs before the log is published, on the opening thread only.
@@ -48,8 +50,10 @@ final class LogLoader {
      * @param logEndOffset  offset after the last record
      * @param recoveryPoint offset below which data is on disk (here always the log end offset)
      * @param info          what recovery did
+     * @param producerState the idempotent-producer state as of the log end offset
      */
-    record LoadedLog(LogSegments segments, long logEndOffset, long recoveryPoint, RecoveryInfo info) {
+    record LoadedLog(LogSegments segments, long logEndOffset, long recoveryPoint, RecoveryInfo info,
+                     ProducerStateManager producerState) {
     }
 
     private final Path dir;
@@ -60,6 +64,7 @@ final class LogLoader {
     private int segmentsRecovered;
     private int indexesRebuilt;
     private long bytesTruncated;
+    private ProducerStateLoader producerStateLoader;
 
     private LogLoader(Path dir, TopicPartition tp, LogConfig config, long nowMs) {
         this.dir = dir;
@@ -102,6 +107,7 @@ final class LogLoader {
     private LoadedLog load(List<LogSegment> list, Optional<CleanShutdownMarker> marker, OptionalLong checkpoint)
             throws IOException {
         LogSegments segments = new LogSegments();
+        producerStateLoader = new ProducerStateLoader(dir, tp, checkpoint.orElse(0), nowMs);
         if (list.isEmpty()) {
             if (checkpoint.isPresent() && checkpoint.getAsLong() > 0)
                 throw new LogCorruptionException(tp, dir, -1, "the recovery point checkpoint says offsets below "
@@ -110,7 +116,8 @@ final class LogLoader {
             LogSegment first = LogSegment.open(dir, 0, config);
             list.add(first);
             segments.add(first);
-            return new LoadedLog(segments, 0, 0, new RecoveryInfo(marker.isPresent(), 0, 0, 0, 0));
+            return new LoadedLog(segments, 0, 0, new RecoveryInfo(marker.isPresent(), 0, 0, 0, 0),
+                    producerStateLoader.finish(segments, 0, 0));
         }
 
         int n = list.size();
@@ -153,6 +160,8 @@ final class LogLoader {
             }
             if (recover)
                 nextOffset = recoverSegment(segment, last, previousNextOffset);
+            else
+                producerStateLoader.replayUnscanned(segment, nextOffset);
             if (previousNextOffset > segment.baseOffset())
                 throw new LogCorruptionException(tp, segment.logFile(), 0, "the segment starts at offset "
                         + segment.baseOffset() + " but the previous segment already holds offsets up to "
@@ -172,11 +181,13 @@ final class LogLoader {
             LOG.warning(() -> "Partition " + tp + ": the log ends at offset " + logEndOffset + " but the recovery point"
                     + " checkpoint says offsets below " + checkpointedRecoveryPoint + " were flushed: segment files"
                     + " holding acknowledged data are missing");
+        ProducerStateManager producers =
+                producerStateLoader.finish(segments, segments.first().baseOffset(), logEndOffset);
         RecoveryPointCheckpoint.write(dir, logEndOffset);
         RecoveryInfo info = new RecoveryInfo(trusted && segmentsRecovered == 0, n, segmentsRecovered, indexesRebuilt,
                 bytesTruncated);
         LOG.fine(() -> "Partition " + tp + ": loaded " + n + " segments, log end offset " + logEndOffset + ", " + info);
-        return new LoadedLog(segments, logEndOffset, logEndOffset, info);
+        return new LoadedLog(segments, logEndOffset, logEndOffset, info, producers);
     }
 
     /**
@@ -184,7 +195,7 @@ final class LogLoader {
      * any other damage. Returns the segment's next offset.
      */
     private long recoverSegment(LogSegment segment, boolean last, long previousNextOffset) throws IOException {
-        RecordBatchScanner.Result result = segment.recover();
+        RecordBatchScanner.Result result = segment.recover(producerStateLoader);
         if (result.damage().isEmpty())
             return result.nextOffset();
         RecordBatchScanner.Damage damage = result.damage().get();

@@ -27,10 +27,11 @@ import java.util.logging.Logger;
 /**
  * All partition logs under one data directory (Kafka's {@code LogManager}, for a single log dir).
  *
- * <p>The data directory holds one directory per partition, named {@code <topic>-<partition>}, and a
+ * <p>The data directory holds one directory per partition, named {@code <topic>-<partition>}, a
  * {@code .lock} file that this manager holds locked while open, so two brokers (or two deployments in one JVM)
- * cannot use the same directory. Logs are opened on demand by the caller (the topic registry knows which
- * partitions should exist and with which configuration); {@link #partitionsOnDisk()} tells it what is there.
+ * cannot use the same directory, and the producer-id reservation of {@link #producerIds()}. Logs are opened on
+ * demand by the caller (the topic registry knows which partitions should exist and with which configuration);
+ * {@link #partitionsOnDisk()} tells it what is there.
  *
  * <p>A log that cannot be opened because it is corrupt (or unreadable) is recorded in
  * {@link #offlinePartitions()} with the reason; every other partition keeps working.
@@ -49,6 +50,7 @@ public final class LogManager implements Closeable {
     private final FileLock lock;
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<TopicPartition, String> offline = new ConcurrentHashMap<>();
+    private final ProducerIdManager producerIds;
     private volatile boolean closed;
 
     /**
@@ -74,6 +76,7 @@ public final class LogManager implements Closeable {
                 throw new KafkaStorageException("Data directory " + dataDir + " is in use by another log manager");
             this.lockChannel = channel;
             this.lock = acquired;
+            this.producerIds = new ProducerIdManager(dataDir);
             removeInterruptedDeletions();
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
@@ -185,15 +188,22 @@ public final class LogManager implements Closeable {
         }
     }
 
+    /** Where idempotent producers get their ids: unique across restarts of a broker on this data directory. */
+    public ProducerIdManager producerIds() {
+        return producerIds;
+    }
+
     /**
-     * Applies retention and {@code flush.ms} to every open log. The broker boundary calls this periodically. A
-     * failure of one log is logged and does not stop the others.
+     * Applies retention, {@code flush.ms} and producer-id expiration (Kafka's default
+     * {@code producer.id.expiration.ms} of one day) to every open log. The broker boundary calls this periodically.
+     * A failure of one log is logged and does not stop the others.
      */
     public void runMaintenance(long nowMs) {
         for (PartitionLog log : logs.values()) {
             try {
                 log.applyRetention(nowMs);
                 log.flushIfDue(nowMs);
+                log.removeExpiredProducers(nowMs, ProducerStateManager.DEFAULT_PRODUCER_ID_EXPIRATION_MS);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Maintenance of partition " + log.topicPartition() + " failed: " + e, e);
             }

@@ -214,16 +214,32 @@ final class LogSegment implements Closeable {
     }
 
     /**
-     * Validates every batch of the data file and rebuilds both indexes from the valid ones. Does not modify the
-     * data file: the loader decides from the result whether to truncate ({@link #truncateTo}) or to refuse the log.
+     * Validates every batch of the data file and rebuilds both indexes from the valid ones, passing each valid
+     * batch on to {@code visitor} too. Does not modify the data file: the loader decides from the result whether to
+     * truncate ({@link #truncateTo}) or to refuse the log.
      */
-    RecordBatchScanner.Result recover() throws IOException {
+    RecordBatchScanner.Result recover(RecordBatchScanner.BatchVisitor visitor) throws IOException {
         offsetIndex.reset();
         timeIndex.reset();
         maxTimestampSoFar = new TimestampOffset(RecordBatch.NO_TIMESTAMP, baseOffset);
         bytesSinceLastIndexEntry = 0;
         inactive = false;
-        return new RecordBatchScanner(log.channel(), log.sizeInBytes(), baseOffset).scan(this::indexBatch);
+        return new RecordBatchScanner(log.channel(), log.sizeInBytes(), baseOffset).scan((batch, position) -> {
+            indexBatch(batch, position);
+            visitor.accept(batch, position);
+        });
+    }
+
+    /**
+     * Passes every batch from the one holding {@code offset} on to {@code visitor}, reading batch headers only:
+     * for data that is trusted (validated or below the recovery point) and whose offset index is sound.
+     */
+    void forEachBatchFrom(long offset, RecordBatchScanner.BatchVisitor visitor) {
+        LogOffsetPosition start = translateOffset(offset);
+        if (start == null)
+            return;
+        for (FileChannelRecordBatch batch : log.batchesFrom(start.position))
+            visitor.accept(batch, batch.position());
     }
 
     /** A valid batch after byte {@code from} with offsets at or above {@code minOffset}, if the file has one. */

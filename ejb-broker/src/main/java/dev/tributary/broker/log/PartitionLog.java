@@ -3,11 +3,15 @@ package dev.tributary.broker.log;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.UnknownProducerIdException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
@@ -40,6 +44,12 @@ import java.util.logging.Logger;
  * appended batches only. fsyncs happen outside the write lock (see {@link GroupCommit}), so appenders keep
  * writing while an fsync runs.
  *
+ * <p><b>Idempotent producers.</b> The log keeps the state of the idempotent producers that appended to it
+ * ({@link ProducerStateManager}): {@link #append} answers a retried batch with its original offsets instead of
+ * appending it again, also after a restart or a crash, because the state is snapshotted with the log and rebuilt
+ * from it on open. Checks and updates of that state happen under the write lock, with the append they belong to;
+ * {@link #removeExpiredProducers} takes the write lock too.
+ *
  * <p><b>Failure.</b> An I/O error while appending or fsyncing takes the log offline: further appends throw
  * {@link KafkaStorageException}; close it and open it again to recover.
  */
@@ -56,6 +66,8 @@ public final class PartitionLog implements Closeable {
     private final Object checkpointLock = new Object();
     /** Guarded by the write lock. */
     private final DelayedSegmentDeletion delayedDeletion = new DelayedSegmentDeletion();
+    /** Guarded by the write lock. */
+    private final ProducerStateManager producerState;
     private final CopyOnWriteArrayList<AppendListener> appendListeners = new CopyOnWriteArrayList<>();
 
     private volatile LogConfig config;
@@ -79,6 +91,7 @@ public final class PartitionLog implements Closeable {
         this.clock = clock;
         this.segments = loaded.segments();
         this.recoveryInfo = loaded.info();
+        this.producerState = loaded.producerState();
         LogSegment active = segments.last();
         this.logEnd = new LogOffsetMetadata(loaded.logEndOffset(), active.baseOffset(), active.size());
         this.logStartOffset = segments.first().baseOffset();
@@ -118,6 +131,10 @@ public final class PartitionLog implements Closeable {
      * is rolled first if the active one would exceed {@code segment.bytes}, is older than {@code segment.ms}, or
      * has a full index.
      *
+     * <p>Batches of an idempotent producer (with a producer id) are checked against its state first, under the
+     * write lock: a retry of one of its last five appends is not written again but answered with the original
+     * offsets ({@link LogAppendInfo#duplicate()}), once those are as durable as a new append would be.
+     *
      * <p>Durability follows {@code flush.messages}: with N, the append that leaves N or more messages unflushed
      * returns only after they are fsynced; with the default of 1 every append returns durable. Concurrent appenders
      * share fsyncs (group commit). {@code Long.MAX_VALUE} never fsyncs on append ({@code flush.ms} and roll still
@@ -128,42 +145,58 @@ public final class PartitionLog implements Closeable {
      * @throws RecordTooLargeException      a batch is larger than {@code max.message.bytes}
      * @throws RecordBatchTooLargeException the request is larger than {@code segment.bytes}
      * @throws InvalidTimestampException    a {@code CreateTime} batch carries an invalid timestamp
+     * @throws OutOfOrderSequenceException  a producer's sequence does not follow its last batch
+     * @throws InvalidProducerEpochException a producer's epoch is older than its current one
+     * @throws UnknownProducerIdException   no state for the producer and its sequence does not start at 0
+     * @throws InvalidTxnStateException     a transactional batch (transactions are not supported)
      * @throws KafkaStorageException        the log is closed or offline, or an I/O error took it offline now
      */
     public LogAppendInfo append(MemoryRecords records) {
         LogConfig cfg = config;
         LogValidator.ValidatedRecords validated = LogValidator.validate(topicPartition, records, cfg);
+        ProducerAppend producer = ProducerAppend.of(topicPartition, records);
         LogAppendInfo info;
         writeLock.lock();
         try {
             ensureWritable();
-            long now = clock.millis();
-            long firstOffset = logEnd.messageOffset();
-            LogValidator.AssignedOffsets assigned =
-                    LogValidator.assignOffsets(records, firstOffset, cfg.messageTimestampType(), now);
-            LogSegment segment;
-            try {
-                segment = maybeRoll(validated.sizeInBytes(), assigned.lastOffset(), now, cfg);
-                segment.append(records, now);
-            } catch (RuntimeException e) {
-                // the files may now hold part of this append beyond the published end: stop appending
-                failure = String.valueOf(e);
-                throw e;
-            }
-            logEnd = new LogOffsetMetadata(assigned.lastOffset() + 1, segment.baseOffset(), segment.size());
-            long logAppendTime = cfg.messageTimestampType() == TimestampType.LOG_APPEND_TIME ? now : -1L;
-            info = new LogAppendInfo(firstOffset, assigned.lastOffset(), assigned.maxTimestamp(), logAppendTime,
-                    validated.recordCount(), validated.sizeInBytes());
+            Optional<LogAppendInfo> duplicate =
+                    producer == null ? Optional.empty() : producerState.findDuplicate(producer);
+            info = duplicate.isPresent() ? duplicate.get() : appendLocked(records, validated, producer != null, cfg);
         } catch (IOException e) {
             throw fail("appending to the log", e);
         } finally {
             writeLock.unlock();
         }
         long endOfAppend = info.lastOffset() + 1;
-        notifyAppendListeners(endOfAppend);
+        if (!info.duplicate())
+            notifyAppendListeners(endOfAppend);
         if (endOfAppend - groupCommit.durableOffset() >= cfg.flushMessages())
             awaitDurable(endOfAppend);
         return info;
+    }
+
+    /** Writes an append that is not a retry and records it in its producer's state. Write lock held. */
+    private LogAppendInfo appendLocked(MemoryRecords records, LogValidator.ValidatedRecords validated,
+                                       boolean idempotent, LogConfig cfg) throws IOException {
+        long now = clock.millis();
+        long firstOffset = logEnd.messageOffset();
+        LogValidator.AssignedOffsets assigned =
+                LogValidator.assignOffsets(records, firstOffset, cfg.messageTimestampType(), now);
+        LogSegment segment;
+        try {
+            segment = maybeRoll(validated.sizeInBytes(), assigned.lastOffset(), now, cfg);
+            segment.append(records, now);
+        } catch (RuntimeException e) {
+            // the files may now hold part of this append beyond the published end: stop appending
+            failure = String.valueOf(e);
+            throw e;
+        }
+        if (idempotent)
+            producerState.update(records, now);
+        logEnd = new LogOffsetMetadata(assigned.lastOffset() + 1, segment.baseOffset(), segment.size());
+        long logAppendTime = cfg.messageTimestampType() == TimestampType.LOG_APPEND_TIME ? now : -1L;
+        return new LogAppendInfo(firstOffset, assigned.lastOffset(), assigned.maxTimestamp(), logAppendTime,
+                validated.recordCount(), validated.sizeInBytes(), false);
     }
 
     /**
@@ -370,6 +403,8 @@ public final class PartitionLog implements Closeable {
                     return true;
                 }, "retention.bytes=" + cfg.retentionBytes(), nowMs, cfg);
             }
+            if (deleted > 0)
+                producerState.onLogStartOffsetIncremented(logStartOffset);
             delayedDeletion.deleteDue(nowMs);
             return deleted;
         } catch (IOException e) {
@@ -379,7 +414,29 @@ public final class PartitionLog implements Closeable {
         }
     }
 
-    /** Flushes, closes the files, checkpoints and writes the clean-shutdown marker. Idempotent. */
+    /**
+     * Forgets idempotent producers that have not appended for {@code expirationMs} (Kafka's
+     * {@code producer.id.expiration.ms}); a later batch of theirs must start at sequence 0 again. Called by
+     * {@link LogManager#runMaintenance}.
+     *
+     * @return how many producers were forgotten
+     */
+    public int removeExpiredProducers(long nowMs, long expirationMs) {
+        writeLock.lock();
+        try {
+            int removed = producerState.removeExpiredProducers(nowMs, expirationMs);
+            if (removed > 0)
+                LOG.fine(() -> "Partition " + topicPartition + ": " + removed + " idempotent producer(s) expired");
+            return removed;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Flushes, closes the files, checkpoints, snapshots the producer state and writes the clean-shutdown marker.
+     * Idempotent.
+     */
     @Override
     public void close() {
         writeLock.lock();
@@ -401,6 +458,7 @@ public final class PartitionLog implements Closeable {
                 RecoveryPointCheckpoint.write(dir, logEndOffset);
                 checkpointedRecoveryPoint = logEndOffset;
             }
+            producerState.takeSnapshot(logEndOffset);
             new CleanShutdownMarker(logEndOffset, segments.last().size()).write(dir);
         } catch (IOException e) {
             closeHandlesQuietly();
@@ -445,7 +503,8 @@ public final class PartitionLog implements Closeable {
 
     /**
      * Starts a new active segment at the log end offset. The old one is fsynced and its indexes trimmed first,
-     * so every inactive segment is complete and durable.
+     * so every inactive segment is complete and durable. The producer state is snapshotted at the new base offset
+     * after the recovery point is checkpointed, so a snapshot never reflects data beyond the recovery point.
      */
     private LogSegment roll() throws IOException {
         long newBaseOffset = logEnd.messageOffset();
@@ -459,6 +518,7 @@ public final class PartitionLog implements Closeable {
         logEnd = new LogOffsetMetadata(newBaseOffset, newBaseOffset, 0);
         LogFiles.fsyncDirectory(dir);
         writeRecoveryCheckpoint();
+        producerState.takeSnapshot(newBaseOffset);
         return next;
     }
 

@@ -11,7 +11,11 @@
  *   <li>{@link dev.tributary.broker.log.LogSegment} is one segment: a {@code .log} data file
  *       ({@code FileRecords}), a sparse {@link dev.tributary.broker.log.OffsetIndex} and a
  *       {@link dev.tributary.broker.log.TimeIndex};</li>
- *   <li>{@link dev.tributary.broker.log.LogLoader} recovers a log directory on open.</li>
+ *   <li>{@link dev.tributary.broker.log.LogLoader} recovers a log directory on open;</li>
+ *   <li>{@link dev.tributary.broker.log.ProducerStateManager} is a log's idempotent-producer state, snapshotted
+ *       with the log ({@link dev.tributary.broker.log.ProducerStateSnapshot}) and rebuilt on open
+ *       ({@link dev.tributary.broker.log.ProducerStateLoader}); {@link dev.tributary.broker.log.ProducerIdManager}
+ *       hands out producer ids that survive restarts.</li>
  * </ul>
  *
  * <p>The package is plain Java plus kafka-clients; it must not depend on Jakarta EE types. The broker boundary

@@ -3,6 +3,7 @@ package dev.tributary.broker.server;
 import dev.tributary.broker.group.GroupAdmin;
 import dev.tributary.broker.group.GroupCoordinator;
 import dev.tributary.broker.log.LogManager;
+import dev.tributary.broker.log.ProducerIdManager;
 import dev.tributary.broker.metadata.MetadataDatabase;
 import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.records.RecordWriter;
@@ -104,6 +105,11 @@ public final class Broker implements AutoCloseable {
 
     public GroupAdmin groupAdmin() {
         return groupAdmin;
+    }
+
+    /** Producer ids for idempotent producers, unique across restarts of this broker. */
+    public ProducerIdManager producerIds() {
+        return logs.producerIds();
     }
 
     public RecordWriter writer() {

@@ -1,14 +1,19 @@
 package dev.tributary.broker.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.broker.topic.NewTopic;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -48,11 +53,8 @@ class IdempotentProduceTest {
     @Test
     void aDuplicateBatchIsAnsweredWithTheOriginalOffsets() throws Exception {
         try (RawKafkaSocket socket = new RawKafkaSocket(kafka.kafka.port())) {
-            InitProducerIdResponse init = socket.call(new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
-                    .setTransactionalId(null).setTransactionTimeoutMs(60_000)).build(ApiKeys.INIT_PRODUCER_ID.latestVersion()));
-            assertEquals(Errors.NONE, init.error());
-            long pid = init.data().producerId();
-            short epoch = init.data().producerEpoch();
+            long pid = initProducerId(socket);
+            short epoch = 0;
 
             socket.call(produce(pid, epoch, 0, "a", "b")); // offsets 0-1
             PartitionProduceResponse first = partition(socket.call(produce(pid, epoch, 2, "c", "d", "e")));
@@ -72,6 +74,57 @@ class IdempotentProduceTest {
     }
 
     @Test
+    void aRetryAfterABrokerRestartIsAnsweredWithTheOriginalOffsetsAndNewProducersGetNewIds() throws Exception {
+        long pid;
+        try (RawKafkaSocket socket = new RawKafkaSocket(kafka.kafka.port())) {
+            pid = initProducerId(socket);
+            socket.call(produce(pid, (short) 0, 0, "a", "b"));
+            assertEquals(2, partition(socket.call(produce(pid, (short) 0, 2, "c"))).baseOffset());
+        }
+        kafka.close();
+        kafka = new RunningKafkaBroker(dataDir);
+
+        try (RawKafkaSocket socket = new RawKafkaSocket(kafka.kafka.port())) {
+            // the response to "c" was lost in the restart; the producer retries it
+            PartitionProduceResponse retry = partition(socket.call(produce(pid, (short) 0, 2, "c")));
+            assertEquals(Errors.NONE.code(), retry.errorCode());
+            assertEquals(2, retry.baseOffset());
+            assertEquals(3, kafka.broker.topics().partitionLog("payments", 0).logEndOffset());
+            assertEquals(3, partition(socket.call(produce(pid, (short) 0, 3, "d"))).baseOffset());
+
+            long next = initProducerId(socket);
+            assertTrue(next != pid, "the restarted broker handed out producer id " + pid + " again");
+        }
+    }
+
+    @Test
+    void aRetryAfterABrokerCrashIsAnsweredWithTheOriginalOffsets(@TempDir Path crashedDir) throws Exception {
+        long pid;
+        try (RawKafkaSocket socket = new RawKafkaSocket(kafka.kafka.port())) {
+            pid = initProducerId(socket);
+            socket.call(produce(pid, (short) 0, 0, "a", "b"));
+            assertEquals(2, partition(socket.call(produce(pid, (short) 0, 2, "c"))).baseOffset());
+        }
+        // A second broker with the same topic, whose partition directory is then replaced by a copy of the running
+        // broker's, taken without closing anything: the files as a crash would leave them.
+        try (RunningKafkaBroker other = new RunningKafkaBroker(crashedDir)) {
+            other.broker.topics().create(new NewTopic("payments", 1, (short) 1, Map.of()));
+        }
+        Path partitionDir = crashedDir.resolve("logs").resolve("payments-0");
+        deleteRecursively(partitionDir);
+        copyRecursively(dataDir.resolve("logs").resolve("payments-0"), partitionDir);
+
+        try (RunningKafkaBroker recovered = new RunningKafkaBroker(crashedDir);
+             RawKafkaSocket socket = new RawKafkaSocket(recovered.kafka.port())) {
+            assertFalse(recovered.broker.topics().partitionLog("payments", 0).recoveryInfo().cleanShutdown());
+            PartitionProduceResponse retry = partition(socket.call(produce(pid, (short) 0, 2, "c")));
+            assertEquals(Errors.NONE.code(), retry.errorCode());
+            assertEquals(2, retry.baseOffset());
+            assertEquals(3, recovered.broker.topics().partitionLog("payments", 0).logEndOffset());
+        }
+    }
+
+    @Test
     void aCorruptBatchIsRefusedWithCorruptMessage() throws Exception {
         try (RawKafkaSocket socket = new RawKafkaSocket(kafka.kafka.port())) {
             MemoryRecords records = MemoryRecords.withRecords(Compression.NONE,
@@ -82,6 +135,29 @@ class IdempotentProduceTest {
             PartitionProduceResponse response = partition(socket.call(request(records)));
             assertEquals(Errors.CORRUPT_MESSAGE.code(), response.errorCode());
             assertEquals(0, kafka.broker.topics().partitionLog("payments", 0).logEndOffset());
+        }
+    }
+
+    private static long initProducerId(RawKafkaSocket socket) throws IOException {
+        InitProducerIdResponse init = socket.call(new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
+                .setTransactionalId(null).setTransactionTimeoutMs(60_000))
+                .build(ApiKeys.INIT_PRODUCER_ID.latestVersion()));
+        assertEquals(Errors.NONE, init.error());
+        assertEquals(0, init.data().producerEpoch());
+        return init.data().producerId();
+    }
+
+    private static void copyRecursively(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : files.toList())
+                Files.copy(source, to.resolve(from.relativize(source).toString()));
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path path : files.sorted(Comparator.reverseOrder()).toList())
+                Files.delete(path);
         }
     }
 

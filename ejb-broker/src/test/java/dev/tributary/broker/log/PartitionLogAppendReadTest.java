@@ -54,7 +54,7 @@ class PartitionLogAppendReadTest {
     void roundTripPreservesKeysValuesHeadersAndAssignsContiguousOffsets() {
         open(Map.of());
         LogAppendInfo first = log.append(batch(1000L, "a", "b", "c"));
-        assertEquals(new LogAppendInfo(0, 2, 1000L, -1, 3, first.validBytes()), first);
+        assertEquals(new LogAppendInfo(0, 2, 1000L, -1, 3, first.validBytes(), false), first);
         // a request with two batches: offsets continue across batch boundaries
         LogAppendInfo second = log.append(concat(batch(2000L, "d", "e"), batch(3000L, "f")));
         assertEquals(3, second.firstOffset());

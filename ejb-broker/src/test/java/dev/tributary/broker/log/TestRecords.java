@@ -51,6 +51,14 @@ final class TestRecords {
         return batch(timestamp, Compression.NONE, values);
     }
 
+    /** One batch of an idempotent producer: {@code values.length} records from sequence {@code firstSeq}. */
+    static MemoryRecords idempotentBatch(long producerId, short epoch, int firstSeq, long timestamp, String... values) {
+        SimpleRecord[] records = new SimpleRecord[values.length];
+        for (int i = 0; i < values.length; i++)
+            records[i] = new SimpleRecord(timestamp, null, bytes(values[i]));
+        return MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, epoch, firstSeq, records);
+    }
+
     /** One batch whose records have the given timestamps (values "v0", "v1", ...). */
     static MemoryRecords batchWithTimestamps(long... timestamps) {
         SimpleRecord[] records = new SimpleRecord[timestamps.length];

@@ -1,0 +1,63 @@
+package dev.tributary.broker.log;
+
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+
+/**
+ * The idempotent producer behind one append: its id and epoch and the sequence range its batches cover. An append
+ * may hold several batches (in-process callers; a Kafka produce request holds exactly one per partition), but they
+ * must then all be of one producer and epoch with contiguous sequences, so the whole append is one range.
+ *
+ * @param producerId producer id shared by every batch
+ * @param epoch      producer epoch shared by every batch
+ * @param firstSeq   base sequence of the first batch
+ * @param lastSeq    last sequence of the last batch
+ */
+record ProducerAppend(long producerId, short epoch, int firstSeq, int lastSeq) {
+
+    /**
+     * The producer of {@code records}, or {@code null} if its batches carry no producer id. Reads batch headers
+     * only; the batches must already be validated as RecordBatch v2.
+     *
+     * @throws InvalidTxnStateException    a transactional batch (this broker has no transaction coordinator)
+     * @throws InvalidRecordException      batches of different producers or epochs, or with and without an id
+     * @throws OutOfOrderSequenceException the batches' sequences are not contiguous
+     */
+    static ProducerAppend of(TopicPartition tp, MemoryRecords records) {
+        ProducerAppend append = null;
+        boolean first = true;
+        for (MutableRecordBatch batch : records.batches()) {
+            if (batch.isTransactional())
+                throw new InvalidTxnStateException("Transactional batch for " + tp
+                        + ": this broker does not support transactions");
+            if (first) {
+                first = false;
+                if (batch.hasProducerId())
+                    append = new ProducerAppend(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
+                            batch.lastSequence());
+                continue;
+            }
+            if (append == null ? batch.hasProducerId()
+                    : batch.producerId() != append.producerId() || batch.producerEpoch() != append.epoch())
+                throw new InvalidRecordException("An append to " + tp
+                        + " mixes batches of different producers or epochs");
+            if (append != null) {
+                if (!inSequence(append.lastSeq(), batch.baseSequence()))
+                    throw new OutOfOrderSequenceException("Batches of producer " + append.producerId() + " to " + tp
+                            + " are not contiguous: sequence " + batch.baseSequence() + " follows " + append.lastSeq());
+                append = new ProducerAppend(append.producerId(), append.epoch(), append.firstSeq(),
+                        batch.lastSequence());
+            }
+        }
+        return append;
+    }
+
+    /** Whether {@code nextSeq} directly follows {@code lastSeq}; sequences wrap from {@code Integer.MAX_VALUE} to 0. */
+    static boolean inSequence(int lastSeq, int nextSeq) {
+        return nextSeq == lastSeq + 1L || (nextSeq == 0 && lastSeq == Integer.MAX_VALUE);
+    }
+}
