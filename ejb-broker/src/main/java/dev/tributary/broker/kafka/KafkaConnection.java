@@ -6,29 +6,42 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import org.apache.kafka.common.network.InvalidReceiveException;
 import org.apache.kafka.common.network.Send;
 
 /**
  * One client connection: reads 4-byte size-prefixed request frames and writes response {@link Send}s.
  *
- * <p>Requests are answered in order because a connection holds at most one request at a time: after a frame is
- * read the connection is <em>muted</em> (no read interest, so further requests wait in the socket buffer) until
- * the response has been written, or the handler said there is none (acks=0). This is what Kafka's processors do.
+ * <p><b>Order.</b> Responses are written in request order, and a request is read only once the one before it has
+ * been <em>released</em>: answered, or released early by a handler whose order-sensitive work is done (a Produce
+ * once its batches are appended, so that a producer's next request is appended after it while the first still
+ * waits for its fsync). Until then the connection is <em>muted</em> (no read interest, so further requests wait in
+ * the socket buffer). Without early releases this is Kafka's one-request-at-a-time processor; with them a
+ * pipelining producer's fsyncs overlap, and at most {@value #MAX_IN_FLIGHT} requests are in flight.
  *
  * <p>Confined to its processor's thread.
  */
 final class KafkaConnection {
+
+    /** As many requests as a Kafka producer keeps in flight by default. */
+    static final int MAX_IN_FLIGHT = 5;
+
+    /** A request read from this connection whose response has not been written completely. */
+    static final class InFlightRequest {
+        private boolean released;
+        private boolean answered;
+        private Send response;
+    }
 
     private final String id;
     private final SocketChannel socket;
     private final SocketTransferableChannel transfer;
     private final int maxRequestBytes;
     private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
+    private final ArrayDeque<InFlightRequest> inFlight = new ArrayDeque<>(MAX_IN_FLIGHT);
     private SelectionKey key;
     private ByteBuffer payload;
-    private Send pending;
-    private boolean muted;
     private boolean closed;
 
     KafkaConnection(String id, SocketChannel socket, int maxRequestBytes) {
@@ -90,45 +103,63 @@ final class KafkaConnection {
         return frame;
     }
 
-    /** Stops reading until {@link #unmute()}: one request at a time per connection. */
-    void mute() {
-        muted = true;
-        interest(0);
+    /** Records a request just read; reading stops until it is released. */
+    InFlightRequest begin() {
+        InFlightRequest request = new InFlightRequest();
+        inFlight.addLast(request);
+        updateInterest();
+        return request;
     }
 
-    void unmute() {
-        muted = false;
-        interest(SelectionKey.OP_READ);
+    /** The request's order-sensitive work is done: the next one may be read. */
+    void release(InFlightRequest request) {
+        request.released = true;
+        updateInterest();
     }
 
-    boolean muted() {
-        return muted;
+    /**
+     * Queues the response to {@code request} ({@code null}: none, as for acks=0) and writes every response that is
+     * now due in request order.
+     */
+    void answer(InFlightRequest request, Send response) throws IOException {
+        request.released = true;
+        request.answered = true;
+        request.response = response;
+        writePending();
     }
 
     /** Whether a request was read and its response has not been handed to the connection yet. */
     boolean awaitingResponse() {
-        return muted && pending == null;
-    }
-
-    /** Starts writing {@code send}; the connection stays muted until it is written completely. */
-    void startSend(Send send) throws IOException {
-        pending = send;
-        writePending();
-    }
-
-    /**
-     * Writes what the socket takes of the pending response; when it is complete, unmutes the connection.
-     */
-    void writePending() throws IOException {
-        if (pending == null)
-            return;
-        pending.writeTo(transfer);
-        if (pending.completed()) {
-            pending = null;
-            unmute();
-        } else {
-            interest(SelectionKey.OP_WRITE);
+        for (InFlightRequest request : inFlight) {
+            if (!request.answered)
+                return true;
         }
+        return false;
+    }
+
+    /** Writes what the socket takes of the due responses, oldest first, and stops at one not answered yet. */
+    void writePending() throws IOException {
+        InFlightRequest head;
+        while ((head = inFlight.peekFirst()) != null && head.answered) {
+            if (head.response != null) {
+                head.response.writeTo(transfer);
+                if (!head.response.completed())
+                    break;
+            }
+            inFlight.removeFirst();
+        }
+        updateInterest();
+    }
+
+    private void updateInterest() {
+        InFlightRequest head = inFlight.peekFirst();
+        InFlightRequest last = inFlight.peekLast();
+        int ops = 0;
+        if (last == null || (last.released && inFlight.size() < MAX_IN_FLIGHT))
+            ops |= SelectionKey.OP_READ;
+        if (head != null && head.answered && head.response != null)
+            ops |= SelectionKey.OP_WRITE; // only while a write did not complete
+        interest(ops);
     }
 
     boolean closed() {

@@ -13,9 +13,20 @@ import org.apache.kafka.common.requests.RequestHeader;
  * @param responseVersion the version the response is serialized at
  * @param connectionId    the connection it came on, for logs
  * @param clientHost      the client's address, as group descriptions show it
+ * @param release         lets the connection read its next request before this one is answered
  */
 record KafkaRequest(RequestHeader header, AbstractRequest body, short responseVersion, String connectionId,
-                    String clientHost) {
+                    String clientHost, Runnable release) {
+
+    /**
+     * Lets the connection read and dispatch its next request while this one is still being answered; responses
+     * still go out in request order. For handlers whose order-sensitive work is done early: a Produce once its
+     * batches are appended (the next request of the same producer must be appended after them), before it waits
+     * for their fsync. Every other request releases the connection when it is answered.
+     */
+    void releaseConnection() {
+        release.run();
+    }
 
     short version() {
         return body.version();

@@ -34,7 +34,9 @@ final class Processor implements Runnable {
     private static final Logger LOG = Logger.getLogger(Processor.class.getName());
     private static final long SELECT_TIMEOUT_MS = 300;
 
-    private record Response(KafkaConnection connection, Send send, Throwable failure) {
+    /** A handler thread's news about a request: released early ({@code released}) or answered. */
+    private record Response(KafkaConnection connection, KafkaConnection.InFlightRequest request, boolean released,
+                            Send send, Throwable failure) {
     }
 
     private final int index;
@@ -65,9 +67,9 @@ final class Processor implements Runnable {
         selector.wakeup();
     }
 
-    /** Called by whichever thread completes a request. */
-    private void respond(KafkaConnection connection, Send send, Throwable failure) {
-        responses.add(new Response(connection, send, failure));
+    /** Called by whichever thread completes or releases a request. */
+    private void respond(Response response) {
+        responses.add(response);
         selector.wakeup();
     }
 
@@ -135,9 +137,11 @@ final class Processor implements Runnable {
     }
 
     private void dispatch(KafkaConnection connection, ByteBuffer frame) {
-        KafkaRequest request = dispatcher.parse(frame, connection.id(), connection.clientHost());
-        connection.mute();
-        dispatcher.dispatch(request).whenComplete((send, failure) -> respond(connection, send, failure));
+        KafkaConnection.InFlightRequest inFlight = connection.begin();
+        KafkaRequest request = dispatcher.parse(frame, connection.id(), connection.clientHost(),
+                () -> respond(new Response(connection, inFlight, true, null, null)));
+        dispatcher.dispatch(request).whenComplete(
+                (send, failure) -> respond(new Response(connection, inFlight, false, send, failure)));
     }
 
     private void sendResponses() {
@@ -158,10 +162,10 @@ final class Processor implements Runnable {
                 continue;
             }
             try {
-                if (response.send() == null)
-                    connection.unmute();
+                if (response.released())
+                    connection.release(response.request());
                 else
-                    connection.startSend(response.send());
+                    connection.answer(response.request(), response.send());
             } catch (IOException | CancelledKeyException e) {
                 close(connection, Level.FINE, "I/O error on " + connection.id() + ": " + e);
             }

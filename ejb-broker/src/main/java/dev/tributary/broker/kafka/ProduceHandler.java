@@ -32,6 +32,10 @@ import org.apache.kafka.common.requests.ProduceResponse;
  * same: the append returns once it is as durable as the topic's {@code flush.messages} demands. acks=0 gets no
  * response; if any partition failed, the connection is closed instead, as Kafka does, so the client notices.
  *
+ * <p>Once every batch is appended the handler releases its connection ({@link KafkaRequest#releaseConnection()})
+ * and only then waits for the fsyncs: a pipelining producer's next request is appended while this one's fsync
+ * runs, and both share it, so a durable topic is not limited to one fsync per request round trip.
+ *
  * <p>From v13 topics are named by id. Transactions are not supported: a request with a transactional id fails
  * every partition with INVALID_TXN_STATE.
  */
@@ -72,18 +76,32 @@ final class ProduceHandler implements ApiHandler {
             requestError = new InvalidRequiredAcksException("acks must be 0, 1 or -1, was " + acks);
         else if (body.transactionalId() != null)
             requestError = new InvalidTxnStateException("This broker does not support transactions");
-        TopicProduceResponseCollection responses = new TopicProduceResponseCollection();
-        boolean anyFailed = false;
+        // Append everything first and only then wait for fsyncs: the partitions' fsyncs overlap, and once the
+        // batches are in the logs the connection may take this producer's next request, which must follow them.
+        List<List<PartitionAppend>> appends = new ArrayList<>();
         for (TopicProduceData topic : body.data().topicData()) {
             String name = version >= 13 ? topicIds.name(topic.topicId()).orElse(null) : topic.name();
-            List<PartitionProduceResponse> partitions = new ArrayList<>();
+            List<PartitionAppend> partitions = new ArrayList<>();
             for (PartitionProduceData partition : topic.partitionData()) {
-                PartitionProduceResponse response = requestError != null
-                        ? failed(partition.index(), requestError, version)
-                        : append(name, topic.topicId(), partition, version);
+                partitions.add(requestError != null
+                        ? PartitionAppend.failed(partition.index(), requestError)
+                        : append(name, topic.topicId(), partition, version));
+            }
+            appends.add(partitions);
+        }
+        request.releaseConnection();
+
+        TopicProduceResponseCollection responses = new TopicProduceResponseCollection();
+        boolean anyFailed = false;
+        List<TopicProduceData> topics = new ArrayList<>(body.data().topicData());
+        for (int t = 0; t < topics.size(); t++) {
+            List<PartitionProduceResponse> partitions = new ArrayList<>();
+            for (PartitionAppend append : appends.get(t)) {
+                PartitionProduceResponse response = append.awaitResponse(version);
                 anyFailed |= response.errorCode() != Errors.NONE.code();
                 partitions.add(response);
             }
+            TopicProduceData topic = topics.get(t);
             TopicProduceResponse topicResponse = new TopicProduceResponse().setPartitionResponses(partitions);
             if (version >= 13)
                 topicResponse.setTopicId(topic.topicId());
@@ -101,8 +119,7 @@ final class ProduceHandler implements ApiHandler {
                 .setResponses(responses)));
     }
 
-    private PartitionProduceResponse append(String topic, Uuid topicId, PartitionProduceData partition,
-                                            short version) {
+    private PartitionAppend append(String topic, Uuid topicId, PartitionProduceData partition, short version) {
         int index = partition.index();
         try {
             if (topic == null)
@@ -111,17 +128,35 @@ final class ProduceHandler implements ApiHandler {
                 throw new InvalidRecordException("Produce request for " + topic + "-" + index + " has no records");
             ProduceRequest.validateRecords(version, records);
             PartitionLog log = topics.partitionLog(topic, index);
-            LogAppendInfo result = log.append(records);
+            return new PartitionAppend(index, log, log.appendUnflushed(records), null);
+        } catch (RuntimeException e) {
+            return PartitionAppend.failed(index, e);
+        }
+    }
+
+    /** One partition's append, written but maybe not yet as durable as its acknowledgement promises. */
+    private record PartitionAppend(int index, PartitionLog log, LogAppendInfo appended, RuntimeException error) {
+
+        static PartitionAppend failed(int index, RuntimeException error) {
+            return new PartitionAppend(index, null, null, error);
+        }
+
+        PartitionProduceResponse awaitResponse(short version) {
+            if (error != null)
+                return ProduceHandler.failed(index, error, version);
+            try {
+                log.awaitFlushPolicy(appended);
+            } catch (RuntimeException e) {
+                return ProduceHandler.failed(index, e, version);
+            }
             PartitionProduceResponse response = new PartitionProduceResponse()
                     .setIndex(index)
                     .setErrorCode(Errors.NONE.code())
-                    .setBaseOffset(result.firstOffset())
-                    .setLogAppendTimeMs(result.logAppendTime());
+                    .setBaseOffset(appended.firstOffset())
+                    .setLogAppendTimeMs(appended.logAppendTime());
             if (version >= 5)
                 response.setLogStartOffset(log.logStartOffset());
             return response;
-        } catch (RuntimeException e) {
-            return failed(index, e, version);
         }
     }
 

@@ -52,9 +52,10 @@ final class RequestDispatcher {
     /**
      * Parses one frame.
      *
+     * @param release what {@link KafkaRequest#releaseConnection()} runs
      * @throws CloseConnectionException if the protocol's answer to this frame is to close the connection
      */
-    KafkaRequest parse(ByteBuffer frame, String connectionId, String clientHost) {
+    KafkaRequest parse(ByteBuffer frame, String connectionId, String clientHost, Runnable release) {
         RequestHeader header;
         try {
             header = RequestHeader.parse(frame);
@@ -67,7 +68,7 @@ final class RequestDispatcher {
         if (apiKey == ApiKeys.API_VERSIONS && !handler.supports(version)) {
             // Not parsed: its layout is unknown. Answered at v0 with UNSUPPORTED_VERSION by the handler.
             ApiVersionsRequest unsupported = new ApiVersionsRequest(new ApiVersionsRequestData(), (short) 0, version);
-            return new KafkaRequest(header, unsupported, (short) 0, connectionId, clientHost);
+            return new KafkaRequest(header, unsupported, (short) 0, connectionId, clientHost, release);
         }
         if (handler == null)
             throw new CloseConnectionException("Connection " + connectionId + " sent " + apiKey
@@ -82,7 +83,7 @@ final class RequestDispatcher {
             throw new CloseConnectionException("Malformed " + apiKey + " v" + version + " request on " + connectionId
                     + ": " + e, e);
         }
-        return new KafkaRequest(header, body, version, connectionId, clientHost);
+        return new KafkaRequest(header, body, version, connectionId, clientHost, release);
     }
 
     /**

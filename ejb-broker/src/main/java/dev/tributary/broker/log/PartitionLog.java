@@ -152,6 +152,18 @@ public final class PartitionLog implements Closeable {
      * @throws KafkaStorageException        the log is closed or offline, or an I/O error took it offline now
      */
     public LogAppendInfo append(MemoryRecords records) {
+        LogAppendInfo info = appendUnflushed(records);
+        awaitFlushPolicy(info);
+        return info;
+    }
+
+    /**
+     * The first half of {@link #append}: writes the records (or recognises a retry) and returns without waiting
+     * for the fsync that {@code flush.messages} may demand; the caller must call {@link #awaitFlushPolicy} before it
+     * acknowledges them. Lets a caller append to several partitions, or read its connection's next request,
+     * while the fsyncs run (and share them). Throws what {@link #append} throws.
+     */
+    public LogAppendInfo appendUnflushed(MemoryRecords records) {
         LogConfig cfg = config;
         LogValidator.ValidatedRecords validated = LogValidator.validate(topicPartition, records, cfg);
         ProducerAppend producer = ProducerAppend.of(topicPartition, records);
@@ -167,12 +179,21 @@ public final class PartitionLog implements Closeable {
         } finally {
             writeLock.unlock();
         }
-        long endOfAppend = info.lastOffset() + 1;
         if (!info.duplicate())
-            notifyAppendListeners(endOfAppend);
-        if (endOfAppend - groupCommit.durableOffset() >= cfg.flushMessages())
-            awaitDurable(endOfAppend);
+            notifyAppendListeners(info.lastOffset() + 1);
         return info;
+    }
+
+    /**
+     * Returns once the records of an {@link #appendUnflushed} are as durable as {@code flush.messages} demands of
+     * an acknowledged append: fsynced if they (with what was unflushed before them) reach that many messages.
+     *
+     * @throws KafkaStorageException if the fsync failed (the log is offline now)
+     */
+    public void awaitFlushPolicy(LogAppendInfo appended) {
+        long endOfAppend = appended.lastOffset() + 1;
+        if (endOfAppend - groupCommit.durableOffset() >= config.flushMessages())
+            awaitDurable(endOfAppend);
     }
 
     /** Writes an append that is not a retry and records it in its producer's state. Write lock held. */
