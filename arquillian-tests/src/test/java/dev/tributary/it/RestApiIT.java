@@ -55,6 +55,7 @@ class RestApiIT {
         RestScenario scenario = scenario();
         scenario.createAndProduce("arq-lifecycle");
         scenario.verifyConfigChanges("arq-lifecycle");
+        scenario.verifyPartitionGrowth("arq-lifecycle");
         scenario.verifyDelete("arq-lifecycle");
     }
 }

@@ -161,6 +161,21 @@ final class RestScenario {
                 "removing the override restores Kafka's default");
     }
 
+    /** Partitions can be added (never removed); the topic keeps its id. */
+    void verifyPartitionGrowth(String topic) {
+        String topicId = api.get("topics/" + topic).json().getString("topicId");
+        assertEquals(22, topicId.length(), "Kafka's base64 form of a topic id: " + topicId);
+        RestClient.Reply grown = api.post("topics/" + topic + "/partitions", "{\"count\": " + (PARTITIONS + 2) + "}");
+        assertEquals(200, grown.status(), grown::toString);
+        assertEquals(PARTITIONS + 2, grown.json().getInt("partitionCount"));
+        assertEquals(PARTITIONS + 2, grown.json().getJsonArray("partitions").size());
+        assertEquals(topicId, grown.json().getString("topicId"));
+        assertEquals(200, api.get("topics/" + topic + "/partitions/" + (PARTITIONS + 1) + "/records").status());
+        assertProblem(400, "would not be an increase", api.post("topics/" + topic + "/partitions", "{\"count\": 1}"));
+        assertProblem(400, "count", api.post("topics/" + topic + "/partitions", "{}"));
+        assertProblem(404, "does not exist", api.post("topics/no-such-topic/partitions", "{\"count\": 9}"));
+    }
+
     void verifyDelete(String topic) {
         assertEquals(204, api.delete("topics/" + topic).status());
         assertProblem(404, "does not exist", api.get("topics/" + topic));

@@ -3,6 +3,7 @@ package dev.tributary.rest;
 import dev.tributary.broker.topic.NewTopic;
 import dev.tributary.broker.topic.TopicDescription;
 import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.rest.dto.CreatePartitionsRequest;
 import dev.tributary.rest.dto.CreateTopicRequest;
 import dev.tributary.rest.dto.TopicDetails;
 import dev.tributary.rest.dto.TopicList;
@@ -23,7 +24,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-/** Topics: create, list, describe, reconfigure, delete. */
+/** Topics: create, list, describe, add partitions, reconfigure, delete. */
 @Path("/topics")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -63,6 +64,18 @@ public class TopicsResource {
     @Path("/{name}")
     public TopicDetails describe(@PathParam("name") String name) {
         return TopicDetails.of(topics.describe(name));
+    }
+
+    /**
+     * Grows the topic to {@code count} partitions (Kafka's CreatePartitions: the new total, never fewer than now).
+     */
+    @POST
+    @Path("/{name}/partitions")
+    public TopicDetails createPartitions(@PathParam("name") String name, CreatePartitionsRequest request) {
+        if (request == null || request.count() == null) {
+            throw new InvalidRequestException("Give the new partition count: {\"count\": N}");
+        }
+        return TopicDetails.of(topics.createPartitions(name, request.count(), false));
     }
 
     /** A merge patch of config overrides: a value sets one, {@code null} reverts it to the default. */

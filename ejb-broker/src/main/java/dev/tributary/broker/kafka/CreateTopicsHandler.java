@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
@@ -127,6 +128,7 @@ final class CreateTopicsHandler implements ApiHandler {
         }
         NewTopic newTopic = new NewTopic(topic.name(), partitions, replicationFactor, configs);
         Map<String, String> effective;
+        Uuid topicId = Uuid.ZERO_UUID; // validate_only creates no topic, so it has no id
         if (validateOnly) {
             if (replicationFactor > AVAILABLE_BROKERS)
                 throw new InvalidReplicationFactorException("replicationFactor " + replicationFactor
@@ -137,6 +139,7 @@ final class CreateTopicsHandler implements ApiHandler {
         } else {
             TopicDescription created = topics.create(newTopic);
             effective = created.configs();
+            topicId = created.topicId();
         }
         CreatableTopicResult result = new CreatableTopicResult().setName(topic.name())
                 .setErrorCode(Errors.NONE.code());
@@ -147,8 +150,6 @@ final class CreateTopicsHandler implements ApiHandler {
                         .setReadOnly(false).setConfigSource(entry.source()).setIsSensitive(false));
             result.setNumPartitions(partitions).setReplicationFactor(replicationFactor).setConfigs(configResults);
         }
-        if (version >= 7)
-            result.setTopicId(TopicIds.idOf(topic.name()));
-        return result;
+        return result.setTopicId(topicId); // serialized from v7 on
     }
 }

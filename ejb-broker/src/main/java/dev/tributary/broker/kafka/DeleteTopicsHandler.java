@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.message.DeleteTopicsRequestData.DeleteTopicState;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
@@ -24,11 +23,9 @@ final class DeleteTopicsHandler implements ApiHandler {
     private static final Logger LOG = Logger.getLogger(DeleteTopicsHandler.class.getName());
 
     private final TopicRegistry topics;
-    private final TopicIds topicIds;
 
-    DeleteTopicsHandler(TopicRegistry topics, TopicIds topicIds) {
+    DeleteTopicsHandler(TopicRegistry topics) {
         this.topics = topics;
-        this.topicIds = topicIds;
     }
 
     @Override
@@ -58,14 +55,16 @@ final class DeleteTopicsHandler implements ApiHandler {
         DeletableTopicResultCollection results = new DeletableTopicResultCollection();
         for (DeleteTopicState topic : requested) {
             boolean byId = topic.name() == null && topic.topicId() != null && !Uuid.ZERO_UUID.equals(topic.topicId());
-            String name = byId ? topicIds.name(topic.topicId()).orElse(null) : topic.name();
-            DeletableTopicResult result = new DeletableTopicResult().setName(name);
-            if (version >= 6)
-                result.setTopicId(byId ? topic.topicId() : name == null ? Uuid.ZERO_UUID : TopicIds.idOf(name));
+            DeletableTopicResult result = new DeletableTopicResult().setName(topic.name())
+                    .setTopicId(byId ? topic.topicId() : Uuid.ZERO_UUID);
+            String name = topic.name();
             try {
-                if (name == null)
-                    throw new UnknownTopicIdException("No topic has id " + topic.topicId());
-                topics.delete(name);
+                if (byId) {
+                    name = topics.delete(topic.topicId());
+                    result.setName(name);
+                } else {
+                    result.setTopicId(topics.delete(name));
+                }
                 result.setErrorCode(Errors.NONE.code());
             } catch (RuntimeException e) {
                 Errors error = Errors.forException(e);

@@ -25,16 +25,15 @@ import org.apache.kafka.common.requests.FetchResponse;
  * <p>Fetch sessions (KIP-227) are not kept: every response carries session id 0, which tells the client that no
  * session was created, so it keeps sending full fetch requests. A request naming a session gets
  * FETCH_SESSION_ID_NOT_FOUND. From v13 topics are named by id. Follower fetches are refused: there is no replication.
+ * A partition's {@code current_leader_epoch} is checked as Kafka checks it (see {@link PartitionLeaderEpoch}).
  */
 final class FetchHandler implements ApiHandler {
 
     private final TopicRegistry topics;
-    private final TopicIds topicIds;
     private final FetchPurgatory purgatory;
 
-    FetchHandler(TopicRegistry topics, TopicIds topicIds, FetchPurgatory purgatory) {
+    FetchHandler(TopicRegistry topics, FetchPurgatory purgatory) {
         this.topics = topics;
-        this.topicIds = topicIds;
         this.purgatory = purgatory;
     }
 
@@ -69,11 +68,12 @@ final class FetchHandler implements ApiHandler {
 
         List<FetchOperation.TopicReads> reads = new ArrayList<>(data.topics().size());
         for (FetchTopic topic : data.topics()) {
-            String name = version >= 13 ? topicIds.name(topic.topicId()).orElse(null) : topic.topic();
+            String name = version >= 13 ? topics.topicName(topic.topicId()).orElse(null) : topic.topic();
             Uuid id = version >= 13 ? topic.topicId() : Uuid.ZERO_UUID;
             List<FetchOperation.PartitionRead> partitions = new ArrayList<>(topic.partitions().size());
             for (FetchPartition partition : topic.partitions())
-                partitions.add(new FetchOperation.PartitionRead(partition.partition(), partition.fetchOffset(),
+                partitions.add(new FetchOperation.PartitionRead(partition.partition(),
+                        partition.currentLeaderEpoch(), partition.fetchOffset(),
                         partition.partitionMaxBytes()));
             reads.add(new FetchOperation.TopicReads(name, id, partitions));
         }

@@ -32,7 +32,8 @@ import org.apache.kafka.common.requests.FetchResponse;
  */
 final class FetchOperation {
 
-    record PartitionRead(int partition, long fetchOffset, int maxBytes) {
+    /** @param currentLeaderEpoch the leader epoch the client believes current, -1 if it does not know */
+    record PartitionRead(int partition, int currentLeaderEpoch, long fetchOffset, int maxBytes) {
     }
 
     /**
@@ -93,7 +94,7 @@ final class FetchOperation {
                     data = FetchResponse.partitionResponse(read.partition(), Errors.UNKNOWN_TOPIC_ID);
                 } else {
                     long remaining = maxBytes - total;
-                    data = read(topic.name(), read, (int) Math.max(0, Math.min(read.maxBytes(), remaining)),
+                    data = read(topic, read, (int) Math.max(0, Math.min(read.maxBytes(), remaining)),
                             total == 0);
                 }
                 if (data.errorCode() != Errors.NONE.code()) {
@@ -114,9 +115,12 @@ final class FetchOperation {
         return new Result(FetchResponse.of(data), total, hasError);
     }
 
-    private PartitionData read(String topic, PartitionRead read, int limit, boolean mayExceedLimit) {
+    private PartitionData read(TopicReads topic, PartitionRead read, int limit, boolean mayExceedLimit) {
         try {
-            PartitionLog log = topics.partitionLog(topic, read.partition());
+            // By id when the request used one: a parked fetch of a deleted topic never reads a re-created one.
+            PartitionLog log = Uuid.ZERO_UUID.equals(topic.id()) ? topics.partitionLog(topic.name(), read.partition())
+                    : topics.partitionLog(topic.id(), read.partition());
+            PartitionLeaderEpoch.checkCurrent(read.currentLeaderEpoch(), log.topicPartition().toString());
             Records records = log.read(read.fetchOffset(), limit).records();
             // read after the records, so the high watermark is never below what they hold
             long highWatermark = log.highWatermark();

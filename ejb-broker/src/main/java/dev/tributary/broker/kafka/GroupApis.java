@@ -31,8 +31,8 @@ import org.apache.kafka.common.requests.SyncGroupResponse;
  * The classic consumer-group APIs. Each one only unwraps the request and wraps the answer: the
  * {@link GroupCoordinator} speaks Kafka's message data classes itself.
  *
- * <p>OffsetCommit and OffsetFetch stop at v9: v10 names topics by id, and topic ids are not yet real metadata
- * (see {@link TopicIds}); clients negotiate down to v9.
+ * <p>OffsetCommit and OffsetFetch stop at v9: v10 names topics by id, which the coordinator does not resolve yet;
+ * clients negotiate down to v9.
  */
 final class GroupApis {
 

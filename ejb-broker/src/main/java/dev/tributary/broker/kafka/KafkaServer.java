@@ -65,18 +65,22 @@ public final class KafkaServer implements AutoCloseable {
                     config.advertisedPort() != 0 ? config.advertisedPort() : listener.port(),
                     BrokerEndpoint.clusterIdFor(broker.config().dataDir()));
             TopicRegistry topics = broker.topics();
-            TopicIds topicIds = new TopicIds(topics);
             purgatory = new FetchPurgatory(topics, threads);
             List<ApiHandler> apis = new ArrayList<>(new GroupApis(broker.groups()).handlers());
             apis.addAll(List.of(
-                    new ProduceHandler(topics, topicIds),
-                    new FetchHandler(topics, topicIds, purgatory),
+                    new ProduceHandler(topics),
+                    new FetchHandler(topics, purgatory),
                     new ListOffsetsHandler(topics),
-                    new MetadataHandler(topics, topicIds, endpoint),
+                    new MetadataHandler(topics, endpoint),
                     new FindCoordinatorHandler(endpoint),
                     new DescribeConfigsHandler(topics),
                     new CreateTopicsHandler(topics, BROKER_ID),
-                    new DeleteTopicsHandler(topics, topicIds),
+                    new CreatePartitionsHandler(topics, BROKER_ID),
+                    new DeleteTopicsHandler(topics),
+                    new IncrementalAlterConfigsHandler(topics),
+                    new AlterConfigsHandler(topics),
+                    new DeleteRecordsHandler(topics),
+                    new OffsetsForLeaderEpochHandler(topics),
                     new InitProducerIdHandler(broker.producerIds()),
                     new DescribeClusterHandler(endpoint)));
             ApiVersionsHandler apiVersions = new ApiVersionsHandler(apis);

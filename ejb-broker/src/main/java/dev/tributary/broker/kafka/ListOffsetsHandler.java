@@ -29,6 +29,9 @@ import org.apache.kafka.common.requests.ListOffsetsResponse;
  * max-timestamp (-3). Latest-tiered (-5) and earliest-pending-upload (-6) find nothing: there is no tiered
  * storage. A timestamp with no record at or after it answers offset -1, as Kafka does.
  *
+ * <p>A partition's {@code current_leader_epoch} (v4+) is checked as Kafka checks it (see
+ * {@link PartitionLeaderEpoch}); a found offset reports the current leader epoch.
+ *
  * <p>Max-timestamp scans the partition's batch headers (and decodes the batch holding the maximum), so it costs a
  * read of the whole partition: acceptable for the admin tool that asks for it, not for a hot path.
  */
@@ -85,6 +88,7 @@ final class ListOffsetsHandler implements ApiHandler {
         int index = partition.partitionIndex();
         try {
             PartitionLog log = topics.partitionLog(topic, index);
+            PartitionLeaderEpoch.checkCurrent(partition.currentLeaderEpoch(), log.topicPartition().toString());
             long timestamp = partition.timestamp();
             Optional<TimestampOffset> found;
             if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP
@@ -106,7 +110,7 @@ final class ListOffsetsHandler implements ApiHandler {
                     .setErrorCode(Errors.NONE.code())
                     .setTimestamp(found.map(TimestampOffset::timestamp).orElse(RecordBatch.NO_TIMESTAMP))
                     .setOffset(found.map(TimestampOffset::offset).orElse(-1L))
-                    .setLeaderEpoch(found.isPresent() ? MetadataHandler.LEADER_EPOCH : -1);
+                    .setLeaderEpoch(found.isPresent() ? PartitionLeaderEpoch.CURRENT : -1);
         } catch (RuntimeException e) {
             return error(index, Errors.forException(e));
         }

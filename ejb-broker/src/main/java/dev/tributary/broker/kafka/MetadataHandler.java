@@ -26,22 +26,18 @@ import org.apache.kafka.common.requests.MetadataResponse;
 
 /**
  * Metadata: this broker as the only broker and controller, and the requested topics (all of them, or by name, or
- * by id from v10) with every partition led by this broker at leader epoch 0. Topics are never created on demand
- * ({@code allow_auto_topic_creation} is ignored): an unknown topic is UNKNOWN_TOPIC_OR_PARTITION, an unknown id
+ * by id from v10) with their ids and every partition led by this broker at leader epoch 0
+ * ({@link PartitionLeaderEpoch}). Topics are never created on demand ({@code allow_auto_topic_creation} is
+ * ignored): an unknown topic is UNKNOWN_TOPIC_OR_PARTITION, an unknown id (such as a deleted topic's)
  * UNKNOWN_TOPIC_ID. A partition whose log is offline has no leader (LEADER_NOT_AVAILABLE).
  */
 final class MetadataHandler implements ApiHandler {
 
-    /** A single broker never changes leader, so its leader epoch never moves. */
-    static final int LEADER_EPOCH = 0;
-
     private final TopicRegistry topics;
-    private final TopicIds topicIds;
     private final BrokerEndpoint broker;
 
-    MetadataHandler(TopicRegistry topics, TopicIds topicIds, BrokerEndpoint broker) {
+    MetadataHandler(TopicRegistry topics, BrokerEndpoint broker) {
         this.topics = topics;
-        this.topicIds = topicIds;
         this.broker = broker;
     }
 
@@ -71,8 +67,9 @@ final class MetadataHandler implements ApiHandler {
         } else {
             for (MetadataRequestTopic requested : body.data().topics()) {
                 Uuid id = requested.topicId();
-                if (requested.name() == null && id != null && !Uuid.ZERO_UUID.equals(id)) {
-                    result.add(topicIds.name(id).flatMap(name -> describe(name, version))
+                if (id != null && !Uuid.ZERO_UUID.equals(id)) { // by id (its name is then null or empty)
+                    result.add(topics.topicName(id).flatMap(name -> describe(name, version))
+                            .filter(described -> described.topicId().equals(id)) // not re-created meanwhile
                             .orElseGet(() -> error(null, id, Errors.UNKNOWN_TOPIC_ID)));
                 } else {
                     result.add(describeRequested(requested.name(), version));
@@ -117,19 +114,17 @@ final class MetadataHandler implements ApiHandler {
                     .setReplicaNodes(new ArrayList<>(state.replicas()))
                     .setIsrNodes(new ArrayList<>(state.isr()));
             if (version >= 7)
-                partition.setLeaderEpoch(LEADER_EPOCH);
+                partition.setLeaderEpoch(PartitionLeaderEpoch.CURRENT);
             if (version >= 5)
                 partition.setOfflineReplicas(online ? new ArrayList<>() : new ArrayList<>(state.replicas()));
             partitions.add(partition);
         }
-        MetadataResponseTopic topic = new MetadataResponseTopic()
+        return Optional.of(new MetadataResponseTopic()
                 .setErrorCode(Errors.NONE.code())
                 .setName(name)
+                .setTopicId(description.topicId()) // serialized from v10 on
                 .setIsInternal(false)
-                .setPartitions(partitions);
-        if (version >= 10)
-            topic.setTopicId(topicIds.id(name));
-        return Optional.of(topic);
+                .setPartitions(partitions));
     }
 
     private static MetadataResponseTopic error(String name, Uuid id, Errors error) {

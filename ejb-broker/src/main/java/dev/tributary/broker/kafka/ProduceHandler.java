@@ -44,11 +44,9 @@ final class ProduceHandler implements ApiHandler {
     private static final Logger LOG = Logger.getLogger(ProduceHandler.class.getName());
 
     private final TopicRegistry topics;
-    private final TopicIds topicIds;
 
-    ProduceHandler(TopicRegistry topics, TopicIds topicIds) {
+    ProduceHandler(TopicRegistry topics) {
         this.topics = topics;
-        this.topicIds = topicIds;
     }
 
     @Override
@@ -80,7 +78,7 @@ final class ProduceHandler implements ApiHandler {
         // batches are in the logs the connection may take this producer's next request, which must follow them.
         List<List<PartitionAppend>> appends = new ArrayList<>();
         for (TopicProduceData topic : body.data().topicData()) {
-            String name = version >= 13 ? topicIds.name(topic.topicId()).orElse(null) : topic.name();
+            String name = version >= 13 ? topics.topicName(topic.topicId()).orElse(null) : topic.name();
             List<PartitionAppend> partitions = new ArrayList<>();
             for (PartitionProduceData partition : topic.partitionData()) {
                 partitions.add(requestError != null
@@ -127,7 +125,8 @@ final class ProduceHandler implements ApiHandler {
             if (!(partition.records() instanceof MemoryRecords records))
                 throw new InvalidRecordException("Produce request for " + topic + "-" + index + " has no records");
             ProduceRequest.validateRecords(version, records);
-            PartitionLog log = topics.partitionLog(topic, index);
+            // by id from v13, so that an id of a deleted topic never writes to a re-created one of the same name
+            PartitionLog log = version >= 13 ? topics.partitionLog(topicId, index) : topics.partitionLog(topic, index);
             return new PartitionAppend(index, log, log.appendUnflushed(records), null);
         } catch (RuntimeException e) {
             return PartitionAppend.failed(index, e);

@@ -68,6 +68,8 @@ public record LogConfig(int segmentBytes,
     private static final Set<String> SUPPORTED_KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(java.util.List.of(
             SEGMENT_BYTES, SEGMENT_MS, RETENTION_MS, RETENTION_BYTES, MAX_MESSAGE_BYTES, FLUSH_MESSAGES, FLUSH_MS,
             INDEX_INTERVAL_BYTES, SEGMENT_INDEX_BYTES, MESSAGE_TIMESTAMP_TYPE, CLEANUP_POLICY, FILE_DELETE_DELAY_MS)));
+    /** Keys whose value is a comma-separated list (Kafka's {@code LIST} type). */
+    private static final Set<String> LIST_KEYS = Set.of(CLEANUP_POLICY);
 
     /** The smallest index that still holds two time-index entries (one is reserved for the roll). */
     private static final int MIN_SEGMENT_INDEX_BYTES = 2 * TimeIndex.ENTRY_SIZE;
@@ -165,6 +167,14 @@ public record LogConfig(int segmentBytes,
     /** The keys {@link #fromMap} accepts. */
     public static Set<String> supportedKeys() {
         return SUPPORTED_KEYS;
+    }
+
+    /**
+     * Whether {@code key}'s value is a comma-separated list (Kafka's {@code LIST} type), the only kind Kafka lets
+     * IncrementalAlterConfigs APPEND to and SUBTRACT from.
+     */
+    public static boolean isListKey(String key) {
+        return LIST_KEYS.contains(key);
     }
 
     private static void atLeast(String key, long value, long min) {

@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  *                                    00000000000000000000.timeindex   time index
  *                                    00000000000000000000.snapshot    producer state at that offset
  *                                    recovery-point-offset-checkpoint offset below which data is known flushed
+ *                                    log-start-offset-checkpoint      log start offset set by DeleteRecords
  *                                    .clean-shutdown                  present only after a clean close
  * </pre>
  */
@@ -48,6 +49,7 @@ final class LogFiles {
     static final String TMP_SUFFIX = ".tmp";
 
     static final String RECOVERY_POINT_FILE = "recovery-point-offset-checkpoint";
+    static final String LOG_START_OFFSET_FILE = "log-start-offset-checkpoint";
     static final String CLEAN_SHUTDOWN_FILE = ".clean-shutdown";
 
     private static final Pattern SEGMENT_PREFIX = Pattern.compile("\\d{20}");

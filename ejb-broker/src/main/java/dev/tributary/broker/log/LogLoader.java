@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  *       are removed with a warning instead of being swapped in), {@code .tmp} (interrupted atomic writes) and
  *       index files without a data file.</li>
  *   <li>Reads and deletes the clean-shutdown marker (so a crash after this open is never taken for a clean
- *       shutdown), and reads the recovery-point checkpoint.</li>
+ *       shutdown), and reads the recovery-point and log-start-offset checkpoints.</li>
  *   <li>After a clean shutdown whose marker matches the files, trusts the data: only the indexes are
  *       sanity-checked, and any that is missing or fails is rebuilt. Otherwise every segment from the one holding
  *       the recovery point onward is validated batch by batch ({@link RecordBatchScanner}) and its indexes are
@@ -34,6 +34,8 @@ import java.util.logging.Logger;
  *       {@link LogCorruptionException} is thrown and the caller takes the partition offline.</li>
  *   <li>Data that was recovered is fsynced (after a process crash it may still be only in the page cache), and
  *       the recovery point becomes the log end offset.</li>
+ *   <li>The log start offset is the first segment's base offset, or the checkpointed log start offset if that is
+ *       later (records deleted inside a segment stay deleted).</li>
  *   <li>Producer state is rebuilt from its latest usable snapshot and the batches after it, taken from the same
  *       scan where there is one ({@link ProducerStateLoader}).</li>
  * </ol>
@@ -46,14 +48,16 @@ final class LogLoader {
     /**
      * A loaded log, ready for appends.
      *
-     * @param segments      at least one segment; the last one is active (its indexes accept entries)
-     * @param logEndOffset  offset after the last record
-     * @param recoveryPoint offset below which data is on disk (here always the log end offset)
-     * @param info          what recovery did
-     * @param producerState the idempotent-producer state as of the log end offset
+     * @param segments       at least one segment; the last one is active (its indexes accept entries)
+     * @param logStartOffset first offset still readable: at or after the first segment's base offset, at most the
+     *                       log end offset
+     * @param logEndOffset   offset after the last record
+     * @param recoveryPoint  offset below which data is on disk (here always the log end offset)
+     * @param info           what recovery did
+     * @param producerState  the idempotent-producer state as of the log end offset
      */
-    record LoadedLog(LogSegments segments, long logEndOffset, long recoveryPoint, RecoveryInfo info,
-                     ProducerStateManager producerState) {
+    record LoadedLog(LogSegments segments, long logStartOffset, long logEndOffset, long recoveryPoint,
+                     RecoveryInfo info, ProducerStateManager producerState) {
     }
 
     private final Path dir;
@@ -61,6 +65,7 @@ final class LogLoader {
     private final LogConfig config;
     private final long nowMs;
     private long checkpointedRecoveryPoint;
+    private OptionalLong checkpointedLogStartOffset;
     private int segmentsRecovered;
     private int indexesRebuilt;
     private long bytesTruncated;
@@ -89,8 +94,9 @@ final class LogLoader {
         removeStrayFiles();
         Optional<CleanShutdownMarker> marker = CleanShutdownMarker.read(dir);
         CleanShutdownMarker.delete(dir);
-        OptionalLong checkpoint = RecoveryPointCheckpoint.read(dir);
+        OptionalLong checkpoint = OffsetCheckpointFile.RECOVERY_POINT.read(dir);
         checkpointedRecoveryPoint = checkpoint.orElse(0);
+        checkpointedLogStartOffset = OffsetCheckpointFile.LOG_START_OFFSET.read(dir);
 
         List<LogSegment> segments = new ArrayList<>();
         try {
@@ -113,10 +119,14 @@ final class LogLoader {
                 throw new LogCorruptionException(tp, dir, -1, "the recovery point checkpoint says offsets below "
                         + checkpoint.getAsLong() + " were flushed, but there are no segment files; refusing to"
                         + " restart the partition at offset 0");
+            if (checkpointedLogStartOffset.orElse(0) > 0)
+                throw new LogCorruptionException(tp, dir, -1, "the log start offset checkpoint says the log starts at "
+                        + checkpointedLogStartOffset.getAsLong() + ", but there are no segment files; refusing to"
+                        + " restart the partition at offset 0");
             LogSegment first = LogSegment.open(dir, 0, config);
             list.add(first);
             segments.add(first);
-            return new LoadedLog(segments, 0, 0, new RecoveryInfo(marker.isPresent(), 0, 0, 0, 0),
+            return new LoadedLog(segments, 0, 0, 0, new RecoveryInfo(marker.isPresent(), 0, 0, 0, 0),
                     producerStateLoader.finish(segments, 0, 0));
         }
 
@@ -181,13 +191,30 @@ final class LogLoader {
             LOG.warning(() -> "Partition " + tp + ": the log ends at offset " + logEndOffset + " but the recovery point"
                     + " checkpoint says offsets below " + checkpointedRecoveryPoint + " were flushed: segment files"
                     + " holding acknowledged data are missing");
-        ProducerStateManager producers =
-                producerStateLoader.finish(segments, segments.first().baseOffset(), logEndOffset);
-        RecoveryPointCheckpoint.write(dir, logEndOffset);
+        OffsetCheckpointFile.RECOVERY_POINT.write(dir, logEndOffset);
+        long logStartOffset = logStartOffset(list.get(0).baseOffset(), logEndOffset);
+        ProducerStateManager producers = producerStateLoader.finish(segments, logStartOffset, logEndOffset);
         RecoveryInfo info = new RecoveryInfo(trusted && segmentsRecovered == 0, n, segmentsRecovered, indexesRebuilt,
                 bytesTruncated);
-        LOG.fine(() -> "Partition " + tp + ": loaded " + n + " segments, log end offset " + logEndOffset + ", " + info);
-        return new LoadedLog(segments, logEndOffset, logEndOffset, info, producers);
+        LOG.fine(() -> "Partition " + tp + ": loaded " + n + " segments, log start offset " + logStartOffset
+                + ", log end offset " + logEndOffset + ", " + info);
+        return new LoadedLog(segments, logStartOffset, logEndOffset, logEndOffset, info, producers);
+    }
+
+    /**
+     * The checkpointed log start offset if it lies beyond the first segment's base offset. It never lies beyond
+     * the log end offset unless storage lost fsynced records (a start is checkpointed only once the records below
+     * it are durable); the log then starts at its end, so that no offset is readable twice.
+     */
+    private long logStartOffset(long firstBaseOffset, long logEndOffset) {
+        long start = Math.max(firstBaseOffset, checkpointedLogStartOffset.orElse(0));
+        if (start > logEndOffset) {
+            LOG.warning(() -> "Partition " + tp + ": the log start offset checkpoint says the log starts at " + start
+                    + " but the log ends at " + logEndOffset + ": fsynced records are missing; the log now starts"
+                    + " at its end");
+            return logEndOffset;
+        }
+        return start;
     }
 
     /**

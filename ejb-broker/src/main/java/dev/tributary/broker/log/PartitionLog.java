@@ -34,15 +34,17 @@ import java.util.logging.Logger;
  * with contiguous offsets, stored as {@link LogSegment}s in one directory.
  *
  * <p><b>Invariants.</b> Offsets are contiguous from {@link #logStartOffset()} to {@link #logEndOffset()} - 1.
- * There is always at least one segment; the last is the active one and the only one appended to. Every segment
- * but the active one is fully fsynced. Every offset below {@link #recoveryPoint()} is on disk.
+ * The log start offset only moves forward and never passes the log end offset; segments may still hold records
+ * below it until retention removes them. There is always at least one segment; the last is the active one and the
+ * only one appended to. Every segment but the active one is fully fsynced. Every offset below
+ * {@link #recoveryPoint()} is on disk.
  *
- * <p><b>Concurrency.</b> One writer at a time: {@link #append}, {@link #applyRetention}, {@link #close} and
- * {@link #closeAndDelete} serialize on a write lock. Readers ({@link #read}, {@link #offsetForTimestamp} and the
- * accessors) never take it and never wait for a writer: the log end offset is published in a volatile field
- * after a batch is completely written and indexed, and every read is bounded by it, so a reader sees whole
- * appended batches only. fsyncs happen outside the write lock (see {@link GroupCommit}), so appenders keep
- * writing while an fsync runs.
+ * <p><b>Concurrency.</b> One writer at a time: {@link #append}, {@link #advanceLogStartOffset},
+ * {@link #applyRetention}, {@link #close} and {@link #closeAndDelete} serialize on a write lock. Readers
+ * ({@link #read}, {@link #offsetForTimestamp} and the accessors) never take it and never wait for a writer: the log
+ * end offset is published in a volatile field after a batch is completely written and indexed, and every read is
+ * bounded by it, so a reader sees whole appended batches only. fsyncs happen outside the write lock (see
+ * {@link GroupCommit}), so appenders keep writing while an fsync runs.
  *
  * <p><b>Idempotent producers.</b> The log keeps the state of the idempotent producers that appended to it
  * ({@link ProducerStateManager}): {@link #append} answers a retried batch with its original offsets instead of
@@ -94,7 +96,7 @@ public final class PartitionLog implements Closeable {
         this.producerState = loaded.producerState();
         LogSegment active = segments.last();
         this.logEnd = new LogOffsetMetadata(loaded.logEndOffset(), active.baseOffset(), active.size());
-        this.logStartOffset = segments.first().baseOffset();
+        this.logStartOffset = loaded.logStartOffset();
         this.checkpointedRecoveryPoint = loaded.recoveryPoint();
         this.groupCommit = new GroupCommit(loaded.recoveryPoint(), () -> logEnd.messageOffset(), this::flushSegments,
                 clock::millis, flushListener);
@@ -283,9 +285,50 @@ public final class PartitionLog implements Closeable {
         return Optional.empty();
     }
 
-    /** The first offset still in the log. Moves forward when retention deletes segments. */
+    /**
+     * The first offset still in the log. Moves forward when retention deletes segments and when
+     * {@link #advanceLogStartOffset} deletes records.
+     */
     public long logStartOffset() {
         return logStartOffset;
+    }
+
+    /**
+     * Deletes the records below {@code offset} by moving the log start offset there (Kafka's DeleteRecords): they
+     * can no longer be read at once, and the segments that hold nothing else are removed by the next
+     * {@link #applyRetention}. An offset at or below the current start changes nothing.
+     *
+     * <p>Durable before it returns: the records up to {@code offset} are fsynced first, then the new start is
+     * checkpointed ({@code log-start-offset-checkpoint}, replaced atomically) and only then published, so after a
+     * crash the log starts exactly there, and never beyond its end.
+     *
+     * @return the log start offset afterwards
+     * @throws OffsetOutOfRangeException if {@code offset} is negative or above the high watermark
+     * @throws KafkaStorageException     if the log is closed or offline, or the checkpoint cannot be written (which
+     *                                   takes it offline)
+     */
+    public long advanceLogStartOffset(long offset) {
+        writeLock.lock();
+        try {
+            ensureWritable();
+            long highWatermark = highWatermark();
+            if (offset < 0 || offset > highWatermark)
+                throw new OffsetOutOfRangeException("Cannot delete the records of partition " + topicPartition
+                        + " below offset " + offset + ": it must be between 0 and the high watermark "
+                        + highWatermark);
+            if (offset <= logStartOffset)
+                return logStartOffset;
+            awaitDurable(offset);
+            OffsetCheckpointFile.LOG_START_OFFSET.write(dir, offset);
+            logStartOffset = offset;
+            producerState.onLogStartOffsetIncremented(offset);
+            LOG.info(() -> "Partition " + topicPartition + ": deleted the records below offset " + offset);
+            return offset;
+        } catch (IOException e) {
+            throw fail("writing the log start offset checkpoint", e);
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** The offset the next appended record will get; every offset below it is fully appended. */
@@ -392,10 +435,12 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * Deletes whole segments that {@code retention.ms} or {@code retention.bytes} no longer keeps, oldest first
-     * (Kafka's rules): by time, segments whose largest record timestamp is more than {@code retention.ms} before
-     * {@code nowMs}; by size, the oldest segments as long as the log without them is still at least
-     * {@code retention.bytes}. The log start offset moves to the base offset of the first remaining segment.
+     * Deletes whole segments that the log start offset, {@code retention.ms} or {@code retention.bytes} no longer
+     * keeps, oldest first (Kafka's rules): segments that hold only records below the log start offset (left by
+     * {@link #advanceLogStartOffset}); by time, segments whose largest record timestamp is more than
+     * {@code retention.ms} before {@code nowMs}; by size, the oldest segments as long as the log without them is
+     * still at least {@code retention.bytes}. The log start offset moves to the base offset of the first remaining
+     * segment if it was below it.
      *
      * <p>The active segment is never deleted while it takes appends. When it is non-empty and itself due for
      * deletion, the log first rolls a new empty active segment and then deletes the old one, as Kafka does, so a
@@ -411,7 +456,9 @@ public final class PartitionLog implements Closeable {
         try {
             ensureWritable();
             LogConfig cfg = config;
-            int deleted = 0;
+            long start = logStartOffset;
+            int deleted = deleteOldestSegments(s -> nextOffsetAfter(s) <= start, "log start offset " + start,
+                    nowMs, cfg);
             if (cfg.retentionMs() >= 0)
                 deleted += deleteOldestSegments(s -> nowMs - s.largestTimestamp() > cfg.retentionMs(),
                         "retention.ms=" + cfg.retentionMs(), nowMs, cfg);
@@ -476,7 +523,7 @@ public final class PartitionLog implements Closeable {
                 segment.close();
             long logEndOffset = logEnd.messageOffset();
             synchronized (checkpointLock) {
-                RecoveryPointCheckpoint.write(dir, logEndOffset);
+                OffsetCheckpointFile.RECOVERY_POINT.write(dir, logEndOffset);
                 checkpointedRecoveryPoint = logEndOffset;
             }
             producerState.takeSnapshot(logEndOffset);
@@ -543,6 +590,12 @@ public final class PartitionLog implements Closeable {
         return next;
     }
 
+    /** The offset after the segment's last record: the next segment's base offset, or the log end offset. */
+    private long nextOffsetAfter(LogSegment segment) {
+        LogSegment next = segments.higher(segment.baseOffset());
+        return next != null ? next.baseOffset() : logEnd.messageOffset();
+    }
+
     private int deleteOldestSegments(SegmentPredicate predicate, String reason, long nowMs, LogConfig cfg)
             throws IOException {
         List<LogSegment> deletable = new ArrayList<>();
@@ -558,7 +611,8 @@ public final class PartitionLog implements Closeable {
             roll(); // the log keeps at least one segment: an empty new active one
         // Move the start first: a reader that still passes the range check then finds its segment (removal comes
         // after), and one that finds no segment re-checks the range and gets OffsetOutOfRangeException.
-        logStartOffset = segments.higher(deletable.get(deletable.size() - 1).baseOffset()).baseOffset();
+        logStartOffset = Math.max(logStartOffset,
+                segments.higher(deletable.get(deletable.size() - 1).baseOffset()).baseOffset());
         for (LogSegment segment : deletable) {
             segments.remove(segment);
             delayedDeletion.schedule(segment, nowMs + cfg.fileDeleteDelayMs());
@@ -591,7 +645,7 @@ public final class PartitionLog implements Closeable {
             long durable = groupCommit.durableOffset();
             if (durable == checkpointedRecoveryPoint)
                 return;
-            RecoveryPointCheckpoint.write(dir, durable);
+            OffsetCheckpointFile.RECOVERY_POINT.write(dir, durable);
             checkpointedRecoveryPoint = durable;
         }
     }

@@ -6,6 +6,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -38,12 +39,21 @@ public final class JpaTopicStore implements TopicStore {
 
     @Override
     public void replaceConfigOverrides(String topic, Map<String, String> overrides) {
+        update(topic, entity -> entity.replaceConfigOverrides(overrides));
+    }
+
+    @Override
+    public void replacePartitionCount(String topic, int partitions) {
+        update(topic, entity -> entity.replacePartitionCount(partitions));
+    }
+
+    private void update(String topic, Consumer<TopicEntity> change) {
         inTransaction(em -> {
             TopicEntity entity = em.find(TopicEntity.class, topic);
             if (entity == null) {
                 throw new UnknownTopicOrPartitionException("Topic '" + topic + "' does not exist");
             }
-            entity.replaceConfigOverrides(overrides);
+            change.accept(entity);
             return null;
         });
     }

@@ -14,10 +14,13 @@ import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A topic row (schema: {@code META-INF/tributary/schema}). {@code version} fences concurrent writers once several
- * brokers share the database.
+ * brokers share the database. The Kafka topic id is kept as its two 64-bit halves, as Kafka's {@link Uuid} holds
+ * it: portable SQL has no common UUID type with a generator, and the halves let {@code V3__topic_ids.sql} back-fill
+ * random ids with plain arithmetic on both H2 and PostgreSQL.
  */
 @Entity
 @Table(name = "TRIB_TOPIC")
@@ -26,6 +29,12 @@ public class TopicEntity {
     @Id
     @Column(name = "NAME", length = 249)
     private String name;
+
+    @Column(name = "TOPIC_ID_MSB", nullable = false)
+    private long topicIdMostSignificantBits;
+
+    @Column(name = "TOPIC_ID_LSB", nullable = false)
+    private long topicIdLeastSignificantBits;
 
     @Column(name = "PARTITIONS", nullable = false)
     private int partitions;
@@ -53,6 +62,8 @@ public class TopicEntity {
     static TopicEntity from(TopicRecord topic) {
         TopicEntity entity = new TopicEntity();
         entity.name = topic.name();
+        entity.topicIdMostSignificantBits = topic.topicId().getMostSignificantBits();
+        entity.topicIdLeastSignificantBits = topic.topicId().getLeastSignificantBits();
         entity.partitions = topic.partitions();
         entity.replicationFactor = topic.replicationFactor();
         entity.createdAtMillis = topic.createdAt().toEpochMilli();
@@ -61,7 +72,12 @@ public class TopicEntity {
     }
 
     TopicRecord toRecord() {
-        return new TopicRecord(name, partitions, replicationFactor, configOverrides, Instant.ofEpochMilli(createdAtMillis));
+        return new TopicRecord(name, new Uuid(topicIdMostSignificantBits, topicIdLeastSignificantBits), partitions,
+                replicationFactor, configOverrides, Instant.ofEpochMilli(createdAtMillis));
+    }
+
+    void replacePartitionCount(int count) {
+        partitions = count;
     }
 
     void replaceConfigOverrides(Map<String, String> overrides) {

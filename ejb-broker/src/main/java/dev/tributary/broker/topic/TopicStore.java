@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Durable topic metadata. Implementations commit each call before returning, so that the registry can order
- * metadata changes against file-system changes (create: metadata first; delete: metadata first, files after).
+ * metadata changes against file-system changes (create and add partitions: metadata first, files after; delete:
+ * metadata first, files after).
  */
 public interface TopicStore {
 
@@ -16,6 +17,9 @@ public interface TopicStore {
 
     /** @throws org.apache.kafka.common.errors.UnknownTopicOrPartitionException if there is no such topic */
     void replaceConfigOverrides(String topic, Map<String, String> overrides);
+
+    /** @throws org.apache.kafka.common.errors.UnknownTopicOrPartitionException if there is no such topic */
+    void replacePartitionCount(String topic, int partitions);
 
     /** @return whether a topic was deleted */
     boolean delete(String topic);

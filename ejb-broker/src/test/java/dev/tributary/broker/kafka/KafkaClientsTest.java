@@ -171,7 +171,7 @@ class KafkaClientsTest {
             assertEquals(3, a.partitions().size());
             assertEquals(0, a.partitions().get(2).leader().id());
             assertEquals(kafka.kafka.port(), a.partitions().get(2).leader().port());
-            assertEquals(TopicIds.idOf("a"), a.topicId());
+            assertEquals(kafka.broker.topics().describe("a").topicId(), a.topicId());
 
             Config config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, "b")))
                     .all().get().values().iterator().next();
@@ -218,7 +218,7 @@ class KafkaClientsTest {
         return received;
     }
 
-    private static void assertCause(Class<? extends Throwable> expected, ExecutionCall call) {
+    static void assertCause(Class<? extends Throwable> expected, ExecutionCall call) {
         ExecutionException e = assertThrows(ExecutionException.class, call::run);
         assertInstanceOf(expected, e.getCause(), () -> "cause: " + e.getCause());
     }

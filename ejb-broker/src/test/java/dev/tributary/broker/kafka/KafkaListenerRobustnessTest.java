@@ -142,9 +142,16 @@ class KafkaListenerRobustnessTest {
                     ApiKeys.INIT_PRODUCER_ID, ApiKeys.DESCRIBE_CLUSTER, ApiKeys.API_VERSIONS, ApiKeys.JOIN_GROUP,
                     ApiKeys.SYNC_GROUP, ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.OFFSET_COMMIT,
                     ApiKeys.OFFSET_FETCH, ApiKeys.DESCRIBE_GROUPS, ApiKeys.LIST_GROUPS, ApiKeys.DELETE_GROUPS,
-                    ApiKeys.OFFSET_DELETE))
+                    ApiKeys.OFFSET_DELETE, ApiKeys.CREATE_PARTITIONS, ApiKeys.INCREMENTAL_ALTER_CONFIGS,
+                    ApiKeys.ALTER_CONFIGS, ApiKeys.DELETE_RECORDS, ApiKeys.OFFSET_FOR_LEADER_EPOCH))
                 expected.add(key.id);
             assertEquals(expected, advertised);
+            for (ApiKeys key : List.of(ApiKeys.CREATE_PARTITIONS, ApiKeys.INCREMENTAL_ALTER_CONFIGS,
+                    ApiKeys.ALTER_CONFIGS, ApiKeys.DELETE_RECORDS, ApiKeys.OFFSET_FOR_LEADER_EPOCH)) {
+                ApiVersion range = response.apiVersion(key.id);
+                assertEquals(List.of(key.oldestVersion(), key.latestVersion()),
+                        List.of(range.minVersion(), range.maxVersion()), key + ": every version the clients know");
+            }
         }
     }
 

@@ -53,7 +53,7 @@ class ProduceFetchVersionsTest {
 
     @Test
     void everyAdvertisedVersionProducesAndFetches() throws Exception {
-        Uuid id = TopicIds.idOf("versions");
+        Uuid id = kafka.broker.topics().describe("versions").topicId();
         try (RawKafkaSocket socket = new RawKafkaSocket(kafka.kafka.port())) {
             long expectedOffset = 0;
             for (short v = ApiKeys.PRODUCE.oldestVersion(); v <= ApiKeys.PRODUCE.latestVersion(); v++) {

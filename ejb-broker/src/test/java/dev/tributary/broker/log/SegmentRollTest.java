@@ -107,6 +107,6 @@ class SegmentRollTest {
         assertEquals(0, log.recoveryPoint(), "flush.messages=MAX does not fsync on append");
         log.append(sizedBatch(1L, 1, 100));
         assertEquals(1, log.recoveryPoint(), "rolling fsyncs the old segment");
-        assertEquals(1L, RecoveryPointCheckpoint.read(dir()).orElseThrow());
+        assertEquals(1L, OffsetCheckpointFile.RECOVERY_POINT.read(dir()).orElseThrow());
     }
 }

@@ -2,6 +2,7 @@ package dev.tributary.broker.metadata;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,14 +13,18 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.Test;
@@ -50,19 +55,22 @@ class MetadataDatabaseTest {
 
     private static void roundTrip(Supplier<MetadataDatabase> databases) {
         Instant created = Instant.ofEpochMilli(1_700_000_000_123L);
+        Uuid id = new Uuid(-42L, Long.MIN_VALUE); // both halves negative: stored as signed 64-bit values
         try (MetadataDatabase db = databases.get()) {
             JpaTopicStore store = db.topicStore();
-            store.insert(new TopicRecord("orders", 3, (short) 1, Map.of("retention.ms", "1000"), created));
+            store.insert(new TopicRecord("orders", id, 3, (short) 1, Map.of("retention.ms", "1000"), created));
             assertThrows(TopicExistsException.class,
-                    () -> store.insert(new TopicRecord("orders", 1, (short) 1, Map.of(), created)));
+                    () -> store.insert(new TopicRecord("orders", Uuid.randomUuid(), 1, (short) 1, Map.of(), created)));
             store.replaceConfigOverrides("orders", Map.of("segment.bytes", "2048"));
+            store.replacePartitionCount("orders", 5);
             assertThrows(UnknownTopicOrPartitionException.class,
                     () -> store.replaceConfigOverrides("missing", Map.of()));
+            assertThrows(UnknownTopicOrPartitionException.class, () -> store.replacePartitionCount("missing", 2));
         }
         try (MetadataDatabase db = databases.get()) {
             List<TopicRecord> topics = db.topicStore().loadAll();
-            assertEquals(List.of(new TopicRecord("orders", 3, (short) 1, Map.of("segment.bytes", "2048"), created)),
-                    topics);
+            assertEquals(List.of(new TopicRecord("orders", id, 5, (short) 1, Map.of("segment.bytes", "2048"),
+                    created)), topics);
             assertTrue(db.topicStore().delete("orders"));
             assertFalse(db.topicStore().delete("orders"));
             assertEquals(List.of(), db.topicStore().loadAll());
@@ -103,18 +111,76 @@ class MetadataDatabaseTest {
         }
     }
 
-    /** A database made before committed offsets existed gets the V2 table on its next start. */
+    /**
+     * A database made before committed offsets existed gets the V2 table on its next start; V3, whose changes are
+     * already there, runs again harmlessly.
+     */
     @Test
     void theOffsetsMigrationUpgradesAVersion1Database() throws SQLException {
         open().close();
         try (Connection connection = DriverManager.getConnection(MetadataDatabase.embeddedUrl(dataDir))) {
             connection.createStatement().execute("DROP TABLE TRIB_COMMITTED_OFFSET");
-            connection.createStatement().execute("DELETE FROM TRIB_SCHEMA_VERSION WHERE VERSION = 2");
+            connection.createStatement().execute("DELETE FROM TRIB_SCHEMA_VERSION WHERE VERSION >= 2");
         }
         try (MetadataDatabase db = open()) {
             CommittedOffset offset = new CommittedOffset(1, OptionalInt.empty(), "", Instant.ofEpochMilli(1));
             db.offsetStore().commit("g", Map.of(new TopicPartition("t", 0), offset));
             assertEquals(Map.of("g", Map.of(new TopicPartition("t", 0), offset)), db.offsetStore().loadAll());
+        }
+    }
+
+    /** A database made before topic ids existed gets a fresh, distinct id for every topic on its next start. */
+    @Test
+    void theTopicIdsMigrationBackFillsAVersion2Database() throws SQLException {
+        topicIdsBackFill(this::open, () -> DriverManager.getConnection(MetadataDatabase.embeddedUrl(dataDir)));
+    }
+
+    /** V3 on PostgreSQL: the same portable back-fill, column changes and unique index. */
+    @Test
+    void theTopicIdsMigrationBackFillsAVersion2PostgresDatabase() throws Exception {
+        try (PostgresServer postgres = PostgresServer.start()) {
+            topicIdsBackFill(() -> MetadataDatabase.open(dataDir, Optional.of(postgres.jdbcUrl()),
+                            Optional.of("postgres"), Optional.empty()),
+                    () -> DriverManager.getConnection(postgres.jdbcUrl(), "postgres", ""));
+        }
+    }
+
+    @FunctionalInterface
+    private interface Connector {
+        Connection connect() throws SQLException;
+    }
+
+    private static void topicIdsBackFill(Supplier<MetadataDatabase> databases, Connector connector)
+            throws SQLException {
+        Instant created = Instant.ofEpochMilli(1_000);
+        List<String> names = List.of("a", "b", "c", "d", "e", "f", "g", "h");
+        try (MetadataDatabase db = databases.get()) {
+            for (String name : names) {
+                db.topicStore().insert(new TopicRecord(name, Uuid.randomUuid(), 1, (short) 1, Map.of(), created));
+            }
+        }
+        // Back to schema version 2: the topic rows as they were before V3.
+        try (Connection connection = connector.connect(); Statement sql = connection.createStatement()) {
+            sql.execute("DROP INDEX TRIB_TOPIC_ID");
+            sql.execute("ALTER TABLE TRIB_TOPIC DROP COLUMN TOPIC_ID_MSB");
+            sql.execute("ALTER TABLE TRIB_TOPIC DROP COLUMN TOPIC_ID_LSB");
+            sql.execute("DELETE FROM TRIB_SCHEMA_VERSION WHERE VERSION = 3");
+        }
+        try (MetadataDatabase db = databases.get()) {
+            List<TopicRecord> topics = db.topicStore().loadAll();
+            assertEquals(names, topics.stream().map(TopicRecord::name).toList(), "no row lost");
+            Set<Uuid> ids = topics.stream().map(TopicRecord::topicId).collect(Collectors.toSet());
+            assertEquals(names.size(), ids.size(), "every topic has its own id: " + ids);
+            for (Uuid id : ids) {
+                assertNotEquals(Uuid.ZERO_UUID, id);
+                assertNotEquals(Uuid.METADATA_TOPIC_ID, id);
+                assertFalse(id.toString().startsWith("-"), "Kafka never starts an id's text with '-': " + id);
+            }
+        }
+        try (Connection connection = connector.connect(); Statement sql = connection.createStatement()) {
+            assertThrows(SQLException.class, () -> sql.execute("INSERT INTO TRIB_TOPIC (NAME, TOPIC_ID_MSB,"
+                    + " TOPIC_ID_LSB, PARTITIONS, REPLICATION_FACTOR, CREATED_AT_MS, VERSION) VALUES ('x', NULL, 1, 1,"
+                    + " 1, 1, 1)"), "the id is required from now on");
         }
     }
 
@@ -129,7 +195,7 @@ class MetadataDatabaseTest {
             while (versions.next()) {
                 applied.add(versions.getInt(1));
             }
-            assertEquals(List.of(1, 2), applied);
+            assertEquals(List.of(1, 2, 3), applied);
             assertEquals(SchemaMigrations.SCRIPTS.size(), applied.size());
         }
     }

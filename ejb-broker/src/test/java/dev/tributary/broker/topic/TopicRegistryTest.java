@@ -2,6 +2,8 @@ package dev.tributary.broker.topic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,11 +18,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
@@ -171,5 +176,131 @@ class TopicRegistryTest {
         assertThrows(KafkaStorageException.class, () -> registry.partitionLog("orders", 1));
         assertEquals(3, registry.partitionLog("orders", 0).logEndOffset(), "partition 0 is untouched");
         registry.create(new NewTopic("other", 1, (short) 1, Map.of()));
+    }
+
+    @Test
+    void everyTopicHasARandomIdThatSurvivesRestartsAndIsNeverReused() {
+        Uuid first = registry.create(new NewTopic("orders", 1, (short) 1, Map.of())).topicId();
+        Uuid other = registry.create(new NewTopic("payments", 1, (short) 1, Map.of())).topicId();
+        assertNotEquals(Uuid.ZERO_UUID, first);
+        assertNotEquals(first, other);
+        reopen();
+        assertEquals(first, registry.describe("orders").topicId());
+        assertEquals(Optional.of("orders"), registry.topicName(first));
+        assertSame(registry.partitionLog("orders", 0), registry.partitionLog(first, 0));
+
+        assertEquals(first, registry.delete("orders"));
+        assertEquals(Optional.empty(), registry.topicName(first));
+        Uuid second = registry.create(new NewTopic("orders", 1, (short) 1, Map.of())).topicId();
+        assertNotEquals(first, second, "a re-created topic is a different topic");
+        assertThrows(UnknownTopicIdException.class, () -> registry.partitionLog(first, 0),
+                "the old id never reaches the new topic");
+        assertEquals(Optional.empty(), registry.topicName(first));
+        assertThrows(UnknownTopicIdException.class, () -> registry.delete(first));
+
+        assertEquals("orders", registry.delete(second));
+        assertEquals(List.of("payments"), registry.topicNames());
+        assertThrows(UnknownTopicIdException.class, () -> registry.partitionLog(second, 0));
+    }
+
+    @Test
+    void addedPartitionsStartEmptyAndPersist() {
+        registry.create(new NewTopic("orders", 2, (short) 1, Map.of("retention.ms", "1000")));
+        registry.partitionLog("orders", 0).append(MemoryRecords.withRecords(Compression.NONE,
+                new SimpleRecord("kept".getBytes(StandardCharsets.UTF_8))));
+        TopicDescription grown = registry.createPartitions("orders", 4, false);
+        assertEquals(4, grown.partitions().size());
+        assertEquals(0, grown.partitions().get(3).logEndOffset());
+        assertTrue(Files.isDirectory(dataDir.resolve("logs").resolve("orders-3")));
+        assertEquals(1000, registry.partitionLog("orders", 3).config().retentionMs(), "new partitions share configs");
+        reopen();
+        assertEquals(4, registry.partitionCount("orders"));
+        assertEquals(1, registry.partitionLog("orders", 0).logEndOffset(), "existing partitions keep their data");
+        assertEquals(0, registry.partitionLog("orders", 2).logEndOffset());
+    }
+
+    @Test
+    void partitionsAreNeverRemovedAndValidateOnlyAddsNone() {
+        registry.create(new NewTopic("orders", 3, (short) 1, Map.of()));
+        InvalidPartitionsException same = assertThrows(InvalidPartitionsException.class,
+                () -> registry.createPartitions("orders", 3, false));
+        assertTrue(same.getMessage().contains("already has 3"), same.getMessage());
+        InvalidPartitionsException fewer = assertThrows(InvalidPartitionsException.class,
+                () -> registry.createPartitions("orders", 2, false));
+        assertTrue(fewer.getMessage().contains("would not be an increase"), fewer.getMessage());
+        assertThrows(InvalidPartitionsException.class,
+                () -> registry.createPartitions("orders", NewTopic.MAX_PARTITIONS + 1, false));
+        assertThrows(UnknownTopicOrPartitionException.class, () -> registry.createPartitions("other", 5, false));
+
+        assertEquals(3, registry.createPartitions("orders", 5, true).partitions().size());
+        assertEquals(3, registry.partitionCount("orders"));
+        assertFalse(Files.exists(dataDir.resolve("logs").resolve("orders-3")), "validate-only creates no files");
+        reopen();
+        assertEquals(3, registry.partitionCount("orders"));
+    }
+
+    @Test
+    void growingOverAStaleDirectoryStartsThatPartitionEmpty() {
+        registry.create(new NewTopic("orders", 2, (short) 1, Map.of()));
+        registry.partitionLog("orders", 1).append(MemoryRecords.withRecords(Compression.NONE,
+                new SimpleRecord("old".getBytes(StandardCharsets.UTF_8))));
+        // A two-partition "orders" whose delete crashed after its metadata went: its files stay behind.
+        metadata.topicStore().delete("orders");
+        reopen();
+        registry.create(new NewTopic("orders", 1, (short) 1, Map.of()));
+        assertTrue(Files.isDirectory(dataDir.resolve("logs").resolve("orders-1")), "the stale partition 1");
+
+        registry.createPartitions("orders", 2, false);
+        assertEquals(0, registry.partitionLog("orders", 1).logEndOffset(), "not the deleted topic's data");
+    }
+
+    @Test
+    void incrementalConfigChangesFollowKafkasOperations() {
+        registry.create(new NewTopic("orders", 1, (short) 1, Map.of("retention.ms", "1000", "segment.ms", "5000")));
+        TopicDescription changed = registry.alterConfigs("orders", List.of(
+                ConfigChange.set("retention.bytes", "4096"),
+                ConfigChange.delete("retention.ms"),
+                new ConfigChange("cleanup.policy", ConfigChange.Operation.APPEND, "delete")), false);
+        assertEquals("4096", changed.configs().get("retention.bytes"));
+        assertEquals("604800000", changed.configs().get("retention.ms"), "DELETE reverts to the default");
+        assertEquals("delete", changed.configs().get("cleanup.policy"), "APPEND adds only what is missing");
+
+        InvalidConfigurationException notAList = assertThrows(InvalidConfigurationException.class,
+                () -> registry.alterConfigs("orders", List.of(
+                        new ConfigChange("segment.ms", ConfigChange.Operation.APPEND, "1")), false));
+        assertTrue(notAList.getMessage().contains("not a list"), notAList.getMessage());
+        InvalidConfigurationException compact = assertThrows(InvalidConfigurationException.class,
+                () -> registry.alterConfigs("orders", List.of(
+                        new ConfigChange("cleanup.policy", ConfigChange.Operation.APPEND, "compact")), false));
+        assertTrue(compact.getMessage().contains("compaction"), compact.getMessage());
+        assertThrows(InvalidConfigurationException.class, () -> registry.alterConfigs("orders", List.of(
+                new ConfigChange("cleanup.policy", ConfigChange.Operation.SUBTRACT, "delete")), false),
+                "an empty cleanup.policy is not valid");
+        assertThrows(InvalidConfigurationException.class, () -> registry.alterConfigs("orders", List.of(
+                ConfigChange.set("retention.ms", "forever")), false));
+        assertThrows(UnknownTopicOrPartitionException.class, () -> registry.alterConfigs("other", List.of(
+                ConfigChange.set("retention.ms", "1")), false));
+
+        assertEquals("604800000", registry.alterConfigs("orders", List.of(ConfigChange.set("retention.ms", "1")),
+                true).configs().get("retention.ms"), "validate-only changes nothing");
+        reopen();
+        Map<String, String> configs = registry.describe("orders").configs();
+        assertEquals("604800000", configs.get("retention.ms"), "failed and validate-only changes stored nothing");
+        assertEquals("4096", configs.get("retention.bytes"));
+        assertEquals("5000", configs.get("segment.ms"));
+    }
+
+    @Test
+    void replacingConfigsRevertsEveryOverrideLeftOut() {
+        registry.create(new NewTopic("orders", 1, (short) 1, Map.of("retention.ms", "1000", "segment.ms", "5000")));
+        registry.replaceConfigs("orders", Map.of("retention.bytes", "4096"), true);
+        assertEquals("1000", registry.describe("orders").configs().get("retention.ms"), "validate-only");
+        registry.replaceConfigs("orders", Map.of("retention.bytes", "4096"), false);
+        reopen();
+        Map<String, String> configs = registry.describe("orders").configs();
+        assertEquals("4096", configs.get("retention.bytes"));
+        assertEquals("604800000", configs.get("retention.ms"));
+        assertEquals("604800000", configs.get("segment.ms"));
+        assertEquals(604800000L, registry.partitionLog("orders", 0).config().segmentMs());
     }
 }

@@ -5,12 +5,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** {@code GET /topics/{name}}: effective configs and the state of every partition. */
-public record TopicDetails(String name, int partitionCount, short replicationFactor, String createdAt,
-                           Map<String, String> configs, List<PartitionDetails> partitions) {
+/**
+ * {@code GET /topics/{name}}: the Kafka topic id (in Kafka's own base64 form, as its tools print it), effective
+ * configs and the state of every partition.
+ */
+public record TopicDetails(String name, String topicId, int partitionCount, short replicationFactor,
+                           String createdAt, Map<String, String> configs, List<PartitionDetails> partitions) {
 
     public static TopicDetails of(TopicDescription topic) {
-        return new TopicDetails(topic.name(), topic.partitions().size(), topic.replicationFactor(),
+        return new TopicDetails(topic.name(), topic.topicId().toString(), topic.partitions().size(),
+                topic.replicationFactor(),
                 topic.createdAt().toString(), new TreeMap<>(topic.configs()),
                 topic.partitions().stream().map(PartitionDetails::of).toList());
     }

@@ -1,0 +1,78 @@
+package dev.tributary.broker.kafka;
+
+import dev.tributary.broker.log.PartitionLog;
+import dev.tributary.broker.topic.TopicRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderPartition;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopic;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.EpochEndOffset;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.OffsetForLeaderTopicResult;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.OffsetForLeaderTopicResultCollection;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
+
+/**
+ * OffsetsForLeaderEpoch, which a consumer sends to validate a position that carries a leader epoch (after a seek,
+ * an offset reset or a leader change): for each partition, the end offset of the requested epoch in this broker's
+ * one-epoch history ({@link PartitionLeaderEpoch#endOffsetFor}). Kafka's checks apply: the client's
+ * {@code current_leader_epoch} must be the current one (FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH), and a requested
+ * epoch newer than any is answered without error but with an undefined epoch and offset, which the consumer takes
+ * for a truncated log.
+ */
+final class OffsetsForLeaderEpochHandler implements ApiHandler {
+
+    private final TopicRegistry topics;
+
+    OffsetsForLeaderEpochHandler(TopicRegistry topics) {
+        this.topics = topics;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.OFFSET_FOR_LEADER_EPOCH;
+    }
+
+    @Override
+    public short oldestVersion() {
+        return ApiKeys.OFFSET_FOR_LEADER_EPOCH.oldestVersion();
+    }
+
+    @Override
+    public short latestVersion() {
+        return ApiKeys.OFFSET_FOR_LEADER_EPOCH.latestVersion();
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
+        OffsetForLeaderTopicResultCollection results = new OffsetForLeaderTopicResultCollection();
+        for (OffsetForLeaderTopic topic : request.body(OffsetsForLeaderEpochRequest.class).data().topics()) {
+            List<EpochEndOffset> partitions = new ArrayList<>();
+            for (OffsetForLeaderPartition partition : topic.partitions())
+                partitions.add(endOffset(topic.topic(), partition));
+            results.add(new OffsetForLeaderTopicResult().setTopic(topic.topic()).setPartitions(partitions));
+        }
+        return CompletableFuture.completedFuture(new OffsetsForLeaderEpochResponse(
+                new OffsetForLeaderEpochResponseData().setTopics(results)));
+    }
+
+    private EpochEndOffset endOffset(String topic, OffsetForLeaderPartition partition) {
+        EpochEndOffset result = new EpochEndOffset().setPartition(partition.partition());
+        try {
+            PartitionLog log = topics.partitionLog(topic, partition.partition());
+            PartitionLeaderEpoch.checkCurrent(partition.currentLeaderEpoch(), log.topicPartition().toString());
+            PartitionLeaderEpoch.EpochEndOffset found = PartitionLeaderEpoch.endOffsetFor(partition.leaderEpoch(), log);
+            return result.setErrorCode(Errors.NONE.code()).setLeaderEpoch(found.leaderEpoch())
+                    .setEndOffset(found.endOffset());
+        } catch (RuntimeException e) {
+            return result.setErrorCode(Errors.forException(e).code())
+                    .setLeaderEpoch(OffsetsForLeaderEpochResponse.UNDEFINED_EPOCH)
+                    .setEndOffset(OffsetsForLeaderEpochResponse.UNDEFINED_EPOCH_OFFSET);
+        }
+    }
+}
