@@ -18,7 +18,8 @@ import org.apache.kafka.common.requests.InitProducerIdResponse;
  * <p>Ids come from the {@link ProducerIdManager}, which never hands out an id twice, across restarts and crashes
  * too: a partition's producer state outlives a restart, so a repeated id would meet another producer's state.
  * If no id can be reserved the error is KAFKA_STORAGE_ERROR. Transactional ids are refused with INVALID_REQUEST:
- * there is no transaction coordinator.
+ * there is no transaction coordinator (stock producers do not get this far: FindCoordinator already refused their
+ * transactional id, with the reason, see {@link FindCoordinatorHandler}).
  */
 final class InitProducerIdHandler implements ApiHandler {
 

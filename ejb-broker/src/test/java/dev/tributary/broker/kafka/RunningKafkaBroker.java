@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -68,6 +69,31 @@ final class RunningKafkaBroker implements AutoCloseable {
         props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
         props.putAll(overrides);
         return new KafkaConsumer<>(props);
+    }
+
+    /**
+     * A consumer for {@code groupId}, not yet subscribed, with the group settings the group tests share: reading
+     * from the earliest offset when nothing is committed, a 10 s session, heartbeats every 500 ms.
+     */
+    KafkaConsumer<String, String> groupMember(String groupId, String clientId, Properties overrides) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
+        props.putAll(overrides);
+        return consumer(props);
+    }
+
+    /** Produces records {@code key-i}/{@code value-i} for i in [from, from + count), default partitioning. */
+    void produceNumbered(String topic, int from, int count) {
+        try (KafkaProducer<String, String> producer = producer(new Properties())) {
+            for (int i = from; i < from + count; i++) {
+                producer.send(new ProducerRecord<>(topic, "key-" + i, "value-" + i));
+            }
+            producer.flush();
+        }
     }
 
     @Override
