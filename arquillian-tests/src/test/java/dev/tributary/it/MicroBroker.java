@@ -8,12 +8,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A broker as `bin/tributary start` runs it (Payara Micro, tributary-jca.rar then tributary.war) in its own
- * process, so a test can stop it cleanly, kill it, and start it again over the same data directory.
+ * A broker as `bin/tributary start` runs it (Payara Micro; tributary-jca.rar and the server-wide connection factory
+ * by the post-boot commands, then tributary.war, then any applications deployed beside it) in its own process, so
+ * a test can stop it cleanly, kill it, and start it again over the same data directory.
  */
 final class MicroBroker implements AutoCloseable {
 
@@ -23,19 +25,35 @@ final class MicroBroker implements AutoCloseable {
     private final Path logFile;
     private final int port;
     private final int kafkaPort;
+    private final List<Path> applications;
     private Process process;
 
-    private MicroBroker(Path dataDir, Path logFile, int port, int kafkaPort) {
+    private MicroBroker(Path dataDir, Path logFile, int port, int kafkaPort, List<Path> applications) {
         this.dataDir = dataDir;
         this.logFile = logFile;
         this.port = port;
         this.kafkaPort = kafkaPort;
+        this.applications = List.copyOf(applications);
     }
 
     static MicroBroker start(Path dataDir, Path logFile) {
-        MicroBroker broker = new MicroBroker(dataDir, logFile, ItEnvironment.freePort(), ItEnvironment.freePort());
+        return start(dataDir, logFile, List.of());
+    }
+
+    /**
+     * With {@code applications} deployed after the broker (as {@code bin/tributary start --deploy} does); ready
+     * once the broker answers (the applications may still be deploying).
+     */
+    static MicroBroker start(Path dataDir, Path logFile, List<Path> applications) {
+        MicroBroker broker = new MicroBroker(dataDir, logFile, ItEnvironment.freePort(), ItEnvironment.freePort(),
+                applications);
         broker.launch();
         return broker;
+    }
+
+    /** The root URI of the server's HTTP listener. */
+    URI serverBase() {
+        return URI.create("http://127.0.0.1:" + port + "/");
     }
 
     URI apiBase() {
@@ -80,7 +98,7 @@ final class MicroBroker implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> command = List.of(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dtributary.data.dir=" + dataDir,
                 "-Dtributary.kafka.port=" + kafkaPort,
@@ -88,9 +106,10 @@ final class MicroBroker implements AutoCloseable {
                 "--nohazelcast", "--disablephonehome",
                 "--port", Integer.toString(port),
                 "--prebootcommandfile", ItEnvironment.microConfig("pre-boot-commands.asadmin").toString(),
+                "--postbootcommandfile", ItEnvironment.microConfig("post-boot-commands.asadmin").toString(),
                 "--logproperties", ItEnvironment.microConfig("logging.properties").toString(),
-                "--deploy", ItEnvironment.deployment("tributary-jca.rar").toString(),
-                "--deploy", ItEnvironment.deployment("tributary.war").toString());
+                "--deploy", ItEnvironment.deployment("tributary.war").toString()));
+        applications.forEach(application -> command.addAll(List.of("--deploy", application.toString())));
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();

@@ -8,6 +8,7 @@ import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.records.RecordWriter;
 import dev.tributary.broker.server.Broker;
 import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.jca.spi.InVmBrokers;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -28,7 +29,8 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Starts the broker (and its Kafka-protocol listener) when the application deploys and stops it cleanly when it undeploys or the server shuts down
+ * Starts the broker (its Kafka-protocol listener, and its in-VM gateway for the JCA adapter, published through
+ * {@link InVmBrokers}) when the application deploys and stops it cleanly when it undeploys or the server shuts down
  * (Ctrl-C included), and hands the broker's services to CDI. Bean-managed concurrency: the broker's own classes
  * are thread-safe, and a container write lock here would serialize every request.
  */
@@ -48,6 +50,7 @@ public class BrokerLifecycle {
 
     private Broker broker;
     private KafkaServer kafka;
+    private InVmBrokerGateway gateway;
     private ScheduledFuture<?> maintenance;
 
     @PostConstruct
@@ -65,11 +68,18 @@ public class BrokerLifecycle {
         }
         long interval = broker.config().maintenanceIntervalMs();
         maintenance = scheduler.scheduleWithFixedDelay(this::runMaintenance, interval, interval, TimeUnit.MILLISECONDS);
+        gateway = new InVmBrokerGateway(broker);
+        InVmBrokers.register(gateway);
     }
 
-    /** Clients first, then the logs: nothing may append while the broker closes. */
+    /**
+     * Clients first (the JCA adapter, then Kafka clients), then the logs: nothing may append while the broker closes.
+     */
     @PreDestroy
     void stop() {
+        if (gateway != null) {
+            InVmBrokers.unregister(gateway);
+        }
         if (maintenance != null) {
             maintenance.cancel(false);
         }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 
 /**
  * A record to append. Without a partition the topic's partitioner chooses; without a timestamp the broker's clock
@@ -13,5 +14,10 @@ public record NewRecord(OptionalInt partition, byte[] key, byte[] value, List<He
 
     public NewRecord {
         headers = List.copyOf(headers);
+    }
+
+    /** The record as a batch holds it, stamped {@code now} unless it has a timestamp of its own. */
+    public SimpleRecord toSimpleRecord(long now) {
+        return new SimpleRecord(timestamp.orElse(now), key, value, headers.toArray(Header[]::new));
     }
 }

@@ -10,12 +10,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 
 /**
- * Appends records that arrive one by one (REST, later JCA) rather than as client-built batches: it chooses each
+ * Appends records that arrive one by one (REST, JCA) rather than as client-built batches: it chooses each
  * record's partition, builds one RecordBatch per partition and appends it, so a request of N records to one
  * partition costs one append and one group-committed fsync, not N.
  */
@@ -36,19 +35,14 @@ public final class RecordWriter {
         long now = clock.millis();
         Map<Integer, List<Integer>> indexesByPartition = new TreeMap<>();
         for (int i = 0; i < records.size(); i++) {
-            NewRecord record = records.get(i);
-            int partition = record.partition().isPresent()
-                    ? checkedPartition(topic, record.partition().getAsInt(), partitions)
-                    : partitioner.partitionFor(record.key(), partitions);
-            indexesByPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(i);
+            indexesByPartition.computeIfAbsent(partitionFor(topic, records.get(i), partitions),
+                    p -> new ArrayList<>()).add(i);
         }
         AppendedRecord[] results = new AppendedRecord[records.size()];
         indexesByPartition.forEach((partition, indexes) -> {
             SimpleRecord[] batch = new SimpleRecord[indexes.size()];
             for (int i = 0; i < batch.length; i++) {
-                NewRecord record = records.get(indexes.get(i));
-                batch[i] = new SimpleRecord(record.timestamp().orElse(now), record.key(), record.value(),
-                        record.headers().toArray(Header[]::new));
+                batch[i] = records.get(indexes.get(i)).toSimpleRecord(now);
             }
             LogAppendInfo info = topics.partitionLog(topic, partition)
                     .append(MemoryRecords.withRecords(Compression.NONE, batch));
@@ -58,6 +52,20 @@ public final class RecordWriter {
             }
         });
         return List.of(results);
+    }
+
+    /**
+     * The partition {@code record} goes to: its own (checked to exist), or the partitioner's choice.
+     *
+     * @throws UnknownTopicOrPartitionException if the topic or the record's partition does not exist
+     */
+    public int partitionFor(String topic, NewRecord record) {
+        return partitionFor(topic, record, topics.partitionCount(topic));
+    }
+
+    private int partitionFor(String topic, NewRecord record, int partitions) {
+        return record.partition().isPresent() ? checkedPartition(topic, record.partition().getAsInt(), partitions)
+                : partitioner.partitionFor(record.key(), partitions);
     }
 
     private static int checkedPartition(String topic, int partition, int partitions) {

@@ -8,6 +8,7 @@ import dev.tributary.broker.metadata.MetadataDatabase;
 import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.records.RecordWriter;
 import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.transaction.Transactions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -34,9 +35,11 @@ public final class Broker implements AutoCloseable {
     private final ScheduledExecutorService ownedScheduler;
     private final RecordWriter writer;
     private final RecordReader reader;
+    private final Transactions transactions;
 
     private Broker(BrokerConfig config, Clock clock, MetadataDatabase metadata, LogManager logs,
-                   TopicRegistry topics, GroupCoordinator groups, ScheduledExecutorService ownedScheduler) {
+                   TopicRegistry topics, GroupCoordinator groups, RecordWriter writer, Transactions transactions,
+                   ScheduledExecutorService ownedScheduler) {
         this.config = config;
         this.clock = clock;
         this.groups = groups;
@@ -45,8 +48,9 @@ public final class Broker implements AutoCloseable {
         this.metadata = metadata;
         this.logs = logs;
         this.topics = topics;
-        this.writer = new RecordWriter(topics, clock);
+        this.writer = writer;
         this.reader = new RecordReader(topics);
+        this.transactions = transactions;
     }
 
     /** A broker with a timer thread of its own (for group session and rebalance timeouts), for plain-Java use. */
@@ -79,9 +83,11 @@ public final class Broker implements AutoCloseable {
             logs = new LogManager(logDir(config.dataDir()), clock);
             metadata = MetadataDatabase.open(config.dataDir(), config.dbUrl(), config.dbUser(), config.dbPassword());
             TopicRegistry topics = TopicRegistry.open(metadata.topicStore(), logs, clock, SINGLE_BROKER_ID);
+            RecordWriter writer = new RecordWriter(topics, clock);
+            Transactions transactions = Transactions.open(transactionDir(config.dataDir()), topics, writer, clock);
             GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(), config.groups(),
                     scheduler, clock);
-            Broker broker = new Broker(config, clock, metadata, logs, topics, groups, owned);
+            Broker broker = new Broker(config, clock, metadata, logs, topics, groups, writer, transactions, owned);
             LOG.info(() -> "Broker started in " + (System.nanoTime() - started) / 1_000_000 + " ms with "
                     + topics.topicNames().size() + " topic(s): " + config);
             return broker;
@@ -93,6 +99,10 @@ public final class Broker implements AutoCloseable {
 
     static Path logDir(Path dataDir) {
         return dataDir.resolve("logs");
+    }
+
+    static Path transactionDir(Path dataDir) {
+        return dataDir.resolve("transactions");
     }
 
     public TopicRegistry topics() {
@@ -118,6 +128,11 @@ public final class Broker implements AutoCloseable {
 
     public RecordReader reader() {
         return reader;
+    }
+
+    /** Prepared and committed transactions of the JCA adapter. */
+    public Transactions transactions() {
+        return transactions;
     }
 
     public BrokerConfig config() {

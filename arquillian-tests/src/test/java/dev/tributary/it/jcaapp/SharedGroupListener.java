@@ -1,0 +1,23 @@
+package dev.tributary.it.jcaapp;
+
+import dev.tributary.jca.api.ConsumedRecord;
+import dev.tributary.jca.api.RecordListener;
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.EJB;
+import jakarta.ejb.MessageDriven;
+
+/** A member of a group that a stock KafkaConsumer joins too. */
+@MessageDriven(activationConfig = {
+        @ActivationConfigProperty(propertyName = "topics", propertyValue = "jca-shared"),
+        @ActivationConfigProperty(propertyName = "groupId", propertyValue = "jca-shared-group"),
+        @ActivationConfigProperty(propertyName = "startFrom", propertyValue = "earliest")})
+public class SharedGroupListener implements RecordListener {
+
+    @EJB
+    private Received received;
+
+    @Override
+    public void onRecord(ConsumedRecord record) {
+        received.add("shared-a", record);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.tributary.broker.boundary;
+
+import dev.tributary.broker.consumer.GroupMember;
+import dev.tributary.broker.consumer.MemberTimeouts;
+import dev.tributary.broker.consumer.RecordFetcher;
+import dev.tributary.broker.records.AppendedRecord;
+import dev.tributary.broker.server.Broker;
+import dev.tributary.broker.transaction.CommittedRecord;
+import dev.tributary.broker.transaction.TransactionRecord;
+import dev.tributary.jca.api.OutgoingRecord;
+import dev.tributary.jca.api.RecordMetadata;
+import dev.tributary.jca.spi.GroupSession;
+import dev.tributary.jca.spi.GroupSubscription;
+import dev.tributary.jca.spi.InVmBroker;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The broker as the JCA adapter's in-VM gateway: each call goes straight to the core ({@code RecordWriter},
+ * {@code Transactions}, {@code GroupCoordinator} through a {@link GroupMember}), translating types and errors.
+ */
+final class InVmBrokerGateway implements InVmBroker {
+
+    private final Broker broker;
+    private final RecordFetcher fetcher;
+
+    InVmBrokerGateway(Broker broker) {
+        this.broker = broker;
+        this.fetcher = new RecordFetcher(broker.topics(), broker.reader());
+    }
+
+    @Override
+    public RecordMetadata append(OutgoingRecord record) {
+        AppendedRecord appended = translated(() -> broker.writer()
+                .append(record.topic(), List.of(InVmRecords.toNewRecord(record))).get(0));
+        return new RecordMetadata(record.topic(), appended.partition(), appended.offset(), appended.timestamp());
+    }
+
+    @Override
+    public int partitionFor(OutgoingRecord record) {
+        return translated(() -> broker.writer().partitionFor(record.topic(), InVmRecords.toNewRecord(record)));
+    }
+
+    @Override
+    public void prepare(String transactionId, List<OutgoingRecord> records) {
+        translated(() -> {
+            broker.transactions().prepare(transactionId, transactionRecords(records));
+            return null;
+        });
+    }
+
+    @Override
+    public List<RecordMetadata> commit(String transactionId) {
+        return metadata(translated(() -> broker.transactions().commit(transactionId)));
+    }
+
+    @Override
+    public List<RecordMetadata> commitOnePhase(List<OutgoingRecord> records) {
+        return metadata(translated(() -> broker.transactions().commitOnePhase(transactionRecords(records))));
+    }
+
+    @Override
+    public void rollback(String transactionId) {
+        translated(() -> {
+            broker.transactions().rollback(transactionId);
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> preparedTransactions() {
+        return broker.transactions().prepared();
+    }
+
+    @Override
+    public GroupSession joinGroup(GroupSubscription subscription) {
+        GroupMember member = new GroupMember(broker.groups(), broker.topics(), subscription.groupId(),
+                subscription.topics(), subscription.clientId(), MemberTimeouts.defaults());
+        return new InVmGroupSession(member, fetcher, subscription.fromEarliest());
+    }
+
+    private static List<TransactionRecord> transactionRecords(List<OutgoingRecord> records) {
+        return records.stream().map(r -> new TransactionRecord(r.topic(), InVmRecords.toNewRecord(r))).toList();
+    }
+
+    private static List<RecordMetadata> metadata(List<CommittedRecord> committed) {
+        return committed.stream().map(r -> new RecordMetadata(r.topic(), r.partition(), r.offset(), r.timestamp()))
+                .toList();
+    }
+
+    private static <T> T translated(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw InVmRecords.translate(e);
+        }
+    }
+}

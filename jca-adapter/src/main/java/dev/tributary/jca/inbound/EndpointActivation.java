@@ -1,0 +1,135 @@
+package dev.tributary.jca.inbound;
+
+import dev.tributary.jca.spi.GroupSession;
+import dev.tributary.jca.spi.GroupSubscription;
+import dev.tributary.jca.spi.InVmBroker;
+import dev.tributary.jca.spi.InVmBrokers;
+import dev.tributary.jca.spi.PartitionId;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import jakarta.resource.spi.work.Work;
+import jakarta.resource.spi.work.WorkException;
+import jakarta.resource.spi.work.WorkManager;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One message-driven bean's membership in its consumer group, run as one long-lived Work on the adapter's
+ * WorkManager: it waits until the broker runs and the application can take deliveries, joins the group, hands the
+ * assigned partitions to {@link PartitionWorkers}, heartbeats, and on a rebalance stops the workers (waiting for
+ * records in delivery) before rejoining. {@link #stop} leaves the group at once, so the group rebalances without
+ * waiting for a session timeout; a later activation resumes from the committed offsets.
+ */
+public final class EndpointActivation implements Work {
+
+    private static final Logger LOG = Logger.getLogger(EndpointActivation.class.getName());
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a rebalance or undeploy waits for records in delivery. */
+    private static final Duration DELIVERY_DRAIN_TIMEOUT = Duration.ofSeconds(60);
+    private static final long RETRY_MS = 1000;
+
+    private final MessageEndpointFactory factory;
+    private final ActivationConfig config;
+    private final WorkManager workManager;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch exited = new CountDownLatch(1);
+
+    public EndpointActivation(MessageEndpointFactory factory, TributaryActivationSpec spec, WorkManager workManager)
+            throws ResourceException {
+        this.factory = factory;
+        this.config = spec.config();
+        this.workManager = workManager;
+    }
+
+    public void start() throws WorkException {
+        workManager.scheduleWork(this);
+    }
+
+    /** Stops delivering and leaves the group; waits for the activation's Work to end. */
+    public void stop() {
+        stopped.countDown();
+        try {
+            if (!exited.await(DELIVERY_DRAIN_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+                LOG.warning(() -> "The activation of group " + config.groupId() + " did not stop in time");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The container stops the work (server shutdown): same as {@link #stop}, without waiting. */
+    @Override
+    public void release() {
+        stopped.countDown();
+    }
+
+    @Override
+    public void run() {
+        try {
+            RecordDelivery delivery = new RecordDelivery(factory);
+            while (!isStopped()) {
+                InVmBroker broker = runningBroker();
+                if (broker == null || !delivery.endpointAvailable()) {
+                    pause(RETRY_MS); // the broker or the application is still deploying
+                    continue;
+                }
+                try {
+                    participate(broker, delivery);
+                } catch (RuntimeException | WorkException e) {
+                    LOG.log(Level.WARNING, "Group member for " + config.groupId() + " failed; rejoining", e);
+                    pause(RETRY_MS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (NoSuchMethodException e) {
+            LOG.log(Level.SEVERE, "The endpoint does not implement RecordListener.onRecord", e);
+        } finally {
+            exited.countDown();
+        }
+    }
+
+    /** One membership: join, deliver, rejoin on rebalances; leave when stopped or on failure. */
+    private void participate(InVmBroker broker, RecordDelivery delivery) throws InterruptedException, WorkException {
+        String clientId = "mdb-" + config.groupId();
+        try (GroupSession session = broker.joinGroup(new GroupSubscription(config.groupId(), config.topics(),
+                config.fromEarliest(), clientId))) {
+            while (!isStopped()) {
+                Set<PartitionId> assigned = session.ensureActive(JOIN_TIMEOUT);
+                LOG.info(() -> "Group " + config.groupId() + " assigned " + assigned + " to this bean");
+                PartitionWorkers workers = new PartitionWorkers(config, session, broker, delivery,
+                        session.startOffsets(assigned));
+                workers.start(workManager);
+                try {
+                    while (!pause(session.heartbeatInterval().toMillis()) && !workers.lostGeneration()
+                            && session.heartbeat()) {
+                        // delivering
+                    }
+                } finally {
+                    workers.stop(DELIVERY_DRAIN_TIMEOUT);
+                }
+            }
+        }
+    }
+
+    private static InVmBroker runningBroker() throws InterruptedException {
+        try {
+            return InVmBrokers.await(Duration.ofMillis(RETRY_MS));
+        } catch (IllegalStateException none) {
+            return null;
+        }
+    }
+
+    private boolean isStopped() {
+        return stopped.getCount() == 0;
+    }
+
+    /** @return whether the activation was stopped meanwhile */
+    private boolean pause(long millis) throws InterruptedException {
+        return stopped.await(millis, TimeUnit.MILLISECONDS);
+    }
+}

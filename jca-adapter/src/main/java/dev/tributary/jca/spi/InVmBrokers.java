@@ -1,0 +1,84 @@
+package dev.tributary.jca.spi;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Where the broker running in this JVM publishes itself for the resource adapter. The broker registers at start
+ * and unregisters at stop; the adapter looks it up for each connection and activation, so a redeployed broker is
+ * picked up without redeploying the adapter.
+ *
+ * <p>This class is loaded once, by the adapter's class loader, which the broker's module shares (standalone RAR on
+ * Payara Micro, or RAR module of the same EAR): the broker must not bundle the adapter's classes.
+ */
+public final class InVmBrokers {
+
+    private static final ReentrantLock LOCK = new ReentrantLock();
+    private static final Condition REGISTERED = LOCK.newCondition();
+    private static InVmBroker current;
+
+    private InVmBrokers() {
+    }
+
+    /** @throws IllegalStateException if another broker is registered */
+    public static void register(InVmBroker broker) {
+        Objects.requireNonNull(broker, "broker");
+        LOCK.lock();
+        try {
+            if (current != null && current != broker) {
+                throw new IllegalStateException("A Tributary broker is already running in this JVM");
+            }
+            current = broker;
+            REGISTERED.signalAll();
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /** Unregisters {@code broker} if it is the registered one. */
+    public static void unregister(InVmBroker broker) {
+        LOCK.lock();
+        try {
+            if (current == broker) {
+                current = null;
+            }
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /**
+     * The running broker, waiting up to {@code timeout} for one to register (the adapter may start before the
+     * broker's application has finished deploying).
+     *
+     * @throws IllegalStateException if none registers in time
+     */
+    public static InVmBroker await(Duration timeout) throws InterruptedException {
+        long remaining = timeout.toNanos();
+        LOCK.lock();
+        try {
+            while (current == null) {
+                if (remaining <= 0) {
+                    throw new IllegalStateException("No Tributary broker is running in this JVM (waited " + timeout
+                            + "): deploy tributary.war after tributary-jca.rar (Payara Micro), or tributary.ear");
+                }
+                remaining = REGISTERED.awaitNanos(remaining);
+            }
+            return current;
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /** The running broker without waiting. @throws IllegalStateException if there is none */
+    public static InVmBroker current() {
+        try {
+            return await(Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
