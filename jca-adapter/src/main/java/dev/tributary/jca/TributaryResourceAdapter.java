@@ -2,6 +2,7 @@ package dev.tributary.jca;
 
 import dev.tributary.jca.inbound.EndpointActivation;
 import dev.tributary.jca.inbound.TributaryActivationSpec;
+import dev.tributary.jca.outbound.AsyncSends;
 import dev.tributary.jca.outbound.TransactionBuffers;
 import dev.tributary.jca.spi.InVmBroker;
 import dev.tributary.jca.spi.InVmBrokers;
@@ -29,6 +30,7 @@ public class TributaryResourceAdapter implements ResourceAdapter {
 
     private final Map<ActivationKey, EndpointActivation> activations = new ConcurrentHashMap<>();
     private final TransactionBuffers transactionBuffers = new TransactionBuffers();
+    private final AsyncSends asyncSends = new AsyncSends(this::broker, this::workManager);
     private volatile WorkManager workManager;
 
     /** JCA: one activation per (endpoint factory, activation spec) pair, compared by identity. */
@@ -93,6 +95,11 @@ public class TributaryResourceAdapter implements ResourceAdapter {
             throw new IllegalStateException("The Tributary resource adapter is not started");
         }
         return workManager;
+    }
+
+    /** Where every connection's asynchronous sends outside a transaction are batched. */
+    public AsyncSends asyncSends() {
+        return asyncSends;
     }
 
     public TransactionBuffers transactionBuffers() {

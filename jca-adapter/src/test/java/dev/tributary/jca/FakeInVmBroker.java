@@ -22,12 +22,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * An in-memory broker behind the adapter's gateway, for the adapter's unit tests: partitions are lists, a group has
  * one member that owns every partition, and what was prepared, committed and rolled back is recorded.
  */
-public final class FakeInVmBroker implements InVmBroker {
+public class FakeInVmBroker implements InVmBroker {
 
     private final Map<String, Integer> topics = new HashMap<>();
     private final Map<PartitionId, List<ConsumedRecord>> partitions = new ConcurrentHashMap<>();
     private final Map<String, List<OutgoingRecord>> prepared = new LinkedHashMap<>();
     public final Map<PartitionId, Long> committedOffsets = new ConcurrentHashMap<>();
+    /** How many records each batched append carried, in call order. */
+    public final List<Integer> batchSizes = new ArrayList<>();
 
     public FakeInVmBroker topic(String name, int partitionCount) {
         topics.put(name, partitionCount);
@@ -55,6 +57,15 @@ public final class FakeInVmBroker implements InVmBroker {
         log.add(stored);
         notifyAll();
         return new RecordMetadata(record.topic(), stored.partition(), offset, stored.timestamp());
+    }
+
+    @Override
+    public synchronized List<RecordMetadata> append(String topic, List<OutgoingRecord> records) {
+        batchSizes.add(records.size());
+        List<RecordMetadata> landed = new ArrayList<>();
+        for (OutgoingRecord record : records)
+            landed.add(append(record));
+        return landed;
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.tributary.jca.api.RecordMetadata;
 import dev.tributary.jca.spi.GroupSession;
 import dev.tributary.jca.spi.GroupSubscription;
 import dev.tributary.jca.spi.InVmBroker;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -34,6 +35,16 @@ final class InVmBrokerGateway implements InVmBroker {
         AppendedRecord appended = translated(() -> broker.writer()
                 .append(record.topic(), List.of(InVmRecords.toNewRecord(record))).get(0));
         return new RecordMetadata(record.topic(), appended.partition(), appended.offset(), appended.timestamp());
+    }
+
+    @Override
+    public List<RecordMetadata> append(String topic, List<OutgoingRecord> records) {
+        List<AppendedRecord> appended = translated(() -> broker.writer()
+                .append(topic, records.stream().map(InVmRecords::toNewRecord).toList()));
+        List<RecordMetadata> landed = new ArrayList<>(appended.size());
+        for (AppendedRecord record : appended)
+            landed.add(new RecordMetadata(topic, record.partition(), record.offset(), record.timestamp()));
+        return landed;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tributary.broker.records;
 
 import dev.tributary.broker.log.LogAppendInfo;
+import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.topic.KeyPartitioner;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.time.Clock;
@@ -39,18 +40,22 @@ public final class RecordWriter {
                     p -> new ArrayList<>()).add(i);
         }
         AppendedRecord[] results = new AppendedRecord[records.size()];
+        // Every partition's batch is written before any fsync is awaited, so the partitions' fsyncs overlap.
+        List<Map.Entry<PartitionLog, LogAppendInfo>> appended = new ArrayList<>();
         indexesByPartition.forEach((partition, indexes) -> {
             SimpleRecord[] batch = new SimpleRecord[indexes.size()];
             for (int i = 0; i < batch.length; i++) {
                 batch[i] = records.get(indexes.get(i)).toSimpleRecord(now);
             }
-            LogAppendInfo info = topics.partitionLog(topic, partition)
-                    .append(MemoryRecords.withRecords(Compression.NONE, batch));
+            PartitionLog log = topics.partitionLog(topic, partition);
+            LogAppendInfo info = log.appendUnflushed(MemoryRecords.withRecords(Compression.NONE, batch));
+            appended.add(Map.entry(log, info));
             for (int i = 0; i < batch.length; i++) {
                 long timestamp = info.logAppendTime() >= 0 ? info.logAppendTime() : batch[i].timestamp();
                 results[indexes.get(i)] = new AppendedRecord(partition, info.firstOffset() + i, timestamp);
             }
         });
+        appended.forEach(entry -> entry.getKey().awaitFlushPolicy(entry.getValue()));
         return List.of(results);
     }
 

@@ -10,11 +10,9 @@ import jakarta.resource.spi.ConnectionRequestInfo;
 import jakarta.resource.spi.LocalTransaction;
 import jakarta.resource.spi.ManagedConnection;
 import jakarta.resource.spi.ManagedConnectionMetaData;
-import jakarta.resource.spi.work.WorkException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,7 +61,7 @@ final class TributaryManagedConnection implements ManagedConnection {
      * A transaction's copy of {@code record}, with the partition and (unless it has one) the create time fixed at
      * send time, so that what {@code send} answers is what the log will hold.
      */
-    private static OutgoingRecord place(OutgoingRecord record, InVmBroker broker) {
+    static OutgoingRecord place(OutgoingRecord record, InVmBroker broker) {
         OutgoingRecord.Builder builder = OutgoingRecord.builder().topic(record.topic()).key(record.key().orElse(null))
                 .value(record.value()).partition(broker.partitionFor(record))
                 .timestamp(record.timestamp().orElse(System.currentTimeMillis()));
@@ -71,20 +69,16 @@ final class TributaryManagedConnection implements ManagedConnection {
         return builder.build();
     }
 
-    /** In a transaction, the stage completes at its end; outside, the append runs on the adapter's WorkManager. */
+    /**
+     * In a transaction, the stage completes at its end; outside, the record joins the adapter's batched
+     * {@link AsyncSends}.
+     */
     CompletionStage<RecordMetadata> sendAsync(OutgoingRecord record) {
         TransactionBuffer buffer = transaction;
-        InVmBroker broker = factory.broker();
         if (buffer != null) {
-            return buffer.add(place(record, broker));
+            return buffer.add(place(record, factory.broker()));
         }
-        CompletableFuture<RecordMetadata> sent = new CompletableFuture<>();
-        try {
-            factory.workManager().scheduleWork(new SendWork(broker, record, sent));
-        } catch (WorkException e) {
-            sent.completeExceptionally(new IllegalStateException("Could not schedule the send: " + e.getMessage(), e));
-        }
-        return sent;
+        return factory.asyncSends().send(record);
     }
 
     void handleClosed(TributaryConnectionHandle handle) {

@@ -11,7 +11,6 @@ import jakarta.resource.spi.ManagedConnectionFactory;
 import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterAssociation;
 import jakarta.resource.spi.TransactionSupport;
-import jakarta.resource.spi.work.WorkManager;
 import java.io.PrintWriter;
 import java.util.Set;
 import javax.security.auth.Subject;
@@ -68,8 +67,8 @@ public class TributaryManagedConnectionFactory implements ManagedConnectionFacto
         return adapter().broker();
     }
 
-    WorkManager workManager() {
-        return adapter().workManager();
+    AsyncSends asyncSends() {
+        return adapter().asyncSends();
     }
 
     private TributaryResourceAdapter adapter() {

@@ -24,6 +24,13 @@ public interface InVmBroker {
     /** Appends one record and returns where it landed once it is acknowledged. */
     RecordMetadata append(OutgoingRecord record);
 
+    /**
+     * Appends records of one topic, one batch (one append, one fsync) per partition, and returns, in order, where
+     * each landed once all are acknowledged. If it throws, records of partitions appended before the failure may
+     * be in the log.
+     */
+    List<RecordMetadata> append(String topic, List<OutgoingRecord> records);
+
     /** The partition {@code record} goes to (its own, or the partitioner's choice); checks topic and partition. */
     int partitionFor(OutgoingRecord record);
 
