@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.jca.FakeInVmBroker;
+import dev.tributary.jca.SchedulingWorkManager;
 import dev.tributary.jca.api.ConsumedRecord;
 import dev.tributary.jca.api.OutgoingRecord;
 import dev.tributary.jca.api.RecordListener;
@@ -11,10 +12,7 @@ import dev.tributary.jca.spi.InVmBrokers;
 import dev.tributary.jca.spi.PartitionId;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
-import jakarta.resource.spi.work.ExecutionContext;
 import jakarta.resource.spi.work.Work;
-import jakarta.resource.spi.work.WorkListener;
-import jakarta.resource.spi.work.WorkManager;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -189,40 +187,13 @@ class EndpointActivationTest {
     }
 
     /** Runs every Work on a thread of its own, which the test joins. */
-    private final class ThreadWorks implements WorkManager {
+    private final class ThreadWorks extends SchedulingWorkManager {
 
         @Override
-        public void scheduleWork(Work work) {
+        protected void schedule(Work work) {
             Thread thread = new Thread(work, "work-" + threads.size());
             threads.add(thread);
             thread.start();
-        }
-
-        @Override
-        public void scheduleWork(Work work, long startTimeout, ExecutionContext context, WorkListener listener) {
-            scheduleWork(work);
-        }
-
-        @Override
-        public void doWork(Work work) {
-            work.run();
-        }
-
-        @Override
-        public void doWork(Work work, long startTimeout, ExecutionContext context, WorkListener listener) {
-            work.run();
-        }
-
-        @Override
-        public long startWork(Work work) {
-            scheduleWork(work);
-            return 0;
-        }
-
-        @Override
-        public long startWork(Work work, long startTimeout, ExecutionContext context, WorkListener listener) {
-            scheduleWork(work);
-            return 0;
         }
     }
 }

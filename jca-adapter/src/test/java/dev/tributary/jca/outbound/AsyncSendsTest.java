@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.jca.FakeInVmBroker;
+import dev.tributary.jca.SchedulingWorkManager;
 import dev.tributary.jca.api.OutgoingRecord;
 import dev.tributary.jca.api.RecordMetadata;
-import jakarta.resource.spi.work.ExecutionContext;
 import jakarta.resource.spi.work.Work;
-import jakarta.resource.spi.work.WorkListener;
-import jakarta.resource.spi.work.WorkManager;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +89,7 @@ class AsyncSendsTest {
     }
 
     /** Runs scheduled Work only when the test says so. */
-    private static final class ManualWorks implements WorkManager {
+    private static final class ManualWorks extends SchedulingWorkManager {
         final ArrayDeque<Work> queued = new ArrayDeque<>();
 
         void runAll() {
@@ -101,35 +99,8 @@ class AsyncSendsTest {
         }
 
         @Override
-        public void scheduleWork(Work work) {
+        protected void schedule(Work work) {
             queued.add(work);
-        }
-
-        @Override
-        public void scheduleWork(Work work, long startTimeout, ExecutionContext context, WorkListener listener) {
-            scheduleWork(work);
-        }
-
-        @Override
-        public void doWork(Work work) {
-            work.run();
-        }
-
-        @Override
-        public void doWork(Work work, long startTimeout, ExecutionContext context, WorkListener listener) {
-            work.run();
-        }
-
-        @Override
-        public long startWork(Work work) {
-            work.run();
-            return 0;
-        }
-
-        @Override
-        public long startWork(Work work, long startTimeout, ExecutionContext context, WorkListener listener) {
-            work.run();
-            return 0;
         }
     }
 }
