@@ -3,7 +3,6 @@ package dev.tributary.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tributary.it.jcaapp.Sender;
 import dev.tributary.it.jcabad.MisconfiguredListener;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -14,14 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -31,7 +28,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,19 +55,18 @@ class JcaAdapterIT {
 
     private static MicroBroker broker;
     private static RestClient rest;
-    private static RestClient app;
+    private static JcaTestApp app;
 
     @BeforeAll
     static void deploy() throws IOException {
         Path work = ItEnvironment.workDir("jca");
-        Path appWar = export(ShrinkWrap.create(WebArchive.class, "jca-app.war")
-                .addPackage(Sender.class.getPackage()), work);
-        Path badWar = export(ShrinkWrap.create(WebArchive.class, "jca-bad.war")
+        Path appWar = JcaTestApp.archive(work);
+        Path badWar = JcaTestApp.export(ShrinkWrap.create(WebArchive.class, "jca-bad.war")
                 .addPackage(MisconfiguredListener.class.getPackage()), work);
         broker = MicroBroker.start(work.resolve("data"), work.resolve("server.log"), List.of(appWar, badWar));
         rest = broker.client();
-        app = new RestClient(broker.serverBase().resolve("jca-app/app/"));
-        awaitTrue("the application is deployed", () -> app.get("received/orders").status() == 200);
+        app = new JcaTestApp(broker);
+        app.awaitDeployed();
         createTopic("jca-orders", 3);
         createTopic("jca-plain", 2);
         createTopic("jca-poison", 1);
@@ -207,7 +202,7 @@ class JcaAdapterIT {
         awaitTrue("everything before is delivered", () -> received("orders").size() >= ORDERS, LONG_WAIT);
         broker.stop();
         broker.restart();
-        awaitTrue("the application is deployed again", () -> app.get("received/orders").status() == 200);
+        app.awaitDeployed();
 
         for (int i = 0; i < 5; i++) {
             post("send?topic=jca-orders&key=after-" + i + "&value=after-restart-" + i);
@@ -218,18 +213,15 @@ class JcaAdapterIT {
     }
 
     private static String post(String path) {
-        RestClient.Reply reply = app.post(path, "");
-        assertEquals(200, reply.status(), reply::toString);
-        return reply.body();
+        return app.post(path);
     }
 
     private static List<String> received(String listener) {
-        String body = app.get("received/" + listener).body();
-        return body.isEmpty() ? List.of() : Arrays.asList(body.split("\n"));
+        return app.received(listener);
     }
 
     private static List<String> values(List<String> lines) {
-        return lines.stream().map(l -> l.split(" ")[4]).toList();
+        return JcaTestApp.values(lines);
     }
 
     private static void createTopic(String name, int partitions) {
@@ -243,12 +235,6 @@ class JcaAdapterIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static Path export(WebArchive archive, Path dir) {
-        Path file = dir.resolve(archive.getName());
-        archive.as(ZipExporter.class).exportTo(file.toFile(), true);
-        return file;
     }
 
     private static KafkaConsumer<String, String> consumer(String groupId) {
@@ -276,22 +262,6 @@ class JcaAdapterIT {
     }
 
     private static void awaitTrue(String what, BooleanSupplier condition, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // e.g. the application is not deployed yet
-            }
-            assertTrue(System.nanoTime() < deadline, what + ": not within " + wait + "; see " + broker.logFile());
-            try {
-                TimeUnit.MILLISECONDS.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        app.await(what, condition, wait);
     }
 }

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,14 +27,17 @@ final class MicroBroker implements AutoCloseable {
     private final int port;
     private final int kafkaPort;
     private final List<Path> applications;
+    private final Path postBootCommands;
     private Process process;
 
-    private MicroBroker(Path dataDir, Path logFile, int port, int kafkaPort, List<Path> applications) {
+    private MicroBroker(Path dataDir, Path logFile, int port, int kafkaPort, List<Path> applications,
+                        Path postBootCommands) {
         this.dataDir = dataDir;
         this.logFile = logFile;
         this.port = port;
         this.kafkaPort = kafkaPort;
         this.applications = List.copyOf(applications);
+        this.postBootCommands = postBootCommands;
     }
 
     static MicroBroker start(Path dataDir, Path logFile) {
@@ -45,8 +49,27 @@ final class MicroBroker implements AutoCloseable {
      * once the broker answers (the applications may still be deploying).
      */
     static MicroBroker start(Path dataDir, Path logFile, List<Path> applications) {
+        return start(dataDir, logFile, applications, List.of());
+    }
+
+    /**
+     * With {@code configCommands} (asadmin commands) run before the post-boot commands that deploy the adapter,
+     * as an operator would add them to {@code config/payara-micro/post-boot-commands.asadmin}.
+     */
+    static MicroBroker start(Path dataDir, Path logFile, List<Path> applications, List<String> configCommands) {
+        Path postBoot = ItEnvironment.microConfig("post-boot-commands.asadmin");
+        if (!configCommands.isEmpty()) {
+            try {
+                Path configured = Files.createDirectories(dataDir).resolve("post-boot-commands.asadmin");
+                List<String> commands = new ArrayList<>(configCommands);
+                commands.addAll(Files.readAllLines(postBoot));
+                postBoot = Files.write(configured, commands);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         MicroBroker broker = new MicroBroker(dataDir, logFile, ItEnvironment.freePort(), ItEnvironment.freePort(),
-                applications);
+                applications, postBoot);
         broker.launch();
         return broker;
     }
@@ -106,7 +129,7 @@ final class MicroBroker implements AutoCloseable {
                 "--nohazelcast", "--disablephonehome",
                 "--port", Integer.toString(port),
                 "--prebootcommandfile", ItEnvironment.microConfig("pre-boot-commands.asadmin").toString(),
-                "--postbootcommandfile", ItEnvironment.microConfig("post-boot-commands.asadmin").toString(),
+                "--postbootcommandfile", postBootCommands.toString(),
                 "--logproperties", ItEnvironment.microConfig("logging.properties").toString(),
                 "--deploy", ItEnvironment.deployment("tributary.war").toString()));
         applications.forEach(application -> command.addAll(List.of("--deploy", application.toString())));

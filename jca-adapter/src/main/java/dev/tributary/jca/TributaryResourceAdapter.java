@@ -4,7 +4,8 @@ import dev.tributary.jca.inbound.EndpointActivation;
 import dev.tributary.jca.inbound.TributaryActivationSpec;
 import dev.tributary.jca.outbound.AsyncSends;
 import dev.tributary.jca.outbound.TransactionBuffers;
-import dev.tributary.jca.spi.InVmBroker;
+import dev.tributary.jca.remote.RemoteBrokerGateway;
+import dev.tributary.jca.spi.BrokerGateway;
 import dev.tributary.jca.spi.InVmBrokers;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
@@ -13,6 +14,7 @@ import jakarta.resource.spi.BootstrapContext;
 import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkManager;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -20,9 +22,12 @@ import javax.transaction.xa.XAResource;
 
 /**
  * The Tributary resource adapter (declared in {@code META-INF/ra.xml}): outbound connection factories that send
- * into the broker running in the same JVM, and inbound activations that deliver a consumer group's records to
- * message-driven beans. The broker is found through {@link InVmBrokers}, per use, so the broker application may be
- * redeployed under a running adapter.
+ * into the broker, and inbound activations that deliver a consumer group's records to message-driven beans.
+ *
+ * <p>The broker is the one running in the same JVM, found through {@link InVmBrokers} per use (so the broker
+ * application may be redeployed under a running adapter) — unless the {@code bootstrapServers} config property
+ * names remote brokers: then every connection and activation speaks the Kafka protocol to them
+ * ({@link RemoteBrokerGateway}, which documents what remote mode cannot do).
  */
 public class TributaryResourceAdapter implements ResourceAdapter {
 
@@ -32,6 +37,8 @@ public class TributaryResourceAdapter implements ResourceAdapter {
     private final TransactionBuffers transactionBuffers = new TransactionBuffers();
     private final AsyncSends asyncSends = new AsyncSends(this::broker, this::workManager);
     private volatile WorkManager workManager;
+    private String bootstrapServers = "";
+    private volatile RemoteBrokerGateway remote;
 
     /** JCA: one activation per (endpoint factory, activation spec) pair, compared by identity. */
     private record ActivationKey(MessageEndpointFactory factory, ActivationSpec spec) {
@@ -49,7 +56,12 @@ public class TributaryResourceAdapter implements ResourceAdapter {
     @Override
     public void start(BootstrapContext context) {
         workManager = context.getWorkManager();
-        LOG.info("Tributary resource adapter started");
+        if (bootstrapServers.isBlank()) {
+            LOG.info("Tributary resource adapter started: in-VM broker");
+        } else {
+            remote = new RemoteBrokerGateway(bootstrapServers.strip());
+            LOG.info(() -> "Tributary resource adapter started: remote brokers " + remote.bootstrapServers());
+        }
     }
 
     /** Stops every activation still running (each leaves its group); the container releases their Work. */
@@ -57,6 +69,10 @@ public class TributaryResourceAdapter implements ResourceAdapter {
     public void stop() {
         activations.values().forEach(EndpointActivation::stop);
         activations.clear();
+        if (remote != null) {
+            remote.close();
+            remote = null;
+        }
         LOG.info("Tributary resource adapter stopped");
     }
 
@@ -66,7 +82,7 @@ public class TributaryResourceAdapter implements ResourceAdapter {
         if (!(spec instanceof TributaryActivationSpec tributarySpec)) {
             throw new NotSupportedException("Not a Tributary activation spec: " + spec);
         }
-        EndpointActivation activation = new EndpointActivation(factory, tributarySpec, workManager);
+        EndpointActivation activation = new EndpointActivation(factory, tributarySpec, workManager, this::awaitBroker);
         activations.put(new ActivationKey(factory, spec), activation);
         activation.start();
     }
@@ -85,9 +101,31 @@ public class TributaryResourceAdapter implements ResourceAdapter {
         return new XAResource[0];
     }
 
-    /** The broker running in this JVM. @throws IllegalStateException if none is */
-    public InVmBroker broker() {
-        return InVmBrokers.current();
+    /** The remote brokers if configured, else the broker running in this JVM. @throws IllegalStateException if none is */
+    public BrokerGateway broker() {
+        RemoteBrokerGateway configured = remote;
+        return configured != null ? configured : InVmBrokers.current();
+    }
+
+    private BrokerGateway awaitBroker(Duration timeout) throws InterruptedException {
+        RemoteBrokerGateway configured = remote;
+        if (configured != null) {
+            return configured;
+        }
+        try {
+            return InVmBrokers.await(timeout);
+        } catch (IllegalStateException none) {
+            return null;
+        }
+    }
+
+    /** Config property (ra.xml, or the server's resource-adapter config): remote brokers, comma-separated. */
+    public String getBootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public void setBootstrapServers(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers == null ? "" : bootstrapServers;
     }
 
     public WorkManager workManager() {
@@ -106,15 +144,14 @@ public class TributaryResourceAdapter implements ResourceAdapter {
         return transactionBuffers;
     }
 
-    // A resource adapter must implement equals/hashCode (JCA 5.3.1); it has no config properties, so one
-    // instance is equal only to itself.
+    // A resource adapter must implement equals/hashCode over its configuration (JCA 5.3.1).
     @Override
     public boolean equals(Object other) {
-        return this == other;
+        return other instanceof TributaryResourceAdapter that && that.bootstrapServers.equals(bootstrapServers);
     }
 
     @Override
     public int hashCode() {
-        return System.identityHashCode(this);
+        return bootstrapServers.hashCode();
     }
 }

@@ -6,7 +6,7 @@ import dev.tributary.jca.api.RecordMetadata;
 import dev.tributary.jca.spi.FetchedRecords;
 import dev.tributary.jca.spi.GroupSession;
 import dev.tributary.jca.spi.GroupSubscription;
-import dev.tributary.jca.spi.InVmBroker;
+import dev.tributary.jca.spi.BrokerGateway;
 import dev.tributary.jca.spi.PartitionId;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * An in-memory broker behind the adapter's gateway, for the adapter's unit tests: partitions are lists, a group has
  * one member that owns every partition, and what was prepared, committed and rolled back is recorded.
  */
-public class FakeInVmBroker implements InVmBroker {
+public class FakeInVmBroker implements BrokerGateway {
 
     private final Map<String, Integer> topics = new HashMap<>();
     private final Map<PartitionId, List<ConsumedRecord>> partitions = new ConcurrentHashMap<>();
@@ -127,7 +127,7 @@ public class FakeInVmBroker implements InVmBroker {
             }
 
             @Override
-            public boolean heartbeat() {
+            public boolean heartbeat(Runnable stopDeliveries) {
                 return true;
             }
 

@@ -11,7 +11,7 @@ import dev.tributary.jca.api.OutgoingRecord;
 import dev.tributary.jca.api.RecordMetadata;
 import dev.tributary.jca.spi.GroupSession;
 import dev.tributary.jca.spi.GroupSubscription;
-import dev.tributary.jca.spi.InVmBroker;
+import dev.tributary.jca.spi.BrokerGateway;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * The broker as the JCA adapter's in-VM gateway: each call goes straight to the core ({@code RecordWriter},
  * {@code Transactions}, {@code GroupCoordinator} through a {@link GroupMember}), translating types and errors.
  */
-final class InVmBrokerGateway implements InVmBroker {
+final class InVmBrokerGateway implements BrokerGateway {
 
     private final Broker broker;
     private final RecordFetcher fetcher;

@@ -39,8 +39,9 @@ final class InVmGroupSession implements GroupSession {
         }
     }
 
+    /** The in-VM coordinator holds a rebalance until this member rejoins, so deliveries stop after it returns. */
     @Override
-    public boolean heartbeat() {
+    public boolean heartbeat(Runnable stopDeliveries) {
         return member.heartbeat();
     }
 

@@ -2,8 +2,7 @@ package dev.tributary.jca.inbound;
 
 import dev.tributary.jca.spi.GroupSession;
 import dev.tributary.jca.spi.GroupSubscription;
-import dev.tributary.jca.spi.InVmBroker;
-import dev.tributary.jca.spi.InVmBrokers;
+import dev.tributary.jca.spi.BrokerGateway;
 import dev.tributary.jca.spi.PartitionId;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
@@ -35,14 +34,16 @@ public final class EndpointActivation implements Work {
     private final MessageEndpointFactory factory;
     private final ActivationConfig config;
     private final WorkManager workManager;
+    private final BrokerLookup brokers;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch exited = new CountDownLatch(1);
 
-    public EndpointActivation(MessageEndpointFactory factory, TributaryActivationSpec spec, WorkManager workManager)
-            throws ResourceException {
+    public EndpointActivation(MessageEndpointFactory factory, TributaryActivationSpec spec, WorkManager workManager,
+                              BrokerLookup brokers) throws ResourceException {
         this.factory = factory;
         this.config = spec.config();
         this.workManager = workManager;
+        this.brokers = brokers;
     }
 
     public void start() throws WorkException {
@@ -72,7 +73,7 @@ public final class EndpointActivation implements Work {
         try {
             RecordDelivery delivery = new RecordDelivery(factory);
             while (!isStopped()) {
-                InVmBroker broker = runningBroker();
+                BrokerGateway broker = brokers.await(Duration.ofMillis(RETRY_MS));
                 if (broker == null || !delivery.endpointAvailable()) {
                     pause(RETRY_MS); // the broker or the application is still deploying
                     continue;
@@ -94,7 +95,7 @@ public final class EndpointActivation implements Work {
     }
 
     /** One membership: join, deliver, rejoin on rebalances; leave when stopped or on failure. */
-    private void participate(InVmBroker broker, RecordDelivery delivery) throws InterruptedException, WorkException {
+    private void participate(BrokerGateway broker, RecordDelivery delivery) throws InterruptedException, WorkException {
         String clientId = "mdb-" + config.groupId();
         try (GroupSession session = broker.joinGroup(new GroupSubscription(config.groupId(), config.topics(),
                 config.fromEarliest(), clientId))) {
@@ -104,9 +105,10 @@ public final class EndpointActivation implements Work {
                 PartitionWorkers workers = new PartitionWorkers(config, session, broker, delivery,
                         session.startOffsets(assigned));
                 workers.start(workManager);
+                Runnable stopDeliveries = () -> stopUninterruptibly(workers);
                 try {
                     while (!pause(session.heartbeatInterval().toMillis()) && !workers.lostGeneration()
-                            && session.heartbeat()) {
+                            && session.heartbeat(stopDeliveries)) {
                         // delivering
                     }
                 } finally {
@@ -116,11 +118,11 @@ public final class EndpointActivation implements Work {
         }
     }
 
-    private static InVmBroker runningBroker() throws InterruptedException {
+    private static void stopUninterruptibly(PartitionWorkers workers) {
         try {
-            return InVmBrokers.await(Duration.ofMillis(RETRY_MS));
-        } catch (IllegalStateException none) {
-            return null;
+            workers.stop(DELIVERY_DRAIN_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

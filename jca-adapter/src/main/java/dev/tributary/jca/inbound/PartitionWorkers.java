@@ -3,7 +3,7 @@ package dev.tributary.jca.inbound;
 import dev.tributary.jca.api.ConsumedRecord;
 import dev.tributary.jca.spi.FetchedRecords;
 import dev.tributary.jca.spi.GroupSession;
-import dev.tributary.jca.spi.InVmBroker;
+import dev.tributary.jca.spi.BrokerGateway;
 import dev.tributary.jca.spi.PartitionId;
 import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkException;
@@ -33,7 +33,7 @@ final class PartitionWorkers {
 
     private final ActivationConfig config;
     private final GroupSession session;
-    private final InVmBroker broker;
+    private final BrokerGateway broker;
     private final RecordDelivery delivery;
     private final DelayQueue<PartitionCursor> ready = new DelayQueue<>();
     private final Duration fetchWait;
@@ -42,7 +42,7 @@ final class PartitionWorkers {
     private volatile boolean running = true;
     private volatile boolean lostGeneration;
 
-    PartitionWorkers(ActivationConfig config, GroupSession session, InVmBroker broker, RecordDelivery delivery,
+    PartitionWorkers(ActivationConfig config, GroupSession session, BrokerGateway broker, RecordDelivery delivery,
                      Map<PartitionId, Long> startOffsets) {
         this.config = config;
         this.session = session;

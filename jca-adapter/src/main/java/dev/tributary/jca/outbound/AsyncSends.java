@@ -2,7 +2,7 @@ package dev.tributary.jca.outbound;
 
 import dev.tributary.jca.api.OutgoingRecord;
 import dev.tributary.jca.api.RecordMetadata;
-import dev.tributary.jca.spi.InVmBroker;
+import dev.tributary.jca.spi.BrokerGateway;
 import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
@@ -44,12 +44,12 @@ public final class AsyncSends {
         }
     }
 
-    private final Supplier<InVmBroker> broker;
+    private final Supplier<BrokerGateway> broker;
     private final Supplier<WorkManager> workManager;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    public AsyncSends(Supplier<InVmBroker> broker, Supplier<WorkManager> workManager) {
+    public AsyncSends(Supplier<BrokerGateway> broker, Supplier<WorkManager> workManager) {
         this.broker = broker;
         this.workManager = workManager;
     }
@@ -107,7 +107,7 @@ public final class AsyncSends {
         }
 
         private void append(List<Pending> round) {
-            InVmBroker target;
+            BrokerGateway target;
             try {
                 target = broker.get();
             } catch (RuntimeException noBroker) {
@@ -142,7 +142,7 @@ public final class AsyncSends {
         }
 
         /** A batch the log refuses (larger than the topic's max.message.bytes, say) is halved until it fits. */
-        private void appendBatch(InVmBroker target, String topic, List<Placed> batch) {
+        private void appendBatch(BrokerGateway target, String topic, List<Placed> batch) {
             List<RecordMetadata> landed;
             try {
                 landed = target.append(topic, batch.stream().map(Placed::record).toList());

@@ -1,7 +1,7 @@
 package dev.tributary.jca.outbound;
 
 import dev.tributary.jca.api.RecordMetadata;
-import dev.tributary.jca.spi.InVmBroker;
+import dev.tributary.jca.spi.BrokerGateway;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.LocalTransaction;
 import jakarta.resource.spi.LocalTransactionException;
@@ -18,11 +18,11 @@ final class TributaryLocalTransaction implements LocalTransaction {
 
     private final TributaryManagedConnection connection;
     private final TransactionBuffers buffers;
-    private final Supplier<InVmBroker> broker;
+    private final Supplier<BrokerGateway> broker;
     private TransactionBuffer buffer;
 
     TributaryLocalTransaction(TributaryManagedConnection connection, TransactionBuffers buffers,
-                              Supplier<InVmBroker> broker) {
+                              Supplier<BrokerGateway> broker) {
         this.connection = connection;
         this.buffers = buffers;
         this.broker = broker;

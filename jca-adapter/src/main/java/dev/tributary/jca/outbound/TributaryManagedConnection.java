@@ -2,7 +2,7 @@ package dev.tributary.jca.outbound;
 
 import dev.tributary.jca.api.OutgoingRecord;
 import dev.tributary.jca.api.RecordMetadata;
-import dev.tributary.jca.spi.InVmBroker;
+import dev.tributary.jca.spi.BrokerGateway;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
 import jakarta.resource.spi.ConnectionEventListener;
@@ -47,7 +47,7 @@ final class TributaryManagedConnection implements ManagedConnection {
 
     RecordMetadata send(OutgoingRecord record) {
         TransactionBuffer buffer = transaction;
-        InVmBroker broker = factory.broker();
+        BrokerGateway broker = factory.broker();
         if (buffer == null) {
             return broker.append(record);
         }
@@ -61,7 +61,7 @@ final class TributaryManagedConnection implements ManagedConnection {
      * A transaction's copy of {@code record}, with the partition and (unless it has one) the create time fixed at
      * send time, so that what {@code send} answers is what the log will hold.
      */
-    static OutgoingRecord place(OutgoingRecord record, InVmBroker broker) {
+    static OutgoingRecord place(OutgoingRecord record, BrokerGateway broker) {
         OutgoingRecord.Builder builder = OutgoingRecord.builder().topic(record.topic()).key(record.key().orElse(null))
                 .value(record.value()).partition(broker.partitionFor(record))
                 .timestamp(record.timestamp().orElse(System.currentTimeMillis()));

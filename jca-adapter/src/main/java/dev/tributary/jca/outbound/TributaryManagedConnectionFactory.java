@@ -1,7 +1,7 @@
 package dev.tributary.jca.outbound;
 
 import dev.tributary.jca.TributaryResourceAdapter;
-import dev.tributary.jca.spi.InVmBroker;
+import dev.tributary.jca.spi.BrokerGateway;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionManager;
@@ -63,7 +63,7 @@ public class TributaryManagedConnectionFactory implements ManagedConnectionFacto
         return TransactionSupportLevel.XATransaction;
     }
 
-    InVmBroker broker() {
+    BrokerGateway broker() {
         return adapter().broker();
     }
 

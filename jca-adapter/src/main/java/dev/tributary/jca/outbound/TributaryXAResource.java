@@ -1,7 +1,7 @@
 package dev.tributary.jca.outbound;
 
 import dev.tributary.jca.api.RecordMetadata;
-import dev.tributary.jca.spi.InVmBroker;
+import dev.tributary.jca.spi.BrokerGateway;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -27,11 +27,11 @@ final class TributaryXAResource implements XAResource {
 
     private final TributaryManagedConnection connection;
     private final TransactionBuffers buffers;
-    private final Supplier<InVmBroker> broker;
+    private final Supplier<BrokerGateway> broker;
     private int timeoutSeconds;
 
     TributaryXAResource(TributaryManagedConnection connection, TransactionBuffers buffers,
-                        Supplier<InVmBroker> broker) {
+                        Supplier<BrokerGateway> broker) {
         this.connection = connection;
         this.buffers = buffers;
         this.broker = broker;
@@ -77,6 +77,9 @@ final class TributaryXAResource implements XAResource {
         } catch (IllegalArgumentException invalid) {
             rollBackBuffer(id, invalid);
             throw xaError(XAException.XA_RBINTEGRITY, invalid.getMessage(), invalid);
+        } catch (UnsupportedOperationException twoPhase) { // remote mode: vote to roll back, naming why
+            rollBackBuffer(id, twoPhase);
+            throw xaError(XAException.XA_RBOTHER, twoPhase.getMessage(), twoPhase);
         } catch (RuntimeException e) {
             throw xaError(XAException.XAER_RMERR, "Could not prepare " + id + ": " + e.getMessage(), e);
         }

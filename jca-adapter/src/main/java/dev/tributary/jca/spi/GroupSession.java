@@ -25,10 +25,13 @@ public interface GroupSession extends AutoCloseable {
     /**
      * Tells the coordinator this member is alive.
      *
+     * @param stopDeliveries stops the deliveries of this generation's partitions and waits for records in delivery;
+     *                       a session that must give partitions up before this call returns (a remote group's
+     *                       rebalance) runs it first, on this thread, so no two members deliver one partition
      * @return false if the group is rebalancing (or forgot this member): the caller stops its partitions and calls
      *         {@link #ensureActive} again
      */
-    boolean heartbeat();
+    boolean heartbeat(Runnable stopDeliveries);
 
     /** How often {@link #heartbeat} must be called. */
     Duration heartbeatInterval();

@@ -17,13 +17,13 @@ public final class InVmBrokers {
 
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static final Condition REGISTERED = LOCK.newCondition();
-    private static InVmBroker current;
+    private static BrokerGateway current;
 
     private InVmBrokers() {
     }
 
     /** @throws IllegalStateException if another broker is registered */
-    public static void register(InVmBroker broker) {
+    public static void register(BrokerGateway broker) {
         Objects.requireNonNull(broker, "broker");
         LOCK.lock();
         try {
@@ -38,7 +38,7 @@ public final class InVmBrokers {
     }
 
     /** Unregisters {@code broker} if it is the registered one. */
-    public static void unregister(InVmBroker broker) {
+    public static void unregister(BrokerGateway broker) {
         LOCK.lock();
         try {
             if (current == broker) {
@@ -55,7 +55,7 @@ public final class InVmBrokers {
      *
      * @throws IllegalStateException if none registers in time
      */
-    public static InVmBroker await(Duration timeout) throws InterruptedException {
+    public static BrokerGateway await(Duration timeout) throws InterruptedException {
         long remaining = timeout.toNanos();
         LOCK.lock();
         try {
@@ -73,7 +73,7 @@ public final class InVmBrokers {
     }
 
     /** The running broker without waiting. @throws IllegalStateException if there is none */
-    public static InVmBroker current() {
+    public static BrokerGateway current() {
         try {
             return await(Duration.ZERO);
         } catch (InterruptedException e) {

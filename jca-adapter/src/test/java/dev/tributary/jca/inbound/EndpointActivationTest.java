@@ -8,7 +8,6 @@ import dev.tributary.jca.SchedulingWorkManager;
 import dev.tributary.jca.api.ConsumedRecord;
 import dev.tributary.jca.api.OutgoingRecord;
 import dev.tributary.jca.api.RecordListener;
-import dev.tributary.jca.spi.InVmBrokers;
 import dev.tributary.jca.spi.PartitionId;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
@@ -21,7 +20,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import javax.transaction.xa.XAResource;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Activations delivering from an in-memory broker to a scripted bean. */
@@ -34,11 +32,6 @@ class EndpointActivationTest {
     private volatile boolean poisonCured;
     private EndpointActivation activation;
 
-    @BeforeEach
-    void register() {
-        InVmBrokers.register(broker);
-    }
-
     @AfterEach
     void stop() throws InterruptedException {
         if (activation != null) {
@@ -48,7 +41,6 @@ class EndpointActivationTest {
             thread.join(10_000);
             assertTrue(!thread.isAlive(), "every Work ends when the activation stops");
         }
-        InVmBrokers.unregister(broker);
     }
 
     @Test
@@ -99,7 +91,8 @@ class EndpointActivationTest {
 
     private void activate(TributaryActivationSpec spec, boolean transacted, boolean rollbackPoison)
             throws Exception {
-        activation = new EndpointActivation(new ScriptedFactory(transacted, rollbackPoison), spec, new ThreadWorks());
+        activation = new EndpointActivation(new ScriptedFactory(transacted, rollbackPoison), spec, new ThreadWorks(),
+                timeout -> broker);
         activation.start();
     }
 

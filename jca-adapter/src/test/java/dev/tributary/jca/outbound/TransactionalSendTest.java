@@ -103,6 +103,37 @@ class TransactionalSendTest {
     }
 
     @Test
+    void aBrokerWithoutTwoPhaseCommitMakesPrepareVoteRollbackNamingWhy() throws Exception {
+        FakeInVmBroker remoteLike = new FakeInVmBroker() {
+            @Override
+            public synchronized void prepare(String transactionId, List<OutgoingRecord> records) {
+                throw new UnsupportedOperationException("Two-phase (XA) commit needs the broker in this JVM");
+            }
+        }.topic("orders", 2);
+        InVmBrokers.unregister(broker);
+        InVmBrokers.register(remoteLike);
+        try {
+            TributaryManagedConnection managed = managedConnection();
+            XAResource xa = managed.getXAResource();
+            Xid xid = xid(7);
+            xa.start(xid, XAResource.TMNOFLAGS);
+            TributaryConnection connection = handle(managed);
+            CompletionStage<RecordMetadata> async = connection.sendAsync(record("a", 0));
+            connection.close();
+            xa.end(xid, XAResource.TMSUCCESS);
+
+            XAException refused = assertThrows(XAException.class, () -> xa.prepare(xid));
+            assertEquals(XAException.XA_RBOTHER, refused.errorCode, "a rollback vote, not a resource error");
+            assertTrue(refused.getMessage().contains("Two-phase (XA) commit needs the broker"));
+            assertTrue(async.toCompletableFuture().isCompletedExceptionally());
+            assertEquals(List.of(), remoteLike.records("orders", 0));
+        } finally {
+            InVmBrokers.unregister(remoteLike);
+            InVmBrokers.register(broker);
+        }
+    }
+
+    @Test
     void onePhaseCommitAndReadOnlyPrepare() throws Exception {
         TributaryManagedConnection managed = managedConnection();
         XAResource xa = managed.getXAResource();

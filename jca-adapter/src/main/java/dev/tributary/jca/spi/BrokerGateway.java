@@ -19,7 +19,7 @@ import java.util.List;
  * After a crash, {@link #preparedTransactions} lists every transaction prepared but neither committed nor rolled
  * back, and {@code commit} / {@code rollback} finish it.
  */
-public interface InVmBroker {
+public interface BrokerGateway {
 
     /** Appends one record and returns where it landed once it is acknowledged. */
     RecordMetadata append(OutgoingRecord record);
