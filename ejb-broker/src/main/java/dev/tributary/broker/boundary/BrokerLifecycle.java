@@ -21,6 +21,7 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.inject.Produces;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -58,6 +59,8 @@ public class BrokerLifecycle {
         Config config = ConfigProvider.getConfig();
         broker = Broker.start(BrokerSettings.from(config), Clock.systemUTC(), scheduler);
         try {
+            BrokerSettings.adminPassword(config).ifPresent(password -> broker.users().save("admin", password,
+                    Set.of("tributary-admin", "tributary-producer", "tributary-consumer")));
             Optional<KafkaListenerConfig> listener = BrokerSettings.kafkaListener(config);
             if (listener.isPresent()) {
                 kafka = KafkaServer.start(broker, listener.get(), threads);

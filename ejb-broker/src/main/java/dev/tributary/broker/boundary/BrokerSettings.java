@@ -4,6 +4,8 @@ import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.server.BrokerConfig;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 
@@ -28,6 +30,9 @@ final class BrokerSettings {
     static final String KAFKA_MAX_REQUEST_BYTES = "tributary.kafka.socket.request.max.bytes";
     static final String KAFKA_CONNECTIONS_MAX_IDLE_MS = "tributary.kafka.connections.max.idle.ms";
     static final String KAFKA_MAX_CONNECTIONS = "tributary.kafka.max.connections";
+    static final String KAFKA_SASL_MECHANISMS = "tributary.kafka.sasl.enabled.mechanisms";
+    /** Creates (or resets) the user {@code admin} with every role at start; environment TRIBUTARY_ADMIN_PASSWORD. */
+    static final String ADMIN_PASSWORD = "tributary.admin.password";
 
     private BrokerSettings() {
     }
@@ -62,9 +67,19 @@ final class BrokerSettings {
                 .withConnectionsMaxIdleMs(config.getOptionalValue(KAFKA_CONNECTIONS_MAX_IDLE_MS, Long.class)
                         .orElse(KafkaListenerConfig.DEFAULT_CONNECTIONS_MAX_IDLE_MS))
                 .withMaxConnections(config.getOptionalValue(KAFKA_MAX_CONNECTIONS, Integer.class)
-                        .orElse(KafkaListenerConfig.DEFAULT_MAX_CONNECTIONS));
+                        .orElse(KafkaListenerConfig.DEFAULT_MAX_CONNECTIONS))
+                .withSaslMechanisms(config.getOptionalValue(KAFKA_SASL_MECHANISMS, String.class)
+                        .map(BrokerSettings::commaSeparated).orElse(List.of()));
         return Optional.of(listener.withAdvertised(
                 config.getOptionalValue(KAFKA_ADVERTISED_HOST, String.class).orElse(null),
                 config.getOptionalValue(KAFKA_ADVERTISED_PORT, Integer.class).orElse(0)));
+    }
+
+    static Optional<String> adminPassword(Config config) {
+        return config.getOptionalValue(ADMIN_PASSWORD, String.class).filter(password -> !password.isBlank());
+    }
+
+    private static List<String> commaSeparated(String value) {
+        return Arrays.stream(value.split(",")).map(String::strip).filter(item -> !item.isEmpty()).toList();
     }
 }

@@ -38,17 +38,28 @@ final class KafkaConnection {
     private final SocketChannel socket;
     private final SocketTransferableChannel transfer;
     private final int maxRequestBytes;
+    private final ConnectionSession session;
     private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
     private final ArrayDeque<InFlightRequest> inFlight = new ArrayDeque<>(MAX_IN_FLIGHT);
     private SelectionKey key;
     private ByteBuffer payload;
     private boolean closed;
 
-    KafkaConnection(String id, SocketChannel socket, int maxRequestBytes) {
+    KafkaConnection(String id, SocketChannel socket, int maxRequestBytes, ConnectionSession session) {
         this.id = id;
         this.socket = socket;
         this.transfer = new SocketTransferableChannel(socket);
         this.maxRequestBytes = maxRequestBytes;
+        this.session = session;
+    }
+
+    ConnectionSession session() {
+        return session;
+    }
+
+    /** Every response handed to this connection is written, and no request awaits one. */
+    boolean drained() {
+        return inFlight.isEmpty();
     }
 
     void register(SelectionKey key) {

@@ -1,5 +1,6 @@
 package dev.tributary.broker.kafka;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,10 +20,13 @@ import java.util.Objects;
  *                              that has sent nothing (and taken no response bytes) for this long is closed
  * @param maxConnections        Kafka's {@code max.connections}, for this listener: a connection accepted while this
  *                              many are open is closed at once
+ * @param saslMechanisms        Kafka's {@code sasl.enabled.mechanisms} ({@code PLAIN}, {@code SCRAM-SHA-256},
+ *                              {@code SCRAM-SHA-512}); empty for a PLAINTEXT listener, otherwise SASL_PLAINTEXT: every
+ *                              connection authenticates before anything but ApiVersions
  */
 public record KafkaListenerConfig(String host, int port, String advertisedHost, int advertisedPort,
                                   int maxRequestBytes, int numProcessors, int numRequestHandlers,
-                                  long connectionsMaxIdleMs, int maxConnections) {
+                                  long connectionsMaxIdleMs, int maxConnections, List<String> saslMechanisms) {
 
     /** Kafka's default {@code socket.request.max.bytes}. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 104_857_600;
@@ -49,31 +53,42 @@ public record KafkaListenerConfig(String host, int port, String advertisedHost, 
             throw new IllegalArgumentException("connectionsMaxIdleMs must be positive, was " + connectionsMaxIdleMs);
         if (maxConnections < 1)
             throw new IllegalArgumentException("maxConnections must be at least 1, was " + maxConnections);
+        saslMechanisms = List.copyOf(saslMechanisms);
+        for (String mechanism : saslMechanisms) {
+            if (!SaslServers.MECHANISMS.contains(mechanism))
+                throw new IllegalArgumentException("Unsupported SASL mechanism '" + mechanism + "'; supported: "
+                        + SaslServers.MECHANISMS);
+        }
     }
 
     /** Binds {@code host:port}, advertises the bound address, Kafka's defaults otherwise. */
     public static KafkaListenerConfig of(String host, int port) {
         return new KafkaListenerConfig(host, port, null, 0, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PROCESSORS,
-                DEFAULT_REQUEST_HANDLERS, DEFAULT_CONNECTIONS_MAX_IDLE_MS, DEFAULT_MAX_CONNECTIONS);
+                DEFAULT_REQUEST_HANDLERS, DEFAULT_CONNECTIONS_MAX_IDLE_MS, DEFAULT_MAX_CONNECTIONS, List.of());
     }
 
     public KafkaListenerConfig withMaxRequestBytes(int bytes) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, bytes, numProcessors,
-                numRequestHandlers, connectionsMaxIdleMs, maxConnections);
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms);
     }
 
     public KafkaListenerConfig withAdvertised(String advertisedHost, int advertisedPort) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers, connectionsMaxIdleMs, maxConnections);
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms);
     }
 
     public KafkaListenerConfig withConnectionsMaxIdleMs(long idleMs) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers, idleMs, maxConnections);
+                numRequestHandlers, idleMs, maxConnections, saslMechanisms);
     }
 
     public KafkaListenerConfig withMaxConnections(int connections) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers, connectionsMaxIdleMs, connections);
+                numRequestHandlers, connectionsMaxIdleMs, connections, saslMechanisms);
+    }
+
+    public KafkaListenerConfig withSaslMechanisms(List<String> mechanisms) {
+        return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections, mechanisms);
     }
 }

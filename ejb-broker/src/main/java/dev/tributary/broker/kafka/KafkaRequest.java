@@ -13,10 +13,11 @@ import org.apache.kafka.common.requests.RequestHeader;
  * @param responseVersion the version the response is serialized at
  * @param connectionId    the connection it came on, for logs
  * @param clientHost      the client's address, as group descriptions show it
+ * @param session         who is on the connection (its principal, its SASL exchange)
  * @param release         lets the connection read its next request before this one is answered
  */
 record KafkaRequest(RequestHeader header, AbstractRequest body, short responseVersion, String connectionId,
-                    String clientHost, Runnable release) {
+                    String clientHost, ConnectionSession session, Runnable release) {
 
     /**
      * Lets the connection read and dispatch its next request while this one is still being answered; responses

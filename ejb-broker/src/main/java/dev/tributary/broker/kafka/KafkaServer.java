@@ -83,6 +83,10 @@ public final class KafkaServer implements AutoCloseable {
                     new OffsetsForLeaderEpochHandler(topics),
                     new InitProducerIdHandler(broker.producerIds()),
                     new DescribeClusterHandler(endpoint)));
+            if (!config.saslMechanisms().isEmpty()) {
+                apis.add(new SaslHandshakeHandler(new SaslServers(broker.users())));
+                apis.add(new SaslAuthenticateHandler());
+            }
             ApiVersionsHandler apiVersions = new ApiVersionsHandler(apis);
             List<ApiHandler> all = new ArrayList<>(apis);
             all.add(apiVersions);

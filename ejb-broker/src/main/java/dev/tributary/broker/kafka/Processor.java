@@ -11,6 +11,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -43,6 +44,7 @@ final class Processor implements Runnable {
     private final Selector selector;
     private final RequestDispatcher dispatcher;
     private final int maxRequestBytes;
+    private final List<String> saslMechanisms;
     private final IdleConnections idle;
     private final ConnectionLimit limit;
     private final Queue<SocketChannel> newConnections = new ConcurrentLinkedQueue<>();
@@ -56,6 +58,7 @@ final class Processor implements Runnable {
         this.index = index;
         this.dispatcher = dispatcher;
         this.maxRequestBytes = config.maxRequestBytes();
+        this.saslMechanisms = config.saslMechanisms();
         this.idle = new IdleConnections(config.connectionsMaxIdleMs());
         this.limit = limit;
         this.selector = Selector.open();
@@ -121,8 +124,10 @@ final class Processor implements Runnable {
                 if (frame != null)
                     dispatch(connection, frame);
             }
-            if (key.isValid() && key.isWritable())
+            if (key.isValid() && key.isWritable()) {
                 connection.writePending();
+                closeIfRefused(connection);
+            }
         } catch (EOFException e) {
             close(connection, Level.FINE, e.getMessage());
         } catch (InvalidReceiveException | CloseConnectionException e) {
@@ -139,7 +144,7 @@ final class Processor implements Runnable {
     private void dispatch(KafkaConnection connection, ByteBuffer frame) {
         KafkaConnection.InFlightRequest inFlight = connection.begin();
         KafkaRequest request = dispatcher.parse(frame, connection.id(), connection.clientHost(),
-                () -> respond(new Response(connection, inFlight, true, null, null)));
+                connection.session(), () -> respond(new Response(connection, inFlight, true, null, null)));
         dispatcher.dispatch(request).whenComplete(
                 (send, failure) -> respond(new Response(connection, inFlight, false, send, failure)));
     }
@@ -164,13 +169,21 @@ final class Processor implements Runnable {
             try {
                 if (response.released())
                     connection.release(response.request());
-                else
+                else {
                     connection.answer(response.request(), response.send());
+                    closeIfRefused(connection);
+                }
             } catch (IOException | CancelledKeyException e) {
                 close(connection, Level.FINE, "I/O error on " + connection.id() + ": " + e);
             }
             trackActivity(connection);
         }
+    }
+
+    /** After a failed authentication, once its answer is written. */
+    private void closeIfRefused(KafkaConnection connection) {
+        if (connection.session().closeWhenAnswered() && connection.drained())
+            close(connection, Level.FINE, "authentication failed");
     }
 
     private void registerNewConnections() {
@@ -181,7 +194,8 @@ final class Processor implements Runnable {
                 socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 String id = socket.getLocalAddress() + "-" + socket.getRemoteAddress() + "-" + index + "-"
                         + nextConnectionNumber++;
-                KafkaConnection connection = new KafkaConnection(id, socket, maxRequestBytes);
+                KafkaConnection connection = new KafkaConnection(id, socket, maxRequestBytes,
+                        new ConnectionSession(saslMechanisms));
                 connection.register(socket.register(selector, SelectionKey.OP_READ, connection));
                 connections.add(connection);
                 idle.touch(connection, System.nanoTime());

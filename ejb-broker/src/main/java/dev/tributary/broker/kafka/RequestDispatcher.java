@@ -53,9 +53,11 @@ final class RequestDispatcher {
      * Parses one frame.
      *
      * @param release what {@link KafkaRequest#releaseConnection()} runs
-     * @throws CloseConnectionException if the protocol's answer to this frame is to close the connection
+     * @throws CloseConnectionException if the protocol's answer to this frame is to close the connection (also: a
+     *                                  request other than ApiVersions before a SASL connection authenticated)
      */
-    KafkaRequest parse(ByteBuffer frame, String connectionId, String clientHost, Runnable release) {
+    KafkaRequest parse(ByteBuffer frame, String connectionId, String clientHost, ConnectionSession session,
+                       Runnable release) {
         RequestHeader header;
         try {
             header = RequestHeader.parse(frame);
@@ -64,11 +66,14 @@ final class RequestDispatcher {
         }
         ApiKeys apiKey = header.apiKey();
         short version = header.apiVersion();
+        if (!session.mayServe(apiKey))
+            throw new CloseConnectionException("Connection " + connectionId + " sent " + apiKey
+                    + " before authenticating");
         ApiHandler handler = handlers.get(apiKey);
         if (apiKey == ApiKeys.API_VERSIONS && !handler.supports(version)) {
             // Not parsed: its layout is unknown. Answered at v0 with UNSUPPORTED_VERSION by the handler.
             ApiVersionsRequest unsupported = new ApiVersionsRequest(new ApiVersionsRequestData(), (short) 0, version);
-            return new KafkaRequest(header, unsupported, (short) 0, connectionId, clientHost, release);
+            return new KafkaRequest(header, unsupported, (short) 0, connectionId, clientHost, session, release);
         }
         if (handler == null)
             throw new CloseConnectionException("Connection " + connectionId + " sent " + apiKey
@@ -83,7 +88,7 @@ final class RequestDispatcher {
             throw new CloseConnectionException("Malformed " + apiKey + " v" + version + " request on " + connectionId
                     + ": " + e, e);
         }
-        return new KafkaRequest(header, body, version, connectionId, clientHost, release);
+        return new KafkaRequest(header, body, version, connectionId, clientHost, session, release);
     }
 
     /**

@@ -86,6 +86,10 @@ public final class MetadataDatabase implements AutoCloseable {
         return new JpaOffsetStore(emf);
     }
 
+    public JpaUserStore userStore() {
+        return new JpaUserStore(emf);
+    }
+
     @Override
     public void close() {
         emf.close();

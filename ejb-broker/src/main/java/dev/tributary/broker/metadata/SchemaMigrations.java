@@ -26,7 +26,8 @@ final class SchemaMigrations {
     private static final Logger LOG = Logger.getLogger(SchemaMigrations.class.getName());
     private static final String LOCATION = "META-INF/tributary/schema/";
     /** In order; the n-th script is schema version n. */
-    static final List<String> SCRIPTS = List.of("V1__topics.sql", "V2__committed_offsets.sql", "V3__topic_ids.sql");
+    static final List<String> SCRIPTS = List.of("V1__topics.sql", "V2__committed_offsets.sql", "V3__topic_ids.sql",
+            "V4__users.sql");
 
     private SchemaMigrations() {
     }

@@ -7,6 +7,7 @@ import dev.tributary.broker.log.ProducerIdManager;
 import dev.tributary.broker.metadata.MetadataDatabase;
 import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.records.RecordWriter;
+import dev.tributary.broker.security.Users;
 import dev.tributary.broker.topic.TopicRegistry;
 import dev.tributary.broker.transaction.Transactions;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ public final class Broker implements AutoCloseable {
     private final RecordWriter writer;
     private final RecordReader reader;
     private final Transactions transactions;
+    private final Users users;
 
     private Broker(BrokerConfig config, Clock clock, MetadataDatabase metadata, LogManager logs,
                    TopicRegistry topics, GroupCoordinator groups, RecordWriter writer, Transactions transactions,
@@ -51,6 +53,7 @@ public final class Broker implements AutoCloseable {
         this.writer = writer;
         this.reader = new RecordReader(topics);
         this.transactions = transactions;
+        this.users = new Users(metadata.userStore());
     }
 
     /** A broker with a timer thread of its own (for group session and rebalance timeouts), for plain-Java use. */
@@ -115,6 +118,11 @@ public final class Broker implements AutoCloseable {
 
     public GroupAdmin groupAdmin() {
         return groupAdmin;
+    }
+
+    /** Who may use the REST API and the Kafka listener, with their SCRAM credentials. */
+    public Users users() {
+        return users;
     }
 
     /** Producer ids for idempotent producers, unique across restarts of this broker. */

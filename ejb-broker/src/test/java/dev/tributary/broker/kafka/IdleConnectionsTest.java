@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ class IdleConnectionsTest {
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private static KafkaConnection connection(String id) {
-        return new KafkaConnection(id, null, 1024); // never does I/O here
+        return new KafkaConnection(id, null, 1024, new ConnectionSession(List.of())); // never does I/O here
     }
 
     @Test

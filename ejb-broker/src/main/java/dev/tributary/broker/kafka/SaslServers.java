@@ -1,0 +1,76 @@
+package dev.tributary.broker.kafka;
+
+import dev.tributary.broker.security.User;
+import dev.tributary.broker.security.Users;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.CallbackHandler;
+import javax.security.auth.callback.NameCallback;
+import javax.security.auth.callback.UnsupportedCallbackException;
+import javax.security.sasl.SaslServer;
+import org.apache.kafka.common.security.plain.PlainAuthenticateCallback;
+import org.apache.kafka.common.security.plain.internals.PlainSaslServer;
+import org.apache.kafka.common.security.scram.ScramCredentialCallback;
+import org.apache.kafka.common.security.scram.internals.ScramMechanism;
+import org.apache.kafka.common.security.scram.internals.ScramSaslServer;
+
+/**
+ * Makes the SASL server side of one authentication exchange, checking credentials against {@link Users}: PLAIN
+ * verifies the password against the user's SCRAM credential; SCRAM-SHA-256/512 run the SCRAM exchange with it.
+ */
+final class SaslServers {
+
+    static final List<String> MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+
+    private final Users users;
+
+    SaslServers(Users users) {
+        this.users = users;
+    }
+
+    /** @throws IllegalArgumentException for a mechanism not in {@link #MECHANISMS} */
+    SaslServer create(String mechanism) {
+        if ("PLAIN".equals(mechanism)) {
+            return new PlainSaslServer(new UserCallbacks(null));
+        }
+        if (!ScramMechanism.isScram(mechanism)) {
+            throw new IllegalArgumentException("Unsupported SASL mechanism " + mechanism);
+        }
+        ScramMechanism scram = ScramMechanism.forMechanismName(mechanism);
+        try {
+            return new ScramSaslServer(scram, Map.of(), new UserCallbacks(scram));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("This JVM cannot do " + mechanism, e);
+        }
+    }
+
+    /** Answers the SASL servers' questions about the user named in the exchange. */
+    private final class UserCallbacks implements CallbackHandler {
+
+        private final ScramMechanism scramMechanism;
+        private String name;
+
+        UserCallbacks(ScramMechanism scramMechanism) {
+            this.scramMechanism = scramMechanism;
+        }
+
+        @Override
+        public void handle(Callback[] callbacks) throws UnsupportedCallbackException {
+            for (Callback callback : callbacks) {
+                if (callback instanceof NameCallback nameCallback) {
+                    name = nameCallback.getDefaultName();
+                } else if (callback instanceof PlainAuthenticateCallback plain) {
+                    plain.authenticated(name != null && users.authenticate(name, plain.password()).isPresent());
+                } else if (callback instanceof ScramCredentialCallback scram) {
+                    Optional<User> user = name == null ? Optional.empty() : users.find(name);
+                    scram.scramCredential(user.map(u -> u.credential(scramMechanism)).orElse(null));
+                } else {
+                    throw new UnsupportedCallbackException(callback);
+                }
+            }
+        }
+    }
+}
