@@ -13,6 +13,10 @@ final class ItEnvironment {
     private ItEnvironment() {
     }
 
+    /** The administrator every test broker starts with ({@code tributary.admin.password}). */
+    static final String ADMIN = "admin";
+    static final String ADMIN_PASSWORD = "it-admin-password";
+
     static Path deployment(String fileName) {
         return existing(Path.of(property("tributary.it.deployments")).resolve(fileName));
     }

@@ -49,7 +49,9 @@ class JcaRemoteModeIT {
         String bootstrap = remote.kafkaBootstrap().replace(":", "\\:");
         appServer = MicroBroker.start(work.resolve("app-data"), work.resolve("app-server.log"),
                 List.of(JcaTestApp.archive(work)),
-                List.of("create-resource-adapter-config --property bootstrapServers=" + bootstrap + " tributary-jca"));
+                List.of("create-resource-adapter-config --property bootstrapServers=" + bootstrap + " tributary-jca",
+                        // the application server's own broker is not what this test is about: no password needed
+                        "create-system-properties tributary.security.enabled=false"));
         app = new JcaTestApp(appServer);
         app.awaitDeployed();
     }
@@ -76,7 +78,8 @@ class JcaRemoteModeIT {
                 + landed[1]).json().getJsonArray("records");
         assertEquals("remote-hello", records.getJsonObject(0).getString("value"));
         assertEquals("customer-7", records.getJsonObject(0).getString("key"));
-        assertEquals(404, appServer.client().get("topics/jca-plain").status(), "the local broker was not used");
+        assertEquals(404, appServer.client().anonymous().get("topics/jca-plain").status(),
+                "the local broker was not used (and, with security off, needs no password)");
     }
 
     @Test

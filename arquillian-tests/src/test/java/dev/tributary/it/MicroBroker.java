@@ -125,6 +125,7 @@ final class MicroBroker implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dtributary.data.dir=" + dataDir,
                 "-Dtributary.kafka.port=" + kafkaPort,
+                "-Dtributary.admin.password=" + ItEnvironment.ADMIN_PASSWORD,
                 "-jar", ItEnvironment.microJar().toString(),
                 "--nohazelcast", "--disablephonehome",
                 "--port", Integer.toString(port),
@@ -151,9 +152,10 @@ final class MicroBroker implements AutoCloseable {
                 throw new IllegalStateException("Payara Micro exited with " + process.exitValue() + "; see " + logFile);
             }
             try {
+                // Any answer from the API means it is deployed (401 as well: the security check sits in front).
                 HttpResponse<Void> response = http.send(HttpRequest.newBuilder(apiBase().resolve("topics")).build(),
                         HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
+                if (response.statusCode() == 200 || response.statusCode() == 401) {
                     return;
                 }
             } catch (IOException notYet) {

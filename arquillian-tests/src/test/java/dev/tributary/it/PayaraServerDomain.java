@@ -215,6 +215,7 @@ final class PayaraServerDomain implements AutoCloseable {
             Element javaConfig = child(config, "java-config");
             for (String option : List.of("-Dtributary.data.dir=" + dataDir.toAbsolutePath(),
                     "-Dtributary.kafka.port=" + kafkaPort(),
+                    "-Dtributary.admin.password=" + ItEnvironment.ADMIN_PASSWORD,
                     // A server that lives for a minute starts and deploys faster on C1 alone.
                     "-XX:TieredStopAtLevel=1")) {
                 javaConfig.appendChild(xml.createElement("jvm-options")).setTextContent(option);

@@ -39,6 +39,13 @@ class RestApiIT {
     }
 
     @Test
+    void refusesAnonymousCallersAndCallersWithoutTheRole() {
+        RestScenario scenario = scenario();
+        scenario.createAndProduce("arq-secured");
+        scenario.verifySecurity("arq-secured");
+    }
+
+    @Test
     void readsFromATimestamp() {
         scenario().verifyReadByTimestamp("arq-timestamps");
     }

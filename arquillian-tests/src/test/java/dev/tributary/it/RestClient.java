@@ -10,17 +10,36 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 
 /** A small JSON client for the REST API under test. */
 final class RestClient {
 
     private final URI apiBase;
+    private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** @param apiBase the {@code /api/v1/} URI, with its trailing slash */
+    /** As the administrator the test brokers are started with. @param apiBase {@code /api/v1/}, trailing slash */
     RestClient(URI apiBase) {
+        this(apiBase, ItEnvironment.ADMIN, ItEnvironment.ADMIN_PASSWORD);
+    }
+
+    private RestClient(URI apiBase, String user, String password) {
         this.apiBase = apiBase;
+        this.authorization = user == null ? null : "Basic " + Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The same API as another user. */
+    RestClient as(String user, String password) {
+        return new RestClient(apiBase, user, password);
+    }
+
+    /** The same API without credentials. */
+    RestClient anonymous() {
+        return new RestClient(apiBase, null, null);
     }
 
     Reply get(String path) {
@@ -41,15 +60,22 @@ final class RestClient {
         return send(request(path).DELETE());
     }
 
+    Reply put(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(apiBase.resolve(path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder request = HttpRequest.newBuilder(apiBase.resolve(path)).timeout(Duration.ofSeconds(30));
+        return authorization == null ? request : request.header("Authorization", authorization);
     }
 
     private Reply send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.headers().firstValue("Location").orElse(null), response.body());
+                    response.headers().firstValue("Location").orElse(null),
+                    response.headers().firstValue("WWW-Authenticate").orElse(null), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -58,7 +84,7 @@ final class RestClient {
         }
     }
 
-    record Reply(int status, String contentType, String location, String body) {
+    record Reply(int status, String contentType, String location, String challenge, String body) {
 
         JsonObject json() {
             return (JsonObject) structure();

@@ -183,6 +183,37 @@ final class RestScenario {
                 .noneMatch(t -> t.asJsonObject().getString("name").equals(topic)));
     }
 
+    /** No user: 401 with a challenge; a wrong role: 403; each role does what it is for; no password comes back. */
+    void verifySecurity(String topic) {
+        RestClient.Reply noUser = api.anonymous().get("topics");
+        assertProblem(401, "Authentication required", noUser);
+        assertTrue(noUser.challenge().startsWith("Basic realm=\"tributary\""), noUser.challenge());
+        assertProblem(401, "Wrong user name or password", api.as("admin", "not-the-password").get("topics"));
+
+        assertEquals(200, api.put("users/it-producer",
+                "{\"password\":\"producer-secret\",\"roles\":[\"tributary-producer\"]}").status());
+        assertEquals(200, api.put("users/it-consumer",
+                "{\"password\":\"consumer-secret\",\"roles\":[\"tributary-consumer\"]}").status());
+        assertProblem(400, "at least 8", api.put("users/it-short", "{\"password\":\"short\"}"));
+        RestClient producer = api.as("it-producer", "producer-secret");
+        RestClient consumer = api.as("it-consumer", "consumer-secret");
+
+        String record = "{\"records\":[{\"key\":\"k\",\"value\":\"from the producer\"}]}";
+        assertEquals(200, producer.post("topics/" + topic + "/records", record).status());
+        assertProblem(403, "tributary-producer", consumer.post("topics/" + topic + "/records", record));
+        assertEquals(200, consumer.get("topics/" + topic + "/partitions/0/records").status());
+        assertProblem(403, "tributary-consumer", producer.get("topics/" + topic + "/partitions/0/records"));
+        assertProblem(403, "tributary-admin", producer.post("topics", "{\"name\":\"not-allowed\"}"));
+        assertProblem(403, "tributary-admin", consumer.get("users"));
+        assertEquals(200, consumer.get("topics/" + topic).status(), "any user may describe a topic");
+
+        RestClient.Reply users = api.get("users");
+        assertTrue(users.body().contains("it-producer"), users.body());
+        assertTrue(!users.body().contains("producer-secret"), "passwords never come back");
+        assertEquals(204, api.delete("users/it-producer").status());
+        assertProblem(401, "Wrong user name or password", producer.get("topics"));
+    }
+
     private static void assertSameRecord(JsonObject sent, JsonObject read) {
         assertAll(
                 () -> assertEquals(sent.getJsonNumber("offset").longValue(), read.getJsonNumber("offset").longValue()),

@@ -14,6 +14,8 @@ import dev.tributary.rest.dto.GroupSummaryDto;
 import dev.tributary.rest.dto.ResetOffsetsRequest;
 import dev.tributary.rest.dto.ResetOffsetsResponse;
 import dev.tributary.rest.dto.TopicPartitionDto;
+import dev.tributary.rest.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -37,6 +39,7 @@ import org.apache.kafka.common.protocol.Errors;
 @Path("/groups")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
 public class GroupsResource {
 
     private static final String CONSUMER_PROTOCOL = "consumer";

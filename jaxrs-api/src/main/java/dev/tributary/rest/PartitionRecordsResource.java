@@ -4,6 +4,8 @@ import dev.tributary.broker.records.RecordPage;
 import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.topic.TopicRegistry;
 import dev.tributary.rest.dto.RecordsPage;
+import dev.tributary.rest.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -17,6 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/topics/{name}/partitions/{partition}/records")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.CONSUMER)
 public class PartitionRecordsResource {
 
     static final int DEFAULT_LIMIT = 100;

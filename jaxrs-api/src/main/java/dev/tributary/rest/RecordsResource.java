@@ -6,6 +6,8 @@ import dev.tributary.broker.records.RecordWriter;
 import dev.tributary.rest.dto.ProduceRequest;
 import dev.tributary.rest.dto.ProduceResponse;
 import dev.tributary.rest.dto.RecordPosition;
+import dev.tributary.rest.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -24,6 +26,7 @@ import java.util.List;
 @Path("/topics/{name}/records")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.PRODUCER)
 public class RecordsResource {
 
     @Inject

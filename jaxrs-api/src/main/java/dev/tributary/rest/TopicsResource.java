@@ -8,6 +8,9 @@ import dev.tributary.rest.dto.CreateTopicRequest;
 import dev.tributary.rest.dto.TopicDetails;
 import dev.tributary.rest.dto.TopicList;
 import dev.tributary.rest.dto.TopicSummary;
+import dev.tributary.rest.security.Roles;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -29,6 +32,7 @@ import jakarta.ws.rs.core.UriInfo;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
 public class TopicsResource {
 
     @Inject
@@ -51,6 +55,7 @@ public class TopicsResource {
     }
 
     @GET
+    @PermitAll // producers and consumers need partition counts too
     public TopicList list() {
         return new TopicList(topics.topicNames().stream()
                 .map(name -> {
@@ -61,6 +66,7 @@ public class TopicsResource {
     }
 
     @GET
+    @PermitAll
     @Path("/{name}")
     public TopicDetails describe(@PathParam("name") String name) {
         return TopicDetails.of(topics.describe(name));

@@ -6,6 +6,8 @@ import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.kafka.KafkaServer;
 import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.records.RecordWriter;
+import dev.tributary.broker.security.AdminAccount;
+import dev.tributary.broker.security.Users;
 import dev.tributary.broker.server.Broker;
 import dev.tributary.broker.topic.TopicRegistry;
 import dev.tributary.jca.spi.InVmBrokers;
@@ -21,7 +23,6 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.inject.Produces;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -59,8 +60,8 @@ public class BrokerLifecycle {
         Config config = ConfigProvider.getConfig();
         broker = Broker.start(BrokerSettings.from(config), Clock.systemUTC(), scheduler);
         try {
-            BrokerSettings.adminPassword(config).ifPresent(password -> broker.users().save("admin", password,
-                    Set.of("tributary-admin", "tributary-producer", "tributary-consumer")));
+            AdminAccount.ensure(broker.users(), BrokerSettings.adminPassword(config),
+                    broker.config().dataDir().resolve("admin-password"));
             Optional<KafkaListenerConfig> listener = BrokerSettings.kafkaListener(config);
             if (listener.isPresent()) {
                 kafka = KafkaServer.start(broker, listener.get(), threads);
@@ -126,5 +127,10 @@ public class BrokerLifecycle {
     @Produces
     public RecordReader recordReader() {
         return broker.reader();
+    }
+
+    @Produces
+    public Users users() {
+        return broker.users();
     }
 }

@@ -1,0 +1,72 @@
+package dev.tributary.rest;
+
+import dev.tributary.broker.security.User;
+import dev.tributary.broker.security.Users;
+import dev.tributary.rest.dto.UserList;
+import dev.tributary.rest.dto.UserRequest;
+import dev.tributary.rest.dto.UserSummary;
+import dev.tributary.rest.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The users of the REST API and the Kafka listener (SASL). Passwords go in, never out: responses carry names and
+ * roles only.
+ */
+@Path("/users")
+@RequestScoped
+@RolesAllowed(Roles.ADMIN)
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class UsersResource {
+
+    @Inject
+    Users users;
+
+    @GET
+    public UserList list() {
+        return new UserList(users.list().stream().map(UsersResource::summary).toList());
+    }
+
+    /** Creates the user or replaces its password and roles. */
+    @PUT
+    @Path("/{name}")
+    public UserSummary save(@PathParam("name") String name, UserRequest request) {
+        if (request == null || request.password() == null) {
+            throw new InvalidRequestException("A user needs a body: {\"password\": ..., \"roles\": [...]}");
+        }
+        try {
+            return summary(users.save(name, request.password(),
+                    Set.copyOf(request.roles() == null ? List.of() : request.roles())));
+        } catch (IllegalArgumentException invalid) {
+            throw new InvalidRequestException(invalid.getMessage());
+        }
+    }
+
+    @DELETE
+    @Path("/{name}")
+    public Response delete(@PathParam("name") String name) {
+        if (!users.delete(name)) {
+            throw new NotFoundException("No user '" + name + "'");
+        }
+        return Response.noContent().build();
+    }
+
+    private static UserSummary summary(User user) {
+        return new UserSummary(user.name(), List.copyOf(new TreeSet<>(user.roles())));
+    }
+}
