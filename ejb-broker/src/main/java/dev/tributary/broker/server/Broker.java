@@ -5,6 +5,7 @@ import dev.tributary.broker.group.GroupCoordinator;
 import dev.tributary.broker.log.LogManager;
 import dev.tributary.broker.log.ProducerIdManager;
 import dev.tributary.broker.metadata.MetadataDatabase;
+import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.records.RecordWriter;
 import dev.tributary.broker.topic.TopicRegistry;
@@ -36,10 +37,11 @@ public final class Broker implements AutoCloseable {
     private final RecordWriter writer;
     private final RecordReader reader;
     private final Transactions transactions;
+    private final BrokerMetrics metrics;
 
     private Broker(BrokerConfig config, Clock clock, MetadataDatabase metadata, LogManager logs,
                    TopicRegistry topics, GroupCoordinator groups, RecordWriter writer, Transactions transactions,
-                   ScheduledExecutorService ownedScheduler) {
+                   BrokerMetrics metrics, ScheduledExecutorService ownedScheduler) {
         this.config = config;
         this.clock = clock;
         this.groups = groups;
@@ -49,8 +51,9 @@ public final class Broker implements AutoCloseable {
         this.logs = logs;
         this.topics = topics;
         this.writer = writer;
-        this.reader = new RecordReader(topics);
+        this.reader = new RecordReader(topics, metrics);
         this.transactions = transactions;
+        this.metrics = metrics;
     }
 
     /** A broker with a timer thread of its own (for group session and rebalance timeouts), for plain-Java use. */
@@ -80,14 +83,16 @@ public final class Broker implements AutoCloseable {
         LogManager logs = null;
         try {
             // The log manager locks the data directory first: a second broker on it fails before touching anything.
-            logs = new LogManager(logDir(config.dataDir()), clock);
+            BrokerMetrics metrics = new BrokerMetrics();
+            logs = new LogManager(logDir(config.dataDir()), clock, metrics);
             metadata = MetadataDatabase.open(config.dataDir(), config.dbUrl(), config.dbUser(), config.dbPassword());
             TopicRegistry topics = TopicRegistry.open(metadata.topicStore(), logs, clock, SINGLE_BROKER_ID);
             RecordWriter writer = new RecordWriter(topics, clock);
             Transactions transactions = Transactions.open(transactionDir(config.dataDir()), topics, writer, clock);
             GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(), config.groups(),
                     scheduler, clock);
-            Broker broker = new Broker(config, clock, metadata, logs, topics, groups, writer, transactions, owned);
+            Broker broker = new Broker(config, clock, metadata, logs, topics, groups, writer, transactions, metrics,
+                    owned);
             LOG.info(() -> "Broker started in " + (System.nanoTime() - started) / 1_000_000 + " ms with "
                     + topics.topicNames().size() + " topic(s): " + config);
             return broker;
@@ -133,6 +138,11 @@ public final class Broker implements AutoCloseable {
     /** Prepared and committed transactions of the JCA adapter. */
     public Transactions transactions() {
         return transactions;
+    }
+
+    /** Throughput, request and fsync measurements, for the boundary to export. */
+    public BrokerMetrics metrics() {
+        return metrics;
     }
 
     public BrokerConfig config() {

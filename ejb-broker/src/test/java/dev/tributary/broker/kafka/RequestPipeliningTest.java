@@ -3,6 +3,7 @@ package dev.tributary.broker.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.tributary.broker.metrics.BrokerMetrics;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -68,7 +69,7 @@ class RequestPipeliningTest {
         List<ApiHandler> handlers = List.of(new ReleasingHandler());
         List<ApiHandler> all = List.of(handlers.get(0), new ApiVersionsHandler(handlers));
         listener = KafkaListener.bind(KafkaListenerConfig.of("127.0.0.1", 0));
-        listener.start(new RequestDispatcher(all, handlerThreads, new RequestCounters()), Thread::new);
+        listener.start(new RequestDispatcher(all, handlerThreads, new BrokerMetrics()), Thread::new);
     }
 
     @AfterEach
