@@ -38,10 +38,11 @@ public final class Broker implements AutoCloseable {
     private final RecordReader reader;
     private final Transactions transactions;
     private final BrokerMetrics metrics;
+    private final BrokerReadiness readiness;
 
     private Broker(BrokerConfig config, Clock clock, MetadataDatabase metadata, LogManager logs,
                    TopicRegistry topics, GroupCoordinator groups, RecordWriter writer, Transactions transactions,
-                   BrokerMetrics metrics, ScheduledExecutorService ownedScheduler) {
+                   BrokerMetrics metrics, BrokerReadiness readiness, ScheduledExecutorService ownedScheduler) {
         this.config = config;
         this.clock = clock;
         this.groups = groups;
@@ -54,6 +55,7 @@ public final class Broker implements AutoCloseable {
         this.reader = new RecordReader(topics, metrics);
         this.transactions = transactions;
         this.metrics = metrics;
+        this.readiness = readiness;
     }
 
     /** A broker with a timer thread of its own (for group session and rebalance timeouts), for plain-Java use. */
@@ -64,20 +66,24 @@ public final class Broker implements AutoCloseable {
             return thread;
         });
         try {
-            return start(config, clock, scheduler, scheduler);
+            return start(config, clock, scheduler, new BrokerReadiness(), scheduler);
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
             throw e;
         }
     }
 
-    /** A broker whose timers run on {@code scheduler}, which stays the caller's (the container's). */
-    public static Broker start(BrokerConfig config, Clock clock, ScheduledExecutorService scheduler) {
-        return start(config, clock, scheduler, null);
+    /**
+     * A broker whose timers run on {@code scheduler}, which stays the caller's (the container's); {@code readiness}
+     * follows the start (recovery included) and the broker's life, for health checks that run meanwhile.
+     */
+    public static Broker start(BrokerConfig config, Clock clock, ScheduledExecutorService scheduler,
+                               BrokerReadiness readiness) {
+        return start(config, clock, scheduler, readiness, null);
     }
 
     private static Broker start(BrokerConfig config, Clock clock, ScheduledExecutorService scheduler,
-                                ScheduledExecutorService owned) {
+                                BrokerReadiness readiness, ScheduledExecutorService owned) {
         long started = System.nanoTime();
         MetadataDatabase metadata = null;
         LogManager logs = null;
@@ -85,6 +91,7 @@ public final class Broker implements AutoCloseable {
             // The log manager locks the data directory first: a second broker on it fails before touching anything.
             BrokerMetrics metrics = new BrokerMetrics();
             logs = new LogManager(logDir(config.dataDir()), clock, metrics);
+            readiness.recovering(logs);
             metadata = MetadataDatabase.open(config.dataDir(), config.dbUrl(), config.dbUser(), config.dbPassword());
             TopicRegistry topics = TopicRegistry.open(metadata.topicStore(), logs, clock, SINGLE_BROKER_ID);
             RecordWriter writer = new RecordWriter(topics, clock);
@@ -92,11 +99,13 @@ public final class Broker implements AutoCloseable {
             GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(), config.groups(),
                     scheduler, clock);
             Broker broker = new Broker(config, clock, metadata, logs, topics, groups, writer, transactions, metrics,
-                    owned);
+                    readiness, owned);
+            readiness.started();
             LOG.info(() -> "Broker started in " + (System.nanoTime() - started) / 1_000_000 + " ms with "
                     + topics.topicNames().size() + " topic(s): " + config);
             return broker;
         } catch (RuntimeException e) {
+            readiness.failed(e);
             closeQuietly(metadata, logs);
             throw e;
         }
@@ -145,6 +154,11 @@ public final class Broker implements AutoCloseable {
         return metrics;
     }
 
+    /** Liveness and readiness, with their reasons. */
+    public BrokerReadiness readiness() {
+        return readiness;
+    }
+
     public BrokerConfig config() {
         return config;
     }
@@ -160,6 +174,7 @@ public final class Broker implements AutoCloseable {
      */
     @Override
     public void close() {
+        readiness.stopped();
         closeQuietly(groups, logs, metadata);
         if (ownedScheduler != null) {
             ownedScheduler.shutdownNow();

@@ -3,6 +3,7 @@ package dev.tributary.broker.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.broker.group.PartitionLag;
 import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.metrics.TopicTraffic;
 import dev.tributary.broker.records.NewRecord;
@@ -16,7 +17,9 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -80,6 +83,31 @@ class KafkaMetricsTest {
                 assertTrue(metrics.requests(ApiKeys.METADATA).count() >= 1);
                 assertEquals(0, metrics.requests(ApiKeys.FETCH).count());
             }
+        }
+    }
+
+    @Test
+    void lagPerGroupAndPartitionFollowsCommitsAndAppends() throws Exception {
+        try (RunningKafkaBroker kafka = new RunningKafkaBroker(dir)) {
+            kafka.broker.topics().create(new NewTopic("lagging", 2, (short) 1, Map.of()));
+            kafka.broker.writer().append("lagging", List.of(record("a"), record("b"), record("c")));
+            TopicPartition p0 = new TopicPartition("lagging", 0);
+            Properties group = new Properties();
+            group.put(ConsumerConfig.GROUP_ID_CONFIG, "billing");
+            try (KafkaConsumer<String, String> consumer = kafka.consumer(group)) {
+                consumer.assign(List.of(p0));
+                consumer.commitSync(Map.of(p0, new OffsetAndMetadata(1)));
+            }
+
+            List<PartitionLag> lag = kafka.broker.groupAdmin().lagOfEveryGroup().get("billing");
+            assertEquals(1, lag.size());
+            assertEquals(p0, lag.get(0).partition());
+            assertEquals(2, lag.get(0).lag().getAsLong());
+
+            kafka.broker.writer().append("lagging", List.of(record("d")));
+            assertEquals(3, kafka.broker.groupAdmin().lagOfEveryGroup().get("billing").get(0).lag().getAsLong());
+            assertEquals(0, kafka.broker.topics().underReplicatedPartitionCount(), "one broker: every ISR is full");
+            assertEquals(0, kafka.broker.topics().offlinePartitionCount());
         }
     }
 
