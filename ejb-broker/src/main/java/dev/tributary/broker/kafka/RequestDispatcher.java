@@ -16,6 +16,7 @@ import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
@@ -117,9 +118,15 @@ final class RequestDispatcher {
         if (failure instanceof CloseConnectionException close)
             throw close;
         if (failure != null) {
-            LOG.log(Level.WARNING, "Error handling " + request.header().apiKey() + " v" + request.version()
-                    + " (correlation id " + request.header().correlationId() + ") from " + request.connectionId(),
-                    failure);
+            String what = request.header().apiKey() + " v" + request.version() + " (correlation id "
+                    + request.header().correlationId() + ") from " + request.connectionId();
+            Errors error = Errors.forException(failure);
+            if (error == Errors.UNKNOWN_SERVER_ERROR) {
+                LOG.log(Level.WARNING, "Error handling " + what, failure);
+            } else {
+                // A client's mistake, answered with its Kafka error: no stack trace in the server log.
+                LOG.fine(() -> what + " answered with " + error + ": " + failure.getMessage());
+            }
             response = request.body().getErrorResponse(failure);
         }
         if (response == null)
