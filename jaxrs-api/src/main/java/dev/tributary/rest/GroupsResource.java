@@ -11,6 +11,7 @@ import dev.tributary.rest.dto.GroupDetails;
 import dev.tributary.rest.dto.GroupList;
 import dev.tributary.rest.dto.GroupMemberDto;
 import dev.tributary.rest.dto.GroupSummaryDto;
+import dev.tributary.rest.dto.Problem;
 import dev.tributary.rest.dto.ResetOffsetsRequest;
 import dev.tributary.rest.dto.ResetOffsetsResponse;
 import dev.tributary.rest.dto.TopicPartitionDto;
@@ -34,9 +35,15 @@ import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
 import org.apache.kafka.common.protocol.Errors;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Consumer groups: list, describe with lag, delete, and reset committed offsets while a group is empty. */
 @Path("/groups")
+@Tag(name = "Consumer groups")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)
@@ -50,6 +57,9 @@ public class GroupsResource {
     @Inject
     GroupAdmin admin;
 
+    @Operation(summary = "List consumer groups")
+    @APIResponse(responseCode = "200", description = "All groups",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GroupList.class)))
     @GET
     public GroupList list() {
         return new GroupList(groups.groups().stream()
@@ -58,6 +68,11 @@ public class GroupsResource {
                 .toList());
     }
 
+    @Operation(summary = "Describe a group: members, assignments, committed offsets and lag")
+    @APIResponse(responseCode = "200", description = "The group",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GroupDetails.class)))
+    @APIResponse(responseCode = "404", description = "No such group",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @GET
     @Path("/{id}")
     public GroupDetails describe(@PathParam("id") String groupId) {
@@ -70,6 +85,12 @@ public class GroupsResource {
                 admin.lag(group).stream().map(GroupsResource::offset).toList());
     }
 
+    @Operation(summary = "Delete a group without members")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", description = "No such group",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The group has members",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @DELETE
     @Path("/{id}")
     public Response delete(@PathParam("id") String groupId) {
@@ -82,6 +103,15 @@ public class GroupsResource {
         return Response.noContent().build();
     }
 
+    @Operation(summary = "Move a group's committed offsets (only while it is empty)")
+    @APIResponse(responseCode = "200", description = "The offsets now committed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ResetOffsetsResponse.class)))
+    @APIResponse(responseCode = "400", description = "Malformed request",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such topic or partition",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The group has members",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @POST
     @Path("/{id}/offsets")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -3,6 +3,7 @@ package dev.tributary.rest;
 import dev.tributary.broker.records.RecordPage;
 import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.rest.dto.Problem;
 import dev.tributary.rest.dto.RecordsPage;
 import dev.tributary.rest.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
@@ -14,9 +15,15 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Reads records back from one partition, by offset or by timestamp. */
 @Path("/topics/{name}/partitions/{partition}/records")
+@Tag(name = "Records")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.CONSUMER)
@@ -35,6 +42,17 @@ public class PartitionRecordsResource {
      * Reads from {@code offset}, or from the first record at or after {@code timestamp}, or (neither given) from
      * the start of the log.
      */
+    @Operation(summary = "Read records of a partition from an offset or a timestamp")
+    @APIResponse(responseCode = "200", description = "Records and the next offset to read",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RecordsPage.class)))
+    @APIResponse(responseCode = "400", description = "Malformed offset, timestamp or limit",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such topic or partition",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "416", description = "Offset out of range",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "Partition offline",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @GET
     public RecordsPage read(@PathParam("name") String topic, @PathParam("partition") int partition,
                             @QueryParam("offset") String offsetParam, @QueryParam("timestamp") String timestampParam,

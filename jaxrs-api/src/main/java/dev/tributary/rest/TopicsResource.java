@@ -5,6 +5,7 @@ import dev.tributary.broker.topic.TopicDescription;
 import dev.tributary.broker.topic.TopicRegistry;
 import dev.tributary.rest.dto.CreatePartitionsRequest;
 import dev.tributary.rest.dto.CreateTopicRequest;
+import dev.tributary.rest.dto.Problem;
 import dev.tributary.rest.dto.TopicDetails;
 import dev.tributary.rest.dto.TopicList;
 import dev.tributary.rest.dto.TopicSummary;
@@ -26,9 +27,15 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Topics: create, list, describe, add partitions, reconfigure, delete. */
 @Path("/topics")
+@Tag(name = "Topics")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -41,6 +48,13 @@ public class TopicsResource {
     @Context
     UriInfo uriInfo;
 
+    @Operation(summary = "Create a topic")
+    @APIResponse(responseCode = "201", description = "Created; Location names the topic",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TopicDetails.class)))
+    @APIResponse(responseCode = "400", description = "Malformed body, invalid name, partitions or configs",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The topic exists",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @POST
     public Response create(CreateTopicRequest request) {
         if (request == null) {
@@ -54,6 +68,9 @@ public class TopicsResource {
                 .entity(TopicDetails.of(created)).build();
     }
 
+    @Operation(summary = "List topics")
+    @APIResponse(responseCode = "200", description = "All topics",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TopicList.class)))
     @GET
     @PermitAll // producers and consumers need partition counts too
     public TopicList list() {
@@ -65,6 +82,11 @@ public class TopicsResource {
                 .toList());
     }
 
+    @Operation(summary = "Describe a topic: id, configs, partitions with offsets")
+    @APIResponse(responseCode = "200", description = "The topic",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TopicDetails.class)))
+    @APIResponse(responseCode = "404", description = "No such topic",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @GET
     @PermitAll
     @Path("/{name}")
@@ -75,6 +97,13 @@ public class TopicsResource {
     /**
      * Grows the topic to {@code count} partitions (Kafka's CreatePartitions: the new total, never fewer than now).
      */
+    @Operation(summary = "Grow a topic to a number of partitions")
+    @APIResponse(responseCode = "200", description = "The topic with its partitions",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TopicDetails.class)))
+    @APIResponse(responseCode = "400", description = "Missing count, or fewer partitions than now",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such topic",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @POST
     @Path("/{name}/partitions")
     public TopicDetails createPartitions(@PathParam("name") String name, CreatePartitionsRequest request) {
@@ -85,6 +114,13 @@ public class TopicsResource {
     }
 
     /** A merge patch of config overrides: a value sets one, {@code null} reverts it to the default. */
+    @Operation(summary = "Change config overrides (merge patch; null restores the default)")
+    @APIResponse(responseCode = "200", description = "The topic with its configs",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TopicDetails.class)))
+    @APIResponse(responseCode = "400", description = "Unknown config or invalid value",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such topic",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @PATCH
     @Path("/{name}/configs")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
@@ -95,6 +131,10 @@ public class TopicsResource {
         return TopicDetails.of(topics.alterConfigs(name, ConfigValues.fromJson(changes)));
     }
 
+    @Operation(summary = "Delete a topic and its data")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", description = "No such topic",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @DELETE
     @Path("/{name}")
     public Response delete(@PathParam("name") String name) {

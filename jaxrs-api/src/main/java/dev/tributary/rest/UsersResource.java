@@ -2,6 +2,7 @@ package dev.tributary.rest;
 
 import dev.tributary.broker.security.User;
 import dev.tributary.broker.security.Users;
+import dev.tributary.rest.dto.Problem;
 import dev.tributary.rest.dto.UserList;
 import dev.tributary.rest.dto.UserRequest;
 import dev.tributary.rest.dto.UserSummary;
@@ -20,6 +21,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -28,6 +34,7 @@ import java.util.TreeSet;
  * roles only.
  */
 @Path("/users")
+@Tag(name = "Users")
 @RequestScoped
 @RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
@@ -37,12 +44,19 @@ public class UsersResource {
     @Inject
     Users users;
 
+    @Operation(summary = "List users and their roles (never passwords)")
+    @APIResponse(responseCode = "200", description = "All users",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserList.class)))
     @GET
     public UserList list() {
         return new UserList(users.list().stream().map(UsersResource::summary).toList());
     }
 
-    /** Creates the user or replaces its password and roles. */
+    @Operation(summary = "Create a user, or replace its password and roles")
+    @APIResponse(responseCode = "200", description = "The user as stored",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserSummary.class)))
+    @APIResponse(responseCode = "400", description = "Invalid name, role or password (fewer than 8 characters)",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @PUT
     @Path("/{name}")
     public UserSummary save(@PathParam("name") String name, UserRequest request) {
@@ -57,6 +71,10 @@ public class UsersResource {
         }
     }
 
+    @Operation(summary = "Delete a user")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", description = "No such user",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @DELETE
     @Path("/{name}")
     public Response delete(@PathParam("name") String name) {

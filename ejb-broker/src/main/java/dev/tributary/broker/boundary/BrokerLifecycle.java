@@ -6,6 +6,7 @@ import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.kafka.KafkaServer;
 import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.records.RecordWriter;
+import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.security.AdminAccount;
 import dev.tributary.broker.security.Users;
 import dev.tributary.broker.server.Broker;
@@ -21,6 +22,7 @@ import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
@@ -29,6 +31,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
  * Starts the broker (its Kafka-protocol listener, and its in-VM gateway for the JCA adapter, published through
@@ -50,15 +53,25 @@ public class BrokerLifecycle {
     @Resource
     private ManagedThreadFactory threads;
 
+    /** Where health checks read the broker's state, also while this bean is still starting. */
+    @Inject
+    BrokerHealth health;
+
+    /** The application's registry: the server serves it in Prometheus format at {@code /metrics}. */
+    @Inject
+    MetricRegistry metricRegistry;
+
     private Broker broker;
     private KafkaServer kafka;
     private InVmBrokerGateway gateway;
     private ScheduledFuture<?> maintenance;
+    private BrokerMetricsPublisher metricsPublisher;
+    private ScheduledFuture<?> metricsRefresh;
 
     @PostConstruct
     void start() {
         Config config = ConfigProvider.getConfig();
-        broker = Broker.start(BrokerSettings.from(config), Clock.systemUTC(), scheduler);
+        broker = Broker.start(BrokerSettings.from(config), Clock.systemUTC(), scheduler, health.readiness());
         try {
             AdminAccount.ensure(broker.users(), BrokerSettings.adminPassword(config),
                     broker.config().dataDir().resolve("admin-password"));
@@ -72,6 +85,10 @@ public class BrokerLifecycle {
         }
         long interval = broker.config().maintenanceIntervalMs();
         maintenance = scheduler.scheduleWithFixedDelay(this::runMaintenance, interval, interval, TimeUnit.MILLISECONDS);
+        metricsPublisher = new BrokerMetricsPublisher(metricRegistry, broker);
+        metricsPublisher.refresh();
+        long refresh = BrokerSettings.metricsRefreshMs(config);
+        metricsRefresh = scheduler.scheduleWithFixedDelay(this::refreshMetrics, refresh, refresh, TimeUnit.MILLISECONDS);
         gateway = new InVmBrokerGateway(broker);
         InVmBrokers.register(gateway);
     }
@@ -86,6 +103,10 @@ public class BrokerLifecycle {
         }
         if (maintenance != null) {
             maintenance.cancel(false);
+        }
+        if (metricsRefresh != null) {
+            metricsRefresh.cancel(false);
+            metricsPublisher.close();
         }
         if (kafka != null) {
             kafka.close();
@@ -102,6 +123,19 @@ public class BrokerLifecycle {
             // One failed round (a file busy, a disk hiccup) must not cancel every later one.
             LOG.log(Level.WARNING, "Log maintenance failed; will retry", e);
         }
+    }
+
+    private void refreshMetrics() {
+        try {
+            metricsPublisher.refresh();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Refreshing the published metrics failed; will retry", e);
+        }
+    }
+
+    @Produces
+    public BrokerMetrics brokerMetrics() {
+        return broker.metrics();
     }
 
     @Produces

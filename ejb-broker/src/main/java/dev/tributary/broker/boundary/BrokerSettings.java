@@ -33,6 +33,8 @@ final class BrokerSettings {
     static final String KAFKA_SASL_MECHANISMS = "tributary.kafka.sasl.enabled.mechanisms";
     /** Creates (or resets) the user {@code admin} with every role at start; environment TRIBUTARY_ADMIN_PASSWORD. */
     static final String ADMIN_PASSWORD = "tributary.admin.password";
+    static final String METRICS_REFRESH_MS = "tributary.metrics.refresh.ms";
+    static final long DEFAULT_METRICS_REFRESH_MS = 5_000;
 
     private BrokerSettings() {
     }
@@ -52,6 +54,11 @@ final class BrokerSettings {
         GroupCoordinatorConfig defaults = GroupCoordinatorConfig.defaults();
         return defaults.withInitialRebalanceDelayMs(config.getOptionalValue(GROUP_INITIAL_REBALANCE_DELAY_MS,
                 Integer.class).orElse(defaults.initialRebalanceDelayMs()));
+    }
+
+    /** How often the published metrics pick up new topics, groups and APIs (and recompute consumer lag). */
+    static long metricsRefreshMs(Config config) {
+        return config.getOptionalValue(METRICS_REFRESH_MS, Long.class).orElse(DEFAULT_METRICS_REFRESH_MS);
     }
 
     /** The Kafka-protocol listener: 127.0.0.1:9092 unless configured, like the HTTP listener; empty when disabled. */

@@ -44,6 +44,19 @@ public final class GroupAdmin {
         return lags;
     }
 
+    /** The lag of every group with committed offsets, by group id (for metrics). */
+    public Map<String, List<PartitionLag>> lagOfEveryGroup() {
+        Map<String, List<PartitionLag>> lags = new LinkedHashMap<>();
+        for (GroupSummary summary : groups.groups()) {
+            groups.group(summary.groupId()).ifPresent(group -> {
+                List<PartitionLag> lag = lag(group);
+                if (!lag.isEmpty())
+                    lags.put(group.groupId(), lag);
+            });
+        }
+        return lags;
+    }
+
     /**
      * Moves the group's committed offsets for {@code partitions} of {@code topic} (all of them if empty).
      *

@@ -31,6 +31,11 @@ final class ConnectionLimit {
         open.decrementAndGet();
     }
 
+    /** Connections counted and not yet released. */
+    int open() {
+        return open.get();
+    }
+
     int max() {
         return max;
     }

@@ -1,5 +1,6 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +32,12 @@ final class FetchHandler implements ApiHandler {
 
     private final TopicRegistry topics;
     private final FetchPurgatory purgatory;
+    private final BrokerMetrics metrics;
 
-    FetchHandler(TopicRegistry topics, FetchPurgatory purgatory) {
+    FetchHandler(TopicRegistry topics, FetchPurgatory purgatory, BrokerMetrics metrics) {
         this.topics = topics;
         this.purgatory = purgatory;
+        this.metrics = metrics;
     }
 
     @Override
@@ -78,10 +81,10 @@ final class FetchHandler implements ApiHandler {
             reads.add(new FetchOperation.TopicReads(name, id, partitions));
         }
         FetchOperation fetch = new FetchOperation(topics, version, reads, data.maxBytes(), data.minBytes(),
-                body.isolationLevel());
+                body.isolationLevel(), metrics);
         FetchOperation.Result now = fetch.read();
         if (data.maxWaitMs() <= 0 || fetch.satisfiedBy(now) || fetch.partitions().isEmpty())
-            return CompletableFuture.completedFuture(now.response());
+            return CompletableFuture.completedFuture(fetch.answer(now));
         return purgatory.park(fetch, data.maxWaitMs());
     }
 

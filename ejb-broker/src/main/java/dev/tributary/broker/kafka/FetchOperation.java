@@ -1,6 +1,7 @@
 package dev.tributary.broker.kafka;
 
 import dev.tributary.broker.log.PartitionLog;
+import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -14,6 +15,7 @@ import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.Records;
 import org.apache.kafka.common.requests.FetchResponse;
 
@@ -57,15 +59,17 @@ final class FetchOperation {
     private final int maxBytes;
     private final int minBytes;
     private final IsolationLevel isolation;
+    private final BrokerMetrics metrics;
 
     FetchOperation(TopicRegistry topics, short version, List<TopicReads> reads, int maxBytes, int minBytes,
-                   IsolationLevel isolation) {
+                   IsolationLevel isolation, BrokerMetrics metrics) {
         this.topics = topics;
         this.version = version;
         this.reads = List.copyOf(reads);
         this.maxBytes = maxBytes;
         this.minBytes = minBytes;
         this.isolation = isolation;
+        this.metrics = metrics;
     }
 
     /** The partitions whose appends may satisfy this fetch. */
@@ -113,6 +117,44 @@ final class FetchOperation {
         }
         FetchResponseData data = new FetchResponseData().setResponses(topicResponses);
         return new Result(FetchResponse.of(data), total, hasError);
+    }
+
+    /**
+     * The response of {@code result}, which is the one sent: counts the records and bytes it serves per topic
+     * (reads of a parked fetch that are not sent are not counted). Records are counted from the batch headers,
+     * from the fetch offset on, as the consumer will see them.
+     */
+    FetchResponse answer(Result result) {
+        if (result.bytes() == 0)
+            return result.response();
+        List<FetchableTopicResponse> responses = result.response().data().responses();
+        for (int t = 0; t < reads.size(); t++) {
+            TopicReads topic = reads.get(t);
+            List<PartitionData> partitions = responses.get(t).partitions();
+            for (int p = 0; p < partitions.size(); p++) {
+                Records records = (Records) partitions.get(p).records();
+                if (topic.name() != null && records != null && records.sizeInBytes() > 0)
+                    metrics.topic(topic.name()).served(recordsFrom(records, topic.partitions().get(p).fetchOffset()),
+                            records.sizeInBytes());
+            }
+        }
+        return result.response();
+    }
+
+    /**
+     * Records at or after {@code fetchOffset} in the complete batches of {@code records}. Offsets in a partition
+     * are contiguous (no compaction, no control batches), so that is the offset span; only the last batch's full
+     * header is read (a file slice reads each batch's offset and size anyway to find the next one).
+     */
+    private static long recordsFrom(Records records, long fetchOffset) {
+        long first = -1;
+        RecordBatch last = null;
+        for (RecordBatch batch : records.batches()) {
+            if (first < 0)
+                first = Math.max(batch.baseOffset(), fetchOffset);
+            last = batch;
+        }
+        return last == null ? 0 : Math.max(0, last.lastOffset() + 1 - first);
     }
 
     private PartitionData read(TopicReads topic, PartitionRead read, int limit, boolean mayExceedLimit) {

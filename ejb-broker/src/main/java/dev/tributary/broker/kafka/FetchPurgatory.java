@@ -135,7 +135,7 @@ final class FetchPurgatory implements AppendListener, AutoCloseable {
             return;
         unwatch(delayed);
         (expiry ? expired : completedByData).increment();
-        delayed.future.complete(result.response());
+        delayed.future.complete(delayed.fetch.answer(result));
     }
 
     private void fail(DelayedFetch delayed, RuntimeException e) {

@@ -91,6 +91,11 @@ final class KafkaListener implements AutoCloseable {
         return boundAddress;
     }
 
+    /** Connections accepted and not yet closed. */
+    int openConnections() {
+        return connectionLimit.open();
+    }
+
     int port() {
         return boundAddress.getPort();
     }

@@ -1,5 +1,6 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.server.Broker;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.net.InetAddress;
@@ -37,16 +38,16 @@ public final class KafkaServer implements AutoCloseable {
     private final KafkaListener listener;
     private final ThreadPoolExecutor requestHandlers;
     private final FetchPurgatory purgatory;
-    private final RequestCounters counters;
+    private final BrokerMetrics metrics;
     private final BrokerEndpoint endpoint;
     private final List<ApiHandler> handlers;
 
     private KafkaServer(KafkaListener listener, ThreadPoolExecutor requestHandlers, FetchPurgatory purgatory,
-                        RequestCounters counters, BrokerEndpoint endpoint, List<ApiHandler> handlers) {
+                        BrokerMetrics metrics, BrokerEndpoint endpoint, List<ApiHandler> handlers) {
         this.listener = listener;
         this.requestHandlers = requestHandlers;
         this.purgatory = purgatory;
-        this.counters = counters;
+        this.metrics = metrics;
         this.endpoint = endpoint;
         this.handlers = handlers;
     }
@@ -65,11 +66,12 @@ public final class KafkaServer implements AutoCloseable {
                     config.advertisedPort() != 0 ? config.advertisedPort() : listener.port(),
                     BrokerEndpoint.clusterIdFor(broker.config().dataDir()));
             TopicRegistry topics = broker.topics();
+            BrokerMetrics metrics = broker.metrics();
             purgatory = new FetchPurgatory(topics, threads);
             List<ApiHandler> apis = new ArrayList<>(new GroupApis(broker.groups()).handlers());
             apis.addAll(List.of(
                     new ProduceHandler(topics),
-                    new FetchHandler(topics, purgatory),
+                    new FetchHandler(topics, purgatory, metrics),
                     new ListOffsetsHandler(topics),
                     new MetadataHandler(topics, endpoint),
                     new FindCoordinatorHandler(endpoint),
@@ -92,11 +94,11 @@ public final class KafkaServer implements AutoCloseable {
             all.add(apiVersions);
             requestHandlers = new ThreadPoolExecutor(config.numRequestHandlers(), config.numRequestHandlers(),
                     0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads);
-            RequestCounters counters = new RequestCounters();
-            listener.start(new RequestDispatcher(all, requestHandlers, counters), threads);
+            listener.start(new RequestDispatcher(all, requestHandlers, metrics), threads);
+            metrics.openConnectionsFrom(listener::openConnections);
             LOG.info(() -> "Kafka protocol served on " + listener.boundAddress() + ", advertised as "
                     + endpoint.host() + ":" + endpoint.port());
-            return new KafkaServer(listener, requestHandlers, purgatory, counters, endpoint, List.copyOf(all));
+            return new KafkaServer(listener, requestHandlers, purgatory, metrics, endpoint, List.copyOf(all));
         } catch (RuntimeException e) {
             listener.close();
             if (purgatory != null)
@@ -129,9 +131,14 @@ public final class KafkaServer implements AutoCloseable {
         return listener.boundAddress();
     }
 
-    /** Requests received of {@code api} since start. */
+    /** Requests of {@code api} answered (or failed) since the broker started. */
     public long requestCount(ApiKeys api) {
-        return counters.count(api);
+        return metrics.requests(api).count();
+    }
+
+    /** Kafka connections open right now. */
+    public int openConnections() {
+        return listener.openConnections();
     }
 
     FetchPurgatory.Stats delayedFetchStats() {
@@ -153,6 +160,7 @@ public final class KafkaServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        metrics.openConnectionsFrom(null);
         listener.close();
         purgatory.close();
         requestHandlers.shutdown();

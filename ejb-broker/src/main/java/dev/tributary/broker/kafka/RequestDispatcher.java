@@ -1,5 +1,7 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.metrics.BrokerMetrics;
+import dev.tributary.broker.metrics.LatencyHistogram;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -14,6 +16,7 @@ import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
@@ -28,7 +31,9 @@ import org.apache.kafka.common.requests.RequestHeader;
  * unsupported one gets UNSUPPORTED_VERSION at v0 together with the supported ApiVersions range, so the client can
  * retry with a version both sides know.
  *
- * <p>Parsing runs on the network thread; handlers run on the request-handler executor.
+ * <p>Parsing runs on the network thread; handlers run on the request-handler executor. Every dispatched request
+ * is counted and timed per API in {@link BrokerMetrics#requests}, from dispatch until its response is ready
+ * (for a parked fetch, that includes its wait).
  */
 final class RequestDispatcher {
 
@@ -36,9 +41,9 @@ final class RequestDispatcher {
 
     private final Map<ApiKeys, ApiHandler> handlers = new EnumMap<>(ApiKeys.class);
     private final Executor requestHandlers;
-    private final RequestCounters counters;
+    private final BrokerMetrics metrics;
 
-    RequestDispatcher(Collection<ApiHandler> handlers, Executor requestHandlers, RequestCounters counters) {
+    RequestDispatcher(Collection<ApiHandler> handlers, Executor requestHandlers, BrokerMetrics metrics) {
         for (ApiHandler handler : handlers) {
             if (this.handlers.put(handler.apiKey(), handler) != null)
                 throw new IllegalArgumentException("Two handlers for " + handler.apiKey());
@@ -46,7 +51,7 @@ final class RequestDispatcher {
         if (!this.handlers.containsKey(ApiKeys.API_VERSIONS))
             throw new IllegalArgumentException("No ApiVersions handler");
         this.requestHandlers = requestHandlers;
-        this.counters = counters;
+        this.metrics = metrics;
     }
 
     /**
@@ -98,7 +103,8 @@ final class RequestDispatcher {
      */
     CompletableFuture<Send> dispatch(KafkaRequest request) {
         ApiHandler handler = handlers.get(request.header().apiKey());
-        counters.record(handler.apiKey());
+        LatencyHistogram latency = metrics.requests(handler.apiKey());
+        long started = System.nanoTime();
         CompletableFuture<AbstractResponse> response;
         try {
             response = CompletableFuture.supplyAsync(() -> handler.handle(request), requestHandlers)
@@ -106,7 +112,10 @@ final class RequestDispatcher {
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new CloseConnectionException("The broker is shutting down", e));
         }
-        return response.handle((result, failure) -> toSend(request, result, unwrap(failure)));
+        return response.handle((result, failure) -> {
+            latency.record(System.nanoTime() - started);
+            return toSend(request, result, unwrap(failure));
+        });
     }
 
     private static Send toSend(KafkaRequest request, AbstractResponse result, Throwable failure) {
@@ -114,9 +123,15 @@ final class RequestDispatcher {
         if (failure instanceof CloseConnectionException close)
             throw close;
         if (failure != null) {
-            LOG.log(Level.WARNING, "Error handling " + request.header().apiKey() + " v" + request.version()
-                    + " (correlation id " + request.header().correlationId() + ") from " + request.connectionId(),
-                    failure);
+            String what = request.header().apiKey() + " v" + request.version() + " (correlation id "
+                    + request.header().correlationId() + ") from " + request.connectionId();
+            Errors error = Errors.forException(failure);
+            if (error == Errors.UNKNOWN_SERVER_ERROR) {
+                LOG.log(Level.WARNING, "Error handling " + what, failure);
+            } else {
+                // A client's mistake, answered with its Kafka error: no stack trace in the server log.
+                LOG.fine(() -> what + " answered with " + error + ": " + failure.getMessage());
+            }
             response = request.body().getErrorResponse(failure);
         }
         if (response == null)

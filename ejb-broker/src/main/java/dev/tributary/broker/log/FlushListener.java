@@ -2,7 +2,7 @@ package dev.tributary.broker.log;
 
 /**
  * Observes the log's fsyncs. The production log uses {@link #NONE}; tests use it to hold an fsync open and so
- * make group commit deterministic, and metrics could use it to time fsyncs.
+ * make group commit deterministic. (Fsync times go to {@code BrokerMetrics#flushTimes()}.)
  */
 @FunctionalInterface
 interface FlushListener {

@@ -1,5 +1,6 @@
 package dev.tributary.broker.log;
 
+import dev.tributary.broker.metrics.LatencyHistogram;
 import org.apache.kafka.common.errors.KafkaStorageException;
 
 import java.io.IOException;
@@ -38,6 +39,7 @@ final class GroupCommit {
     private final Flusher flusher;
     private final LongSupplier clock;
     private final FlushListener listener;
+    private final LatencyHistogram flushTimes;
     private final AtomicLong fsyncCount = new AtomicLong();
     private volatile long durableOffset;
     private volatile long lastFlushMs;
@@ -48,14 +50,16 @@ final class GroupCommit {
      * @param logEndOffset  the log's published end offset
      * @param flusher       fsyncs the segments holding a range of offsets
      * @param clock         milliseconds, for {@code flush.ms}
+     * @param flushTimes    where the duration of every fsync round is recorded
      */
     GroupCommit(long durableOffset, LongSupplier logEndOffset, Flusher flusher, LongSupplier clock,
-                FlushListener listener) {
+                FlushListener listener, LatencyHistogram flushTimes) {
         this.durableOffset = durableOffset;
         this.logEndOffset = logEndOffset;
         this.flusher = flusher;
         this.clock = clock;
         this.listener = listener;
+        this.flushTimes = flushTimes;
         this.lastFlushMs = clock.getAsLong();
     }
 
@@ -91,12 +95,14 @@ final class GroupCommit {
             long from = durableOffset;
             long upTo = logEndOffset.getAsLong();
             listener.beforeFlush(upTo);
+            long started = System.nanoTime();
             try {
                 flusher.flush(from, upTo);
             } catch (IOException e) {
                 failure = e;
                 throw new KafkaStorageException("fsync of offsets " + from + " to " + (upTo - 1) + " failed", e);
             }
+            flushTimes.record(System.nanoTime() - started);
             fsyncCount.incrementAndGet();
             lastFlushMs = clock.getAsLong();
             durableOffset = upTo;

@@ -1,5 +1,6 @@
 package dev.tributary.broker.log;
 
+import dev.tributary.broker.metrics.BrokerMetrics;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
 
@@ -50,6 +51,9 @@ public final class LogManager implements Closeable {
     private final FileLock lock;
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<TopicPartition, String> offline = new ConcurrentHashMap<>();
+    /** Partitions whose existing log {@link #openLog} is loading (and, after a crash, recovering) right now. */
+    private final Set<TopicPartition> opening = ConcurrentHashMap.newKeySet();
+    private final BrokerMetrics metrics;
     private final ProducerIdManager producerIds;
     private volatile boolean closed;
 
@@ -60,8 +64,14 @@ public final class LogManager implements Closeable {
      * @throws KafkaStorageException if the directory cannot be created or is locked by another user
      */
     public LogManager(Path dataDir, Clock clock) {
+        this(dataDir, clock, new BrokerMetrics());
+    }
+
+    /** As {@link #LogManager(Path, Clock)}, with the logs' appends and fsyncs measured in {@code metrics}. */
+    public LogManager(Path dataDir, Clock clock, BrokerMetrics metrics) {
         this.dataDir = dataDir;
         this.clock = clock;
+        this.metrics = metrics;
         FileChannel channel = null;
         try {
             Files.createDirectories(dataDir);
@@ -103,7 +113,7 @@ public final class LogManager implements Closeable {
         } catch (IOException e) {
             throw new KafkaStorageException("Cannot create the log directory " + dir + ": " + e, e);
         }
-        PartitionLog log = PartitionLog.open(dir, tp, config, clock);
+        PartitionLog log = PartitionLog.open(dir, tp, config, clock, metrics);
         logs.put(tp, log);
         offline.remove(tp);
         return log;
@@ -125,8 +135,9 @@ public final class LogManager implements Closeable {
         Path dir = dirOf(tp);
         if (!Files.isDirectory(dir))
             throw new IllegalStateException("There is no log for partition " + tp + " in " + dataDir);
+        opening.add(tp);
         try {
-            PartitionLog log = PartitionLog.open(dir, tp, config, clock);
+            PartitionLog log = PartitionLog.open(dir, tp, config, clock, metrics);
             logs.put(tp, log);
             offline.remove(tp);
             return log;
@@ -134,7 +145,17 @@ public final class LogManager implements Closeable {
             offline.put(tp, e.getMessage());
             LOG.log(Level.SEVERE, "Partition " + tp + " is offline: " + e.getMessage(), e);
             throw e;
+        } finally {
+            opening.remove(tp);
         }
+    }
+
+    /**
+     * Partitions whose existing log is being opened right now: loaded, and recovered if it was not closed cleanly.
+     * Readers (health checks) call this from any thread while {@link #openLog} runs.
+     */
+    public Set<TopicPartition> partitionsOpening() {
+        return Set.copyOf(opening);
     }
 
     /** The open log of {@code tp}, if any. */

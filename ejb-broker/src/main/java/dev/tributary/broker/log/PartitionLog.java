@@ -1,5 +1,7 @@
 package dev.tributary.broker.log;
 
+import dev.tributary.broker.metrics.BrokerMetrics;
+import dev.tributary.broker.metrics.TopicTraffic;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CorruptRecordException;
@@ -71,6 +73,7 @@ public final class PartitionLog implements Closeable {
     /** Guarded by the write lock. */
     private final ProducerStateManager producerState;
     private final CopyOnWriteArrayList<AppendListener> appendListeners = new CopyOnWriteArrayList<>();
+    private final TopicTraffic traffic;
 
     private volatile LogConfig config;
     private volatile LogOffsetMetadata logEnd;
@@ -86,8 +89,9 @@ public final class PartitionLog implements Closeable {
     }
 
     private PartitionLog(Path dir, TopicPartition topicPartition, LogConfig config, Clock clock,
-                         LogLoader.LoadedLog loaded, FlushListener flushListener) {
+                         LogLoader.LoadedLog loaded, FlushListener flushListener, BrokerMetrics metrics) {
         this.dir = dir;
+        this.traffic = metrics.topic(topicPartition.topic());
         this.topicPartition = topicPartition;
         this.config = config;
         this.clock = clock;
@@ -99,7 +103,7 @@ public final class PartitionLog implements Closeable {
         this.logStartOffset = loaded.logStartOffset();
         this.checkpointedRecoveryPoint = loaded.recoveryPoint();
         this.groupCommit = new GroupCommit(loaded.recoveryPoint(), () -> logEnd.messageOffset(), this::flushSegments,
-                clock::millis, flushListener);
+                clock::millis, flushListener, metrics.flushTimes());
     }
 
     /**
@@ -111,14 +115,27 @@ public final class PartitionLog implements Closeable {
      * @throws KafkaStorageException  if the files cannot be read or written
      */
     public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock) {
-        return open(dir, tp, config, clock, FlushListener.NONE);
+        return open(dir, tp, config, clock, new BrokerMetrics());
+    }
+
+    /**
+     * As {@link #open(Path, TopicPartition, LogConfig, Clock)}, counting appends in {@code metrics}' traffic of
+     * the partition's topic and timing fsyncs in its {@link BrokerMetrics#flushTimes()}.
+     */
+    public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock, BrokerMetrics metrics) {
+        return open(dir, tp, config, clock, FlushListener.NONE, metrics);
     }
 
     static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock, FlushListener listener) {
+        return open(dir, tp, config, clock, listener, new BrokerMetrics());
+    }
+
+    private static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock,
+                                     FlushListener listener, BrokerMetrics metrics) {
         Objects.requireNonNull(config, "config");
         try {
             LogLoader.LoadedLog loaded = LogLoader.load(dir, tp, config, clock.millis());
-            return new PartitionLog(dir, tp, config, clock, loaded, listener);
+            return new PartitionLog(dir, tp, config, clock, loaded, listener, metrics);
         } catch (IOException e) {
             throw new KafkaStorageException("Cannot open the log of partition " + tp + " in " + dir + ": " + e, e);
         }
@@ -181,8 +198,10 @@ public final class PartitionLog implements Closeable {
         } finally {
             writeLock.unlock();
         }
-        if (!info.duplicate())
+        if (!info.duplicate()) {
+            traffic.appended(info.recordCount(), info.validBytes());
             notifyAppendListeners(info.lastOffset() + 1);
+        }
         return info;
     }
 

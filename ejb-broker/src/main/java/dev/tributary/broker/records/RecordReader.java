@@ -3,6 +3,8 @@ package dev.tributary.broker.records;
 import dev.tributary.broker.log.FetchDataInfo;
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.log.TimestampOffset;
+import dev.tributary.broker.metrics.BrokerMetrics;
+import dev.tributary.broker.metrics.TopicTraffic;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,7 +16,8 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * Reads decoded records from a partition for callers that want records rather than batches (REST). Never returns
- * a record at or above the high watermark.
+ * a record at or above the high watermark. What it returns is counted as served in the topic's
+ * {@link TopicTraffic} (bytes: each record's size in its batch).
  */
 public final class RecordReader {
 
@@ -22,9 +25,11 @@ public final class RecordReader {
     private static final int READ_CHUNK_BYTES = 1 << 20;
 
     private final TopicRegistry topics;
+    private final BrokerMetrics metrics;
 
-    public RecordReader(TopicRegistry topics) {
+    public RecordReader(TopicRegistry topics, BrokerMetrics metrics) {
         this.topics = topics;
+        this.metrics = metrics;
     }
 
     /**
@@ -39,6 +44,7 @@ public final class RecordReader {
                     + partition + ": valid offsets are " + log.logStartOffset() + ".." + highWatermark);
         }
         List<StoredRecord> records = new ArrayList<>(Math.min(maxRecords, 1024));
+        long bytes = 0;
         long next = fromOffset;
         while (records.size() < maxRecords && next < highWatermark) {
             FetchDataInfo data = log.read(next, READ_CHUNK_BYTES);
@@ -52,6 +58,7 @@ public final class RecordReader {
                     long offset = record.offset();
                     if (offset >= next && offset < highWatermark && records.size() < maxRecords) {
                         records.add(decode(record));
+                        bytes += record.sizeInBytes();
                     }
                 }
             }
@@ -60,6 +67,9 @@ public final class RecordReader {
             }
             next = records.size() == maxRecords ? records.get(records.size() - 1).offset() + 1
                     : Math.min(afterChunk, highWatermark);
+        }
+        if (!records.isEmpty()) {
+            metrics.topic(topic).served(records.size(), bytes);
         }
         return new RecordPage(records, next);
     }

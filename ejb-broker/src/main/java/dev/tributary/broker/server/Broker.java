@@ -5,6 +5,7 @@ import dev.tributary.broker.group.GroupCoordinator;
 import dev.tributary.broker.log.LogManager;
 import dev.tributary.broker.log.ProducerIdManager;
 import dev.tributary.broker.metadata.MetadataDatabase;
+import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.records.RecordWriter;
 import dev.tributary.broker.security.Users;
@@ -38,10 +39,12 @@ public final class Broker implements AutoCloseable {
     private final RecordReader reader;
     private final Transactions transactions;
     private final Users users;
+    private final BrokerMetrics metrics;
+    private final BrokerReadiness readiness;
 
     private Broker(BrokerConfig config, Clock clock, MetadataDatabase metadata, LogManager logs,
                    TopicRegistry topics, GroupCoordinator groups, RecordWriter writer, Transactions transactions,
-                   ScheduledExecutorService ownedScheduler) {
+                   BrokerMetrics metrics, BrokerReadiness readiness, ScheduledExecutorService ownedScheduler) {
         this.config = config;
         this.clock = clock;
         this.groups = groups;
@@ -51,9 +54,11 @@ public final class Broker implements AutoCloseable {
         this.logs = logs;
         this.topics = topics;
         this.writer = writer;
-        this.reader = new RecordReader(topics);
+        this.reader = new RecordReader(topics, metrics);
         this.transactions = transactions;
         this.users = new Users(metadata.userStore());
+        this.metrics = metrics;
+        this.readiness = readiness;
     }
 
     /** A broker with a timer thread of its own (for group session and rebalance timeouts), for plain-Java use. */
@@ -64,37 +69,46 @@ public final class Broker implements AutoCloseable {
             return thread;
         });
         try {
-            return start(config, clock, scheduler, scheduler);
+            return start(config, clock, scheduler, new BrokerReadiness(), scheduler);
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
             throw e;
         }
     }
 
-    /** A broker whose timers run on {@code scheduler}, which stays the caller's (the container's). */
-    public static Broker start(BrokerConfig config, Clock clock, ScheduledExecutorService scheduler) {
-        return start(config, clock, scheduler, null);
+    /**
+     * A broker whose timers run on {@code scheduler}, which stays the caller's (the container's); {@code readiness}
+     * follows the start (recovery included) and the broker's life, for health checks that run meanwhile.
+     */
+    public static Broker start(BrokerConfig config, Clock clock, ScheduledExecutorService scheduler,
+                               BrokerReadiness readiness) {
+        return start(config, clock, scheduler, readiness, null);
     }
 
     private static Broker start(BrokerConfig config, Clock clock, ScheduledExecutorService scheduler,
-                                ScheduledExecutorService owned) {
+                                BrokerReadiness readiness, ScheduledExecutorService owned) {
         long started = System.nanoTime();
         MetadataDatabase metadata = null;
         LogManager logs = null;
         try {
             // The log manager locks the data directory first: a second broker on it fails before touching anything.
-            logs = new LogManager(logDir(config.dataDir()), clock);
+            BrokerMetrics metrics = new BrokerMetrics();
+            logs = new LogManager(logDir(config.dataDir()), clock, metrics);
+            readiness.recovering(logs);
             metadata = MetadataDatabase.open(config.dataDir(), config.dbUrl(), config.dbUser(), config.dbPassword());
             TopicRegistry topics = TopicRegistry.open(metadata.topicStore(), logs, clock, SINGLE_BROKER_ID);
             RecordWriter writer = new RecordWriter(topics, clock);
             Transactions transactions = Transactions.open(transactionDir(config.dataDir()), topics, writer, clock);
             GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(), config.groups(),
                     scheduler, clock);
-            Broker broker = new Broker(config, clock, metadata, logs, topics, groups, writer, transactions, owned);
+            Broker broker = new Broker(config, clock, metadata, logs, topics, groups, writer, transactions, metrics,
+                    readiness, owned);
+            readiness.started();
             LOG.info(() -> "Broker started in " + (System.nanoTime() - started) / 1_000_000 + " ms with "
                     + topics.topicNames().size() + " topic(s): " + config);
             return broker;
         } catch (RuntimeException e) {
+            readiness.failed(e);
             closeQuietly(metadata, logs);
             throw e;
         }
@@ -143,6 +157,16 @@ public final class Broker implements AutoCloseable {
         return transactions;
     }
 
+    /** Throughput, request and fsync measurements, for the boundary to export. */
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Liveness and readiness, with their reasons. */
+    public BrokerReadiness readiness() {
+        return readiness;
+    }
+
     public BrokerConfig config() {
         return config;
     }
@@ -158,6 +182,7 @@ public final class Broker implements AutoCloseable {
      */
     @Override
     public void close() {
+        readiness.stopped();
         closeQuietly(groups, logs, metadata);
         if (ownedScheduler != null) {
             ownedScheduler.shutdownNow();

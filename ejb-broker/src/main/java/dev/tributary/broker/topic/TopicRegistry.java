@@ -250,6 +250,29 @@ public final class TopicRegistry {
         return describe(name);
     }
 
+    /**
+     * Partitions this broker leads whose in-sync replicas are fewer than their replicas (Kafka's
+     * UnderReplicatedPartitions). Alone, a broker is every partition's only replica, so this is 0 until
+     * replication arrives; offline partitions are not led and not counted here.
+     */
+    public int underReplicatedPartitionCount() {
+        int count = 0;
+        for (HostedTopic topic : topics.values()) {
+            for (int p = 0; p < topic.logs.length; p++) {
+                PartitionState state = stateOf(topic, p);
+                if (state.leader() == brokerId && state.isr().size() < state.replicas().size()) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Partitions whose log could not be opened. */
+    public int offlinePartitionCount() {
+        return logs.offlinePartitions().size();
+    }
+
     public List<String> topicNames() {
         return topics.keySet().stream().sorted().toList();
     }

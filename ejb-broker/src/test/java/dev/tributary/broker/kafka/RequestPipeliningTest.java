@@ -3,17 +3,25 @@ package dev.tributary.broker.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.tributary.broker.metrics.BrokerMetrics;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.ListGroupsRequestData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ListGroupsRequest;
 import org.apache.kafka.common.requests.ListGroupsResponse;
@@ -68,7 +76,7 @@ class RequestPipeliningTest {
         List<ApiHandler> handlers = List.of(new ReleasingHandler());
         List<ApiHandler> all = List.of(handlers.get(0), new ApiVersionsHandler(handlers));
         listener = KafkaListener.bind(KafkaListenerConfig.of("127.0.0.1", 0));
-        listener.start(new RequestDispatcher(all, handlerThreads, new RequestCounters()), Thread::new);
+        listener.start(new RequestDispatcher(all, handlerThreads, new BrokerMetrics()), Thread::new);
     }
 
     @AfterEach
@@ -97,6 +105,49 @@ class RequestPipeliningTest {
             assertEquals(1, correlationIdOf(socket.receiveFrame(), first));
             assertEquals(2, correlationIdOf(socket.receiveFrame(), second));
         }
+    }
+
+    @Test
+    void aClientErrorIsAnsweredWithItsKafkaErrorAndLoggedWithoutAStackTrace() throws Exception {
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger dispatcherLog = Logger.getLogger(RequestDispatcher.class.getName());
+        dispatcherLog.addHandler(capture);
+        try (RawKafkaSocket socket = new RawKafkaSocket(listener.port())) {
+            RequestHeader header = new RequestHeader(ApiKeys.LIST_GROUPS, (short) 4, "mistaken", 7);
+            socket.send(header, new ListGroupsRequest.Builder(new ListGroupsRequestData()).build((short) 4));
+            received.poll(20, TimeUnit.SECONDS).answer()
+                    .completeExceptionally(new InvalidRequestException("no such thing"));
+
+            ByteBuffer frame = ByteBuffer.wrap(socket.receiveFrame());
+            ResponseHeader.parse(frame, header.apiKey().responseHeaderVersion(header.apiVersion()));
+            ListGroupsResponse response = (ListGroupsResponse) AbstractResponse.parseResponse(ApiKeys.LIST_GROUPS,
+                    new ByteBufferAccessor(frame), (short) 4);
+            assertEquals(Errors.INVALID_REQUEST.code(), response.data().errorCode());
+
+            socket.send(new RequestHeader(ApiKeys.LIST_GROUPS, (short) 4, "broken", 8),
+                    new ListGroupsRequest.Builder(new ListGroupsRequestData()).build((short) 4));
+            received.poll(20, TimeUnit.SECONDS).answer().completeExceptionally(new IllegalStateException("bug"));
+            socket.receiveFrame();
+        } finally {
+            dispatcherLog.removeHandler(capture);
+        }
+        List<LogRecord> withStackTraces = logged.stream().filter(r -> r.getThrown() != null).toList();
+        assertEquals(1, withStackTraces.size(), "only the unexpected failure has a stack trace");
+        assertEquals(IllegalStateException.class, withStackTraces.get(0).getThrown().getClass());
     }
 
     private static int correlationIdOf(byte[] frame, RequestHeader header) {

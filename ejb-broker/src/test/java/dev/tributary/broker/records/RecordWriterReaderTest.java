@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tributary.broker.log.LogManager;
 import dev.tributary.broker.metadata.MetadataDatabase;
+import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.topic.NewTopic;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ class RecordWriterReaderTest {
         TopicRegistry topics = TopicRegistry.open(metadata.topicStore(), logs, CLOCK, 0);
         topics.create(new NewTopic("orders", 4, (short) 1, Map.of()));
         writer = new RecordWriter(topics, CLOCK);
-        reader = new RecordReader(topics);
+        reader = new RecordReader(topics, new BrokerMetrics());
     }
 
     @AfterEach
