@@ -43,6 +43,7 @@ class RestApiIT {
         RestScenario scenario = scenario();
         scenario.createAndProduce("arq-secured");
         scenario.verifySecurity("arq-secured");
+        scenario.verifyAcls();
     }
 
     @Test

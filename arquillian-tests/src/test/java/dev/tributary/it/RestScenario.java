@@ -214,6 +214,22 @@ final class RestScenario {
         assertProblem(401, "Wrong user name or password", producer.get("topics"));
     }
 
+    /** ACL bindings added, listed and deleted over REST; bad input named. */
+    void verifyAcls() {
+        String acl = "{\"resourceType\":\"TOPIC\",\"resourceName\":\"orders-\",\"patternType\":\"PREFIXED\","
+                + "\"principal\":\"User:alice\",\"operation\":\"WRITE\"}";
+        assertEquals(201, api.post("acls", acl).status());
+        JsonObject listed = api.get("acls?principal=User:alice").json().getJsonArray("acls").getJsonObject(0);
+        assertEquals("orders-", listed.getString("resourceName"));
+        assertEquals("ALLOW", listed.getString("permission"), "the default permission");
+        assertEquals("*", listed.getString("host"), "the default host");
+        assertProblem(400, "Unknown operation 'SING'", api.post("acls", acl.replace("WRITE", "SING")));
+        assertProblem(400, "User:name", api.post("acls", acl.replace("User:alice", "alice")));
+        assertProblem(400, "Name a principal", api.delete("acls"));
+        assertEquals(1, api.delete("acls?principal=User:alice").json().getJsonArray("acls").size());
+        assertEquals(0, api.get("acls?principal=User:alice").json().getJsonArray("acls").size());
+    }
+
     private static void assertSameRecord(JsonObject sent, JsonObject read) {
         assertAll(
                 () -> assertEquals(sent.getJsonNumber("offset").longValue(), read.getJsonNumber("offset").longValue()),

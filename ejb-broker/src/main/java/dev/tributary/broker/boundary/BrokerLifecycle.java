@@ -8,6 +8,7 @@ import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.records.RecordWriter;
 import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.security.AdminAccount;
+import dev.tributary.broker.security.Authorizer;
 import dev.tributary.broker.security.Users;
 import dev.tributary.broker.server.Broker;
 import dev.tributary.broker.topic.TopicRegistry;
@@ -166,5 +167,10 @@ public class BrokerLifecycle {
     @Produces
     public Users users() {
         return broker.users();
+    }
+
+    @Produces
+    public Authorizer authorizer() {
+        return broker.authorizer();
     }
 }

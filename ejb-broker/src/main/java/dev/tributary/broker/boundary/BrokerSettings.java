@@ -2,11 +2,13 @@ package dev.tributary.broker.boundary;
 
 import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
+import dev.tributary.broker.security.AclConfig;
 import dev.tributary.broker.server.BrokerConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -31,6 +33,8 @@ final class BrokerSettings {
     static final String KAFKA_CONNECTIONS_MAX_IDLE_MS = "tributary.kafka.connections.max.idle.ms";
     static final String KAFKA_MAX_CONNECTIONS = "tributary.kafka.max.connections";
     static final String KAFKA_SASL_MECHANISMS = "tributary.kafka.sasl.enabled.mechanisms";
+    static final String ACL_ENABLED = "tributary.acl.enabled";
+    static final String ACL_SUPER_USERS = "tributary.acl.super.users";
     /** Creates (or resets) the user {@code admin} with every role at start; environment TRIBUTARY_ADMIN_PASSWORD. */
     static final String ADMIN_PASSWORD = "tributary.admin.password";
     static final String METRICS_REFRESH_MS = "tributary.metrics.refresh.ms";
@@ -47,7 +51,15 @@ final class BrokerSettings {
                 config.getOptionalValue(DB_PASSWORD, String.class),
                 config.getOptionalValue(MAINTENANCE_INTERVAL_MS, Long.class)
                         .orElse(BrokerConfig.DEFAULT_MAINTENANCE_INTERVAL_MS),
-                groups(config));
+                groups(config),
+                acls(config));
+    }
+
+    private static AclConfig acls(Config config) {
+        AclConfig defaults = AclConfig.disabled();
+        return new AclConfig(config.getOptionalValue(ACL_ENABLED, Boolean.class).orElse(defaults.enabled()),
+                config.getOptionalValue(ACL_SUPER_USERS, String.class).map(BrokerSettings::commaSeparated)
+                        .map(Set::copyOf).orElse(defaults.superUsers()));
     }
 
     private static GroupCoordinatorConfig groups(Config config) {

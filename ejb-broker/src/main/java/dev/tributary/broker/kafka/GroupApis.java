@@ -4,6 +4,7 @@ import dev.tributary.broker.group.GroupCoordinator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.DeleteGroupsRequest;
@@ -26,6 +27,7 @@ import org.apache.kafka.common.requests.OffsetFetchRequest;
 import org.apache.kafka.common.requests.OffsetFetchResponse;
 import org.apache.kafka.common.requests.SyncGroupRequest;
 import org.apache.kafka.common.requests.SyncGroupResponse;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * The classic consumer-group APIs. Each one only unwraps the request and wraps the answer: the
@@ -39,9 +41,12 @@ final class GroupApis {
     private static final short LAST_OFFSET_VERSION_WITH_TOPIC_NAMES = 9;
 
     private final GroupCoordinator coordinator;
+    /** ListGroups lists the groups the principal may DESCRIBE (the other group APIs are checked before). */
+    private final RequestAuthorization authorization;
 
-    GroupApis(GroupCoordinator coordinator) {
+    GroupApis(GroupCoordinator coordinator, RequestAuthorization authorization) {
         this.coordinator = coordinator;
+        this.authorization = authorization;
     }
 
     List<ApiHandler> handlers() {
@@ -65,8 +70,13 @@ final class GroupApis {
                         request.version()))),
                 api(ApiKeys.DESCRIBE_GROUPS, request -> done(new DescribeGroupsResponse(coordinator.describeGroups(
                         request.body(DescribeGroupsRequest.class).data().groups(), request.version())))),
-                api(ApiKeys.LIST_GROUPS, request -> done(new ListGroupsResponse(
-                        coordinator.listGroups(request.body(ListGroupsRequest.class).data())))),
+                api(ApiKeys.LIST_GROUPS, request -> {
+                    ListGroupsResponseData groups = coordinator.listGroups(request.body(ListGroupsRequest.class)
+                            .data());
+                    groups.groups().removeIf(group -> !authorization.mayDescribe(request, ResourceType.GROUP,
+                            group.groupId()));
+                    return done(new ListGroupsResponse(groups));
+                }),
                 api(ApiKeys.DELETE_GROUPS, request -> done(new DeleteGroupsResponse(
                         coordinator.deleteGroups(request.body(DeleteGroupsRequest.class).data().groupsNames())))),
                 api(ApiKeys.OFFSET_DELETE, request -> done(new OffsetDeleteResponse(

@@ -68,12 +68,14 @@ public final class KafkaServer implements AutoCloseable {
             TopicRegistry topics = broker.topics();
             BrokerMetrics metrics = broker.metrics();
             purgatory = new FetchPurgatory(topics, threads);
-            List<ApiHandler> apis = new ArrayList<>(new GroupApis(broker.groups()).handlers());
+            RequestAuthorization authorization = new RequestAuthorization(broker.authorizer(), topics);
+            List<ApiHandler> apis = new ArrayList<>(new GroupApis(broker.groups(), authorization).handlers());
+            apis.addAll(new AclApis(broker.authorizer()).handlers());
             apis.addAll(List.of(
                     new ProduceHandler(topics),
                     new FetchHandler(topics, purgatory, metrics),
                     new ListOffsetsHandler(topics),
-                    new MetadataHandler(topics, endpoint),
+                    new MetadataHandler(topics, endpoint, authorization),
                     new FindCoordinatorHandler(endpoint),
                     new DescribeConfigsHandler(topics),
                     new CreateTopicsHandler(topics, BROKER_ID),
@@ -90,7 +92,8 @@ public final class KafkaServer implements AutoCloseable {
                 apis.add(new SaslAuthenticateHandler());
             }
             ApiVersionsHandler apiVersions = new ApiVersionsHandler(apis);
-            List<ApiHandler> all = new ArrayList<>(apis);
+            List<ApiHandler> all = new ArrayList<>(apis.stream()
+                    .<ApiHandler>map(api -> new AuthorizedHandler(api, authorization)).toList());
             all.add(apiVersions);
             requestHandlers = new ThreadPoolExecutor(config.numRequestHandlers(), config.numRequestHandlers(),
                     0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads);

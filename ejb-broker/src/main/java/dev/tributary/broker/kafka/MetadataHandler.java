@@ -23,6 +23,7 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.MetadataResponse;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Metadata: this broker as the only broker and controller, and the requested topics (all of them, or by name, or
@@ -35,10 +36,13 @@ final class MetadataHandler implements ApiHandler {
 
     private final TopicRegistry topics;
     private final BrokerEndpoint broker;
+    /** Topics the principal may not DESCRIBE are left out of "all topics" and refused when named. */
+    private final RequestAuthorization authorization;
 
-    MetadataHandler(TopicRegistry topics, BrokerEndpoint broker) {
+    MetadataHandler(TopicRegistry topics, BrokerEndpoint broker, RequestAuthorization authorization) {
         this.topics = topics;
         this.broker = broker;
+        this.authorization = authorization;
     }
 
     @Override
@@ -62,15 +66,24 @@ final class MetadataHandler implements ApiHandler {
         short version = request.version();
         MetadataResponseTopicCollection result = new MetadataResponseTopicCollection();
         if (body.isAllTopics()) {
-            for (String name : topics.topicNames())
-                describe(name, version).ifPresent(result::add);
+            for (String name : topics.topicNames()) {
+                if (authorization.mayDescribe(request, ResourceType.TOPIC, name))
+                    describe(name, version).ifPresent(result::add);
+            }
         } else {
             for (MetadataRequestTopic requested : body.data().topics()) {
                 Uuid id = requested.topicId();
                 if (id != null && !Uuid.ZERO_UUID.equals(id)) { // by id (its name is then null or empty)
-                    result.add(topics.topicName(id).flatMap(name -> describe(name, version))
+                    Optional<String> name = topics.topicName(id);
+                    if (name.isPresent() && !authorization.mayDescribe(request, ResourceType.TOPIC, name.get())) {
+                        result.add(error(null, id, Errors.TOPIC_AUTHORIZATION_FAILED));
+                        continue;
+                    }
+                    result.add(name.flatMap(n -> describe(n, version))
                             .filter(described -> described.topicId().equals(id)) // not re-created meanwhile
                             .orElseGet(() -> error(null, id, Errors.UNKNOWN_TOPIC_ID)));
+                } else if (!authorization.mayDescribe(request, ResourceType.TOPIC, requested.name())) {
+                    result.add(error(requested.name(), Uuid.ZERO_UUID, Errors.TOPIC_AUTHORIZATION_FAILED));
                 } else {
                     result.add(describeRequested(requested.name(), version));
                 }

@@ -90,6 +90,10 @@ public final class MetadataDatabase implements AutoCloseable {
         return new JpaUserStore(emf);
     }
 
+    public JpaAclStore aclStore() {
+        return new JpaAclStore(emf);
+    }
+
     @Override
     public void close() {
         emf.close();

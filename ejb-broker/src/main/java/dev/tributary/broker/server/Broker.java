@@ -8,6 +8,7 @@ import dev.tributary.broker.metadata.MetadataDatabase;
 import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.records.RecordWriter;
+import dev.tributary.broker.security.Authorizer;
 import dev.tributary.broker.security.Users;
 import dev.tributary.broker.topic.TopicRegistry;
 import dev.tributary.broker.transaction.Transactions;
@@ -39,6 +40,7 @@ public final class Broker implements AutoCloseable {
     private final RecordReader reader;
     private final Transactions transactions;
     private final Users users;
+    private final Authorizer authorizer;
     private final BrokerMetrics metrics;
     private final BrokerReadiness readiness;
 
@@ -57,6 +59,7 @@ public final class Broker implements AutoCloseable {
         this.reader = new RecordReader(topics, metrics);
         this.transactions = transactions;
         this.users = new Users(metadata.userStore());
+        this.authorizer = new Authorizer(config.acls().enabled(), config.acls().superUsers(), metadata.aclStore());
         this.metrics = metrics;
         this.readiness = readiness;
     }
@@ -132,6 +135,11 @@ public final class Broker implements AutoCloseable {
 
     public GroupAdmin groupAdmin() {
         return groupAdmin;
+    }
+
+    /** Which Kafka principal may do what (ACLs). */
+    public Authorizer authorizer() {
+        return authorizer;
     }
 
     /** Who may use the REST API and the Kafka listener, with their SCRAM credentials. */

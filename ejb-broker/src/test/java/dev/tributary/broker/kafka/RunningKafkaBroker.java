@@ -27,7 +27,11 @@ final class RunningKafkaBroker implements AutoCloseable {
     }
 
     RunningKafkaBroker(Path dataDir, KafkaListenerConfig config) {
-        this.broker = Broker.start(BrokerConfig.embedded(dataDir), Clock.systemUTC());
+        this(BrokerConfig.embedded(dataDir), config);
+    }
+
+    RunningKafkaBroker(BrokerConfig brokerConfig, KafkaListenerConfig config) {
+        this.broker = Broker.start(brokerConfig, Clock.systemUTC());
         try {
             this.kafka = KafkaServer.start(broker, config, Executors.defaultThreadFactory());
         } catch (RuntimeException e) {

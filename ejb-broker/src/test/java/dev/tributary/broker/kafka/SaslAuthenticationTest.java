@@ -124,7 +124,7 @@ class SaslAuthenticationTest {
         return props;
     }
 
-    private static Properties sasl(String mechanism, String user, String password) {
+    static Properties sasl(String mechanism, String user, String password) {
         Properties props = new Properties();
         props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
         props.put(SaslConfigs.SASL_MECHANISM, mechanism);

@@ -195,7 +195,7 @@ class MetadataDatabaseTest {
             while (versions.next()) {
                 applied.add(versions.getInt(1));
             }
-            assertEquals(List.of(1, 2, 3, 4), applied);
+            assertEquals(List.of(1, 2, 3, 4, 5), applied);
             assertEquals(SchemaMigrations.SCRIPTS.size(), applied.size());
         }
     }

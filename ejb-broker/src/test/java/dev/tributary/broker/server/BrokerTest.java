@@ -60,7 +60,7 @@ class BrokerTest {
     void configToStringHidesThePassword() {
         BrokerConfig config = new BrokerConfig(dataDir, java.util.Optional.of("jdbc:postgresql://db/t"),
                 java.util.Optional.of("broker"), java.util.Optional.of("s3cret"), 1000,
-                GroupCoordinatorConfig.defaults());
+                GroupCoordinatorConfig.defaults(), dev.tributary.broker.security.AclConfig.disabled());
         assertTrue(!config.toString().contains("s3cret"), config::toString);
     }
 

@@ -1,0 +1,260 @@
+package dev.tributary.broker.kafka;
+
+import dev.tributary.broker.security.Authorizer;
+import dev.tributary.broker.topic.TopicRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AlterConfigsRequest;
+import org.apache.kafka.common.requests.CreatePartitionsRequest;
+import org.apache.kafka.common.requests.CreateTopicsRequest;
+import org.apache.kafka.common.requests.DeleteGroupsRequest;
+import org.apache.kafka.common.requests.DeleteRecordsRequest;
+import org.apache.kafka.common.requests.DeleteTopicsRequest;
+import org.apache.kafka.common.requests.DescribeConfigsRequest;
+import org.apache.kafka.common.requests.DescribeGroupsRequest;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.apache.kafka.common.requests.HeartbeatRequest;
+import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
+import org.apache.kafka.common.requests.InitProducerIdRequest;
+import org.apache.kafka.common.requests.JoinGroupRequest;
+import org.apache.kafka.common.requests.LeaveGroupRequest;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.OffsetCommitRequest;
+import org.apache.kafka.common.requests.OffsetDeleteRequest;
+import org.apache.kafka.common.requests.OffsetFetchRequest;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.SyncGroupRequest;
+import org.apache.kafka.common.resource.ResourceType;
+
+/**
+ * What each Kafka request needs from the ACLs, by Kafka's authorization model: WRITE on a topic to produce, READ to
+ * fetch, DESCRIBE to see offsets and metadata, CREATE/DELETE/ALTER/ALTER_CONFIGS to administer it; READ on a group
+ * to be its member or commit (plus READ on the topics committed), DESCRIBE to look at it, DELETE to delete it;
+ * ALTER on the cluster for ACLs themselves.
+ *
+ * <p>One difference from Kafka, to keep every handler unaware of ACLs: a request touching a resource it may not
+ * use is refused as a whole (each of its topics or partitions answers the authorization error), where Kafka would
+ * answer the others normally. Metadata and ListGroups are not refused but answered per topic or filtered by their
+ * handlers (clients ignore a metadata response without brokers, so they would never learn why).
+ */
+final class RequestAuthorization {
+
+    private static final String CLUSTER = "kafka-cluster";
+
+    private final Authorizer authorizer;
+    private final TopicRegistry topics;
+
+    RequestAuthorization(Authorizer authorizer, TopicRegistry topics) {
+        this.authorizer = authorizer;
+        this.topics = topics;
+    }
+
+    /** @return the error to answer the whole request with, or empty if it may proceed */
+    Optional<ApiException> check(KafkaRequest request) {
+        if (!authorizer.enabled()) {
+            return Optional.empty();
+        }
+        Check check = new Check(request.session().principal(), request.clientHost());
+        AbstractRequest body = request.body();
+        switch (request.header().apiKey()) {
+            case PRODUCE -> check.topics(AclOperation.WRITE, body(body, ProduceRequest.class).data().topicData()
+                    .stream().map(t -> name(t.name(), t.topicId())));
+            case FETCH -> check.topics(AclOperation.READ, body(body, FetchRequest.class).data().topics().stream()
+                    .map(t -> name(t.topic(), t.topicId())));
+            case LIST_OFFSETS -> check.topics(AclOperation.DESCRIBE, body(body, ListOffsetsRequest.class).data()
+                    .topics().stream().map(ListOffsetsRequestData.ListOffsetsTopic::name));
+            case OFFSET_FOR_LEADER_EPOCH -> check.topics(AclOperation.DESCRIBE, body(body,
+                    OffsetsForLeaderEpochRequest.class).data().topics().stream()
+                    .map(OffsetForLeaderEpochRequestData.OffsetForLeaderTopic::topic));
+            case CREATE_TOPICS -> {
+                if (!check.allowed(AclOperation.CREATE, ResourceType.CLUSTER, CLUSTER)) {
+                    check.topics(AclOperation.CREATE, body(body, CreateTopicsRequest.class).data().topics().stream()
+                            .map(CreateTopicsRequestData.CreatableTopic::name));
+                }
+            }
+            case DELETE_TOPICS -> {
+                DeleteTopicsRequestData data = body(body, DeleteTopicsRequest.class).data();
+                check.topics(AclOperation.DELETE, Stream.concat(data.topicNames().stream(),
+                        data.topics().stream().map(t -> name(t.name(), t.topicId()))));
+            }
+            case CREATE_PARTITIONS -> check.topics(AclOperation.ALTER, body(body, CreatePartitionsRequest.class)
+                    .data().topics().stream().map(CreatePartitionsRequestData.CreatePartitionsTopic::name));
+            case DELETE_RECORDS -> check.topics(AclOperation.DELETE, body(body, DeleteRecordsRequest.class).data()
+                    .topics().stream().map(DeleteRecordsRequestData.DeleteRecordsTopic::name));
+            case DESCRIBE_CONFIGS -> check.configs(AclOperation.DESCRIBE_CONFIGS, body(body,
+                    DescribeConfigsRequest.class).data().resources(),
+                    DescribeConfigsRequestData.DescribeConfigsResource::resourceType,
+                    DescribeConfigsRequestData.DescribeConfigsResource::resourceName);
+            case ALTER_CONFIGS -> check.configs(AclOperation.ALTER_CONFIGS, body(body, AlterConfigsRequest.class)
+                    .data().resources(), AlterConfigsRequestData.AlterConfigsResource::resourceType,
+                    AlterConfigsRequestData.AlterConfigsResource::resourceName);
+            case INCREMENTAL_ALTER_CONFIGS -> check.configs(AclOperation.ALTER_CONFIGS, body(body,
+                    IncrementalAlterConfigsRequest.class).data().resources(),
+                    IncrementalAlterConfigsRequestData.AlterConfigsResource::resourceType,
+                    IncrementalAlterConfigsRequestData.AlterConfigsResource::resourceName);
+            case JOIN_GROUP -> check.group(AclOperation.READ, body(body, JoinGroupRequest.class).data().groupId());
+            case SYNC_GROUP -> check.group(AclOperation.READ, body(body, SyncGroupRequest.class).data().groupId());
+            case HEARTBEAT -> check.group(AclOperation.READ, body(body, HeartbeatRequest.class).data().groupId());
+            case LEAVE_GROUP -> check.group(AclOperation.READ, body(body, LeaveGroupRequest.class).data().groupId());
+            case OFFSET_COMMIT -> {
+                OffsetCommitRequestData data = body(body, OffsetCommitRequest.class).data();
+                check.group(AclOperation.READ, data.groupId());
+                check.topics(AclOperation.READ, data.topics().stream()
+                        .map(OffsetCommitRequestData.OffsetCommitRequestTopic::name));
+            }
+            case OFFSET_FETCH -> {
+                OffsetFetchRequestData data = body(body, OffsetFetchRequest.class).data();
+                if (data.groupId() != null && !data.groupId().isEmpty()) {
+                    check.group(AclOperation.DESCRIBE, data.groupId());
+                }
+                for (OffsetFetchRequestData.OffsetFetchRequestGroup group : data.groups()) {
+                    check.group(AclOperation.DESCRIBE, group.groupId());
+                }
+            }
+            case FIND_COORDINATOR -> {
+                var data = body(body, FindCoordinatorRequest.class).data();
+                if (data.keyType() == 0) { // GROUP; other key types are refused by the handler
+                    check.groups(AclOperation.DESCRIBE, data.coordinatorKeys().isEmpty() ? List.of(data.key())
+                            : data.coordinatorKeys());
+                }
+            }
+            case DESCRIBE_GROUPS -> check.groups(AclOperation.DESCRIBE, body(body, DescribeGroupsRequest.class)
+                    .data().groups());
+            case DELETE_GROUPS -> check.groups(AclOperation.DELETE, body(body, DeleteGroupsRequest.class).data()
+                    .groupsNames());
+            case OFFSET_DELETE -> {
+                OffsetDeleteRequestData data = body(body, OffsetDeleteRequest.class).data();
+                check.group(AclOperation.DELETE, data.groupId());
+                check.topics(AclOperation.READ, data.topics().stream()
+                        .map(OffsetDeleteRequestData.OffsetDeleteRequestTopic::name));
+            }
+            case INIT_PRODUCER_ID -> {
+                // Kafka's rule for idempotent producers: IDEMPOTENT_WRITE on the cluster, or WRITE on any topic.
+                if (body(body, InitProducerIdRequest.class).data().transactionalId() == null
+                        && !check.allowed(AclOperation.IDEMPOTENT_WRITE, ResourceType.CLUSTER, CLUSTER)
+                        && !authorizer.authorizeAny(check.principal, check.host, AclOperation.WRITE,
+                        ResourceType.TOPIC)) {
+                    check.deny(new ClusterAuthorizationException("Idempotent writes need IDEMPOTENT_WRITE on the "
+                            + "cluster or WRITE on a topic"));
+                }
+            }
+            case DESCRIBE_ACLS -> check.cluster(AclOperation.DESCRIBE);
+            case CREATE_ACLS, DELETE_ACLS -> check.cluster(AclOperation.ALTER);
+            default -> {
+                // ApiVersions, SASL, DescribeCluster; Metadata and ListGroups (their handlers filter): open to everyone
+            }
+        }
+        return Optional.ofNullable(check.denied);
+    }
+
+    /** Whether the request's principal may see the resource (for lists filtered rather than refused). */
+    boolean mayDescribe(KafkaRequest request, ResourceType type, String name) {
+        return authorizer.authorize(request.session().principal(), request.clientHost(), AclOperation.DESCRIBE, type,
+                name);
+    }
+
+    private String name(String name, Uuid topicId) {
+        if (name != null && !name.isEmpty()) {
+            return name;
+        }
+        // A topic id the broker does not know: nothing to protect, and the handler answers UNKNOWN_TOPIC_ID.
+        return topicId == null ? "" : topics.topicName(topicId).orElse("");
+    }
+
+    private static <T extends AbstractRequest> T body(AbstractRequest body, Class<T> type) {
+        return type.cast(body);
+    }
+
+    /** The checks of one request; the first refusal sticks. */
+    private final class Check {
+
+        private final String principal;
+        private final String host;
+        private ApiException denied;
+
+        Check(String principal, String host) {
+            this.principal = principal;
+            this.host = host;
+        }
+
+        boolean allowed(AclOperation operation, ResourceType type, String name) {
+            return authorizer.authorize(principal, host, operation, type, name);
+        }
+
+        void topics(AclOperation operation, Stream<String> names) {
+            List<String> refused = new ArrayList<>();
+            names.filter(name -> !name.isEmpty()).distinct()
+                    .filter(name -> !allowed(operation, ResourceType.TOPIC, name)).forEach(refused::add);
+            if (!refused.isEmpty()) {
+                deny(new TopicAuthorizationException(principal + " may not " + operation + " " + refused,
+                        Set.copyOf(refused)));
+            }
+        }
+
+        void group(AclOperation operation, String group) {
+            groups(operation, List.of(group));
+        }
+
+        void groups(AclOperation operation, List<String> groups) {
+            for (String group : groups) {
+                if (!allowed(operation, ResourceType.GROUP, group)) {
+                    deny(new GroupAuthorizationException(principal + " may not " + operation + " group " + group,
+                            group));
+                    return;
+                }
+            }
+        }
+
+        void cluster(AclOperation operation) {
+            if (!allowed(operation, ResourceType.CLUSTER, CLUSTER)) {
+                deny(new ClusterAuthorizationException(principal + " may not " + operation + " the cluster"));
+            }
+        }
+
+        <R> void configs(AclOperation operation, Iterable<R> resources, Function<R, Byte> type,
+                         Function<R, String> name) {
+            for (R resource : resources) {
+                byte resourceType = type.apply(resource);
+                if (resourceType == ConfigResource.Type.TOPIC.id()) {
+                    topics(operation, Stream.of(name.apply(resource)));
+                } else {
+                    cluster(operation);
+                }
+            }
+        }
+
+        void deny(ApiException refusal) {
+            if (denied == null) {
+                denied = refusal;
+            }
+        }
+    }
+}

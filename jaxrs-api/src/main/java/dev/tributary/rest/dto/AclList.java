@@ -1,0 +1,6 @@
+package dev.tributary.rest.dto;
+
+import java.util.List;
+
+public record AclList(List<AclDto> acls) {
+}
