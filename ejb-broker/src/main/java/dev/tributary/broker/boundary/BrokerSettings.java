@@ -2,6 +2,7 @@ package dev.tributary.broker.boundary;
 
 import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
+import dev.tributary.broker.kafka.TlsSettings;
 import dev.tributary.broker.security.AclConfig;
 import dev.tributary.broker.server.BrokerConfig;
 import java.nio.file.Path;
@@ -33,6 +34,10 @@ final class BrokerSettings {
     static final String KAFKA_CONNECTIONS_MAX_IDLE_MS = "tributary.kafka.connections.max.idle.ms";
     static final String KAFKA_MAX_CONNECTIONS = "tributary.kafka.max.connections";
     static final String KAFKA_SASL_MECHANISMS = "tributary.kafka.sasl.enabled.mechanisms";
+    static final String KAFKA_KEYSTORE = "tributary.kafka.ssl.keystore.location";
+    static final String KAFKA_KEYSTORE_TYPE = "tributary.kafka.ssl.keystore.type";
+    /** Environment TRIBUTARY_KAFKA_SSL_KEYSTORE_PASSWORD. */
+    static final String KAFKA_KEYSTORE_PASSWORD = "tributary.kafka.ssl.keystore.password";
     static final String ACL_ENABLED = "tributary.acl.enabled";
     static final String ACL_SUPER_USERS = "tributary.acl.super.users";
     /** Creates (or resets) the user {@code admin} with every role at start; environment TRIBUTARY_ADMIN_PASSWORD. */
@@ -88,7 +93,10 @@ final class BrokerSettings {
                 .withMaxConnections(config.getOptionalValue(KAFKA_MAX_CONNECTIONS, Integer.class)
                         .orElse(KafkaListenerConfig.DEFAULT_MAX_CONNECTIONS))
                 .withSaslMechanisms(config.getOptionalValue(KAFKA_SASL_MECHANISMS, String.class)
-                        .map(BrokerSettings::commaSeparated).orElse(List.of()));
+                        .map(BrokerSettings::commaSeparated).orElse(List.of()))
+                .withTls(config.getOptionalValue(KAFKA_KEYSTORE, String.class).map(location -> new TlsSettings(
+                        Path.of(location), config.getOptionalValue(KAFKA_KEYSTORE_TYPE, String.class).orElse("PKCS12"),
+                        config.getOptionalValue(KAFKA_KEYSTORE_PASSWORD, String.class).orElse(""))).orElse(null));
         return Optional.of(listener.withAdvertised(
                 config.getOptionalValue(KAFKA_ADVERTISED_HOST, String.class).orElse(null),
                 config.getOptionalValue(KAFKA_ADVERTISED_PORT, Integer.class).orElse(0)));

@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import org.apache.kafka.common.network.InvalidReceiveException;
 import org.apache.kafka.common.network.Send;
+import org.apache.kafka.common.network.TransportLayer;
 
 /**
  * One client connection: reads 4-byte size-prefixed request frames and writes response {@link Send}s.
@@ -35,8 +35,8 @@ final class KafkaConnection {
     }
 
     private final String id;
-    private final SocketChannel socket;
-    private final SocketTransferableChannel transfer;
+    /** Plaintext, or TLS over the socket; what requests are read from and responses written to. */
+    private final TransportLayer transport;
     private final int maxRequestBytes;
     private final ConnectionSession session;
     private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
@@ -45,10 +45,9 @@ final class KafkaConnection {
     private ByteBuffer payload;
     private boolean closed;
 
-    KafkaConnection(String id, SocketChannel socket, int maxRequestBytes, ConnectionSession session) {
+    KafkaConnection(String id, TransportLayer transport, int maxRequestBytes, ConnectionSession session) {
         this.id = id;
-        this.socket = socket;
-        this.transfer = new SocketTransferableChannel(socket);
+        this.transport = transport;
         this.maxRequestBytes = maxRequestBytes;
         this.session = session;
     }
@@ -66,6 +65,10 @@ final class KafkaConnection {
         this.key = key;
     }
 
+    SelectionKey selectionKey() {
+        return key;
+    }
+
     String id() {
         return id;
     }
@@ -78,7 +81,7 @@ final class KafkaConnection {
 
     InetSocketAddress remoteAddress() {
         try {
-            return (InetSocketAddress) socket.getRemoteAddress();
+            return (InetSocketAddress) transport.socketChannel().getRemoteAddress();
         } catch (IOException e) {
             return null;
         }
@@ -94,7 +97,7 @@ final class KafkaConnection {
      */
     ByteBuffer read() throws IOException {
         if (payload == null) {
-            if (socket.read(sizeBuffer) < 0)
+            if (transport.read(sizeBuffer) < 0)
                 throw new EOFException("Connection " + id + " closed by the client");
             if (sizeBuffer.hasRemaining())
                 return null;
@@ -104,7 +107,7 @@ final class KafkaConnection {
                         + " bytes; the limit (socket.request.max.bytes) is " + maxRequestBytes);
             payload = ByteBuffer.allocate(size);
         }
-        if (payload.hasRemaining() && socket.read(payload) < 0)
+        if (payload.hasRemaining() && transport.read(payload) < 0)
             throw new EOFException("Connection " + id + " closed by the client in the middle of a request");
         if (payload.hasRemaining())
             return null;
@@ -153,13 +156,34 @@ final class KafkaConnection {
         InFlightRequest head;
         while ((head = inFlight.peekFirst()) != null && head.answered) {
             if (head.response != null) {
-                head.response.writeTo(transfer);
+                head.response.writeTo(transport);
                 if (!head.response.completed())
                     break;
             }
             inFlight.removeFirst();
         }
         updateInterest();
+    }
+
+    /** Whether the TLS handshake (if any) is done, so requests can be read. */
+    boolean ready() {
+        return transport.ready();
+    }
+
+    /** One step of the TLS handshake; once it completes, the connection reads requests. */
+    void handshake() throws IOException {
+        transport.handshake();
+        if (transport.ready())
+            updateInterest();
+    }
+
+    /**
+     * Whether it may read now and TLS has already decrypted bytes of a request, which no selector will report
+     * (they are off the socket).
+     */
+    boolean hasBufferedRead() {
+        return key != null && key.isValid() && (key.interestOps() & SelectionKey.OP_READ) != 0
+                && transport.hasBytesBuffered();
     }
 
     private void updateInterest() {
@@ -184,7 +208,7 @@ final class KafkaConnection {
         if (key != null)
             key.cancel();
         try {
-            socket.close();
+            transport.close();
         } catch (IOException e) {
             // nothing left to do with it
         }

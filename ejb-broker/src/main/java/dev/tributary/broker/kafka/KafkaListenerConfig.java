@@ -23,10 +23,12 @@ import java.util.Objects;
  * @param saslMechanisms        Kafka's {@code sasl.enabled.mechanisms} ({@code PLAIN}, {@code SCRAM-SHA-256},
  *                              {@code SCRAM-SHA-512}); empty for a PLAINTEXT listener, otherwise SASL_PLAINTEXT: every
  *                              connection authenticates before anything but ApiVersions
+ * @param tls                   TLS on the listener (SSL, or SASL_SSL with {@code saslMechanisms}); null for none
  */
 public record KafkaListenerConfig(String host, int port, String advertisedHost, int advertisedPort,
                                   int maxRequestBytes, int numProcessors, int numRequestHandlers,
-                                  long connectionsMaxIdleMs, int maxConnections, List<String> saslMechanisms) {
+                                  long connectionsMaxIdleMs, int maxConnections, List<String> saslMechanisms,
+                                  TlsSettings tls) {
 
     /** Kafka's default {@code socket.request.max.bytes}. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 104_857_600;
@@ -64,31 +66,41 @@ public record KafkaListenerConfig(String host, int port, String advertisedHost, 
     /** Binds {@code host:port}, advertises the bound address, Kafka's defaults otherwise. */
     public static KafkaListenerConfig of(String host, int port) {
         return new KafkaListenerConfig(host, port, null, 0, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PROCESSORS,
-                DEFAULT_REQUEST_HANDLERS, DEFAULT_CONNECTIONS_MAX_IDLE_MS, DEFAULT_MAX_CONNECTIONS, List.of());
+                DEFAULT_REQUEST_HANDLERS, DEFAULT_CONNECTIONS_MAX_IDLE_MS, DEFAULT_MAX_CONNECTIONS, List.of(), null);
     }
 
     public KafkaListenerConfig withMaxRequestBytes(int bytes) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, bytes, numProcessors,
-                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms);
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, tls);
     }
 
     public KafkaListenerConfig withAdvertised(String advertisedHost, int advertisedPort) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms);
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, tls);
     }
 
     public KafkaListenerConfig withConnectionsMaxIdleMs(long idleMs) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers, idleMs, maxConnections, saslMechanisms);
+                numRequestHandlers, idleMs, maxConnections, saslMechanisms, tls);
     }
 
     public KafkaListenerConfig withMaxConnections(int connections) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers, connectionsMaxIdleMs, connections, saslMechanisms);
+                numRequestHandlers, connectionsMaxIdleMs, connections, saslMechanisms, tls);
     }
 
     public KafkaListenerConfig withSaslMechanisms(List<String> mechanisms) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers, connectionsMaxIdleMs, maxConnections, mechanisms);
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections, mechanisms, tls);
+    }
+
+    public KafkaListenerConfig withTls(TlsSettings settings) {
+        return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, settings);
+    }
+
+    /** Kafka's name for what this listener speaks. */
+    public String securityProtocol() {
+        return (saslMechanisms.isEmpty() ? "" : "SASL_") + (tls == null ? "PLAINTEXT" : "SSL");
     }
 }

@@ -2,6 +2,7 @@ package dev.tributary.broker.kafka;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
@@ -17,8 +18,17 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.network.ChannelMetadataRegistry;
+import org.apache.kafka.common.network.CipherInformation;
+import org.apache.kafka.common.network.ClientInformation;
 import org.apache.kafka.common.network.InvalidReceiveException;
+import org.apache.kafka.common.network.PlaintextTransportLayer;
 import org.apache.kafka.common.network.Send;
+import org.apache.kafka.common.network.SslTransportLayer;
+import org.apache.kafka.common.network.TransportLayer;
 
 /**
  * A network thread (Kafka's {@code SocketServer.Processor}): owns a selector and the connections the acceptor gave
@@ -45,6 +55,10 @@ final class Processor implements Runnable {
     private final RequestDispatcher dispatcher;
     private final int maxRequestBytes;
     private final List<String> saslMechanisms;
+    /** The TLS context when the listener speaks SSL; null for plaintext. */
+    private final SSLContext tls;
+    /** Connections whose TLS layer holds decrypted bytes the selector cannot know about. */
+    private final Set<KafkaConnection> bufferedReads = new HashSet<>();
     private final IdleConnections idle;
     private final ConnectionLimit limit;
     private final Queue<SocketChannel> newConnections = new ConcurrentLinkedQueue<>();
@@ -59,6 +73,7 @@ final class Processor implements Runnable {
         this.dispatcher = dispatcher;
         this.maxRequestBytes = config.maxRequestBytes();
         this.saslMechanisms = config.saslMechanisms();
+        this.tls = config.tls() == null ? null : config.tls().serverContext();
         this.idle = new IdleConnections(config.connectionsMaxIdleMs());
         this.limit = limit;
         this.selector = Selector.open();
@@ -88,13 +103,17 @@ final class Processor implements Runnable {
                 registerNewConnections();
                 sendResponses();
                 closeIdleConnections();
-                selector.select(Math.min(SELECT_TIMEOUT_MS, idle.millisUntilNextExpiry(System.nanoTime())));
+                if (bufferedReads.isEmpty())
+                    selector.select(Math.min(SELECT_TIMEOUT_MS, idle.millisUntilNextExpiry(System.nanoTime())));
+                else
+                    selector.selectNow();
+                serveBufferedReads();
                 Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
                 while (keys.hasNext()) {
                     SelectionKey key = keys.next();
                     keys.remove();
                     KafkaConnection connection = (KafkaConnection) key.attachment();
-                    serve(connection, key);
+                    serve(connection, key.isReadable(), key.isValid() && key.isWritable());
                     trackActivity(connection);
                 }
             }
@@ -117,19 +136,28 @@ final class Processor implements Runnable {
         }
     }
 
-    private void serve(KafkaConnection connection, SelectionKey key) {
+    private void serve(KafkaConnection connection, boolean readable, boolean writable) {
         try {
-            if (key.isReadable()) {
+            if (!connection.ready()) {
+                connection.handshake();
+                if (!connection.ready())
+                    return;
+                readable = true; // the first request may have come with the handshake's last flight
+            }
+            if (readable) {
                 ByteBuffer frame = connection.read();
                 if (frame != null)
                     dispatch(connection, frame);
             }
-            if (key.isValid() && key.isWritable()) {
+            if (writable && !connection.closed()) {
                 connection.writePending();
                 closeIfRefused(connection);
             }
+            noteBufferedRead(connection);
         } catch (EOFException e) {
             close(connection, Level.FINE, e.getMessage());
+        } catch (SslAuthenticationException e) {
+            close(connection, Level.INFO, "TLS handshake failed: " + e.getMessage());
         } catch (InvalidReceiveException | CloseConnectionException e) {
             close(connection, Level.INFO, e.getMessage());
         } catch (IOException | CancelledKeyException e) {
@@ -173,10 +201,30 @@ final class Processor implements Runnable {
                     connection.answer(response.request(), response.send());
                     closeIfRefused(connection);
                 }
+                noteBufferedRead(connection);
             } catch (IOException | CancelledKeyException e) {
                 close(connection, Level.FINE, "I/O error on " + connection.id() + ": " + e);
             }
             trackActivity(connection);
+        }
+    }
+
+    private void noteBufferedRead(KafkaConnection connection) {
+        if (!connection.closed() && connection.hasBufferedRead())
+            bufferedReads.add(connection);
+    }
+
+    /** Reads what TLS already decrypted for connections that may read now (one frame each, as a select would). */
+    private void serveBufferedReads() {
+        if (bufferedReads.isEmpty())
+            return;
+        List<KafkaConnection> pending = List.copyOf(bufferedReads);
+        bufferedReads.clear();
+        for (KafkaConnection connection : pending) {
+            if (!connection.closed() && connection.hasBufferedRead()) {
+                serve(connection, true, false);
+                trackActivity(connection);
+            }
         }
     }
 
@@ -194,15 +242,51 @@ final class Processor implements Runnable {
                 socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 String id = socket.getLocalAddress() + "-" + socket.getRemoteAddress() + "-" + index + "-"
                         + nextConnectionNumber++;
-                KafkaConnection connection = new KafkaConnection(id, socket, maxRequestBytes,
+                SelectionKey key = socket.register(selector, SelectionKey.OP_READ);
+                KafkaConnection connection = new KafkaConnection(id, transport(id, key, socket), maxRequestBytes,
                         new ConnectionSession(saslMechanisms));
-                connection.register(socket.register(selector, SelectionKey.OP_READ, connection));
+                key.attach(connection);
+                connection.register(key);
                 connections.add(connection);
                 idle.touch(connection, System.nanoTime());
             } catch (IOException e) {
                 LOG.log(Level.FINE, "Could not register a new connection", e);
                 closeUnregistered(socket);
             }
+        }
+    }
+
+    private TransportLayer transport(String id, SelectionKey key, SocketChannel socket) throws IOException {
+        if (tls == null)
+            return new PlaintextTransportLayer(key);
+        InetSocketAddress peer = (InetSocketAddress) socket.getRemoteAddress();
+        SSLEngine engine = tls.createSSLEngine(peer.getHostString(), peer.getPort());
+        engine.setUseClientMode(false);
+        return SslTransportLayer.create(id, key, engine, new NoChannelMetadata());
+    }
+
+    /** Kafka's TLS layer reports the negotiated cipher here; nothing reads it. */
+    private static final class NoChannelMetadata implements ChannelMetadataRegistry {
+        @Override
+        public void registerCipherInformation(CipherInformation cipherInformation) {
+        }
+
+        @Override
+        public CipherInformation cipherInformation() {
+            return null;
+        }
+
+        @Override
+        public void registerClientInformation(ClientInformation clientInformation) {
+        }
+
+        @Override
+        public ClientInformation clientInformation() {
+            return null;
+        }
+
+        @Override
+        public void close() {
         }
     }
 
@@ -224,6 +308,7 @@ final class Processor implements Runnable {
     private void close(KafkaConnection connection, Level level, String reason) {
         if (reason != null)
             LOG.log(level, () -> "Closing connection " + connection.id() + ": " + reason);
+        bufferedReads.remove(connection);
         connection.close();
         idle.remove(connection);
         if (connections.remove(connection))

@@ -55,6 +55,20 @@ final class RawKafkaSocket implements AutoCloseable {
     }
 
     /** Whether the broker closed the connection (rather than answering) within the socket timeout. */
+    /** Whether the broker closes the connection after whatever it sends first (a TLS alert, say). */
+    boolean closedByBrokerAfterItsLastWords() throws IOException {
+        try {
+            while (in.read() != -1) {
+                // its last words
+            }
+            return true;
+        } catch (EOFException | SocketException e) {
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
     boolean closedByBroker() throws IOException {
         try {
             return in.read() == -1;
