@@ -28,7 +28,13 @@ public final class AsyncSends {
     /** Bounds one round's memory and latency; the queue itself is bounded only by the callers. */
     private static final int MAX_RECORDS_PER_ROUND = 16_384;
 
-    private record Pending(OutgoingRecord record, CompletableFuture<RecordMetadata> sent) {
+    /** A queued send, and the stage its caller waits on: one object per send, not two. */
+    private static final class Pending extends CompletableFuture<RecordMetadata> {
+        final OutgoingRecord record;
+
+        Pending(OutgoingRecord record) {
+            this.record = record;
+        }
     }
 
     private final Supplier<BrokerGateway> broker;
@@ -42,8 +48,8 @@ public final class AsyncSends {
     }
 
     CompletionStage<RecordMetadata> send(OutgoingRecord record) {
-        CompletableFuture<RecordMetadata> sent = new CompletableFuture<>();
-        queue.add(new Pending(record, sent));
+        Pending sent = new Pending(record);
+        queue.add(sent);
         scheduleDrainIfIdle();
         return sent;
     }
@@ -63,7 +69,7 @@ public final class AsyncSends {
     private void failAll(RuntimeException failure) {
         Pending pending;
         while ((pending = queue.poll()) != null)
-            pending.sent().completeExceptionally(failure);
+            pending.completeExceptionally(failure);
     }
 
     /** Appends every queued record, round after round, until the queue is empty. */
@@ -99,7 +105,7 @@ public final class AsyncSends {
             try {
                 target = broker.get();
             } catch (RuntimeException noBroker) {
-                round.forEach(p -> p.sent().completeExceptionally(noBroker));
+                round.forEach(p -> p.completeExceptionally(noBroker));
                 return;
             }
             // One append per partition: it lands whole or not at all (the log validates before it writes).
@@ -109,12 +115,12 @@ public final class AsyncSends {
             for (Pending pending : round) {
                 int partition;
                 try {
-                    partition = target.partitionFor(pending.record());
+                    partition = target.partitionFor(pending.record);
                 } catch (RuntimeException invalid) { // unknown topic or partition: this record alone fails
-                    pending.sent().completeExceptionally(invalid);
+                    pending.completeExceptionally(invalid);
                     continue;
                 }
-                String topic = pending.record().topic();
+                String topic = pending.record.topic();
                 if (previous == null || previous.partition() != partition || !previous.topic().equals(topic)) {
                     previous = new PartitionId(topic, partition);
                     previousSends = byPartition.computeIfAbsent(previous, id -> new ArrayList<>());
@@ -128,13 +134,13 @@ public final class AsyncSends {
         private void appendBatch(BrokerGateway target, String topic, int partition, List<Pending> batch) {
             List<OutgoingRecord> records = new ArrayList<>(batch.size());
             for (Pending pending : batch)
-                records.add(pending.record());
+                records.add(pending.record);
             List<RecordMetadata> landed;
             try {
                 landed = target.append(topic, partition, records);
             } catch (RuntimeException refused) {
                 if (batch.size() == 1) {
-                    batch.get(0).sent().completeExceptionally(refused);
+                    batch.get(0).completeExceptionally(refused);
                 } else {
                     appendBatch(target, topic, partition, batch.subList(0, batch.size() / 2));
                     appendBatch(target, topic, partition, batch.subList(batch.size() / 2, batch.size()));
@@ -142,7 +148,7 @@ public final class AsyncSends {
                 return;
             }
             for (int i = 0; i < batch.size(); i++)
-                batch.get(i).sent().complete(landed.get(i));
+                batch.get(i).complete(landed.get(i));
         }
     }
 }
