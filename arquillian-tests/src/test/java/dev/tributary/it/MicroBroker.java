@@ -125,7 +125,12 @@ final class MicroBroker implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dtributary.data.dir=" + dataDir,
                 "-Dtributary.kafka.port=" + kafkaPort,
-                "-Dtributary.admin.password=" + ItEnvironment.ADMIN_PASSWORD,
+                "-Dtributary.admin.password=" + ItEnvironment.ADMIN_PASSWORD));
+        // e.g. -Dtributary.it.broker.jvmOptions="-XX:StartFlightRecording=filename=/tmp/broker.jfr" to profile
+        String jvmOptions = System.getProperty("tributary.it.broker.jvmOptions", "").strip();
+        if (!jvmOptions.isEmpty())
+            command.addAll(List.of(jvmOptions.split("\\s+")));
+        command.addAll(List.of(
                 "-jar", ItEnvironment.microJar().toString(),
                 "--nohazelcast", "--disablephonehome",
                 "--port", Integer.toString(port),

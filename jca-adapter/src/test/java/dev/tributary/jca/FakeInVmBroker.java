@@ -69,6 +69,18 @@ public class FakeInVmBroker implements BrokerGateway {
     }
 
     @Override
+    public synchronized List<RecordMetadata> append(String topic, int partition, List<OutgoingRecord> records) {
+        batchSizes.add(records.size());
+        List<RecordMetadata> landed = new ArrayList<>();
+        for (OutgoingRecord record : records) {
+            if (partitionFor(record) != partition)
+                throw new IllegalArgumentException(record + " does not belong in partition " + partition);
+            landed.add(append(record));
+        }
+        return landed;
+    }
+
+    @Override
     public synchronized int partitionFor(OutgoingRecord record) {
         Integer count = topics.get(record.topic());
         if (count == null) {

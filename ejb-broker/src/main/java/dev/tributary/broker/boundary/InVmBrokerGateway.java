@@ -4,6 +4,7 @@ import dev.tributary.broker.consumer.GroupMember;
 import dev.tributary.broker.consumer.MemberTimeouts;
 import dev.tributary.broker.consumer.RecordFetcher;
 import dev.tributary.broker.records.AppendedRecord;
+import dev.tributary.broker.records.NewRecord;
 import dev.tributary.broker.server.Broker;
 import dev.tributary.broker.transaction.CommittedRecord;
 import dev.tributary.broker.transaction.TransactionRecord;
@@ -48,8 +49,20 @@ final class InVmBrokerGateway implements BrokerGateway {
     }
 
     @Override
+    public List<RecordMetadata> append(String topic, int partition, List<OutgoingRecord> records) {
+        List<NewRecord> batch = new ArrayList<>(records.size());
+        for (OutgoingRecord record : records)
+            batch.add(InVmRecords.toNewRecord(record));
+        List<AppendedRecord> appended = translated(() -> broker.writer().append(topic, partition, batch));
+        List<RecordMetadata> landed = new ArrayList<>(appended.size());
+        for (AppendedRecord record : appended)
+            landed.add(new RecordMetadata(topic, partition, record.offset(), record.timestamp()));
+        return landed;
+    }
+
+    @Override
     public int partitionFor(OutgoingRecord record) {
-        return translated(() -> broker.writer().partitionFor(record.topic(), InVmRecords.toNewRecord(record)));
+        return translated(() -> broker.writer().partitionFor(record.topic(), record.partition(), record.keyBytes()));
     }
 
     @Override

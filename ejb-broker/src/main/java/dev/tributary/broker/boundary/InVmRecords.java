@@ -5,8 +5,8 @@ import dev.tributary.broker.records.StoredRecord;
 import dev.tributary.jca.api.ConsumedRecord;
 import dev.tributary.jca.api.OutgoingRecord;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
@@ -24,11 +24,17 @@ final class InVmRecords {
     private InVmRecords() {
     }
 
+    /** Runs per record on the asynchronous send path: no streams, nothing built for a record without headers. */
     static NewRecord toNewRecord(OutgoingRecord record) {
-        return new NewRecord(record.partition(), record.keyBytes(), record.value(),
-                record.headers().stream().<Header>map(h -> new RecordHeader(h.getKey(), h.getValue())).toList(),
-                record.timestamp().isPresent() ? OptionalLong.of(record.timestamp().getAsLong())
-                        : OptionalLong.empty());
+        List<Map.Entry<String, byte[]>> headers = record.headers();
+        List<Header> converted = List.of();
+        if (!headers.isEmpty()) {
+            Header[] array = new Header[headers.size()];
+            for (int i = 0; i < array.length; i++)
+                array[i] = new RecordHeader(headers.get(i).getKey(), headers.get(i).getValue());
+            converted = List.of(array);
+        }
+        return new NewRecord(record.partition(), record.keyBytes(), record.value(), converted, record.timestamp());
     }
 
     static ConsumedRecord toConsumedRecord(String topic, int partition, StoredRecord record) {

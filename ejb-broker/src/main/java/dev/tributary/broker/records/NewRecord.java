@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 
 /**
@@ -18,6 +19,7 @@ public record NewRecord(OptionalInt partition, byte[] key, byte[] value, List<He
 
     /** The record as a batch holds it, stamped {@code now} unless it has a timestamp of its own. */
     public SimpleRecord toSimpleRecord(long now) {
-        return new SimpleRecord(timestamp.orElse(now), key, value, headers.toArray(Header[]::new));
+        return new SimpleRecord(timestamp.orElse(now), key, value,
+                headers.isEmpty() ? Record.EMPTY_HEADERS : headers.toArray(Header[]::new));
     }
 }

@@ -4,13 +4,18 @@ import dev.tributary.broker.log.LogAppendInfo;
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.topic.KeyPartitioner;
 import dev.tributary.broker.topic.TopicRegistry;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.record.internal.DefaultRecord;
+import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 
@@ -60,12 +65,83 @@ public final class RecordWriter {
     }
 
     /**
+     * Appends {@code records} to one partition, in order, as a single append: as many RecordBatches as the
+     * partition's {@code max.message.bytes} needs, written together and acknowledged by one fsync (as
+     * {@code flush.messages} demands), all of them or none. The records' own partitions are ignored: the caller has
+     * placed them with {@link #partitionFor(String, OptionalInt, byte[])}. A record too large for a batch of its own
+     * fails the whole append with {@code RecordTooLargeException}.
+     *
+     * @return for each record, in order, where it landed
+     * @throws UnknownTopicOrPartitionException if the topic or the partition does not exist
+     */
+    public List<AppendedRecord> append(String topic, int partition, List<NewRecord> records) {
+        PartitionLog log = topics.partitionLog(topic, partition);
+        long now = clock.millis();
+        SimpleRecord[] stamped = new SimpleRecord[records.size()];
+        for (int i = 0; i < stamped.length; i++)
+            stamped[i] = records.get(i).toSimpleRecord(now);
+        LogAppendInfo info = log.appendUnflushed(batches(stamped, log.config().maxMessageBytes()));
+        List<AppendedRecord> results = new ArrayList<>(stamped.length);
+        for (int i = 0; i < stamped.length; i++) {
+            long timestamp = info.logAppendTime() >= 0 ? info.logAppendTime() : stamped[i].timestamp();
+            results.add(new AppendedRecord(partition, info.firstOffset() + i, timestamp));
+        }
+        log.awaitFlushPolicy(info);
+        return results;
+    }
+
+    /**
+     * {@code records} as consecutive batches of at most {@code maxBatchBytes} each (a record larger than that
+     * gets a batch of its own, which the log refuses).
+     */
+    static MemoryRecords batches(SimpleRecord[] records, int maxBatchBytes) {
+        List<MemoryRecords> batches = new ArrayList<>();
+        int from = 0;
+        int batchBytes = DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
+        for (int i = 0; i < records.length; i++) {
+            int recordBytes = sizeInBatch(records[i], i - from, records[from].timestamp());
+            if (i > from && batchBytes + recordBytes > maxBatchBytes) {
+                batches.add(MemoryRecords.withRecords(Compression.NONE, Arrays.copyOfRange(records, from, i)));
+                from = i;
+                batchBytes = DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
+                recordBytes = sizeInBatch(records[i], 0, records[i].timestamp());
+            }
+            batchBytes += recordBytes;
+        }
+        if (from == 0)
+            return MemoryRecords.withRecords(Compression.NONE, records);
+        batches.add(MemoryRecords.withRecords(Compression.NONE, Arrays.copyOfRange(records, from, records.length)));
+        ByteBuffer all = ByteBuffer.allocate(batches.stream().mapToInt(MemoryRecords::sizeInBytes).sum());
+        batches.forEach(batch -> all.put(batch.buffer()));
+        return MemoryRecords.readableRecords(all.flip());
+    }
+
+    /** The bytes the record takes in a batch whose first record has {@code baseTimestamp}, at {@code offsetDelta}. */
+    private static int sizeInBatch(SimpleRecord record, int offsetDelta, long baseTimestamp) {
+        return DefaultRecord.sizeInBytes(offsetDelta, record.timestamp() - baseTimestamp,
+                record.key() == null ? -1 : record.key().remaining(),
+                record.value() == null ? -1 : record.value().remaining(), record.headers());
+    }
+
+    /**
      * The partition {@code record} goes to: its own (checked to exist), or the partitioner's choice.
      *
      * @throws UnknownTopicOrPartitionException if the topic or the record's partition does not exist
      */
     public int partitionFor(String topic, NewRecord record) {
-        return partitionFor(topic, record, topics.partitionCount(topic));
+        return partitionFor(topic, record.partition(), record.key());
+    }
+
+    /**
+     * The partition a record with this {@code partition} (if it has one) and {@code key} goes to; what
+     * {@link #partitionFor(String, NewRecord)} answers, without building the record.
+     *
+     * @throws UnknownTopicOrPartitionException if the topic or the given partition does not exist
+     */
+    public int partitionFor(String topic, OptionalInt partition, byte[] key) {
+        int partitions = topics.partitionCount(topic);
+        return partition.isPresent() ? checkedPartition(topic, partition.getAsInt(), partitions)
+                : partitioner.partitionFor(key, partitions);
     }
 
     private int partitionFor(String topic, NewRecord record, int partitions) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.broker.log.LogManager;
 import dev.tributary.broker.metadata.MetadataDatabase;
@@ -24,8 +25,10 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,12 +46,13 @@ class RecordWriterReaderTest {
     private LogManager logs;
     private RecordWriter writer;
     private RecordReader reader;
+    private TopicRegistry topics;
 
     @BeforeEach
     void open() {
         metadata = MetadataDatabase.open(dataDir, Optional.empty(), Optional.empty(), Optional.empty());
         logs = new LogManager(dataDir.resolve("logs"), CLOCK);
-        TopicRegistry topics = TopicRegistry.open(metadata.topicStore(), logs, CLOCK, 0);
+        topics = TopicRegistry.open(metadata.topicStore(), logs, CLOCK, 0);
         topics.create(new NewTopic("orders", 4, (short) 1, Map.of()));
         writer = new RecordWriter(topics, CLOCK);
         reader = new RecordReader(topics, new BrokerMetrics());
@@ -147,6 +151,56 @@ class RecordWriterReaderTest {
                 new NewRecord(OptionalInt.of(4), null, bytes("x"), List.of(), OptionalLong.empty()))));
         assertThrows(UnknownTopicOrPartitionException.class, () -> writer.append("nope", List.of(keyed("k", "v"))));
         assertEquals(0, reader.read("orders", 0, 0, 10).records().size(), "nothing was written");
+    }
+
+    @Test
+    void anAppendToOnePartitionIsSplitIntoValidBatchesOfAtMostMaxMessageBytes() {
+        topics.create(new NewTopic("small", 2, (short) 1, Map.of("max.message.bytes", "1024")));
+        List<NewRecord> records = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            // varying sizes, keys, headers and timestamps (both sides of the first one), and a record's own
+            // partition that the caller's placement overrides
+            records.add(new NewRecord(i == 7 ? OptionalInt.of(0) : OptionalInt.empty(),
+                    i % 3 == 0 ? null : bytes("key-" + i), new byte[1 + (i * 37) % 200],
+                    i % 5 == 0 ? List.of(new RecordHeader("h", bytes("header-" + i))) : List.of(),
+                    i % 4 == 0 ? OptionalLong.empty() : OptionalLong.of(CLOCK.millis() + 1_000 - i * 20)));
+        }
+
+        List<AppendedRecord> appended = writer.append("small", 1, records);
+
+        for (int i = 0; i < 100; i++) {
+            assertEquals(1, appended.get(i).partition());
+            assertEquals(i, appended.get(i).offset());
+            assertEquals(records.get(i).timestamp().orElse(CLOCK.millis()), appended.get(i).timestamp());
+        }
+        int batches = 0;
+        for (RecordBatch batch : topics.partitionLog("small", 1).read(0, Integer.MAX_VALUE).records().batches()) {
+            batch.ensureValid();
+            assertTrue(batch.sizeInBytes() <= 1024, () -> "a batch of " + batch.sizeInBytes() + " bytes");
+            batches++;
+        }
+        assertTrue(batches > 1, "records of more than max.message.bytes need several batches: " + batches);
+        List<StoredRecord> stored = reader.read("small", 1, 0, 1000).records();
+        assertEquals(100, stored.size());
+        for (int i = 0; i < 100; i++) {
+            assertEquals(i, stored.get(i).offset());
+            assertArrayEquals(records.get(i).key(), stored.get(i).key());
+            assertArrayEquals(records.get(i).value(), stored.get(i).value());
+            assertEquals(records.get(i).headers().size(), stored.get(i).headers().size());
+            assertEquals(appended.get(i).timestamp(), stored.get(i).timestamp());
+        }
+    }
+
+    @Test
+    void anAppendToOnePartitionWithARecordOverMaxMessageBytesWritesNothing() {
+        topics.create(new NewTopic("small", 1, (short) 1, Map.of("max.message.bytes", "1024")));
+        List<NewRecord> records = List.of(
+                new NewRecord(OptionalInt.empty(), null, bytes("fits"), List.of(), OptionalLong.empty()),
+                new NewRecord(OptionalInt.empty(), null, new byte[2_000], List.of(), OptionalLong.empty()),
+                new NewRecord(OptionalInt.empty(), null, bytes("fits too"), List.of(), OptionalLong.empty()));
+        assertThrows(RecordTooLargeException.class, () -> writer.append("small", 0, records));
+        assertEquals(0, reader.read("small", 0, 0, 10).records().size(), "all or nothing");
+        assertThrows(UnknownTopicOrPartitionException.class, () -> writer.append("small", 1, records.subList(0, 1)));
     }
 
     private static NewRecord at(long timestamp, String value) {

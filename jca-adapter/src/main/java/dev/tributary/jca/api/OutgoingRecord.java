@@ -69,7 +69,12 @@ public final class OutgoingRecord {
     }
 
     private static List<Map.Entry<String, byte[]>> copy(List<Map.Entry<String, byte[]>> headers) {
-        return headers.stream().map(h -> Map.entry(h.getKey(), h.getValue().clone())).toList();
+        if (headers.isEmpty())
+            return List.of(); // most records: no stream pipeline per send for nothing to copy
+        List<Map.Entry<String, byte[]>> copy = new ArrayList<>(headers.size());
+        for (Map.Entry<String, byte[]> header : headers)
+            copy.add(Map.entry(header.getKey(), header.getValue().clone()));
+        return List.copyOf(copy);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.tributary.jca.outbound;
 import dev.tributary.jca.api.OutgoingRecord;
 import dev.tributary.jca.api.RecordMetadata;
 import dev.tributary.jca.spi.BrokerGateway;
+import dev.tributary.jca.spi.PartitionId;
 import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
@@ -18,7 +19,7 @@ import java.util.function.Supplier;
 
 /**
  * Asynchronous sends outside a transaction, batched the way a Kafka producer batches them but without a linger:
- * sends queue up while one Work appends what was queued before, one batch (and one fsync) per partition, so the
+ * sends queue up while one Work appends what was queued before, one append (and one fsync) per partition, so the
  * batch size follows the load. One Work at a time per adapter, on the adapter's WorkManager; records keep their
  * send order per partition.
  */
@@ -27,20 +28,12 @@ public final class AsyncSends {
     /** Bounds one round's memory and latency; the queue itself is bounded only by the callers. */
     private static final int MAX_RECORDS_PER_ROUND = 16_384;
 
-    /** Well under Kafka's default max.message.bytes (1 MiB), so a batch rarely needs halving. */
-    private static final int MAX_BATCH_BYTES = 256 * 1024;
+    /** A queued send, and the stage its caller waits on: one object per send, not two. */
+    private static final class Pending extends CompletableFuture<RecordMetadata> {
+        final OutgoingRecord record;
 
-    private record Pending(OutgoingRecord record, CompletableFuture<RecordMetadata> sent) {
-    }
-
-    /** A record with its partition fixed. */
-    private record Placed(OutgoingRecord record, CompletableFuture<RecordMetadata> sent) {
-        long size() {
-            long headers = 0;
-            for (Map.Entry<String, byte[]> header : record.headers())
-                headers += header.getKey().length() + header.getValue().length;
-            byte[] key = record.keyBytes();
-            return record.value().length + (key == null ? 0 : key.length) + headers;
+        Pending(OutgoingRecord record) {
+            this.record = record;
         }
     }
 
@@ -55,14 +48,15 @@ public final class AsyncSends {
     }
 
     CompletionStage<RecordMetadata> send(OutgoingRecord record) {
-        CompletableFuture<RecordMetadata> sent = new CompletableFuture<>();
-        queue.add(new Pending(record, sent));
+        Pending sent = new Pending(record);
+        queue.add(sent);
         scheduleDrainIfIdle();
         return sent;
     }
 
     private void scheduleDrainIfIdle() {
-        if (queue.isEmpty() || !draining.compareAndSet(false, true))
+        // a plain read first: while a drain runs, senders do not contend for the flag's cache line
+        if (draining.get() || queue.isEmpty() || !draining.compareAndSet(false, true))
             return;
         try {
             workManager.get().scheduleWork(new Drain());
@@ -75,7 +69,7 @@ public final class AsyncSends {
     private void failAll(RuntimeException failure) {
         Pending pending;
         while ((pending = queue.poll()) != null)
-            pending.sent().completeExceptionally(failure);
+            pending.completeExceptionally(failure);
     }
 
     /** Appends every queued record, round after round, until the queue is empty. */
@@ -111,52 +105,50 @@ public final class AsyncSends {
             try {
                 target = broker.get();
             } catch (RuntimeException noBroker) {
-                round.forEach(p -> p.sent().completeExceptionally(noBroker));
+                round.forEach(p -> p.completeExceptionally(noBroker));
                 return;
             }
-            // One batch per partition: a batch either lands whole or not at all (the log validates before it writes).
-            Map<String, Map<Integer, List<Placed>>> byPartition = new LinkedHashMap<>();
+            // One append per partition: it lands whole or not at all (the log validates before it writes).
+            Map<PartitionId, List<Pending>> byPartition = new LinkedHashMap<>();
+            PartitionId previous = null;
+            List<Pending> previousSends = null;
             for (Pending pending : round) {
+                int partition;
                 try {
-                    OutgoingRecord placed = TributaryManagedConnection.place(pending.record(), target);
-                    byPartition.computeIfAbsent(placed.topic(), t -> new LinkedHashMap<>())
-                            .computeIfAbsent(placed.partition().getAsInt(), p -> new ArrayList<>())
-                            .add(new Placed(placed, pending.sent()));
+                    partition = target.partitionFor(pending.record);
                 } catch (RuntimeException invalid) { // unknown topic or partition: this record alone fails
-                    pending.sent().completeExceptionally(invalid);
+                    pending.completeExceptionally(invalid);
+                    continue;
                 }
+                String topic = pending.record.topic();
+                if (previous == null || previous.partition() != partition || !previous.topic().equals(topic)) {
+                    previous = new PartitionId(topic, partition);
+                    previousSends = byPartition.computeIfAbsent(previous, id -> new ArrayList<>());
+                }
+                previousSends.add(pending);
             }
-            byPartition.forEach((topic, partitions) -> partitions.values().forEach(sends -> {
-                int from = 0;
-                long bytes = 0;
-                for (int i = 0; i < sends.size(); i++) {
-                    bytes += sends.get(i).size();
-                    if (bytes > MAX_BATCH_BYTES && i > from) {
-                        appendBatch(target, topic, sends.subList(from, i));
-                        from = i;
-                        bytes = sends.get(i).size();
-                    }
-                }
-                appendBatch(target, topic, sends.subList(from, sends.size()));
-            }));
+            byPartition.forEach((id, sends) -> appendBatch(target, id.topic(), id.partition(), sends));
         }
 
-        /** A batch the log refuses (larger than the topic's max.message.bytes, say) is halved until it fits. */
-        private void appendBatch(BrokerGateway target, String topic, List<Placed> batch) {
+        /** An append the log refuses (a record over the topic's max.message.bytes, say) is halved until it fits. */
+        private void appendBatch(BrokerGateway target, String topic, int partition, List<Pending> batch) {
+            List<OutgoingRecord> records = new ArrayList<>(batch.size());
+            for (Pending pending : batch)
+                records.add(pending.record);
             List<RecordMetadata> landed;
             try {
-                landed = target.append(topic, batch.stream().map(Placed::record).toList());
+                landed = target.append(topic, partition, records);
             } catch (RuntimeException refused) {
                 if (batch.size() == 1) {
-                    batch.get(0).sent().completeExceptionally(refused);
+                    batch.get(0).completeExceptionally(refused);
                 } else {
-                    appendBatch(target, topic, batch.subList(0, batch.size() / 2));
-                    appendBatch(target, topic, batch.subList(batch.size() / 2, batch.size()));
+                    appendBatch(target, topic, partition, batch.subList(0, batch.size() / 2));
+                    appendBatch(target, topic, partition, batch.subList(batch.size() / 2, batch.size()));
                 }
                 return;
             }
             for (int i = 0; i < batch.size(); i++)
-                batch.get(i).sent().complete(landed.get(i));
+                batch.get(i).complete(landed.get(i));
         }
     }
 }

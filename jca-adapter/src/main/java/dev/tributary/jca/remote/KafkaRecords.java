@@ -22,12 +22,14 @@ final class KafkaRecords {
     private KafkaRecords() {
     }
 
-    static ProducerRecord<byte[], byte[]> toProducerRecord(OutgoingRecord record) {
+    /** The record as a Kafka producer sends it, to {@code partition} instead of its own unless that is null. */
+    static ProducerRecord<byte[], byte[]> toProducerRecord(OutgoingRecord record, Integer partition) {
         List<Header> headers = new ArrayList<>(record.headers().size());
         for (Map.Entry<String, byte[]> header : record.headers()) {
             headers.add(new RecordHeader(header.getKey(), header.getValue()));
         }
-        Integer partition = record.partition().isPresent() ? record.partition().getAsInt() : null;
+        if (partition == null && record.partition().isPresent())
+            partition = record.partition().getAsInt();
         Long timestamp = record.timestamp().isPresent() ? record.timestamp().getAsLong() : null;
         return new ProducerRecord<>(record.topic(), partition, timestamp, record.keyBytes(), record.value(), headers);
     }

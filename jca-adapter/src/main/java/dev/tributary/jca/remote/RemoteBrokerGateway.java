@@ -68,18 +68,27 @@ public final class RemoteBrokerGateway implements BrokerGateway, AutoCloseable {
 
     @Override
     public List<RecordMetadata> append(String topic, List<OutgoingRecord> records) {
-        return sendAll(records);
+        return sendAll(records, null);
     }
 
-    /** Sends every record, then waits for all; the first failure is thrown once all have ended. */
-    private List<RecordMetadata> sendAll(List<OutgoingRecord> records) {
+    /** Not atomic here: the producer's batches may land apart (see {@link BrokerGateway#append(String, int, List)}). */
+    @Override
+    public List<RecordMetadata> append(String topic, int partition, List<OutgoingRecord> records) {
+        return sendAll(records, partition);
+    }
+
+    /**
+     * Sends every record (to {@code partition}, which {@link #partitionFor} chose, or if null to its own or the
+     * partitioner's), then waits for all; the first failure is thrown once all have ended.
+     */
+    private List<RecordMetadata> sendAll(List<OutgoingRecord> records, Integer partition) {
         List<Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>(records.size());
         for (OutgoingRecord record : records) {
-            if (record.partition().isPresent()) {
+            if (partition == null && record.partition().isPresent()) {
                 partitionFor(record); // else the producer would wait max.block.ms for a partition that never comes
             }
             try {
-                sent.add(producer.send(KafkaRecords.toProducerRecord(record)));
+                sent.add(producer.send(KafkaRecords.toProducerRecord(record, partition)));
             } catch (TimeoutException e) {
                 throw unreachable(record.topic(), e);
             } catch (KafkaException e) {
@@ -150,7 +159,7 @@ public final class RemoteBrokerGateway implements BrokerGateway, AutoCloseable {
 
     @Override
     public List<RecordMetadata> commitOnePhase(List<OutgoingRecord> records) {
-        return sendAll(records);
+        return sendAll(records, null);
     }
 
     /** Nothing was prepared, so there is nothing to forget. */

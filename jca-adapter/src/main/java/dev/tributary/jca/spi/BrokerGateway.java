@@ -31,6 +31,14 @@ public interface BrokerGateway {
      */
     List<RecordMetadata> append(String topic, List<OutgoingRecord> records);
 
+    /**
+     * Appends records to one partition, in order, as one append (one fsync for all of them, as many batches as the
+     * topic's {@code max.message.bytes} needs), and returns, in order, where each landed once all are acknowledged.
+     * The records' own partitions are not looked at: the caller placed them there with {@link #partitionFor}.
+     * In-VM, the append is all or nothing: if it throws, none of the records is in the log.
+     */
+    List<RecordMetadata> append(String topic, int partition, List<OutgoingRecord> records);
+
     /** The partition {@code record} goes to (its own, or the partitioner's choice); checks topic and partition. */
     int partitionFor(OutgoingRecord record);
 

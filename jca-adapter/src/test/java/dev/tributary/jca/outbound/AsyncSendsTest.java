@@ -65,10 +65,11 @@ class AsyncSendsTest {
     void aBatchTheBrokerRefusesIsHalvedUntilItFitsAndOnlyTheRecordThatCannotFitFails() throws Exception {
         FakeInVmBroker picky = new FakeInVmBroker() {
             @Override
-            public synchronized List<RecordMetadata> append(String topic, List<OutgoingRecord> records) {
+            public synchronized List<RecordMetadata> append(String topic, int partition,
+                                                            List<OutgoingRecord> records) {
                 if (records.size() > 2 || records.stream().anyMatch(r -> r.value().length > 10))
                     throw new IllegalArgumentException("larger than the configured max.message.bytes");
-                return super.append(topic, records);
+                return super.append(topic, partition, records);
             }
         }.topic("orders", 1);
         AsyncSends pickySends = new AsyncSends(() -> picky, () -> works);
