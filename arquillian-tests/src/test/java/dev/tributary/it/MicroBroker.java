@@ -28,16 +28,30 @@ final class MicroBroker implements AutoCloseable {
     private final int kafkaPort;
     private final List<Path> applications;
     private final Path postBootCommands;
+    private final Tls tls;
     private Process process;
 
+    /** TLS as {@code bin/tributary start --keystore} sets it up: HTTPS and the Kafka listener from one key store. */
+    record Tls(Path keyStore, String password, String alias, int httpsPort) {
+    }
+
     private MicroBroker(Path dataDir, Path logFile, int port, int kafkaPort, List<Path> applications,
-                        Path postBootCommands) {
+                        Path postBootCommands, Tls tls) {
         this.dataDir = dataDir;
         this.logFile = logFile;
         this.port = port;
         this.kafkaPort = kafkaPort;
         this.applications = List.copyOf(applications);
         this.postBootCommands = postBootCommands;
+        this.tls = tls;
+    }
+
+    static MicroBroker startWithTls(Path dataDir, Path logFile, Path keyStore, String password, String alias) {
+        MicroBroker broker = new MicroBroker(dataDir, logFile, ItEnvironment.freePort(), ItEnvironment.freePort(),
+                List.of(), ItEnvironment.microConfig("post-boot-commands.asadmin"),
+                new Tls(keyStore, password, alias, ItEnvironment.freePort()));
+        broker.launch();
+        return broker;
     }
 
     static MicroBroker start(Path dataDir, Path logFile) {
@@ -69,9 +83,14 @@ final class MicroBroker implements AutoCloseable {
             }
         }
         MicroBroker broker = new MicroBroker(dataDir, logFile, ItEnvironment.freePort(), ItEnvironment.freePort(),
-                applications, postBoot);
+                applications, postBoot, null);
         broker.launch();
         return broker;
+    }
+
+    /** The root URI of the server's HTTPS listener (started with TLS only). */
+    URI httpsBase() {
+        return URI.create("https://127.0.0.1:" + tls.httpsPort() + "/");
     }
 
     /** The root URI of the server's HTTP listener. */
@@ -130,6 +149,7 @@ final class MicroBroker implements AutoCloseable {
         String jvmOptions = System.getProperty("tributary.it.broker.jvmOptions", "").strip();
         if (!jvmOptions.isEmpty())
             command.addAll(List.of(jvmOptions.split("\\s+")));
+        command.addAll(tlsJvmOptions());
         command.addAll(List.of(
                 "-jar", ItEnvironment.microJar().toString(),
                 "--nohazelcast", "--disablephonehome",
@@ -139,6 +159,7 @@ final class MicroBroker implements AutoCloseable {
                 "--logproperties", ItEnvironment.microConfig("logging.properties").toString(),
                 "--deploy", ItEnvironment.deployment("tributary.war").toString()));
         applications.forEach(application -> command.addAll(List.of("--deploy", application.toString())));
+        command.addAll(tlsMicroOptions());
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
@@ -146,6 +167,27 @@ final class MicroBroker implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         awaitReady();
+    }
+
+    private List<String> tlsJvmOptions() {
+        return tls == null ? List.of() : List.of("-Dtributary.kafka.ssl.keystore.location=" + tls.keyStore(),
+                "-Dtributary.kafka.ssl.keystore.password=" + tls.password());
+    }
+
+    /** Payara's HTTPS key store comes from javax.net.ssl system properties, read from a file as bin/tributary does. */
+    private List<String> tlsMicroOptions() {
+        if (tls == null) {
+            return List.of();
+        }
+        try {
+            Path properties = Files.writeString(Files.createDirectories(dataDir).resolve("tls.properties"),
+                    "javax.net.ssl.keyStore=" + tls.keyStore() + "\njavax.net.ssl.keyStorePassword=" + tls.password()
+                            + "\njavax.net.ssl.keyStoreType=PKCS12\n");
+            return List.of("--sslport", Integer.toString(tls.httpsPort()), "--sslcert", tls.alias(),
+                    "--systemproperties", properties.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Polls the API until it answers; fails fast if the process dies. */

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -100,10 +101,16 @@ final class PayaraServerDomain implements AutoCloseable {
                 "deploy", archive.toString());
     }
 
-    /** Polls {@code uri} until it answers 200; fails at the deadline or if the server goes away. */
+    /**
+     * Polls {@code uri}, as the test administrator, until it answers 200; fails at the deadline or if the server
+     * goes away.
+     */
     void awaitOk(URI uri) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((ItEnvironment.ADMIN
+                        + ":" + ItEnvironment.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                .build();
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
