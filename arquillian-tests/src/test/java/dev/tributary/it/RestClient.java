@@ -37,6 +37,16 @@ final class RestClient {
         return new RestClient(apiBase, user, password);
     }
 
+    /** The same API as the same user over connections of its own (none shared with earlier requests). */
+    RestClient onNewConnections() {
+        return new RestClient(apiBase, authorization);
+    }
+
+    private RestClient(URI apiBase, String authorization) {
+        this.apiBase = apiBase;
+        this.authorization = authorization;
+    }
+
     /** The same API without credentials. */
     RestClient anonymous() {
         return new RestClient(apiBase, null, null);
