@@ -90,6 +90,10 @@ public final class MetadataDatabase implements AutoCloseable {
         return new JpaUserStore(emf);
     }
 
+    public JpaBrokerRegistry brokerRegistry() {
+        return new JpaBrokerRegistry(emf);
+    }
+
     @Override
     public void close() {
         emf.close();
