@@ -31,6 +31,11 @@ final class BrokerSettings {
     static final String KAFKA_CONNECTIONS_MAX_IDLE_MS = "tributary.kafka.connections.max.idle.ms";
     static final String KAFKA_MAX_CONNECTIONS = "tributary.kafka.max.connections";
     static final String KAFKA_SASL_MECHANISMS = "tributary.kafka.sasl.enabled.mechanisms";
+    /**
+     * The base URL of this broker's REST API as other brokers and tools reach it ({@code http://host:port/});
+     * {@code bin/tributary} sets it from {@code --host} and {@code --http-port}. Only announced, never bound.
+     */
+    static final String HTTP_URL = "tributary.http.url";
     /** Creates (or resets) the user {@code admin} with every role at start; environment TRIBUTARY_ADMIN_PASSWORD. */
     static final String ADMIN_PASSWORD = "tributary.admin.password";
 
@@ -73,6 +78,10 @@ final class BrokerSettings {
         return Optional.of(listener.withAdvertised(
                 config.getOptionalValue(KAFKA_ADVERTISED_HOST, String.class).orElse(null),
                 config.getOptionalValue(KAFKA_ADVERTISED_PORT, Integer.class).orElse(0)));
+    }
+
+    static Optional<String> httpUrl(Config config) {
+        return config.getOptionalValue(HTTP_URL, String.class).filter(url -> !url.isBlank());
     }
 
     static Optional<String> adminPassword(Config config) {
