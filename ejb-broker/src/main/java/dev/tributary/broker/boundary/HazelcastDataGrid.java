@@ -3,6 +3,7 @@ package dev.tributary.broker.boundary;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
@@ -14,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The server's Hazelcast member as the broker's {@link DataGrid}: members from {@code getCluster().getMembers()}
@@ -24,12 +27,21 @@ import java.util.UUID;
 final class HazelcastDataGrid implements DataGrid {
 
     static final String MAP = "tributary-brokers";
+    private static final Logger LOG = Logger.getLogger(HazelcastDataGrid.class.getName());
 
     private final HazelcastInstance hazelcast;
     private final IMap<String, String> announcements;
 
     HazelcastDataGrid(HazelcastInstance hazelcast) {
         this.hazelcast = hazelcast;
+        try {
+            // As many copies as Hazelcast keeps (one per member up to 7): with its default single backup, two
+            // members dying together lose the entries whose primary and backup they held, live brokers' included.
+            hazelcast.getConfig().addMapConfig(new MapConfig(MAP).setBackupCount(MapConfig.MAX_BACKUP_COUNT));
+        } catch (RuntimeException e) {
+            // Configured otherwise by the server's own Hazelcast configuration: that one applies.
+            LOG.log(Level.INFO, "Keeping the data grid's configuration of map " + MAP + ": " + e.getMessage(), e);
+        }
         this.announcements = hazelcast.getMap(MAP);
     }
 

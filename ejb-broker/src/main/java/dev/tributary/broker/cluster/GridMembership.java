@@ -31,6 +31,7 @@ public final class GridMembership implements ClusterMembership {
     private final Set<Integer> reportedConflicts = new HashSet<>();
     private DataGrid.Subscription subscription;
     private ClusterView lastView;
+    private volatile boolean closed;
 
     private GridMembership(DataGrid grid, BrokerInfo self) {
         this.grid = grid;
@@ -69,12 +70,17 @@ public final class GridMembership implements ClusterMembership {
         return self;
     }
 
+    /**
+     * This broker is in its own view while it is a grid member, even if the grid lost its announcement (members
+     * dying together can take the map's only copies with them) until it announces itself again.
+     */
     @Override
     public ClusterView view() {
         Map<String, String> announcements = grid.announcements();
+        String local = grid.localMemberId();
         List<BrokerInfo> brokers = new ArrayList<>();
         for (String member : grid.memberIds()) {
-            String announcement = announcements.get(member);
+            String announcement = member.equals(local) && !closed ? self.encode() : announcements.get(member);
             if (announcement == null) {
                 continue; // a server without a broker, or one still starting
             }
@@ -165,6 +171,7 @@ public final class GridMembership implements ClusterMembership {
     /** Withdraws this broker's announcement, so that the others see it leave at once. */
     @Override
     public synchronized void close() {
+        closed = true;
         if (subscription != null) {
             subscription.cancel();
             subscription = null;
