@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A broker as `bin/tributary start` runs it (Payara Micro; tributary-jca.rar and the server-wide connection factory
@@ -28,16 +30,48 @@ final class MicroBroker implements AutoCloseable {
     private final int kafkaPort;
     private final List<Path> applications;
     private final Path postBootCommands;
+    private final Optional<GridMember> grid;
+    private final Optional<String> dbUrl;
     private Process process;
 
     private MicroBroker(Path dataDir, Path logFile, int port, int kafkaPort, List<Path> applications,
-                        Path postBootCommands) {
+                        Path postBootCommands, Optional<GridMember> grid, Optional<String> dbUrl) {
         this.dataDir = dataDir;
         this.logFile = logFile;
         this.port = port;
         this.kafkaPort = kafkaPort;
         this.applications = List.copyOf(applications);
         this.postBootCommands = postBootCommands;
+        this.grid = grid;
+        this.dbUrl = dbUrl;
+    }
+
+    /**
+     * A member of Payara's data grid, as {@code bin/tributary start --cluster MEMBERS --grid-port N --host
+     * 127.0.0.1} runs one.
+     *
+     * @param members Payara's {@code --clustermode}, e.g. {@code tcpip:127.0.0.1:6900,127.0.0.1:6901}
+     * @param port    this member's grid port ({@code --startport})
+     */
+    record GridMember(String members, int port) {
+    }
+
+    /**
+     * A broker in the data grid with its metadata in {@code dbUrl} (user {@code postgres}, no password), or in its
+     * embedded H2 database if empty; ready once it answers.
+     */
+    static MicroBroker startInGrid(Path dataDir, Path logFile, GridMember grid, Optional<String> dbUrl) {
+        MicroBroker broker = launchInGrid(dataDir, logFile, grid, dbUrl);
+        broker.awaitReady();
+        return broker;
+    }
+
+    /** As {@link #startInGrid}, but returns at once: for a broker whose start is expected to fail. */
+    static MicroBroker launchInGrid(Path dataDir, Path logFile, GridMember grid, Optional<String> dbUrl) {
+        MicroBroker broker = new MicroBroker(dataDir, logFile, ItEnvironment.freePort(), ItEnvironment.freePort(),
+                List.of(), ItEnvironment.microConfig("post-boot-commands.asadmin"), Optional.of(grid), dbUrl);
+        broker.spawn();
+        return broker;
     }
 
     static MicroBroker start(Path dataDir, Path logFile) {
@@ -69,7 +103,7 @@ final class MicroBroker implements AutoCloseable {
             }
         }
         MicroBroker broker = new MicroBroker(dataDir, logFile, ItEnvironment.freePort(), ItEnvironment.freePort(),
-                applications, postBoot);
+                applications, postBoot, Optional.empty(), Optional.empty());
         broker.launch();
         return broker;
     }
@@ -112,6 +146,38 @@ final class MicroBroker implements AutoCloseable {
         return logFile;
     }
 
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits until the server's log contains {@code text}; false if it does not within {@code timeout}. */
+    boolean awaitLog(String text, Duration timeout) {
+        return poll(timeout, () -> {
+            try {
+                return Files.exists(logFile) && Files.readString(logFile).contains(text);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** Polls {@code condition} every 250 ms until it holds or {@code timeout} passes. */
+    static boolean poll(Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return true;
+    }
+
     @Override
     public void close() {
         if (process != null && process.isAlive()) {
@@ -121,13 +187,27 @@ final class MicroBroker implements AutoCloseable {
     }
 
     private void launch() {
+        spawn();
+        awaitReady();
+    }
+
+    private void spawn() {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dtributary.data.dir=" + dataDir,
                 "-Dtributary.kafka.port=" + kafkaPort,
-                "-Dtributary.admin.password=" + ItEnvironment.ADMIN_PASSWORD,
-                "-jar", ItEnvironment.microJar().toString(),
-                "--nohazelcast", "--disablephonehome",
+                "-Dtributary.http.url=http://127.0.0.1:" + port + "/",
+                "-Dtributary.admin.password=" + ItEnvironment.ADMIN_PASSWORD));
+        dbUrl.ifPresent(url -> command.addAll(List.of("-Dtributary.db.url=" + url, "-Dtributary.db.user=postgres")));
+        if (grid.isPresent()) {
+            // A killed member's TCP connections reset at once on one host; the heartbeat bounds a silent failure.
+            command.addAll(List.of("-Dhazelcast.heartbeat.interval.seconds=1",
+                    "-Dhazelcast.max.no.heartbeat.seconds=10"));
+        }
+        command.addAll(List.of("-jar", ItEnvironment.microJar().toString()));
+        command.addAll(grid.map(member -> List.of("--clustermode", member.members(), "--interfaces", "127.0.0.1",
+                "--startport", Integer.toString(member.port()))).orElse(List.of("--nohazelcast")));
+        command.addAll(List.of("--disablephonehome",
                 "--port", Integer.toString(port),
                 "--prebootcommandfile", ItEnvironment.microConfig("pre-boot-commands.asadmin").toString(),
                 "--postbootcommandfile", postBootCommands.toString(),
@@ -140,7 +220,6 @@ final class MicroBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        awaitReady();
     }
 
     /** Polls the API until it answers; fails fast if the process dies. */

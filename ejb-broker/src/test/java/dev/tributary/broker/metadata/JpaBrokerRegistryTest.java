@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tributary.broker.cluster.BrokerIdentity;
 import dev.tributary.broker.cluster.RegisteredBroker;
+import dev.tributary.broker.testing.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.broker.group.CommittedOffset;
+import dev.tributary.broker.testing.PostgresServer;
 import dev.tributary.broker.topic.TopicRecord;
 import java.nio.file.Path;
 import java.sql.Connection;
