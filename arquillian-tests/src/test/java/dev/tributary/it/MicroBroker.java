@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A broker as `bin/tributary start` runs it (Payara Micro; tributary-jca.rar and the server-wide connection factory
@@ -29,6 +31,8 @@ final class MicroBroker implements AutoCloseable {
     private final List<Path> applications;
     private final Path postBootCommands;
     private final Tls tls;
+    private final Optional<GridMember> grid;
+    private final Optional<String> dbUrl;
     private Process process;
 
     /** TLS as {@code bin/tributary start --keystore} sets it up: HTTPS and the Kafka listener from one key store. */
@@ -36,7 +40,7 @@ final class MicroBroker implements AutoCloseable {
     }
 
     private MicroBroker(Path dataDir, Path logFile, int port, int kafkaPort, List<Path> applications,
-                        Path postBootCommands, Tls tls) {
+                        Path postBootCommands, Tls tls, Optional<GridMember> grid, Optional<String> dbUrl) {
         this.dataDir = dataDir;
         this.logFile = logFile;
         this.port = port;
@@ -44,13 +48,43 @@ final class MicroBroker implements AutoCloseable {
         this.applications = List.copyOf(applications);
         this.postBootCommands = postBootCommands;
         this.tls = tls;
+        this.grid = grid;
+        this.dbUrl = dbUrl;
     }
 
     static MicroBroker startWithTls(Path dataDir, Path logFile, Path keyStore, String password, String alias) {
         MicroBroker broker = new MicroBroker(dataDir, logFile, ItEnvironment.freePort(), ItEnvironment.freePort(),
                 List.of(), ItEnvironment.microConfig("post-boot-commands.asadmin"),
-                new Tls(keyStore, password, alias, ItEnvironment.freePort()));
+                new Tls(keyStore, password, alias, ItEnvironment.freePort()), Optional.empty(), Optional.empty());
         broker.launch();
+        return broker;
+    }
+
+    /**
+     * A member of Payara's data grid, as {@code bin/tributary start --cluster MEMBERS --grid-port N --host
+     * 127.0.0.1} runs one.
+     *
+     * @param members Payara's {@code --clustermode}, e.g. {@code tcpip:127.0.0.1:6900,127.0.0.1:6901}
+     * @param port    this member's grid port ({@code --startport})
+     */
+    record GridMember(String members, int port) {
+    }
+
+    /**
+     * A broker in the data grid with its metadata in {@code dbUrl} (user {@code postgres}, no password), or in its
+     * embedded H2 database if empty; ready once it answers.
+     */
+    static MicroBroker startInGrid(Path dataDir, Path logFile, GridMember grid, Optional<String> dbUrl) {
+        MicroBroker broker = launchInGrid(dataDir, logFile, grid, dbUrl);
+        broker.awaitReady();
+        return broker;
+    }
+
+    /** As {@link #startInGrid}, but returns at once: for a broker whose start is expected to fail. */
+    static MicroBroker launchInGrid(Path dataDir, Path logFile, GridMember grid, Optional<String> dbUrl) {
+        MicroBroker broker = new MicroBroker(dataDir, logFile, ItEnvironment.freePort(), ItEnvironment.freePort(),
+                List.of(), ItEnvironment.microConfig("post-boot-commands.asadmin"), null, Optional.of(grid), dbUrl);
+        broker.spawn();
         return broker;
     }
 
@@ -83,7 +117,7 @@ final class MicroBroker implements AutoCloseable {
             }
         }
         MicroBroker broker = new MicroBroker(dataDir, logFile, ItEnvironment.freePort(), ItEnvironment.freePort(),
-                applications, postBoot, null);
+                applications, postBoot, null, Optional.empty(), Optional.empty());
         broker.launch();
         return broker;
     }
@@ -131,6 +165,38 @@ final class MicroBroker implements AutoCloseable {
         return logFile;
     }
 
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits until the server's log contains {@code text}; false if it does not within {@code timeout}. */
+    boolean awaitLog(String text, Duration timeout) {
+        return poll(timeout, () -> {
+            try {
+                return Files.exists(logFile) && Files.readString(logFile).contains(text);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** Polls {@code condition} every 250 ms until it holds or {@code timeout} passes. */
+    static boolean poll(Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return true;
+    }
+
     @Override
     public void close() {
         if (process != null && process.isAlive()) {
@@ -140,19 +206,32 @@ final class MicroBroker implements AutoCloseable {
     }
 
     private void launch() {
+        spawn();
+        awaitReady();
+    }
+
+    private void spawn() {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dtributary.data.dir=" + dataDir,
                 "-Dtributary.kafka.port=" + kafkaPort,
+                "-Dtributary.http.url=http://127.0.0.1:" + port + "/",
                 "-Dtributary.admin.password=" + ItEnvironment.ADMIN_PASSWORD));
+        dbUrl.ifPresent(url -> command.addAll(List.of("-Dtributary.db.url=" + url, "-Dtributary.db.user=postgres")));
+        if (grid.isPresent()) {
+            // A killed member's TCP connections reset at once on one host; the heartbeat bounds a silent failure.
+            command.addAll(List.of("-Dhazelcast.heartbeat.interval.seconds=1",
+                    "-Dhazelcast.max.no.heartbeat.seconds=10"));
+        }
         // e.g. -Dtributary.it.broker.jvmOptions="-XX:StartFlightRecording=filename=/tmp/broker.jfr" to profile
         String jvmOptions = System.getProperty("tributary.it.broker.jvmOptions", "").strip();
         if (!jvmOptions.isEmpty())
             command.addAll(List.of(jvmOptions.split("\\s+")));
         command.addAll(tlsJvmOptions());
-        command.addAll(List.of(
-                "-jar", ItEnvironment.microJar().toString(),
-                "--nohazelcast", "--disablephonehome",
+        command.addAll(List.of("-jar", ItEnvironment.microJar().toString()));
+        command.addAll(grid.map(member -> List.of("--clustermode", member.members(), "--interfaces", "127.0.0.1",
+                "--startport", Integer.toString(member.port()))).orElse(List.of("--nohazelcast")));
+        command.addAll(List.of("--disablephonehome",
                 "--port", Integer.toString(port),
                 "--prebootcommandfile", ItEnvironment.microConfig("pre-boot-commands.asadmin").toString(),
                 "--postbootcommandfile", postBootCommands.toString(),
@@ -166,7 +245,6 @@ final class MicroBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        awaitReady();
     }
 
     private List<String> tlsJvmOptions() {

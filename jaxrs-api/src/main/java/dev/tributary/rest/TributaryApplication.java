@@ -21,5 +21,6 @@ public class TributaryApplication extends Application {
      * documented, and a unit test keeps it complete).
      */
     public static final List<Class<?>> RESOURCES = List.of(TopicsResource.class, RecordsResource.class,
-            PartitionRecordsResource.class, GroupsResource.class, UsersResource.class, AclsResource.class);
+            PartitionRecordsResource.class, GroupsResource.class, UsersResource.class, AclsResource.class,
+            ClusterResource.class);
 }

@@ -1,5 +1,9 @@
 package dev.tributary.broker.boundary;
 
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.tributary.broker.cluster.ClusterStatus;
+import dev.tributary.broker.cluster.DataGrid;
 import dev.tributary.broker.group.GroupAdmin;
 import dev.tributary.broker.group.GroupCoordinator;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
@@ -22,11 +26,13 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -35,8 +41,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
- * Starts the broker (its Kafka-protocol listener, and its in-VM gateway for the JCA adapter, published through
- * {@link InVmBrokers}) when the application deploys and stops it cleanly when it undeploys or the server shuts down
+ * Starts the broker (its Kafka-protocol listener, its membership in the server's data grid, and its in-VM gateway
+ * for the JCA adapter, published through {@link InVmBrokers}) when the application deploys and stops it cleanly when it undeploys or the server shuts down
  * (Ctrl-C included), and hands the broker's services to CDI. Bean-managed concurrency: the broker's own classes
  * are thread-safe, and a container write lock here would serialize every request.
  */
@@ -62,6 +68,13 @@ public class BrokerLifecycle {
     @Inject
     MetricRegistry metricRegistry;
 
+    /**
+     * The server's own data-grid member (Payara's Hazelcast), resolved only when the server runs one: with
+     * {@code --nohazelcast} Payara's producer has nothing to give (it returns null and logs a warning).
+     */
+    @Inject
+    private Instance<HazelcastInstance> hazelcast;
+
     private Broker broker;
     private KafkaServer kafka;
     private InVmBrokerGateway gateway;
@@ -80,7 +93,13 @@ public class BrokerLifecycle {
             if (listener.isPresent()) {
                 kafka = KafkaServer.start(broker, listener.get(), threads);
             }
+            // Last: the other brokers see this one only once it serves.
+            broker.joinCluster(dataGrid(), kafka == null ? "" : kafka.advertisedAddress(),
+                    BrokerSettings.httpUrl(config));
         } catch (RuntimeException e) {
+            if (kafka != null) {
+                kafka.close();
+            }
             broker.close();
             throw e;
         }
@@ -115,6 +134,21 @@ public class BrokerLifecycle {
         if (broker != null) {
             broker.close();
         }
+    }
+
+    /** The server's data-grid member if it runs one; empty makes the broker a cluster of one. */
+    private Optional<DataGrid> dataGrid() {
+        // No member in this JVM means Payara runs without its grid; asking CDI then would only log Payara's warning.
+        if (Hazelcast.getAllHazelcastInstances().isEmpty()) {
+            LOG.info("No data grid in this server (Payara Micro --nohazelcast): the broker runs alone");
+            return Optional.empty();
+        }
+        HazelcastInstance member = hazelcast.isResolvable() ? hazelcast.get() : null;
+        if (member == null || !member.getLifecycleService().isRunning()) {
+            LOG.info("The server's data grid is disabled: the broker runs alone");
+            return Optional.empty();
+        }
+        return Optional.of(new HazelcastDataGrid(member));
     }
 
     private void runMaintenance() {
@@ -172,5 +206,11 @@ public class BrokerLifecycle {
     @Produces
     public Authorizer authorizer() {
         return broker.authorizer();
+    }
+
+    /** The cluster as this broker sees it, computed when asked (brokers come and go). */
+    @Produces
+    public Supplier<ClusterStatus> clusterStatus() {
+        return broker::clusterStatus;
     }
 }

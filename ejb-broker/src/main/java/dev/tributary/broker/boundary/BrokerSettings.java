@@ -40,6 +40,11 @@ final class BrokerSettings {
     static final String KAFKA_KEYSTORE_PASSWORD = "tributary.kafka.ssl.keystore.password";
     static final String ACL_ENABLED = "tributary.acl.enabled";
     static final String ACL_SUPER_USERS = "tributary.acl.super.users";
+    /**
+     * The base URL of this broker's REST API as other brokers and tools reach it ({@code http://host:port/});
+     * {@code bin/tributary} sets it from {@code --host} and {@code --http-port}. Only announced, never bound.
+     */
+    static final String HTTP_URL = "tributary.http.url";
     /** Creates (or resets) the user {@code admin} with every role at start; environment TRIBUTARY_ADMIN_PASSWORD. */
     static final String ADMIN_PASSWORD = "tributary.admin.password";
     static final String METRICS_REFRESH_MS = "tributary.metrics.refresh.ms";
@@ -100,6 +105,10 @@ final class BrokerSettings {
         return Optional.of(listener.withAdvertised(
                 config.getOptionalValue(KAFKA_ADVERTISED_HOST, String.class).orElse(null),
                 config.getOptionalValue(KAFKA_ADVERTISED_PORT, Integer.class).orElse(0)));
+    }
+
+    static Optional<String> httpUrl(Config config) {
+        return config.getOptionalValue(HTTP_URL, String.class).filter(url -> !url.isBlank());
     }
 
     static Optional<String> adminPassword(Config config) {

@@ -32,8 +32,6 @@ import org.apache.kafka.common.protocol.ApiKeys;
 public final class KafkaServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(KafkaServer.class.getName());
-    /** A broker alone is broker 0 (as {@code Broker} registers itself as its partitions' only replica). */
-    static final int BROKER_ID = 0;
 
     private final KafkaListener listener;
     private final ThreadPoolExecutor requestHandlers;
@@ -62,9 +60,10 @@ public final class KafkaServer implements AutoCloseable {
         ThreadPoolExecutor requestHandlers = null;
         FetchPurgatory purgatory = null;
         try {
-            BrokerEndpoint endpoint = new BrokerEndpoint(BROKER_ID, advertisedHost(config, listener),
+            int brokerId = broker.identity().brokerId();
+            BrokerEndpoint endpoint = new BrokerEndpoint(brokerId, advertisedHost(config, listener),
                     config.advertisedPort() != 0 ? config.advertisedPort() : listener.port(),
-                    BrokerEndpoint.clusterIdFor(broker.config().dataDir()));
+                    broker.identity().clusterId());
             TopicRegistry topics = broker.topics();
             BrokerMetrics metrics = broker.metrics();
             purgatory = new FetchPurgatory(topics, threads);
@@ -78,8 +77,8 @@ public final class KafkaServer implements AutoCloseable {
                     new MetadataHandler(topics, endpoint, authorization),
                     new FindCoordinatorHandler(endpoint),
                     new DescribeConfigsHandler(topics),
-                    new CreateTopicsHandler(topics, BROKER_ID),
-                    new CreatePartitionsHandler(topics, BROKER_ID),
+                    new CreateTopicsHandler(topics, brokerId),
+                    new CreatePartitionsHandler(topics, brokerId),
                     new DeleteTopicsHandler(topics),
                     new IncrementalAlterConfigsHandler(topics),
                     new AlterConfigsHandler(topics),
@@ -123,6 +122,11 @@ public final class KafkaServer implements AutoCloseable {
         } catch (UnknownHostException e) {
             return "localhost";
         }
+    }
+
+    /** {@code host:port} that Metadata tells clients to connect to. */
+    public String advertisedAddress() {
+        return endpoint.host() + ":" + endpoint.port();
     }
 
     /** The port the listener is bound to (the ephemeral one if the config said 0). */

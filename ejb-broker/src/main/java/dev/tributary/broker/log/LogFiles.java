@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  *                                    .clean-shutdown                  present only after a clean close
  * </pre>
  */
-final class LogFiles {
+public final class LogFiles {
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
@@ -130,8 +130,9 @@ final class LogFiles {
     /**
      * Replaces {@code target} with {@code content} so that after a crash it holds either the old or the new
      * content, never a mix: write a temporary file, fsync it, rename it over the target, fsync the directory.
+     * Public for the other small files of a data directory (the broker's {@code meta.properties}).
      */
-    static void writeAtomically(Path target, String content) throws IOException {
+    public static void writeAtomically(Path target, String content) throws IOException {
         writeAtomically(target, ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -94,6 +94,10 @@ public final class MetadataDatabase implements AutoCloseable {
         return new JpaAclStore(emf);
     }
 
+    public JpaBrokerRegistry brokerRegistry() {
+        return new JpaBrokerRegistry(emf);
+    }
+
     @Override
     public void close() {
         emf.close();

@@ -1,5 +1,15 @@
 package dev.tributary.broker.server;
 
+import dev.tributary.broker.cluster.BrokerIdentity;
+import dev.tributary.broker.cluster.BrokerInfo;
+import dev.tributary.broker.cluster.BrokerRegistry;
+import dev.tributary.broker.cluster.ClusterMembership;
+import dev.tributary.broker.cluster.ClusterStatus;
+import dev.tributary.broker.cluster.ClusterView;
+import dev.tributary.broker.cluster.DataGrid;
+import dev.tributary.broker.cluster.GridMembership;
+import dev.tributary.broker.cluster.PartitionCounts;
+import dev.tributary.broker.cluster.StandaloneMembership;
 import dev.tributary.broker.group.GroupAdmin;
 import dev.tributary.broker.group.GroupCoordinator;
 import dev.tributary.broker.log.LogManager;
@@ -10,13 +20,18 @@ import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.records.RecordWriter;
 import dev.tributary.broker.security.Authorizer;
 import dev.tributary.broker.security.Users;
+import dev.tributary.broker.topic.TopicDescription;
 import dev.tributary.broker.topic.TopicRegistry;
 import dev.tributary.broker.transaction.Transactions;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * One running broker: its data directory, metadata database, logs, topics and consumer groups, wired together in the order they
@@ -25,8 +40,11 @@ import java.util.logging.Logger;
 public final class Broker implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Broker.class.getName());
-    /** Brokers get stable ids with clustering; alone, a broker is broker 0. */
-    private static final int SINGLE_BROKER_ID = 0;
+    /**
+     * The id the first broker of a metadata database gets, so a broker alone (embedded H2) is broker 0; brokers
+     * sharing a database get 1, 2, ... (see {@link BrokerIdentity}).
+     */
+    public static final int SINGLE_BROKER_ID = 0;
 
     private final BrokerConfig config;
     private final Clock clock;
@@ -43,11 +61,17 @@ public final class Broker implements AutoCloseable {
     private final Authorizer authorizer;
     private final BrokerMetrics metrics;
     private final BrokerReadiness readiness;
+    private final BrokerIdentity identity;
+    private final BrokerRegistry brokerRegistry;
+    private volatile ClusterMembership membership;
 
     private Broker(BrokerConfig config, Clock clock, MetadataDatabase metadata, LogManager logs,
-                   TopicRegistry topics, GroupCoordinator groups, RecordWriter writer, Transactions transactions,
-                   BrokerMetrics metrics, BrokerReadiness readiness, ScheduledExecutorService ownedScheduler) {
+                   BrokerIdentity identity, TopicRegistry topics, GroupCoordinator groups, RecordWriter writer,
+                   Transactions transactions, BrokerMetrics metrics, BrokerReadiness readiness,
+                   ScheduledExecutorService ownedScheduler) {
         this.config = config;
+        this.identity = identity;
+        this.brokerRegistry = metadata.brokerRegistry();
         this.clock = clock;
         this.groups = groups;
         this.groupAdmin = new GroupAdmin(groups, topics);
@@ -99,16 +123,17 @@ public final class Broker implements AutoCloseable {
             logs = new LogManager(logDir(config.dataDir()), clock, metrics);
             readiness.recovering(logs);
             metadata = MetadataDatabase.open(config.dataDir(), config.dbUrl(), config.dbUser(), config.dbPassword());
-            TopicRegistry topics = TopicRegistry.open(metadata.topicStore(), logs, clock, SINGLE_BROKER_ID);
+            BrokerIdentity identity = BrokerIdentity.establish(config.dataDir(), metadata.brokerRegistry(), clock);
+            TopicRegistry topics = TopicRegistry.open(metadata.topicStore(), logs, clock, identity.brokerId());
             RecordWriter writer = new RecordWriter(topics, clock);
             Transactions transactions = Transactions.open(transactionDir(config.dataDir()), topics, writer, clock);
             GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(), config.groups(),
                     scheduler, clock);
-            Broker broker = new Broker(config, clock, metadata, logs, topics, groups, writer, transactions, metrics,
-                    readiness, owned);
+            Broker broker = new Broker(config, clock, metadata, logs, identity, topics, groups, writer, transactions,
+                    metrics, readiness, owned);
             readiness.started();
-            LOG.info(() -> "Broker started in " + (System.nanoTime() - started) / 1_000_000 + " ms with "
-                    + topics.topicNames().size() + " topic(s): " + config);
+            LOG.info(() -> "Broker " + identity.brokerId() + " started in " + (System.nanoTime() - started) / 1_000_000
+                    + " ms with " + topics.topicNames().size() + " topic(s): " + config);
             return broker;
         } catch (RuntimeException e) {
             readiness.failed(e);
@@ -179,6 +204,51 @@ public final class Broker implements AutoCloseable {
         return config;
     }
 
+    /** This broker's id and its cluster's, from the data directory. */
+    public BrokerIdentity identity() {
+        return identity;
+    }
+
+    /**
+     * Announces this broker to the others in {@code grid} (or, without one, runs alone) and records its addresses
+     * in the metadata database. Call it once, after the listeners are up.
+     *
+     * @param kafkaAddress {@code host:port} Kafka clients are told; empty if the Kafka listener is disabled
+     *
+     * @throws dev.tributary.broker.cluster.ClusterConflictException if the grid has brokers this one cannot join,
+     *                                                               e.g. because it uses the embedded database
+     */
+    public ClusterMembership joinCluster(Optional<DataGrid> grid, String kafkaAddress, Optional<String> httpUrl) {
+        BrokerInfo self = new BrokerInfo(identity.brokerId(), identity.clusterId(), kafkaAddress, httpUrl,
+                config.dbUrl().isEmpty());
+        ClusterMembership joined = grid.<ClusterMembership>map(g -> GridMembership.join(g, self))
+                .orElseGet(() -> new StandaloneMembership(self));
+        try {
+            brokerRegistry.recordAddresses(identity.brokerId(), kafkaAddress.isEmpty() ? null : kafkaAddress,
+                    httpUrl.orElse(null), clock.instant());
+        } catch (RuntimeException e) {
+            joined.close();
+            throw e;
+        }
+        membership = joined;
+        return joined;
+    }
+
+    /** Registered brokers, which are alive and which is the controller, and the partitions by health. */
+    public ClusterStatus clusterStatus() {
+        ClusterMembership current = membership;
+        ClusterView live = current == null ? new ClusterView(List.of()) : current.view();
+        List<TopicDescription> described = new ArrayList<>();
+        for (String topic : topics.topicNames()) {
+            try {
+                described.add(topics.describe(topic));
+            } catch (UnknownTopicOrPartitionException deletedMeanwhile) {
+                // listed, then deleted before we described it: not a partition of the cluster any more
+            }
+        }
+        return ClusterStatus.of(identity.clusterId(), brokerRegistry.list(), live, PartitionCounts.of(described));
+    }
+
     /** Retention and time-based flushes; the boundary calls this every {@link BrokerConfig#maintenanceIntervalMs()}. */
     public void runMaintenance() {
         logs.runMaintenance(clock.millis());
@@ -191,7 +261,7 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         readiness.stopped();
-        closeQuietly(groups, logs, metadata);
+        closeQuietly(membership, groups, logs, metadata);
         if (ownedScheduler != null) {
             ownedScheduler.shutdownNow();
         }

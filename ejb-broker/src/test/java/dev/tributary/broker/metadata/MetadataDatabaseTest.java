@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.broker.group.CommittedOffset;
+import dev.tributary.broker.testing.PostgresServer;
 import dev.tributary.broker.topic.TopicRecord;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -184,6 +185,34 @@ class MetadataDatabaseTest {
         }
     }
 
+    /**
+     * A database made before brokers had ids gets the V6 tables on its next start; the first broker to ask then
+     * gets id 0, as a broker alone always had.
+     */
+    @Test
+    void theBrokersMigrationUpgradesAVersion5Database() throws SQLException {
+        open().close();
+        try (Connection connection = DriverManager.getConnection(MetadataDatabase.embeddedUrl(dataDir));
+             Statement sql = connection.createStatement()) {
+            sql.execute("DROP TABLE TRIB_BROKER");
+            sql.execute("DROP TABLE TRIB_CLUSTER");
+            sql.execute("DELETE FROM TRIB_SCHEMA_VERSION WHERE VERSION >= 6");
+        }
+        try (MetadataDatabase db = open()) {
+            JpaBrokerRegistry registry = db.brokerRegistry();
+            String clusterId = registry.clusterId(Instant.ofEpochMilli(1));
+            assertEquals(0, registry.register(Instant.ofEpochMilli(1)));
+            assertEquals(clusterId, registry.clusterId(Instant.ofEpochMilli(2)), "created once");
+        }
+        try (Connection connection = DriverManager.getConnection(MetadataDatabase.embeddedUrl(dataDir));
+             Statement sql = connection.createStatement()) {
+            assertThrows(SQLException.class, () -> sql.execute("INSERT INTO TRIB_BROKER (ID, REGISTERED_AT_MS)"
+                    + " VALUES (0, 1)"), "a broker id is handed out once");
+            assertThrows(SQLException.class, () -> sql.execute("INSERT INTO TRIB_CLUSTER VALUES (2, 'x', 1)"),
+                    "one cluster row only");
+        }
+    }
+
     @Test
     void eachMigrationIsAppliedOnce() throws SQLException {
         open().close();
@@ -195,7 +224,7 @@ class MetadataDatabaseTest {
             while (versions.next()) {
                 applied.add(versions.getInt(1));
             }
-            assertEquals(List.of(1, 2, 3, 4, 5), applied);
+            assertEquals(List.of(1, 2, 3, 4, 5, 6), applied);
             assertEquals(SchemaMigrations.SCRIPTS.size(), applied.size());
         }
     }

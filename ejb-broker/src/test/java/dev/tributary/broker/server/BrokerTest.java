@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.broker.cluster.BrokerIdentity;
+import dev.tributary.broker.cluster.BrokerStatus;
+import dev.tributary.broker.cluster.ClusterStatus;
+import dev.tributary.broker.cluster.PartitionCounts;
 import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.records.NewRecord;
 import dev.tributary.broker.topic.NewTopic;
@@ -12,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.apache.kafka.common.errors.KafkaStorageException;
@@ -35,6 +40,37 @@ class BrokerTest {
             assertEquals(List.of("b", "c"), broker.reader().read("events", 1, 0, 10).records().stream()
                     .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
             assertEquals(1, broker.reader().read("events", 0, 0, 10).records().size());
+        }
+    }
+
+    @Test
+    void aBrokerAloneIsBrokerZeroAndStaysItAcrossRestarts() {
+        BrokerIdentity identity;
+        try (Broker broker = Broker.start(BrokerConfig.embedded(dataDir), Clock.systemUTC())) {
+            identity = broker.identity();
+            assertEquals(Broker.SINGLE_BROKER_ID, identity.brokerId());
+            broker.topics().create(new NewTopic("events", 1, (short) 1, Map.of()));
+            assertEquals(Broker.SINGLE_BROKER_ID, broker.topics().describe("events").partitions().get(0).leader());
+        }
+        try (Broker broker = Broker.start(BrokerConfig.embedded(dataDir), Clock.systemUTC())) {
+            assertEquals(identity, broker.identity(), "same id and cluster id from meta.properties");
+        }
+    }
+
+    /** Without a data grid the broker is a cluster of one: alive, controller, and registered with its addresses. */
+    @Test
+    void aBrokerWithoutADataGridIsItsOwnController() {
+        try (Broker broker = Broker.start(BrokerConfig.embedded(dataDir), Clock.systemUTC())) {
+            broker.topics().create(new NewTopic("events", 3, (short) 1, Map.of()));
+            broker.joinCluster(Optional.empty(), "127.0.0.1:9092", Optional.of("http://127.0.0.1:8080/"));
+
+            ClusterStatus status = broker.clusterStatus();
+
+            assertEquals(broker.identity().clusterId(), status.clusterId());
+            assertEquals(Optional.of(0), status.controllerId());
+            assertEquals(List.of(new BrokerStatus(0, Optional.of("127.0.0.1:9092"),
+                    Optional.of("http://127.0.0.1:8080/"), true, true)), status.brokers());
+            assertEquals(new PartitionCounts(3, 0, 0), status.partitions());
         }
     }
 

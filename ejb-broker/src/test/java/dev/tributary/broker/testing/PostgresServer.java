@@ -1,4 +1,4 @@
-package dev.tributary.broker.metadata;
+package dev.tributary.broker.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,8 +18,9 @@ import java.util.stream.Stream;
 /**
  * A throwaway PostgreSQL server for tests: Debian's PostgreSQL (installed with apt-get when missing and we are
  * root), initialised in a temp directory, listening on a free port on 127.0.0.1 only, stopped and deleted on close.
+ * Shared with the container tests through ejb-broker's test jar (only this package goes into it).
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
 
     private final Path dir;
     private final Path bin;
@@ -31,7 +32,7 @@ final class PostgresServer implements AutoCloseable {
         this.port = port;
     }
 
-    static PostgresServer start() throws IOException, SQLException {
+    public static PostgresServer start() throws IOException, SQLException {
         Path bin = binDirectory();
         Path dir = Files.createTempDirectory("tributary-pg-");
         int port = freePort();
@@ -50,7 +51,8 @@ final class PostgresServer implements AutoCloseable {
         return server;
     }
 
-    String jdbcUrl() {
+    /** The database {@code tributary}, for the user {@code postgres} without a password. */
+    public String jdbcUrl() {
         return jdbcUrl("tributary");
     }
 

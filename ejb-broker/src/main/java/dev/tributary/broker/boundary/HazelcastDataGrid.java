@@ -1,0 +1,112 @@
+package dev.tributary.broker.boundary;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import dev.tributary.broker.cluster.DataGrid;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The server's Hazelcast member as the broker's {@link DataGrid}: members from {@code getCluster().getMembers()}
+ * (Hazelcast keeps them in join order, the same on every member), announcements in the distributed map
+ * {@value #MAP}, keyed by member UUID. Keys and values are strings only, so no member ever has to deserialize one
+ * of this application's classes (other servers' class loaders do not have them).
+ */
+final class HazelcastDataGrid implements DataGrid {
+
+    static final String MAP = "tributary-brokers";
+    private static final Logger LOG = Logger.getLogger(HazelcastDataGrid.class.getName());
+
+    private final HazelcastInstance hazelcast;
+    private final IMap<String, String> announcements;
+
+    HazelcastDataGrid(HazelcastInstance hazelcast) {
+        this.hazelcast = hazelcast;
+        try {
+            // As many copies as Hazelcast keeps (one per member up to 7): with its default single backup, two
+            // members dying together lose the entries whose primary and backup they held, live brokers' included.
+            hazelcast.getConfig().addMapConfig(new MapConfig(MAP).setBackupCount(MapConfig.MAX_BACKUP_COUNT));
+        } catch (RuntimeException e) {
+            // Configured otherwise by the server's own Hazelcast configuration: that one applies.
+            LOG.log(Level.INFO, "Keeping the data grid's configuration of map " + MAP + ": " + e.getMessage(), e);
+        }
+        this.announcements = hazelcast.getMap(MAP);
+    }
+
+    @Override
+    public String localMemberId() {
+        return hazelcast.getCluster().getLocalMember().getUuid().toString();
+    }
+
+    @Override
+    public List<String> memberIds() {
+        return hazelcast.getCluster().getMembers().stream().map(Member::getUuid).map(UUID::toString).toList();
+    }
+
+    @Override
+    public Map<String, String> announcements() {
+        return new HashMap<>(announcements);
+    }
+
+    @Override
+    public void announce(String announcement) {
+        announcements.set(localMemberId(), announcement);
+    }
+
+    @Override
+    public void withdraw(String memberId) {
+        announcements.delete(memberId);
+    }
+
+    @Override
+    public Subscription subscribe(Runnable onChange) {
+        UUID members = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                onChange.run();
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                onChange.run();
+            }
+        });
+        UUID entries = announcements.addEntryListener(new AnnouncementListener(onChange), false);
+        return () -> {
+            hazelcast.getCluster().removeMembershipListener(members);
+            announcements.removeEntryListener(entries);
+        };
+    }
+
+    /** Any change of an announcement: a broker joined, left cleanly, or announced itself again. */
+    private record AnnouncementListener(Runnable onChange) implements EntryAddedListener<String, String>,
+            EntryRemovedListener<String, String>, EntryUpdatedListener<String, String> {
+
+        @Override
+        public void entryAdded(EntryEvent<String, String> event) {
+            onChange.run();
+        }
+
+        @Override
+        public void entryRemoved(EntryEvent<String, String> event) {
+            onChange.run();
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, String> event) {
+            onChange.run();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.tributary.broker.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The cluster as one broker sees it: every registered broker with whether it is alive and which one is the
+ * controller, and the partitions by health.
+ */
+public record ClusterStatus(String clusterId, Optional<Integer> controllerId, List<BrokerStatus> brokers,
+                           PartitionCounts partitions) {
+
+    public ClusterStatus {
+        brokers = List.copyOf(brokers);
+    }
+
+    /**
+     * Registered brokers that are not in {@code live} are listed as down, with the addresses they announced last;
+     * live ones with the addresses they announce now. Ordered by id.
+     */
+    public static ClusterStatus of(String clusterId, List<RegisteredBroker> registered, ClusterView live,
+                                   PartitionCounts partitions) {
+        Map<Integer, BrokerStatus> byId = new TreeMap<>();
+        for (RegisteredBroker broker : registered) {
+            byId.put(broker.id(), new BrokerStatus(broker.id(), broker.kafkaAddress(), broker.httpUrl(), false,
+                    false));
+        }
+        for (BrokerInfo broker : live.brokers()) {
+            // A broker with its Kafka listener disabled announces no address.
+            Optional<String> kafka = Optional.of(broker.kafkaAddress()).filter(address -> !address.isEmpty());
+            byId.put(broker.id(), new BrokerStatus(broker.id(), kafka, broker.httpUrl(), true,
+                    live.isController(broker.id())));
+        }
+        return new ClusterStatus(clusterId, live.controller().map(BrokerInfo::id), new ArrayList<>(byId.values()),
+                partitions);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.tributary.broker.cluster;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An in-memory data grid for membership tests: one {@link Network} is the grid (members in join order, one shared
+ * map); each member sees it through its own {@link FakeDataGrid}. Change callbacks run synchronously on the thread
+ * that changed the grid, as if the grid's event threads were instant.
+ */
+final class FakeDataGrid implements DataGrid {
+
+    /** The grid itself. */
+    static final class Network {
+        private final List<String> members = new CopyOnWriteArrayList<>();
+        /** Tests may change it behind the members' backs, as a grid merge after a split may. */
+        final Map<String, String> announcements = new ConcurrentHashMap<>();
+        private final Map<String, List<Runnable>> subscribers = new ConcurrentHashMap<>();
+        private int nextMember;
+
+        /** A new member joins (the youngest). */
+        synchronized FakeDataGrid join() {
+            String id = "member-" + nextMember++;
+            members.add(id);
+            changed();
+            return new FakeDataGrid(this, id);
+        }
+
+        /** The member leaves as a killed process does: without withdrawing its announcement. */
+        void crash(FakeDataGrid member) {
+            members.remove(member.memberId);
+            subscribers.remove(member.memberId); // a dead process hears nothing
+            changed();
+        }
+
+        Map<String, String> announcements() {
+            return new LinkedHashMap<>(announcements);
+        }
+
+        private void changed() {
+            subscribers.values().forEach(member -> member.forEach(Runnable::run));
+        }
+    }
+
+    private final Network network;
+    private final String memberId;
+
+    private FakeDataGrid(Network network, String memberId) {
+        this.network = network;
+        this.memberId = memberId;
+    }
+
+    @Override
+    public String localMemberId() {
+        return memberId;
+    }
+
+    @Override
+    public List<String> memberIds() {
+        return new ArrayList<>(network.members);
+    }
+
+    @Override
+    public Map<String, String> announcements() {
+        return network.announcements();
+    }
+
+    @Override
+    public void announce(String announcement) {
+        network.announcements.put(memberId, announcement);
+        network.changed();
+    }
+
+    @Override
+    public void withdraw(String member) {
+        if (network.announcements.remove(member) != null) {
+            network.changed();
+        }
+    }
+
+    @Override
+    public Subscription subscribe(Runnable onChange) {
+        List<Runnable> own = network.subscribers.computeIfAbsent(memberId, member -> new CopyOnWriteArrayList<>());
+        own.add(onChange);
+        return () -> own.remove(onChange);
+    }
+}

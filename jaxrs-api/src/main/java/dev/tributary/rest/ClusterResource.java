@@ -1,0 +1,39 @@
+package dev.tributary.rest;
+
+import dev.tributary.broker.cluster.ClusterStatus;
+import dev.tributary.rest.dto.ClusterDetails;
+import dev.tributary.rest.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The cluster as the broker that answers sees it: brokers, which are alive, the controller, partition health. */
+@Path("/cluster")
+@Tag(name = "Cluster")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
+public class ClusterResource {
+
+    @Inject
+    Supplier<ClusterStatus> status;
+
+    @Operation(summary = "Brokers (alive, controller, addresses) and partition counts")
+    @APIResponse(responseCode = "200", description = "The cluster as this broker sees it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ClusterDetails.class)))
+    @GET
+    public ClusterDetails describe() {
+        return ClusterDetails.of(status.get());
+    }
+}
