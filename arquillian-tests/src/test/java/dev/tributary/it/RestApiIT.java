@@ -47,6 +47,13 @@ class RestApiIT {
     }
 
     @Test
+    void survivesBadInputOfEveryKindWithCleanErrorsAndUnchangedData() {
+        RestScenario scenario = scenario();
+        scenario.createAndProduce("arq-fuzzed");
+        scenario.verifyFuzz("arq-fuzzed", Long.getLong("tributary.fuzz.seed", System.nanoTime()), 600);
+    }
+
+    @Test
     void readsFromATimestamp() {
         scenario().verifyReadByTimestamp("arq-timestamps");
     }

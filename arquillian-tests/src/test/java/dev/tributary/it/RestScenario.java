@@ -233,6 +233,97 @@ final class RestScenario {
         assertEquals(0, api.get("acls?principal=User:alice").json().getJsonArray("acls").size());
     }
 
+    /**
+     * Seeded random bad input for a bounded number of requests: mutated JSON, wrong types, deep nesting, bad names,
+     * bad offsets. Every answer is a clean 2xx/4xx (problem+json for errors, never a 5xx); {@code topic}'s records
+     * read back unchanged afterwards. A failure names the seed.
+     */
+    void verifyFuzz(String topic, long seed, int requests) {
+        java.util.Random random = new java.util.Random(seed);
+        String before = allRecords(topic);
+        List<String> bodies = List.of("{\"name\":\"fz\",\"partitions\":2,\"configs\":{\"retention.ms\":\"1000\"}}",
+                "{\"records\":[{\"key\":\"k\",\"value\":\"v\",\"headers\":{\"h\":\"x\"},\"partition\":0}]}",
+                "{\"retention.ms\":\"3600000\",\"cleanup.policy\":\"delete\"}",
+                "{\"topic\":\"" + topic + "\",\"partitions\":[0],\"to\":\"offset\",\"offset\":1}");
+        for (int i = 0; i < requests; i++) {
+            String body = fuzzBody(bodies.get(random.nextInt(bodies.size())), random);
+            String name = fuzzName(random, topic);
+            RestClient.Reply reply;
+            switch (random.nextInt(7)) {
+                case 0 -> reply = api.post("topics", body);
+                case 1 -> reply = api.post("topics/" + name + "/records", body);
+                case 2 -> reply = api.patch("topics/" + name + "/configs", body);
+                case 3 -> reply = api.get("topics/" + name + "/partitions/" + fuzzNumber(random) + "/records?offset="
+                        + fuzzNumber(random) + "&limit=" + fuzzNumber(random));
+                case 4 -> reply = api.post("groups/" + name + "/offsets", body);
+                case 5 -> reply = api.get("topics/" + name);
+                default -> reply = api.put("users/" + name, body);
+            }
+            String context = "seed " + seed + ", request " + i + ": " + reply;
+            assertTrue(reply.status() < 500, context);
+            if (reply.status() >= 400) {
+                assertTrue(reply.contentType().startsWith("application/problem+json"), context);
+                assertTrue(!reply.json().getString("detail", "").isBlank(), context);
+            }
+        }
+        assertEquals(before, allRecords(topic), "seed " + seed + ": the existing records are unchanged");
+    }
+
+    private String allRecords(String topic) {
+        StringBuilder all = new StringBuilder();
+        int partitions = api.get("topics/" + topic).json().getJsonArray("partitions").size();
+        for (int p = 0; p < partitions; p++) {
+            all.append(api.get("topics/" + topic + "/partitions/" + p + "/records?offset=0&limit=10000").json()
+                    .getJsonArray("records"));
+        }
+        return all.toString();
+    }
+
+    private static String fuzzBody(String valid, java.util.Random random) {
+        StringBuilder body = new StringBuilder(valid);
+        switch (random.nextInt(6)) {
+            case 0 -> { // characters deleted
+                for (int i = random.nextInt(5) + 1; i > 0 && body.length() > 1; i--)
+                    body.deleteCharAt(random.nextInt(body.length()));
+            }
+            case 1 -> { // structural or odd characters inserted
+                String odd = "{}[]\":,\\\u0000\u00e9\ud83d\ude00-1e999 ";
+                for (int i = random.nextInt(5) + 1; i > 0; i--)
+                    body.insert(random.nextInt(body.length() + 1), odd.charAt(random.nextInt(odd.length())));
+            }
+            case 2 -> { // a value of the wrong type
+                String[] wrong = {"null", "[]", "{}", "true", "-1", "1e308", "99999999999999999999", "\"\""};
+                return valid.replaceFirst(":(\"[^\"]*\"|\\d+|\\[[^\\]]*\\])", ":" + wrong[random.nextInt(wrong.length)]);
+            }
+            case 3 -> { // deep nesting
+                int depth = 1 + random.nextInt(5000);
+                return "[".repeat(depth) + "]".repeat(depth);
+            }
+            case 4 -> { // a long string value
+                return valid.replaceFirst("\"v\"|\"fz\"", "\"" + "x".repeat(random.nextInt(200_000)) + "\"");
+            }
+            default -> { // not JSON at all
+                byte[] junk = new byte[random.nextInt(200)];
+                random.nextBytes(junk);
+                return new String(junk, StandardCharsets.ISO_8859_1);
+            }
+        }
+        return body.toString();
+    }
+
+    private static String fuzzName(java.util.Random random, String existing) {
+        String[] names = {existing, "", "..", "a/b", "%2e%2e", "x".repeat(300), "t\u00e9", "with space",
+                "__consumer_offsets", "fz", "UPPER", "a.b_c-d"};
+        String name = names[random.nextInt(names.length)];
+        return java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String fuzzNumber(java.util.Random random) {
+        String[] numbers = {"0", "1", "-1", "-9223372036854775808", "9223372036854775807", "99999999999999999999",
+                "abc", "", "1.5", "0x10", "%00"};
+        return numbers[random.nextInt(numbers.length)];
+    }
+
     private static void assertSameRecord(JsonObject sent, JsonObject read) {
         assertAll(
                 () -> assertEquals(sent.getJsonNumber("offset").longValue(), read.getJsonNumber("offset").longValue()),

@@ -42,6 +42,11 @@ final class RawKafkaSocket implements AutoCloseable {
         out.flush();
     }
 
+    /** How long a read waits before giving up. */
+    void readTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
     void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
@@ -54,7 +59,6 @@ final class RawKafkaSocket implements AutoCloseable {
         return frame;
     }
 
-    /** Whether the broker closed the connection (rather than answering) within the socket timeout. */
     /** Whether the broker closes the connection after whatever it sends first (a TLS alert, say). */
     boolean closedByBrokerAfterItsLastWords() throws IOException {
         try {
@@ -69,6 +73,7 @@ final class RawKafkaSocket implements AutoCloseable {
         }
     }
 
+    /** Whether the broker closed the connection (rather than answering) within the socket timeout. */
     boolean closedByBroker() throws IOException {
         try {
             return in.read() == -1;
