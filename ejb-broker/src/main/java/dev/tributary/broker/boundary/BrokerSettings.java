@@ -2,6 +2,7 @@ package dev.tributary.broker.boundary;
 
 import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
+import dev.tributary.broker.kafka.QuotaConfig;
 import dev.tributary.broker.kafka.TlsSettings;
 import dev.tributary.broker.security.AclConfig;
 import dev.tributary.broker.server.BrokerConfig;
@@ -38,6 +39,8 @@ final class BrokerSettings {
     static final String KAFKA_KEYSTORE_TYPE = "tributary.kafka.ssl.keystore.type";
     /** Environment TRIBUTARY_KAFKA_SSL_KEYSTORE_PASSWORD. */
     static final String KAFKA_KEYSTORE_PASSWORD = "tributary.kafka.ssl.keystore.password";
+    static final String QUOTA_PRODUCER_BYTE_RATE = "tributary.quota.producer.byte.rate";
+    static final String QUOTA_CONSUMER_BYTE_RATE = "tributary.quota.consumer.byte.rate";
     static final String ACL_ENABLED = "tributary.acl.enabled";
     static final String ACL_SUPER_USERS = "tributary.acl.super.users";
     /**
@@ -101,7 +104,11 @@ final class BrokerSettings {
                         .map(BrokerSettings::commaSeparated).orElse(List.of()))
                 .withTls(config.getOptionalValue(KAFKA_KEYSTORE, String.class).map(location -> new TlsSettings(
                         Path.of(location), config.getOptionalValue(KAFKA_KEYSTORE_TYPE, String.class).orElse("PKCS12"),
-                        config.getOptionalValue(KAFKA_KEYSTORE_PASSWORD, String.class).orElse(""))).orElse(null));
+                        config.getOptionalValue(KAFKA_KEYSTORE_PASSWORD, String.class).orElse(""))).orElse(null))
+                .withQuotas(new QuotaConfig(
+                        config.getOptionalValue(QUOTA_PRODUCER_BYTE_RATE, Long.class).orElse(Long.MAX_VALUE),
+                        config.getOptionalValue(QUOTA_CONSUMER_BYTE_RATE, Long.class).orElse(Long.MAX_VALUE),
+                        QuotaConfig.DEFAULT_WINDOW_MS));
         return Optional.of(listener.withAdvertised(
                 config.getOptionalValue(KAFKA_ADVERTISED_HOST, String.class).orElse(null),
                 config.getOptionalValue(KAFKA_ADVERTISED_PORT, Integer.class).orElse(0)));

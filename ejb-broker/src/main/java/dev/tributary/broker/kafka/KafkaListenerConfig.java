@@ -24,11 +24,12 @@ import java.util.Objects;
  *                              {@code SCRAM-SHA-512}); empty for a PLAINTEXT listener, otherwise SASL_PLAINTEXT: every
  *                              connection authenticates before anything but ApiVersions
  * @param tls                   TLS on the listener (SSL, or SASL_SSL with {@code saslMechanisms}); null for none
+ * @param quotas                produce and fetch byte rates allowed per principal
  */
 public record KafkaListenerConfig(String host, int port, String advertisedHost, int advertisedPort,
                                   int maxRequestBytes, int numProcessors, int numRequestHandlers,
                                   long connectionsMaxIdleMs, int maxConnections, List<String> saslMechanisms,
-                                  TlsSettings tls) {
+                                  TlsSettings tls, QuotaConfig quotas) {
 
     /** Kafka's default {@code socket.request.max.bytes}. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 104_857_600;
@@ -66,37 +67,43 @@ public record KafkaListenerConfig(String host, int port, String advertisedHost, 
     /** Binds {@code host:port}, advertises the bound address, Kafka's defaults otherwise. */
     public static KafkaListenerConfig of(String host, int port) {
         return new KafkaListenerConfig(host, port, null, 0, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PROCESSORS,
-                DEFAULT_REQUEST_HANDLERS, DEFAULT_CONNECTIONS_MAX_IDLE_MS, DEFAULT_MAX_CONNECTIONS, List.of(), null);
+                DEFAULT_REQUEST_HANDLERS, DEFAULT_CONNECTIONS_MAX_IDLE_MS, DEFAULT_MAX_CONNECTIONS, List.of(), null,
+                QuotaConfig.UNLIMITED);
     }
 
     public KafkaListenerConfig withMaxRequestBytes(int bytes) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, bytes, numProcessors,
-                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, tls);
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, tls, quotas);
     }
 
     public KafkaListenerConfig withAdvertised(String advertisedHost, int advertisedPort) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, tls);
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, tls, quotas);
     }
 
     public KafkaListenerConfig withConnectionsMaxIdleMs(long idleMs) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers, idleMs, maxConnections, saslMechanisms, tls);
+                numRequestHandlers, idleMs, maxConnections, saslMechanisms, tls, quotas);
     }
 
     public KafkaListenerConfig withMaxConnections(int connections) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers, connectionsMaxIdleMs, connections, saslMechanisms, tls);
+                numRequestHandlers, connectionsMaxIdleMs, connections, saslMechanisms, tls, quotas);
     }
 
     public KafkaListenerConfig withSaslMechanisms(List<String> mechanisms) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers, connectionsMaxIdleMs, maxConnections, mechanisms, tls);
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections, mechanisms, tls, quotas);
     }
 
     public KafkaListenerConfig withTls(TlsSettings settings) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, settings);
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, settings, quotas);
+    }
+
+    public KafkaListenerConfig withQuotas(QuotaConfig newQuotas) {
+        return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, tls, newQuotas);
     }
 
     /** Kafka's name for what this listener speaks. */

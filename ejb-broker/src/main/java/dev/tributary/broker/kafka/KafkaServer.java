@@ -8,12 +8,16 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
 
 /**
  * The Kafka-protocol front end of a {@link Broker}: the entry point the container boundary calls. Plain Java:
@@ -39,9 +43,13 @@ public final class KafkaServer implements AutoCloseable {
     private final BrokerMetrics metrics;
     private final BrokerEndpoint endpoint;
     private final List<ApiHandler> handlers;
+    /** Holds back the responses of principals over their quota; null without quotas. */
+    private final ScheduledExecutorService throttleDelays;
 
     private KafkaServer(KafkaListener listener, ThreadPoolExecutor requestHandlers, FetchPurgatory purgatory,
-                        BrokerMetrics metrics, BrokerEndpoint endpoint, List<ApiHandler> handlers) {
+                        BrokerMetrics metrics, BrokerEndpoint endpoint, List<ApiHandler> handlers,
+                        ScheduledExecutorService throttleDelays) {
+        this.throttleDelays = throttleDelays;
         this.listener = listener;
         this.requestHandlers = requestHandlers;
         this.purgatory = purgatory;
@@ -58,6 +66,7 @@ public final class KafkaServer implements AutoCloseable {
     public static KafkaServer start(Broker broker, KafkaListenerConfig config, ThreadFactory threads) {
         KafkaListener listener = KafkaListener.bind(config);
         ThreadPoolExecutor requestHandlers = null;
+        ScheduledExecutorService throttleDelays = null;
         FetchPurgatory purgatory = null;
         try {
             int brokerId = broker.identity().brokerId();
@@ -91,6 +100,10 @@ public final class KafkaServer implements AutoCloseable {
                 apis.add(new SaslAuthenticateHandler());
             }
             ApiVersionsHandler apiVersions = new ApiVersionsHandler(apis);
+            if (!config.quotas().equals(QuotaConfig.UNLIMITED)) {
+                throttleDelays = Executors.newSingleThreadScheduledExecutor(threads);
+                apis = throttled(apis, config.quotas(), throttleDelays);
+            }
             List<ApiHandler> all = new ArrayList<>(apis.stream()
                     .<ApiHandler>map(api -> new AuthorizedHandler(api, authorization)).toList());
             all.add(apiVersions);
@@ -100,15 +113,33 @@ public final class KafkaServer implements AutoCloseable {
             metrics.openConnectionsFrom(listener::openConnections);
             LOG.info(() -> "Kafka protocol served on " + listener.boundAddress() + ", advertised as "
                     + endpoint.host() + ":" + endpoint.port());
-            return new KafkaServer(listener, requestHandlers, purgatory, metrics, endpoint, List.copyOf(all));
+            return new KafkaServer(listener, requestHandlers, purgatory, metrics, endpoint, List.copyOf(all),
+                    throttleDelays);
         } catch (RuntimeException e) {
             listener.close();
             if (purgatory != null)
                 purgatory.close();
             if (requestHandlers != null)
                 requestHandlers.shutdownNow();
+            if (throttleDelays != null)
+                throttleDelays.shutdownNow();
             throw e;
         }
+    }
+
+    /** Produce and Fetch under the quotas: produced bytes are the request's records, fetched the response's. */
+    private static List<ApiHandler> throttled(List<ApiHandler> apis, QuotaConfig quotas,
+                                              ScheduledExecutorService delays) {
+        ClientQuotas produce = new ClientQuotas(quotas.producerByteRate(), quotas.windowMs(),
+                System::currentTimeMillis);
+        ClientQuotas fetch = new ClientQuotas(quotas.consumerByteRate(), quotas.windowMs(), System::currentTimeMillis);
+        return apis.stream().<ApiHandler>map(api -> switch (api.apiKey()) {
+            case PRODUCE -> produce.unlimited() ? api : new ThrottledHandler(api, produce,
+                    request -> RecordBytes.of(request.body(ProduceRequest.class)), response -> 0, delays);
+            case FETCH -> fetch.unlimited() ? api : new ThrottledHandler(api, fetch, request -> 0,
+                    response -> RecordBytes.of((FetchResponse) response), delays);
+            default -> api;
+        }).toList();
     }
 
     private static String advertisedHost(KafkaListenerConfig config, KafkaListener listener) {
@@ -170,6 +201,8 @@ public final class KafkaServer implements AutoCloseable {
         metrics.openConnectionsFrom(null);
         listener.close();
         purgatory.close();
+        if (throttleDelays != null)
+            throttleDelays.shutdownNow(); // a throttled response still waiting goes nowhere: its connection is gone
         requestHandlers.shutdown();
         try {
             if (!requestHandlers.awaitTermination(30, TimeUnit.SECONDS)) {
