@@ -1,11 +1,18 @@
 package dev.tributary.rest;
 
+import dev.tributary.broker.log.LogFullException;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.Errors;
 
 /** The HTTP status that says to a REST client what a Kafka error code says to a Kafka client. */
 final class HttpStatusOfKafkaError {
 
     private HttpStatusOfKafkaError() {
+    }
+
+    /** A full disk is 507 Insufficient Storage, though Kafka calls it a storage error like an offline log (503). */
+    static int of(ApiException failure) {
+        return failure instanceof LogFullException ? 507 : of(Errors.forException(failure));
     }
 
     static int of(Errors error) {

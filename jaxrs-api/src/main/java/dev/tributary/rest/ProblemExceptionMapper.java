@@ -50,7 +50,7 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
         }
         if (failure instanceof ApiException) {
             Errors error = Errors.forException(failure);
-            int status = HttpStatusOfKafkaError.of(error);
+            int status = HttpStatusOfKafkaError.of((ApiException) failure);
             if (status >= 500) {
                 LOG.log(Level.WARNING, "Request failed with " + error + ": " + failure.getMessage());
             }

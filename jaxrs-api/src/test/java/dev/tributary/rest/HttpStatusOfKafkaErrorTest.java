@@ -2,6 +2,9 @@ package dev.tributary.rest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tributary.broker.log.LogFullException;
+import java.io.IOException;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.KafkaStorageException;
@@ -9,7 +12,6 @@ import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 
 /** The broker throws Kafka's exceptions; REST clients get the status the contract promises. */
@@ -24,9 +26,11 @@ class HttpStatusOfKafkaErrorTest {
         assertEquals(413, status(new RecordTooLargeException("too large")));
         assertEquals(416, status(new OffsetOutOfRangeException("out of range")));
         assertEquals(503, status(new KafkaStorageException("partition offline")));
+        assertEquals(507, status(new LogFullException("no space left", new IOException("No space left on device"))),
+                "a full disk: the client may retry once space returns");
     }
 
-    private static int status(Exception e) {
-        return HttpStatusOfKafkaError.of(Errors.forException(e));
+    private static int status(ApiException e) {
+        return HttpStatusOfKafkaError.of(e);
     }
 }

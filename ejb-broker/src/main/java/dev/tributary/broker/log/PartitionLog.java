@@ -226,9 +226,16 @@ public final class PartitionLog implements Closeable {
                 LogValidator.assignOffsets(records, firstOffset, cfg.messageTimestampType(), now);
         LogSegment segment;
         try {
-            segment = maybeRoll(validated.sizeInBytes(), assigned.lastOffset(), now, cfg);
-            segment.append(records, now);
+            segment = rolledForFull(() -> maybeRoll(validated.sizeInBytes(), assigned.lastOffset(), now, cfg));
+            int sizeBefore = segment.size();
+            try {
+                segment.append(records, now);
+            } catch (IOException e) {
+                throw cutBackIfFull(segment, sizeBefore, e);
+            }
         } catch (RuntimeException e) {
+            if (e instanceof LogFullException)
+                throw e;
             // the files may now hold part of this append beyond the published end: stop appending
             failure = String.valueOf(e);
             throw e;
@@ -239,6 +246,44 @@ public final class PartitionLog implements Closeable {
         long logAppendTime = cfg.messageTimestampType() == TimestampType.LOG_APPEND_TIME ? now : -1L;
         return new LogAppendInfo(firstOffset, assigned.lastOffset(), assigned.maxTimestamp(), logAppendTime,
                 validated.recordCount(), validated.sizeInBytes(), false);
+    }
+
+    private interface SegmentAction {
+        LogSegment run() throws IOException;
+    }
+
+    /** Rolling needs space for the new segment's files: a full disk refuses this append, the log stays as it was. */
+    private LogSegment rolledForFull(SegmentAction roll) throws IOException {
+        try {
+            return roll.run();
+        } catch (IOException e) {
+            if (LogFullException.isNoSpace(e))
+                throw full(e);
+            throw e;
+        }
+    }
+
+    /**
+     * An append that failed part-way: if the disk is full, cut the data file back to where the append began (the
+     * indexes are written after the data, so they hold nothing of it) and refuse just this append; otherwise the
+     * caller takes the log offline.
+     */
+    private IOException cutBackIfFull(LogSegment segment, int sizeBefore, IOException e) throws IOException {
+        if (!LogFullException.isNoSpace(e))
+            return e;
+        try {
+            segment.truncateTo(sizeBefore);
+        } catch (IOException cannotCut) {
+            e.addSuppressed(cannotCut);
+            return e; // a partial append stays beyond the published end: offline until recovery cuts it
+        }
+        throw full(e);
+    }
+
+    private LogFullException full(IOException e) {
+        LOG.warning(() -> "Partition " + topicPartition + ": the disk is full; append refused, nothing appended "
+                + "before is touched, appends resume when space returns (" + e.getMessage() + ")");
+        return new LogFullException("No space left to append to partition " + topicPartition + " in " + dir, e);
     }
 
     /**
