@@ -124,6 +124,12 @@ public class FakeInVmBroker implements BrokerGateway {
         return List.copyOf(prepared.keySet());
     }
 
+    /** No users here: every user is let in, as this broker. */
+    @Override
+    public BrokerGateway as(String user, char[] password) {
+        return this;
+    }
+
     @Override
     public GroupSession joinGroup(GroupSubscription subscription) {
         return new GroupSession() {

@@ -16,6 +16,7 @@ import dev.tributary.broker.security.Authorizer;
 import dev.tributary.broker.security.Users;
 import dev.tributary.broker.server.Broker;
 import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.jca.spi.BrokerGateway;
 import dev.tributary.jca.spi.InVmBrokers;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -77,7 +78,7 @@ public class BrokerLifecycle {
 
     private Broker broker;
     private KafkaServer kafka;
-    private InVmBrokerGateway gateway;
+    private BrokerGateway gateway;
     private ScheduledFuture<?> maintenance;
     private BrokerMetricsPublisher metricsPublisher;
     private ScheduledFuture<?> metricsRefresh;
@@ -109,7 +110,7 @@ public class BrokerLifecycle {
         metricsPublisher.refresh();
         long refresh = BrokerSettings.metricsRefreshMs(config);
         metricsRefresh = scheduler.scheduleWithFixedDelay(this::refreshMetrics, refresh, refresh, TimeUnit.MILLISECONDS);
-        gateway = new InVmBrokerGateway(broker);
+        gateway = InVmBrokerGateway.forAdapter(broker);
         InVmBrokers.register(gateway);
     }
 

@@ -26,6 +26,12 @@ final class InVmBrokerGateway implements BrokerGateway {
     private final Broker broker;
     private final RecordFetcher fetcher;
 
+    /** What the broker registers for the adapter: this gateway behind the ACL checks, as {@code User:ANONYMOUS}. */
+    static BrokerGateway forAdapter(Broker broker) {
+        return new AuthorizedGateway(new InVmBrokerGateway(broker), broker.authorizer(), broker.users(),
+                AuthorizedGateway.ANONYMOUS);
+    }
+
     InVmBrokerGateway(Broker broker) {
         this.broker = broker;
         this.fetcher = new RecordFetcher(broker.topics(), broker.reader());
@@ -94,6 +100,12 @@ final class InVmBrokerGateway implements BrokerGateway {
     @Override
     public List<String> preparedTransactions() {
         return broker.transactions().prepared();
+    }
+
+    /** Authentication belongs to the {@link AuthorizedGateway} that fronts this one. */
+    @Override
+    public BrokerGateway as(String user, char[] password) {
+        throw new UnsupportedOperationException("Authenticate through the AuthorizedGateway");
     }
 
     @Override

@@ -158,6 +158,25 @@ class RemoteBrokerGatewayTest {
         other.finish();
     }
 
+    @Test
+    void asAUserTheGatewayAuthenticatesWithScramWhereTheBrokersAskForIt() throws Exception {
+        try (RunningKafkaBroker secured = new RunningKafkaBroker(dataDir.resolve("secured"),
+                KafkaListenerConfig.of("127.0.0.1", 0).withSaslMechanisms(List.of("SCRAM-SHA-512")));
+             RemoteBrokerGateway anonymous = new RemoteBrokerGateway(secured.bootstrap())) {
+            secured.broker.topics().create(new NewTopic(TOPIC, 1, (short) 1, Map.of()));
+            secured.broker.users().save("alice", "alice-secret-1", java.util.Set.of());
+            OutgoingRecord record = OutgoingRecord.builder().topic(TOPIC).value("as alice").build();
+            RecordMetadata sent = anonymous.as("alice", "alice-secret-1".toCharArray()).append(record);
+            assertEquals(0, sent.offset());
+            try (GroupSession session = anonymous.as("alice", "alice-secret-1".toCharArray())
+                    .joinGroup(subscription())) {
+                assertEquals(1, session.ensureActive(JOIN).size());
+            }
+            assertThrows(RuntimeException.class, () -> anonymous.as("alice", "wrong-password".toCharArray())
+                    .append(record), "refused by the brokers");
+        }
+    }
+
     private GroupSubscription subscription() {
         return new GroupSubscription(GROUP, List.of(TOPIC), true, "mdb-" + GROUP);
     }

@@ -79,7 +79,7 @@ public final class EndpointActivation implements Work {
                     continue;
                 }
                 try {
-                    participate(broker, delivery);
+                    participate(asConfiguredUser(broker), delivery); // a wrong password: retried like a failure
                 } catch (RuntimeException | WorkException e) {
                     LOG.log(Level.WARNING, "Group member for " + config.groupId() + " failed; rejoining", e);
                     pause(RETRY_MS);
@@ -116,6 +116,14 @@ public final class EndpointActivation implements Work {
                 }
             }
         }
+    }
+
+    private BrokerGateway asConfiguredUser(BrokerGateway broker) {
+        if (config.credentials().isEmpty()) {
+            return broker;
+        }
+        ActivationConfig.Credentials credentials = config.credentials().get();
+        return broker.as(credentials.user(), credentials.password().toCharArray());
     }
 
     private static void stopUninterruptibly(PartitionWorkers workers) {

@@ -44,6 +44,8 @@ public class TributaryActivationSpec implements ActivationSpec {
     private String retries;
     private String retryBackoffMs;
     private String deadLetterTopic;
+    private String user;
+    private String password;
 
     /**
      * @throws InvalidPropertyException naming the first missing or invalid property and what it must be
@@ -73,7 +75,18 @@ public class TributaryActivationSpec implements ActivationSpec {
                 (int) positive("maxPollRecords", maxPollRecords, DEFAULT_MAX_POLL_RECORDS),
                 (int) atLeastZero("retries", retries, DEFAULT_RETRIES),
                 atLeastZero("retryBackoffMs", retryBackoffMs, DEFAULT_RETRY_BACKOFF_MS),
-                Optional.ofNullable(deadLetterTopic).map(String::trim).filter(t -> !t.isEmpty()));
+                Optional.ofNullable(deadLetterTopic).map(String::trim).filter(t -> !t.isEmpty()),
+                credentials());
+    }
+
+    private Optional<ActivationConfig.Credentials> credentials() throws InvalidPropertyException {
+        if (user == null || user.isBlank()) {
+            return Optional.empty();
+        }
+        if (password == null || password.isEmpty()) {
+            throw invalid("password", "is required with user '" + user.trim() + "'", null);
+        }
+        return Optional.of(new ActivationConfig.Credentials(user.trim(), password));
     }
 
     private static long positive(String name, String value, long defaultValue) throws InvalidPropertyException {
@@ -184,6 +197,23 @@ public class TributaryActivationSpec implements ActivationSpec {
 
     public void setDeadLetterTopic(String deadLetterTopic) {
         this.deadLetterTopic = deadLetterTopic;
+    }
+
+    /** The broker user to consume as (the broker's ACLs apply to it); none by default. */
+    public String getUser() {
+        return user;
+    }
+
+    public void setUser(String user) {
+        this.user = user;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
     }
 
     @Override

@@ -17,11 +17,11 @@ import javax.security.auth.Subject;
 
 /**
  * Makes the connection factories applications inject ({@code @ConnectionFactoryDefinition} or the server-wide
- * {@code tributary/ConnectionFactory}). All managed connections are interchangeable: they carry no credentials and
- * no per-connection configuration, so any pooled one matches any request.
+ * {@code tributary/ConnectionFactory}). All managed connections of one factory are interchangeable: the factory,
+ * not the connection, carries the user they send as ({@code user}/{@code password} config properties; the broker's
+ * ACLs apply to it), so any pooled one matches any request.
  *
- * <p>{@code equals}/{@code hashCode} compare configuration, as JCA 6.5.3.1 requires; this factory has none beyond
- * the adapter it belongs to.
+ * <p>{@code equals}/{@code hashCode} compare configuration (adapter, user, password), as JCA 6.5.3.1 requires.
  */
 public class TributaryManagedConnectionFactory implements ManagedConnectionFactory, ResourceAdapterAssociation,
         TransactionSupport {
@@ -30,6 +30,13 @@ public class TributaryManagedConnectionFactory implements ManagedConnectionFacto
 
     private transient TributaryResourceAdapter adapter;
     private transient PrintWriter logWriter;
+    private String user = "";
+    private String password = "";
+    /** The broker as {@link #user}, and the gateway it was made from (a redeployed broker brings a new one). */
+    private transient volatile Authenticated authenticated;
+
+    private record Authenticated(BrokerGateway from, BrokerGateway as) {
+    }
 
     @Override
     public Object createConnectionFactory(ConnectionManager connectionManager) {
@@ -63,8 +70,38 @@ public class TributaryManagedConnectionFactory implements ManagedConnectionFacto
         return TransactionSupportLevel.XATransaction;
     }
 
+    /** The broker, as the configured user if there is one (checked by the broker once per broker instance). */
     BrokerGateway broker() {
-        return adapter().broker();
+        BrokerGateway broker = adapter().broker();
+        if (user.isEmpty()) {
+            return broker;
+        }
+        Authenticated current = authenticated;
+        if (current == null || current.from() != broker) {
+            current = new Authenticated(broker, broker.as(user, password.toCharArray()));
+            authenticated = current;
+        }
+        return current.as();
+    }
+
+    /** Config property: the broker user the connections send as (their ACLs apply); empty for none. */
+    public String getUser() {
+        return user;
+    }
+
+    public void setUser(String user) {
+        this.user = user == null ? "" : user.strip();
+        this.authenticated = null;
+    }
+
+    /** Config property: that user's password (for Payara, an alias: {@code ${ALIAS=tributary-password}}). */
+    public String getPassword() {
+        return password;
+    }
+
+    public void setPassword(String password) {
+        this.password = password == null ? "" : password;
+        this.authenticated = null;
     }
 
     AsyncSends asyncSends() {
@@ -103,11 +140,12 @@ public class TributaryManagedConnectionFactory implements ManagedConnectionFacto
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof TributaryManagedConnectionFactory that && that.adapter == adapter;
+        return other instanceof TributaryManagedConnectionFactory that && that.adapter == adapter
+                && that.user.equals(user) && that.password.equals(password);
     }
 
     @Override
     public int hashCode() {
-        return TributaryManagedConnectionFactory.class.hashCode();
+        return user.hashCode();
     }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,13 +39,20 @@ public final class RemoteBrokerGateway implements BrokerGateway, AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final String bootstrapServers;
+    private final RemoteCluster cluster;
     private final KafkaProducer<byte[], byte[]> producer;
+    /** Gateways {@link #as} made, closed with this one. */
+    private final List<RemoteBrokerGateway> authenticated = new CopyOnWriteArrayList<>();
     private final AtomicInteger unkeyedPartition = new AtomicInteger();
 
     public RemoteBrokerGateway(String bootstrapServers) {
-        this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-        this.producer = new KafkaProducer<>(Map.of(
-                        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this(RemoteCluster.anonymous(Objects.requireNonNull(bootstrapServers, "bootstrapServers")));
+    }
+
+    private RemoteBrokerGateway(RemoteCluster cluster) {
+        this.cluster = cluster;
+        this.bootstrapServers = cluster.bootstrapServers();
+        this.producer = new KafkaProducer<>(cluster.clientConfig(Map.of(
                         CommonClientConfigs.CLIENT_ID_CONFIG, "tributary-jca",
                         ProducerConfig.ACKS_CONFIG, "all",
                         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -53,7 +61,7 @@ public final class RemoteBrokerGateway implements BrokerGateway, AutoCloseable {
                         // Fail a send within a request's patience, not after Kafka's two-minute default.
                         ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
                         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
-                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000),
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000)),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -174,11 +182,23 @@ public final class RemoteBrokerGateway implements BrokerGateway, AutoCloseable {
 
     @Override
     public GroupSession joinGroup(GroupSubscription subscription) {
-        return new RemoteGroupSession(bootstrapServers, subscription);
+        return new RemoteGroupSession(cluster, subscription);
+    }
+
+    /**
+     * This gateway as {@code user}, authenticated by the remote brokers (SCRAM-SHA-512): a wrong password shows on
+     * the first send or join, as the clients' SaslAuthenticationException.
+     */
+    @Override
+    public BrokerGateway as(String user, char[] password) {
+        RemoteBrokerGateway gateway = new RemoteBrokerGateway(cluster.as(user, password));
+        authenticated.add(gateway);
+        return gateway;
     }
 
     @Override
     public void close() {
+        authenticated.forEach(RemoteBrokerGateway::close);
         producer.close(CLOSE_TIMEOUT);
     }
 }

@@ -51,7 +51,7 @@ final class RemoteGroupSession implements GroupSession {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
-    private final String bootstrapServers;
+    private final RemoteCluster cluster;
     private final GroupSubscription subscription;
     private final KafkaConsumer<byte[], byte[]> member;
     private final Map<PartitionId, PartitionFetcher> fetchers = new ConcurrentHashMap<>();
@@ -61,16 +61,15 @@ final class RemoteGroupSession implements GroupSession {
     private boolean assignmentCurrent;
     private Runnable stopDeliveries = () -> { };
 
-    RemoteGroupSession(String bootstrapServers, GroupSubscription subscription) {
-        this.bootstrapServers = bootstrapServers;
+    RemoteGroupSession(RemoteCluster cluster, GroupSubscription subscription) {
+        this.cluster = cluster;
         this.subscription = subscription;
-        this.member = new KafkaConsumer<>(Map.of(
-                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.member = new KafkaConsumer<>(cluster.clientConfig(Map.of(
                 CommonClientConfigs.GROUP_ID_CONFIG, subscription.groupId(),
                 CommonClientConfigs.CLIENT_ID_CONFIG, subscription.clientId(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, resetPolicy(subscription),
-                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName()),
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName())),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         member.subscribe(subscription.topics(), new Rebalances());
     }
@@ -86,7 +85,7 @@ final class RemoteGroupSession implements GroupSession {
         while (!assignmentCurrent) {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("Could not join group " + subscription.groupId() + " at "
-                        + bootstrapServers + " within " + timeout);
+                        + cluster.bootstrapServers() + " within " + timeout);
             }
             pollMember(JOIN_POLL);
         }
@@ -157,7 +156,7 @@ final class RemoteGroupSession implements GroupSession {
     public FetchedRecords fetch(PartitionId partition, long offset, int maxRecords, Duration maxWait)
             throws InterruptedException {
         PartitionFetcher fetcher = fetchers.computeIfAbsent(partition,
-                p -> new PartitionFetcher(bootstrapServers, subscription, topicPartition(p), maxRecords));
+                p -> new PartitionFetcher(cluster, subscription, topicPartition(p), maxRecords));
         return fetcher.fetch(offset, maxWait);
     }
 
@@ -197,8 +196,8 @@ final class RemoteGroupSession implements GroupSession {
         try {
             member.poll(timeout); // every partition is paused: this returns no records
         } catch (KafkaException e) {
-            throw new IllegalStateException("Group " + subscription.groupId() + " at " + bootstrapServers + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException("Group " + subscription.groupId() + " at " + cluster.bootstrapServers()
+                    + ": " + e.getMessage(), e);
         }
     }
 
@@ -244,15 +243,14 @@ final class RemoteGroupSession implements GroupSession {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private long position = -1;
 
-        PartitionFetcher(String bootstrapServers, GroupSubscription subscription, TopicPartition partition,
+        PartitionFetcher(RemoteCluster cluster, GroupSubscription subscription, TopicPartition partition,
                          int maxRecords) {
             this.partition = partition;
-            this.consumer = new KafkaConsumer<>(Map.of(
-                    CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            this.consumer = new KafkaConsumer<>(cluster.clientConfig(Map.of(
                     CommonClientConfigs.CLIENT_ID_CONFIG, subscription.clientId() + "-" + partition,
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, resetPolicy(subscription),
-                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxRecords),
+                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxRecords)),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
             consumer.assign(List.of(partition));
         }

@@ -11,7 +11,8 @@ import java.util.List;
  *
  * <p>Only JDK and {@code api} types cross this interface, so the broker's and the adapter's class loaders need to
  * share nothing but the adapter's classes. Errors: {@link IllegalArgumentException} for an unknown topic or
- * partition or an invalid record, {@link IllegalStateException} for anything else the broker cannot do.
+ * partition or an invalid record, {@link SecurityException} when the gateway's principal may not do it (the broker's
+ * ACLs), {@link IllegalStateException} for anything else the broker cannot do.
  *
  * <p><b>Transactions.</b> Records of a transaction are buffered by the adapter and reach the broker only at
  * {@link #prepare} or {@link #commitOnePhase}. {@code prepare} writes them durably to the broker's transaction log
@@ -62,6 +63,14 @@ public interface BrokerGateway {
 
     /** Transactions prepared but not yet committed or rolled back, e.g. because the server crashed in between. */
     List<String> preparedTransactions();
+
+    /**
+     * This broker as the user {@code user}: what the returned gateway does is checked against the broker's ACLs
+     * for {@code User:user} (the gateway itself acts for no one in particular: {@code User:ANONYMOUS}).
+     *
+     * @throws SecurityException if the user does not exist or the password is wrong
+     */
+    BrokerGateway as(String user, char[] password);
 
     /** Joins {@code subscription}'s consumer group as a new member. */
     GroupSession joinGroup(GroupSubscription subscription);

@@ -29,6 +29,7 @@ class TributaryActivationSpecTest {
     @Test
     void everyInvalidOrMissingPropertyIsNamed() {
         assertInvalid("topics", spec -> spec.setTopics(" , "));
+        assertInvalid("password", spec -> spec.setUser("alice"));
         assertInvalid("topics", spec -> spec.setTopics(null));
         assertInvalid("groupId", spec -> spec.setGroupId(""));
         assertInvalid("startFrom", spec -> spec.setStartFrom("yesterday"));
