@@ -50,7 +50,8 @@ class RestApiIT {
     void survivesBadInputOfEveryKindWithCleanErrorsAndUnchangedData() {
         RestScenario scenario = scenario();
         scenario.createAndProduce("arq-fuzzed");
-        scenario.verifyFuzz("arq-fuzzed", Long.getLong("tributary.fuzz.seed", System.nanoTime()), 600);
+        scenario.verifyFuzz("arq-fuzzed", Long.getLong("tributary.fuzz.seed", System.nanoTime()),
+                Integer.getInteger("tributary.fuzz.requests", 600));
     }
 
     @Test

@@ -26,7 +26,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -64,8 +63,11 @@ public class UsersResource {
             throw new InvalidRequestException("A user needs a body: {\"password\": ..., \"roles\": [...]}");
         }
         try {
-            return summary(users.save(name, request.password(),
-                    Set.copyOf(request.roles() == null ? List.of() : request.roles())));
+            List<String> roles = request.roles() == null ? List.of() : request.roles();
+            if (roles.contains(null)) {
+                throw new InvalidRequestException("A role is a name, not null");
+            }
+            return summary(users.save(name, request.password(), new TreeSet<>(roles)));
         } catch (IllegalArgumentException invalid) {
             throw new InvalidRequestException(invalid.getMessage());
         }

@@ -2,6 +2,7 @@ package dev.tributary.broker.topic;
 
 import java.util.Map;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.internals.Topic;
 
@@ -12,6 +13,9 @@ public record NewTopic(String name, int partitions, short replicationFactor, Map
     public static final int MAX_PARTITIONS = 10_000;
 
     public NewTopic {
+        if (name == null) {
+            throw new InvalidTopicException("A topic needs a name");
+        }
         Topic.validate(name);
         if (partitions < 1 || partitions > MAX_PARTITIONS) {
             throw new InvalidPartitionsException(
