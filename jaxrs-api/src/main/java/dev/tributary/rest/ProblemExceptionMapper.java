@@ -1,6 +1,7 @@
 package dev.tributary.rest;
 
 import dev.tributary.rest.dto.Problem;
+import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -24,6 +25,7 @@ import org.apache.kafka.common.protocol.Errors;
 public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
 
     static final String PROBLEM_JSON = "application/problem+json";
+    private static final int MAX_ECHO = 1000;
     private static final Logger LOG = Logger.getLogger(ProblemExceptionMapper.class.getName());
 
     @Context
@@ -45,7 +47,9 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
         if (failure instanceof InvalidRequestException) {
             return problem(400, failure.getMessage(), null);
         }
-        if (failure instanceof ProcessingException || failure instanceof JsonbException) {
+        if (failure instanceof ProcessingException || failure instanceof JsonbException
+                || failure instanceof JsonException // JSON-B bodies, and JSON-P ones (PATCH .../configs)
+                || raisedByTheJsonParser(failure)) {
             return problem(400, malformed(failure), null);
         }
         if (failure instanceof ApiException) {
@@ -58,6 +62,13 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
         }
         LOG.log(Level.SEVERE, "Unexpected failure serving " + path(), failure);
         return problem(500, "Internal error; the broker log has the details", null);
+    }
+
+    /** Parsson refuses a too deeply nested document with a plain RuntimeException: still the client's bad JSON. */
+    private static boolean raisedByTheJsonParser(Throwable failure) {
+        StackTraceElement[] trace = failure.getStackTrace();
+        return failure.getClass() == RuntimeException.class && trace.length > 0
+                && trace[0].getClassName().startsWith("org.eclipse.parsson.");
     }
 
     private static String malformed(Throwable failure) {
@@ -73,8 +84,14 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
         String title = known != null ? known.getReasonPhrase() : HttpStatusOfKafkaError.reasonPhrase(status);
         return Response.status(status)
                 .type(MediaType.valueOf(PROBLEM_JSON))
-                .entity(new Problem("about:blank", title, status, detail, path(), errorCode))
+                .entity(new Problem("about:blank", title, status, shortened(detail), shortened(path()), errorCode))
                 .build();
+    }
+
+    /** Errors quote what the client sent (a topic name, say): never send a huge input back. */
+    static String shortened(String text) {
+        return text == null || text.length() <= MAX_ECHO ? text : text.substring(0, MAX_ECHO) + "... ("
+                + text.length() + " characters)";
     }
 
     private String path() {

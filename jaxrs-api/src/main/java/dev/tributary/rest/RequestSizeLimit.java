@@ -34,9 +34,15 @@ public class RequestSizeLimit implements ContainerRequestFilter {
     }
 
     static final class BoundedBody extends FilterInputStream {
+        /**
+         * Reads answered "end of body" before the body counts as read past its end: Parsson skipping an unknown
+         * property's unterminated array asks again and again, forever, on one request thread.
+         */
+        static final int MAX_READS_AT_END = 16;
         /** The declared Content-Length, or -1 for a chunked body. */
         private final long declared;
         private long read;
+        private int readsAtEnd;
 
         BoundedBody(InputStream in, long declared) {
             super(in);
@@ -46,22 +52,35 @@ public class RequestSizeLimit implements ContainerRequestFilter {
         @Override
         public int read() throws IOException {
             if (atDeclaredEnd()) {
-                return -1;
+                return end();
             }
             int b = super.read();
-            count(b < 0 ? 0 : 1);
+            if (b < 0) {
+                return end();
+            }
+            count(1);
             return b;
         }
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
             if (atDeclaredEnd()) {
-                return -1;
+                return end();
             }
             int allowed = declared >= 0 ? (int) Math.min(length, declared - read) : length;
             int n = super.read(buffer, offset, allowed);
-            count(Math.max(n, 0));
+            if (n < 0) {
+                return end();
+            }
+            count(n);
             return n;
+        }
+
+        private int end() throws IOException {
+            if (++readsAtEnd > MAX_READS_AT_END) {
+                throw new IOException("The body ended where the JSON document needs more");
+            }
+            return -1;
         }
 
         @Override

@@ -15,6 +15,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -124,11 +125,12 @@ public class TopicsResource {
     @PATCH
     @Path("/{name}/configs")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
-    public TopicDetails alterConfigs(@PathParam("name") String name, JsonObject changes) {
-        if (changes == null) {
+    public TopicDetails alterConfigs(@PathParam("name") String name, JsonValue changes) {
+        // Taken as any JSON value: Jersey fails an array bound to a JsonObject parameter outside the mappers.
+        if (!(changes instanceof JsonObject object)) {
             throw new InvalidRequestException("Expected a JSON object of config changes");
         }
-        return TopicDetails.of(topics.alterConfigs(name, ConfigValues.fromJson(changes)));
+        return TopicDetails.of(topics.alterConfigs(name, ConfigValues.fromJson(object)));
     }
 
     @Operation(summary = "Delete a topic and its data")

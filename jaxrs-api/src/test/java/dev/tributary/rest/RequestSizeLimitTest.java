@@ -37,4 +37,16 @@ class RequestSizeLimitTest {
         RequestSizeLimit.BoundedBody body = new RequestSizeLimit.BoundedBody(endless, -1);
         assertThrows(RequestTooLargeException.class, () -> body.readNBytes((int) RequestSizeLimit.MAX_REQUEST_BYTES + 10));
     }
+
+    /** A parser that keeps asking at the end (Parsson skipping an unterminated array) gets an error, not a loop. */
+    @Test
+    void aReaderThatKeepsAskingPastTheEndIsStopped() throws IOException {
+        RequestSizeLimit.BoundedBody body = new RequestSizeLimit.BoundedBody(
+                new ByteArrayInputStream("{\"x\":[0,".getBytes()), 7);
+        body.readAllBytes();
+        for (int i = 1; i < RequestSizeLimit.BoundedBody.MAX_READS_AT_END; i++) {
+            assertEquals(-1, body.read(new byte[8], 0, 8));
+        }
+        assertThrows(IOException.class, () -> body.read(new byte[8], 0, 8));
+    }
 }
