@@ -21,6 +21,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Objects;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -64,7 +65,7 @@ public class UsersResource {
         }
         try {
             List<String> roles = request.roles() == null ? List.of() : request.roles();
-            if (roles.contains(null)) {
+            if (roles.stream().anyMatch(Objects::isNull)) { // List.of().contains(null) would throw
                 throw new InvalidRequestException("A role is a name, not null");
             }
             return summary(users.save(name, request.password(), new TreeSet<>(roles)));
