@@ -76,26 +76,7 @@ final class AclApis {
     }
 
     private static ApiHandler handler(ApiKeys key, Function<KafkaRequest, AbstractResponse> serve) {
-        return new ApiHandler() {
-            @Override
-            public ApiKeys apiKey() {
-                return key;
-            }
-
-            @Override
-            public short oldestVersion() {
-                return OLDEST;
-            }
-
-            @Override
-            public short latestVersion() {
-                return key.latestVersion();
-            }
-
-            @Override
-            public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
-                return CompletableFuture.completedFuture(serve.apply(request));
-            }
-        };
+        return ApiHandler.of(key, OLDEST, key.latestVersion(),
+                request -> CompletableFuture.completedFuture(serve.apply(request)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.tributary.broker.kafka;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractResponse;
 
@@ -25,5 +26,31 @@ interface ApiHandler {
 
     default boolean supports(short version) {
         return version >= oldestVersion() && version <= latestVersion();
+    }
+
+    /** A handler that is just a function, for API families served by one class each. */
+    static ApiHandler of(ApiKeys key, short oldest, short latest,
+                         Function<KafkaRequest, CompletableFuture<AbstractResponse>> serve) {
+        return new ApiHandler() {
+            @Override
+            public ApiKeys apiKey() {
+                return key;
+            }
+
+            @Override
+            public short oldestVersion() {
+                return oldest;
+            }
+
+            @Override
+            public short latestVersion() {
+                return latest;
+            }
+
+            @Override
+            public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
+                return serve.apply(request);
+            }
+        };
     }
 }

@@ -4,38 +4,21 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 import org.apache.kafka.common.errors.ApiException;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractResponse;
 
 /**
  * Puts {@link RequestAuthorization} in front of a handler: a request its principal may not make is answered with
  * the authorization error and never reaches the handler. One INFO line per refusal, naming principal and resource.
  */
-final class AuthorizedHandler implements ApiHandler {
+final class AuthorizedHandler extends DecoratedHandler {
 
     private static final Logger LOG = Logger.getLogger(AuthorizedHandler.class.getName());
 
-    private final ApiHandler handler;
     private final RequestAuthorization authorization;
 
     AuthorizedHandler(ApiHandler handler, RequestAuthorization authorization) {
-        this.handler = handler;
+        super(handler);
         this.authorization = authorization;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return handler.apiKey();
-    }
-
-    @Override
-    public short oldestVersion() {
-        return handler.oldestVersion();
-    }
-
-    @Override
-    public short latestVersion() {
-        return handler.latestVersion();
     }
 
     @Override

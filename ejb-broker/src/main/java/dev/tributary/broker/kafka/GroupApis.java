@@ -89,27 +89,7 @@ final class GroupApis {
 
     private static ApiHandler api(ApiKeys key, short latest,
                                   Function<KafkaRequest, CompletableFuture<AbstractResponse>> serve) {
-        return new ApiHandler() {
-            @Override
-            public ApiKeys apiKey() {
-                return key;
-            }
-
-            @Override
-            public short oldestVersion() {
-                return key.oldestVersion();
-            }
-
-            @Override
-            public short latestVersion() {
-                return latest;
-            }
-
-            @Override
-            public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
-                return serve.apply(request);
-            }
-        };
+        return ApiHandler.of(key, key.oldestVersion(), latest, serve);
     }
 
     private static CompletableFuture<AbstractResponse> done(AbstractResponse response) {

@@ -4,7 +4,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractResponse;
 
 /**
@@ -12,9 +11,8 @@ import org.apache.kafka.common.requests.AbstractResponse;
  * and a principal over it gets its response with {@code throttle_time_ms} set and only after that time — the
  * broker-side delay Kafka applies, so clients that ignore the field are slowed down as well.
  */
-final class ThrottledHandler implements ApiHandler {
+final class ThrottledHandler extends DecoratedHandler {
 
-    private final ApiHandler handler;
     private final ClientQuotas quotas;
     private final ToLongFunction<KafkaRequest> requestBytes;
     private final ToLongFunction<AbstractResponse> responseBytes;
@@ -23,26 +21,11 @@ final class ThrottledHandler implements ApiHandler {
     /** The bytes moved are {@code requestBytes} of the request plus {@code responseBytes} of its response. */
     ThrottledHandler(ApiHandler handler, ClientQuotas quotas, ToLongFunction<KafkaRequest> requestBytes,
                      ToLongFunction<AbstractResponse> responseBytes, ScheduledExecutorService delays) {
-        this.handler = handler;
+        super(handler);
         this.quotas = quotas;
         this.requestBytes = requestBytes;
         this.responseBytes = responseBytes;
         this.delays = delays;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return handler.apiKey();
-    }
-
-    @Override
-    public short oldestVersion() {
-        return handler.oldestVersion();
-    }
-
-    @Override
-    public short latestVersion() {
-        return handler.latestVersion();
     }
 
     @Override
