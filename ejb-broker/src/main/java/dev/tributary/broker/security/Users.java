@@ -1,13 +1,16 @@
 package dev.tributary.broker.security;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.security.scram.ScramCredential;
 import org.apache.kafka.common.security.scram.internals.ScramFormatter;
@@ -30,7 +33,20 @@ public final class Users {
     private static final ScramCredential DECOY = new ScramCredential(new byte[32], new byte[64], new byte[64],
             ITERATIONS);
 
+    /**
+     * How long a verified password is taken without asking the store and running {@value #ITERATIONS} iterations
+     * again: HTTP Basic sends it with every request. Changes made on this broker apply at once; on another broker
+     * sharing the database, within this time.
+     */
+    static final long VERIFIED_FOR_NANOS = 60_000_000_000L;
+    /** Salts the in-memory password digests, so they are useless outside this process. */
+    private static final byte[] DIGEST_SALT = randomBytes(16);
+
     private final UserStore store;
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+    private record Verified(byte[] passwordDigest, User user, long expiresAtNanos) {
+    }
 
     public Users(UserStore store) {
         this.store = store;
@@ -64,6 +80,7 @@ public final class Users {
         }
         User user = new User(name, roles, credentials);
         store.save(user);
+        verified.remove(name);
         return user;
     }
 
@@ -72,6 +89,7 @@ public final class Users {
     }
 
     public boolean delete(String name) {
+        verified.remove(name);
         return store.delete(name);
     }
 
@@ -81,11 +99,40 @@ public final class Users {
 
     /** The user, if {@code password} is theirs. Takes as long for an unknown user as for a wrong password. */
     public Optional<User> authenticate(String name, char[] password) {
+        byte[] digest = digest(password);
+        Verified recent = verified.get(name);
+        if (recent != null && System.nanoTime() - recent.expiresAtNanos() < 0
+                && MessageDigest.isEqual(recent.passwordDigest(), digest)) {
+            return Optional.of(recent.user());
+        }
+        Optional<User> user = authenticateAgainstStore(name, password);
+        user.ifPresent(u -> verified.put(name, new Verified(digest, u, System.nanoTime() + VERIFIED_FOR_NANOS)));
+        return user;
+    }
+
+    private Optional<User> authenticateAgainstStore(String name, char[] password) {
         Optional<User> user = store.find(name);
         ScramMechanism mechanism = ScramMechanism.SCRAM_SHA_512;
         ScramCredential credential = user.map(u -> u.credential(mechanism)).orElse(DECOY);
         boolean matches = matches(mechanism, credential, password);
         return matches && user.isPresent() ? user : Optional.empty();
+    }
+
+    private static byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+
+    private static byte[] digest(char[] password) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(DIGEST_SALT);
+            sha256.update(new String(password).getBytes(StandardCharsets.UTF_8));
+            return sha256.digest();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("This JVM lacks SHA-256", e);
+        }
     }
 
     private static boolean matches(ScramMechanism mechanism, ScramCredential credential, char[] password) {

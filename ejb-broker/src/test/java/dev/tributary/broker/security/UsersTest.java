@@ -54,6 +54,24 @@ class UsersTest {
         }
     }
 
+    /** Verified passwords are remembered (HTTP Basic sends one per request), but never past a change. */
+    @Test
+    void aChangedOrDeletedUserIsCheckedAgainAtOnce() {
+        try (MetadataDatabase db = open()) {
+            Users users = new Users(db.userStore());
+            users.save("alice", PASSWORD, Set.of("tributary-producer"));
+            assertTrue(users.authenticate("alice", PASSWORD.toCharArray()).isPresent());
+            assertTrue(users.authenticate("alice", PASSWORD.toCharArray()).isPresent(), "remembered");
+            assertEquals(Optional.empty(), users.authenticate("alice", "another password".toCharArray()));
+
+            users.save("alice", "a new password", Set.of());
+            assertEquals(Optional.empty(), users.authenticate("alice", PASSWORD.toCharArray()));
+            assertEquals(Set.of(), users.authenticate("alice", "a new password".toCharArray()).orElseThrow().roles());
+            users.delete("alice");
+            assertEquals(Optional.empty(), users.authenticate("alice", "a new password".toCharArray()));
+        }
+    }
+
     @Test
     void badNamesAndShortPasswordsAreRefusedWithoutEchoingThePassword() {
         try (MetadataDatabase db = open()) {
