@@ -3,6 +3,7 @@ package dev.tributary.broker.kafka;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -167,6 +168,8 @@ class RemoteBrokerGatewayTest {
             secured.broker.users().save("alice", "alice-secret-1", java.util.Set.of());
             OutgoingRecord record = OutgoingRecord.builder().topic(TOPIC).value("as alice").build();
             RecordMetadata sent = anonymous.as("alice", "alice-secret-1".toCharArray()).append(record);
+            assertSame(anonymous.as("alice", "alice-secret-1".toCharArray()),
+                    anonymous.as("alice", "alice-secret-1".toCharArray()), "one set of clients per user, not per ask");
             assertEquals(0, sent.offset());
             try (GroupSession session = anonymous.as("alice", "alice-secret-1".toCharArray())
                     .joinGroup(subscription())) {

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,8 +41,8 @@ public final class RemoteBrokerGateway implements BrokerGateway, AutoCloseable {
     private final String bootstrapServers;
     private final RemoteCluster cluster;
     private final KafkaProducer<byte[], byte[]> producer;
-    /** Gateways {@link #as} made, closed with this one. */
-    private final List<RemoteBrokerGateway> authenticated = new CopyOnWriteArrayList<>();
+    /** Gateways {@link #as} made, one per user and password (an activation asks again on every retry). */
+    private final Map<RemoteCluster, RemoteBrokerGateway> authenticated = new ConcurrentHashMap<>();
     private final AtomicInteger unkeyedPartition = new AtomicInteger();
 
     public RemoteBrokerGateway(String bootstrapServers) {
@@ -191,14 +191,12 @@ public final class RemoteBrokerGateway implements BrokerGateway, AutoCloseable {
      */
     @Override
     public BrokerGateway as(String user, char[] password) {
-        RemoteBrokerGateway gateway = new RemoteBrokerGateway(cluster.as(user, password));
-        authenticated.add(gateway);
-        return gateway;
+        return authenticated.computeIfAbsent(cluster.as(user, password), RemoteBrokerGateway::new);
     }
 
     @Override
     public void close() {
-        authenticated.forEach(RemoteBrokerGateway::close);
+        authenticated.values().forEach(RemoteBrokerGateway::close);
         producer.close(CLOSE_TIMEOUT);
     }
 }
