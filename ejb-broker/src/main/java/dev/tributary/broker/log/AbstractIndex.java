@@ -134,6 +134,15 @@ abstract class AbstractIndex implements Closeable {
     /** The search key (absolute offset or timestamp) stored in slot {@code n}. */
     abstract long keyOf(MappedByteBuffer buf, int n);
 
+    /**
+     * Forgets the entries from slot {@code n} on, because the log was truncated below them. Writer only; a reader
+     * that read the old count may still look at the dropped slots until new entries overwrite them, as in Kafka.
+     */
+    final void truncateToEntries(int n) {
+        if (n < entries)
+            entries = n;
+    }
+
     /** Forgets all entries and grows the file back to {@code maxIndexSize}; used before a rebuild. */
     final void reset() throws IOException {
         entries = 0;

@@ -4,7 +4,7 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Records;
 
 /**
- * The result of {@link PartitionLog#read(long, int)}.
+ * The result of {@link PartitionLog#read(long, int, FetchIsolation)}.
  *
  * <p>{@code records} is normally a zero-copy {@code FileRecords} slice of one segment file that starts at the
  * boundary of the batch containing {@code fetchOffset}; that batch may therefore hold records below
@@ -15,12 +15,15 @@ import org.apache.kafka.common.record.internal.Records;
  * <p>The slice shares the segment's open file channel: it stays readable after retention removes the segment
  * for at least {@code file.delete.delay.ms}, and until the log is closed.
  *
+ * <p>The slice never goes past the read's bound (the high watermark for consumers, the log end offset for replica
+ * fetches).
+ *
  * @param fetchOffset the offset the read was asked for
- * @param records     the data; {@link MemoryRecords#EMPTY} when reading at the log end offset
+ * @param records     the data; {@link MemoryRecords#EMPTY} when reading at or beyond the bound
  */
 public record FetchDataInfo(long fetchOffset, Records records) {
 
-    /** A read at the log end offset: nothing to return yet. */
+    /** A read at or beyond its bound: nothing to return yet. */
     public static FetchDataInfo empty(long fetchOffset) {
         return new FetchDataInfo(fetchOffset, MemoryRecords.EMPTY);
     }

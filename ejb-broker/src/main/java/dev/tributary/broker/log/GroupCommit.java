@@ -111,6 +111,20 @@ final class GroupCommit {
         }
     }
 
+    /**
+     * The log was truncated or emptied: every offset below {@code offset} of what it holds now is on disk. Waits for
+     * an fsync in progress, so that it cannot publish a durable offset of the old log afterwards. Called by the
+     * log's writer under its write lock.
+     */
+    void resetDurableOffset(long offset) {
+        flushLock.lock();
+        try {
+            durableOffset = offset;
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
     private void checkNotFailed() {
         IOException e = failure;
         if (e != null)

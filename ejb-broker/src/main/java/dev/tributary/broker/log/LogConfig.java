@@ -36,6 +36,10 @@ import java.util.Set;
  * @param cleanupPolicy        {@code cleanup.policy}: only {@code delete} is supported
  * @param fileDeleteDelayMs    {@code file.delete.delay.ms}: how long files of segments removed by retention stay
  *                             on disk (renamed {@code .deleted}) so that in-flight reads of them complete
+ * @param minInsyncReplicas    {@code min.insync.replicas}: an {@code acks=all} write is refused with
+ *                             NOT_ENOUGH_REPLICAS while fewer replicas than this are in sync
+ * @param uncleanLeaderElection {@code unclean.leader.election.enable}: whether a replica outside the in-sync set
+ *                             may become leader when none in it is alive (losing what only they held)
  */
 public record LogConfig(int segmentBytes,
                         long segmentMs,
@@ -48,7 +52,9 @@ public record LogConfig(int segmentBytes,
                         int segmentIndexBytes,
                         TimestampType messageTimestampType,
                         String cleanupPolicy,
-                        long fileDeleteDelayMs) {
+                        long fileDeleteDelayMs,
+                        int minInsyncReplicas,
+                        boolean uncleanLeaderElection) {
 
     public static final String SEGMENT_BYTES = "segment.bytes";
     public static final String SEGMENT_MS = "segment.ms";
@@ -62,12 +68,15 @@ public record LogConfig(int segmentBytes,
     public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
     public static final String CLEANUP_POLICY = "cleanup.policy";
     public static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
+    public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+    public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
 
     public static final String CLEANUP_POLICY_DELETE = "delete";
 
     private static final Set<String> SUPPORTED_KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(java.util.List.of(
             SEGMENT_BYTES, SEGMENT_MS, RETENTION_MS, RETENTION_BYTES, MAX_MESSAGE_BYTES, FLUSH_MESSAGES, FLUSH_MS,
-            INDEX_INTERVAL_BYTES, SEGMENT_INDEX_BYTES, MESSAGE_TIMESTAMP_TYPE, CLEANUP_POLICY, FILE_DELETE_DELAY_MS)));
+            INDEX_INTERVAL_BYTES, SEGMENT_INDEX_BYTES, MESSAGE_TIMESTAMP_TYPE, CLEANUP_POLICY, FILE_DELETE_DELAY_MS,
+            MIN_INSYNC_REPLICAS, UNCLEAN_LEADER_ELECTION_ENABLE)));
     /** Keys whose value is a comma-separated list (Kafka's {@code LIST} type). */
     private static final Set<String> LIST_KEYS = Set.of(CLEANUP_POLICY);
 
@@ -86,7 +95,9 @@ public record LogConfig(int segmentBytes,
             10485760,              // segment.index.bytes: 10 MiB
             TimestampType.CREATE_TIME,
             CLEANUP_POLICY_DELETE,
-            60000L);               // file.delete.delay.ms
+            60000L,                // file.delete.delay.ms
+            1,                     // min.insync.replicas
+            false);                // unclean.leader.election.enable
 
     /** Checks every value; the message names the key and the allowed range. */
     public LogConfig {
@@ -100,6 +111,7 @@ public record LogConfig(int segmentBytes,
         atLeast(INDEX_INTERVAL_BYTES, indexIntervalBytes, 0);
         atLeast(SEGMENT_INDEX_BYTES, segmentIndexBytes, MIN_SEGMENT_INDEX_BYTES);
         atLeast(FILE_DELETE_DELAY_MS, fileDeleteDelayMs, 0);
+        atLeast(MIN_INSYNC_REPLICAS, minInsyncReplicas, 1);
         if (messageTimestampType != TimestampType.CREATE_TIME && messageTimestampType != TimestampType.LOG_APPEND_TIME)
             throw new InvalidLogConfigException("Invalid value " + messageTimestampType + " for configuration "
                     + MESSAGE_TIMESTAMP_TYPE + ": must be CreateTime or LogAppendTime");
@@ -143,7 +155,9 @@ public record LogConfig(int segmentBytes,
                 parseInt(merged, SEGMENT_INDEX_BYTES),
                 parseTimestampType(value(merged, MESSAGE_TIMESTAMP_TYPE)),
                 value(merged, CLEANUP_POLICY).trim(),
-                parseLong(merged, FILE_DELETE_DELAY_MS));
+                parseLong(merged, FILE_DELETE_DELAY_MS),
+                parseInt(merged, MIN_INSYNC_REPLICAS),
+                parseBoolean(merged, UNCLEAN_LEADER_ELECTION_ENABLE));
     }
 
     /** Every effective value by key name, in a stable order; {@code fromMap(c.toMap()).equals(c)}. */
@@ -161,6 +175,8 @@ public record LogConfig(int segmentBytes,
         map.put(MESSAGE_TIMESTAMP_TYPE, messageTimestampType.name);
         map.put(CLEANUP_POLICY, cleanupPolicy);
         map.put(FILE_DELETE_DELAY_MS, Long.toString(fileDeleteDelayMs));
+        map.put(MIN_INSYNC_REPLICAS, Integer.toString(minInsyncReplicas));
+        map.put(UNCLEAN_LEADER_ELECTION_ENABLE, Boolean.toString(uncleanLeaderElection));
         return Collections.unmodifiableMap(map);
     }
 
@@ -223,6 +239,14 @@ public record LogConfig(int segmentBytes,
             throw new InvalidLogConfigException("Invalid value '" + v + "' for configuration " + key
                     + ": not a whole number between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE, e);
         }
+    }
+
+    private static boolean parseBoolean(Map<String, String> map, String key) {
+        String v = value(map, key).trim();
+        if ("true".equalsIgnoreCase(v) || "false".equalsIgnoreCase(v))
+            return Boolean.parseBoolean(v);
+        throw new InvalidLogConfigException("Invalid value '" + v + "' for configuration " + key
+                + ": must be true or false");
     }
 
     private static TimestampType parseTimestampType(String v) {

@@ -30,6 +30,9 @@ import java.util.regex.Pattern;
  *                                    00000000000000000000.snapshot    producer state at that offset
  *                                    recovery-point-offset-checkpoint offset below which data is known flushed
  *                                    log-start-offset-checkpoint      log start offset set by DeleteRecords
+ *                                    high-watermark-checkpoint        high watermark, for a log that does not
+ *                                                                     take it from its log end offset
+ *                                    leader-epoch-checkpoint          leader epochs and where each started
  *                                    .clean-shutdown                  present only after a clean close
  * </pre>
  */
@@ -50,6 +53,8 @@ public final class LogFiles {
 
     static final String RECOVERY_POINT_FILE = "recovery-point-offset-checkpoint";
     static final String LOG_START_OFFSET_FILE = "log-start-offset-checkpoint";
+    static final String HIGH_WATERMARK_FILE = "high-watermark-checkpoint";
+    static final String LEADER_EPOCH_FILE = "leader-epoch-checkpoint";
     static final String CLEAN_SHUTDOWN_FILE = ".clean-shutdown";
 
     private static final Pattern SEGMENT_PREFIX = Pattern.compile("\\d{20}");

@@ -38,6 +38,8 @@ import java.util.logging.Logger;
  *       later (records deleted inside a segment stay deleted).</li>
  *   <li>Producer state is rebuilt from its latest usable snapshot and the batches after it, taken from the same
  *       scan where there is one ({@link ProducerStateLoader}).</li>
+ *   <li>The leader epoch history is read from its checkpoint (or rebuilt from the batches if that is corrupt) and
+ *       cut to the log's offsets; the high-watermark checkpoint is read for the log to clamp.</li>
  * </ol>
  *
  * <p>Runs before the log is published, on the opening thread only.
@@ -55,9 +57,12 @@ final class LogLoader {
      * @param recoveryPoint  offset below which data is on disk (here always the log end offset)
      * @param info           what recovery did
      * @param producerState  the idempotent-producer state as of the log end offset
+     * @param epochs         the leader epoch history, without entries beyond the log end or before the log start
+     * @param highWatermark  the checkpointed high watermark, if any; not yet clamped to the log's offsets
      */
     record LoadedLog(LogSegments segments, long logStartOffset, long logEndOffset, long recoveryPoint,
-                     RecoveryInfo info, ProducerStateManager producerState) {
+                     RecoveryInfo info, ProducerStateManager producerState, LeaderEpochHistory epochs,
+                     OptionalLong highWatermark) {
     }
 
     private final Path dir;
@@ -127,7 +132,8 @@ final class LogLoader {
             list.add(first);
             segments.add(first);
             return new LoadedLog(segments, 0, 0, 0, new RecoveryInfo(marker.isPresent(), 0, 0, 0, 0),
-                    producerStateLoader.finish(segments, 0, 0));
+                    producerStateLoader.finish(segments, 0, 0), loadEpochHistory(segments, 0, 0),
+                    OffsetCheckpointFile.HIGH_WATERMARK.read(dir));
         }
 
         int n = list.size();
@@ -198,7 +204,47 @@ final class LogLoader {
                 bytesTruncated);
         LOG.fine(() -> "Partition " + tp + ": loaded " + n + " segments, log start offset " + logStartOffset
                 + ", log end offset " + logEndOffset + ", " + info);
-        return new LoadedLog(segments, logStartOffset, logEndOffset, logEndOffset, info, producers);
+        return new LoadedLog(segments, logStartOffset, logEndOffset, logEndOffset, info, producers,
+                loadEpochHistory(segments, logStartOffset, logEndOffset), OffsetCheckpointFile.HIGH_WATERMARK.read(dir));
+    }
+
+    /**
+     * The leader epoch history from its checkpoint, or rebuilt from the batches' partition leader epochs if the
+     * checkpoint is corrupt (a missing one means no epoch was ever recorded). Entries starting beyond the log end
+     * (written ahead of records a crash lost, or left by a truncation the crash interrupted) are dropped, and the
+     * first entry is moved up to the log start; the checkpoint is rewritten if that changed anything.
+     */
+    private LeaderEpochHistory loadEpochHistory(LogSegments segments, long logStartOffset, long logEndOffset)
+            throws IOException {
+        List<EpochEntry> entries;
+        boolean rebuilt = false;
+        try {
+            entries = LeaderEpochCheckpoint.read(dir);
+        } catch (LeaderEpochCheckpoint.CorruptCheckpointException e) {
+            LOG.warning(() -> "Partition " + tp + ": " + e.getMessage() + "; rebuilding the leader epoch history"
+                    + " from the partition leader epochs of the batches");
+            entries = epochsOfBatches(segments);
+            rebuilt = true;
+        }
+        LeaderEpochHistory history = new LeaderEpochHistory(dir, entries);
+        boolean changed = history.truncateFromEnd(logEndOffset + 1);
+        changed |= history.truncateFromStart(logStartOffset);
+        if (changed || rebuilt)
+            history.write();
+        return history;
+    }
+
+    /** Each epoch found in the batches with the base offset of its first batch; batches without an epoch are skipped. */
+    private static List<EpochEntry> epochsOfBatches(LogSegments segments) {
+        List<EpochEntry> entries = new ArrayList<>();
+        for (LogSegment segment : segments.all()) {
+            segment.forEachBatchFrom(segment.baseOffset(), (batch, position) -> {
+                int epoch = batch.partitionLeaderEpoch();
+                if (epoch >= 0 && (entries.isEmpty() || epoch > entries.get(entries.size() - 1).epoch()))
+                    entries.add(new EpochEntry(epoch, batch.baseOffset()));
+            });
+        }
+        return entries;
     }
 
     /**

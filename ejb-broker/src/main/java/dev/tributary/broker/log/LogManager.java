@@ -128,6 +128,16 @@ public final class LogManager implements Closeable {
      * @throws KafkaStorageException   if the files cannot be read; the partition is then listed as offline
      */
     public synchronized PartitionLog openLog(TopicPartition tp, LogConfig config) {
+        return openLog(tp, config, true);
+    }
+
+    /**
+     * As {@link #openLog(TopicPartition, LogConfig)}, for a replica whose high watermark the replication layer may
+     * own: with {@code highWatermarkFollowsLogEnd} false a log that was not open yet starts at its checkpointed high
+     * watermark (see {@link PartitionLog#open(Path, TopicPartition, LogConfig, Clock, BrokerMetrics, boolean)}). A log
+     * already open is returned unchanged.
+     */
+    public synchronized PartitionLog openLog(TopicPartition tp, LogConfig config, boolean highWatermarkFollowsLogEnd) {
         ensureOpen();
         PartitionLog open = logs.get(tp);
         if (open != null)
@@ -137,7 +147,7 @@ public final class LogManager implements Closeable {
             throw new IllegalStateException("There is no log for partition " + tp + " in " + dataDir);
         opening.add(tp);
         try {
-            PartitionLog log = PartitionLog.open(dir, tp, config, clock, metrics);
+            PartitionLog log = PartitionLog.open(dir, tp, config, clock, metrics, highWatermarkFollowsLogEnd);
             logs.put(tp, log);
             offline.remove(tp);
             return log;

@@ -9,4 +9,14 @@ package dev.tributary.broker.log;
  * @param positionInSegment byte position of the offset's batch in that segment's data file
  */
 record LogOffsetMetadata(long messageOffset, long segmentBaseOffset, int positionInSegment) {
+    private static final int UNKNOWN = -1;
+
+    /** An offset whose place on disk is not looked up yet (a high watermark set by the replication layer). */
+    static LogOffsetMetadata unresolved(long messageOffset) {
+        return new LogOffsetMetadata(messageOffset, UNKNOWN, UNKNOWN);
+    }
+
+    boolean isResolved() {
+        return positionInSegment != UNKNOWN;
+    }
 }

@@ -247,6 +247,56 @@ final class LogSegment implements Closeable {
         return new RecordBatchScanner(log.channel(), log.sizeInBytes(), baseOffset).findValidBatchAfter(from, minOffset);
     }
 
+    /**
+     * The base offset of the batch holding {@code offset}: {@code offset} itself if a batch starts there or the
+     * segment holds no batch at or above it, lower if it falls inside a batch.
+     */
+    long batchBoundaryAtOrBelow(long offset) {
+        LogOffsetPosition holding = translateOffset(offset);
+        if (holding == null)
+            return offset;
+        return Math.min(offset, log.batchesFrom(holding.position).iterator().next().baseOffset());
+    }
+
+    /**
+     * Byte position of the batch starting at {@code batchBoundary} (from {@link #batchBoundaryAtOrBelow}), or the
+     * segment's size if no batch of it holds that offset or a later one.
+     */
+    int positionOf(long batchBoundary) {
+        int size = size();
+        LogOffsetPosition holding = translateOffset(batchBoundary);
+        return holding == null ? size : Math.min(holding.position, size);
+    }
+
+    /**
+     * Removes the batch starting at {@code batchBoundary} (from {@link #batchBoundaryAtOrBelow}) and every later
+     * one, with their index entries, fsyncs the data file so the cut survives a crash, and makes the segment
+     * appendable: it is the log's active segment from now on. Writer only. Readers holding slices of the removed
+     * bytes may see them shrink.
+     *
+     * @param nowMs the log clock, which restarts the {@code segment.ms} age if the segment is left empty
+     */
+    void truncateFrom(long batchBoundary, long nowMs) throws IOException {
+        offsetIndex.truncateTo(batchBoundary);
+        timeIndex.truncateTo(batchBoundary);
+        log.truncateTo(positionOf(batchBoundary));
+        log.channel().force(true);
+        makeActive();
+        bytesSinceLastIndexEntry = 0;
+        maxTimestampSoFar = largestTimestampInFile();
+        initRollingBase(nowMs);
+    }
+
+    /** The time index's last entry, or a later batch with a larger timestamp after the last offset-index entry. */
+    private TimestampOffset largestTimestampInFile() {
+        TimestampOffset max = timeIndex.lastEntry();
+        for (FileChannelRecordBatch batch : log.batchesFrom(offsetIndex.lastEntry().position())) {
+            if (batch.maxTimestamp() > max.timestamp())
+                max = new TimestampOffset(batch.maxTimestamp(), batch.lastOffset());
+        }
+        return max;
+    }
+
     /** Cuts the data file to {@code size} bytes (dropping a damaged tail found by {@link #recover()}). */
     void truncateTo(int size) throws IOException {
         log.truncateTo(size);

@@ -55,6 +55,20 @@ final class LogValidator {
      * @throws InvalidTimestampException     a {@code CreateTime} batch has a negative timestamp other than -1
      */
     static ValidatedRecords validate(TopicPartition tp, MemoryRecords records, LogConfig config) {
+        return validate(tp, records, config, false);
+    }
+
+    /**
+     * Accepts batches replicated from the leader or throws without side effects: the checks of {@link #validate}
+     * that protect the log's format (v2, CRC, sizes, record counts), not those that judge a producer's request
+     * (control batches, timestamps), which the leader made.
+     */
+    static ValidatedRecords validateReplicated(TopicPartition tp, MemoryRecords records, LogConfig config) {
+        return validate(tp, records, config, true);
+    }
+
+    private static ValidatedRecords validate(TopicPartition tp, MemoryRecords records, LogConfig config,
+                                             boolean replicated) {
         int size = records.sizeInBytes();
         if (size == 0)
             throw new InvalidRecordException("Append to partition " + tp + " contains no record batches");
@@ -85,10 +99,10 @@ final class LogValidator {
             if (delta != count - 1)
                 throw new InvalidRecordException("Record " + where + " has a last offset delta of " + delta
                         + " but " + count + " records");
-            if (batch.isControlBatch())
+            if (!replicated && batch.isControlBatch())
                 throw new InvalidRecordException("Record " + where + " is a control batch; clients may not write"
                         + " control records");
-            if (config.messageTimestampType() == TimestampType.CREATE_TIME && batch.maxTimestamp() < 0
+            if (!replicated && config.messageTimestampType() == TimestampType.CREATE_TIME && batch.maxTimestamp() < 0
                     && batch.maxTimestamp() != RecordBatch.NO_TIMESTAMP)
                 throw new InvalidTimestampException("Record " + where + " has an invalid timestamp "
                         + batch.maxTimestamp());
@@ -105,16 +119,37 @@ final class LogValidator {
     }
 
     /**
-     * Gives the batches contiguous offsets from {@code firstOffset} by rewriting their base offset (not covered
-     * by the CRC) and, under {@code LogAppendTime}, stamps them with {@code nowMs} (which recomputes the CRC).
+     * Checks that replicated batches continue the log: the first starts at {@code logEndOffset} and each starts
+     * right after the previous one (the log's offsets have no gaps). Returns the offsets and largest timestamp they
+     * carry.
+     *
+     * @throws UnexpectedAppendOffsetException if they do not
+     */
+    static AssignedOffsets checkReplicatedOffsets(TopicPartition tp, MemoryRecords records, long logEndOffset) {
+        long expected = logEndOffset;
+        long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+        for (MutableRecordBatch batch : records.batches()) {
+            if (batch.baseOffset() != expected)
+                throw new UnexpectedAppendOffsetException(tp, expected, batch.baseOffset(), batch.lastOffset());
+            maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
+            expected = batch.lastOffset() + 1;
+        }
+        return new AssignedOffsets(logEndOffset, expected - 1, maxTimestamp);
+    }
+
+    /**
+     * Gives the batches contiguous offsets from {@code firstOffset} and the leader epoch {@code leaderEpoch} by
+     * rewriting their base offset and partition leader epoch (neither is covered by the CRC, which starts at the
+     * attributes) and, under {@code LogAppendTime}, stamps them with {@code nowMs} (which recomputes the CRC).
      * Writer only; mutates {@code records}' buffer.
      */
-    static AssignedOffsets assignOffsets(MemoryRecords records, long firstOffset, TimestampType timestampType,
-                                         long nowMs) {
+    static AssignedOffsets assignOffsets(MemoryRecords records, long firstOffset, int leaderEpoch,
+                                         TimestampType timestampType, long nowMs) {
         long nextOffset = firstOffset;
         long maxTimestamp = RecordBatch.NO_TIMESTAMP;
         for (MutableRecordBatch batch : records.batches()) {
             batch.setLastOffset(nextOffset + batch.lastOffset() - batch.baseOffset());
+            batch.setPartitionLeaderEpoch(leaderEpoch);
             if (timestampType == TimestampType.LOG_APPEND_TIME)
                 batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, nowMs);
             maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());

@@ -31,6 +31,14 @@ final class OffsetCheckpointFile {
      */
     static final OffsetCheckpointFile LOG_START_OFFSET = new OffsetCheckpointFile(LogFiles.LOG_START_OFFSET_FILE);
 
+    /**
+     * {@code high-watermark-checkpoint}: the high watermark at the last flush or close (Kafka keeps it per data
+     * directory in {@code replication-offset-checkpoint}). A log that does not take its high watermark from its log
+     * end starts from it on open, so a replica never shows consumers records it did not know to be replicated. It
+     * may lag; lagging only holds records back until the replication layer raises the high watermark again.
+     */
+    static final OffsetCheckpointFile HIGH_WATERMARK = new OffsetCheckpointFile(LogFiles.HIGH_WATERMARK_FILE);
+
     private static final String VERSION = "0";
 
     private final String fileName;

@@ -85,6 +85,11 @@ final class OffsetIndex extends AbstractIndex {
         incrementEntries();
     }
 
+    /** Drops the entries of batches with offsets at or above {@code offset}. Writer only. */
+    void truncateTo(long offset) {
+        truncateToEntries(largestSlotBelow(buffer(), entries(), offset, true) + 1);
+    }
+
     @Override
     void sanityCheck(long nextOffset, int logSize) {
         checkLength();

@@ -15,7 +15,9 @@ import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownProducerIdException;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.FileRecords.LogOffsetPosition;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -26,7 +28,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,12 +45,24 @@ import java.util.logging.Logger;
  * only one appended to. Every segment but the active one is fully fsynced. Every offset below
  * {@link #recoveryPoint()} is on disk.
  *
- * <p><b>Concurrency.</b> One writer at a time: {@link #append}, {@link #advanceLogStartOffset},
- * {@link #applyRetention}, {@link #close} and {@link #closeAndDelete} serialize on a write lock. Readers
- * ({@link #read}, {@link #offsetForTimestamp} and the accessors) never take it and never wait for a writer: the log
- * end offset is published in a volatile field after a batch is completely written and indexed, and every read is
- * bounded by it, so a reader sees whole appended batches only. fsyncs happen outside the write lock (see
- * {@link GroupCommit}), so appenders keep writing while an fsync runs.
+ * <p><b>High watermark.</b> Consumers read only below the {@link #highWatermark()}, which never passes the log end
+ * offset and never falls below the log start offset. By default it follows the log end, as fits a partition with
+ * one replica; a replica of a replicated partition turns that off ({@link #setHighWatermarkFollowsLogEnd}) and its
+ * replication layer raises it ({@link #updateHighWatermark}). Only truncation lowers it.
+ *
+ * <p><b>Leader epochs.</b> Every batch carries the leader epoch it was appended under, and the log keeps the history
+ * of epochs and where each started ({@link LeaderEpochHistory}): {@link #append} stamps batches with the latest epoch
+ * ({@link #assignLeaderEpoch}), {@link #appendAsFollower} records the epochs of the leader's batches, truncation cuts
+ * the history with the log. A log never given an epoch is at epoch 0 from its start.
+ *
+ * <p><b>Concurrency.</b> One writer at a time: the appends, {@link #truncateTo}, {@link #truncateFullyAndStartAt},
+ * {@link #assignLeaderEpoch}, {@link #advanceLogStartOffset}, {@link #applyRetention}, {@link #close} and
+ * {@link #closeAndDelete} serialize on a write lock. Readers ({@link #read}, {@link #offsetForTimestamp},
+ * {@link #endOffsetForEpoch} and the accessors) never take it and never wait for a writer: the log end offset is
+ * published in a volatile field after a batch is completely written and indexed, and every read is bounded by it,
+ * so a reader sees whole appended batches only. fsyncs happen outside the write lock (see {@link GroupCommit}), so
+ * appenders keep writing while an fsync runs. The high watermark has its own small lock, so the replication layer
+ * can raise it without waiting for an append.
  *
  * <p><b>Idempotent producers.</b> The log keeps the state of the idempotent producers that appended to it
  * ({@link ProducerStateManager}): {@link #append} answers a retried batch with its original offsets instead of
@@ -72,16 +88,32 @@ public final class PartitionLog implements Closeable {
     private final DelayedSegmentDeletion delayedDeletion = new DelayedSegmentDeletion();
     /** Guarded by the write lock. */
     private final ProducerStateManager producerState;
-    private final CopyOnWriteArrayList<AppendListener> appendListeners = new CopyOnWriteArrayList<>();
+    /** Mutated under the write lock. */
+    private final LeaderEpochHistory epochs;
+    private final CopyOnWriteArrayList<AppendListener> highWatermarkListeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<LogEndListener> logEndListeners = new CopyOnWriteArrayList<>();
     private final TopicTraffic traffic;
+    /**
+     * Guards changes of {@link #highWatermark} and the lowering of {@link #logEnd} (truncation), so that the high
+     * watermark never passes the log end. Taken after the write lock, never before it.
+     */
+    private final Object highWatermarkLock = new Object();
+    /**
+     * The high watermark, with its place on disk once a reader has looked it up (or taken it from the log end):
+     * readers cache the resolved place with a compare-and-set, so they never overwrite a newer high watermark.
+     */
+    private final AtomicReference<LogOffsetMetadata> highWatermark;
 
     private volatile LogConfig config;
     private volatile LogOffsetMetadata logEnd;
     private volatile long logStartOffset;
+    private volatile boolean highWatermarkFollowsLogEnd;
     private volatile boolean closed;
     private volatile String failure;
     /** Guarded by {@link #checkpointLock}. */
     private long checkpointedRecoveryPoint;
+    /** Guarded by {@link #checkpointLock}; -1 if there is no checkpoint. */
+    private long checkpointedHighWatermark;
 
     @FunctionalInterface
     private interface SegmentPredicate {
@@ -89,7 +121,8 @@ public final class PartitionLog implements Closeable {
     }
 
     private PartitionLog(Path dir, TopicPartition topicPartition, LogConfig config, Clock clock,
-                         LogLoader.LoadedLog loaded, FlushListener flushListener, BrokerMetrics metrics) {
+                         LogLoader.LoadedLog loaded, FlushListener flushListener, BrokerMetrics metrics,
+                         boolean highWatermarkFollowsLogEnd) {
         this.dir = dir;
         this.traffic = metrics.topic(topicPartition.topic());
         this.topicPartition = topicPartition;
@@ -102,6 +135,13 @@ public final class PartitionLog implements Closeable {
         this.logEnd = new LogOffsetMetadata(loaded.logEndOffset(), active.baseOffset(), active.size());
         this.logStartOffset = loaded.logStartOffset();
         this.checkpointedRecoveryPoint = loaded.recoveryPoint();
+        this.epochs = loaded.epochs();
+        this.highWatermarkFollowsLogEnd = highWatermarkFollowsLogEnd;
+        this.checkpointedHighWatermark = loaded.highWatermark().orElse(-1);
+        long startingHighWatermark = highWatermarkFollowsLogEnd ? loaded.logEndOffset()
+                : Math.max(logStartOffset, Math.min(loaded.highWatermark().orElse(logStartOffset), loaded.logEndOffset()));
+        this.highWatermark = new AtomicReference<>(startingHighWatermark == loaded.logEndOffset() ? logEnd
+                : LogOffsetMetadata.unresolved(startingHighWatermark));
         this.groupCommit = new GroupCommit(loaded.recoveryPoint(), () -> logEnd.messageOffset(), this::flushSegments,
                 clock::millis, flushListener, metrics.flushTimes());
     }
@@ -123,30 +163,44 @@ public final class PartitionLog implements Closeable {
      * the partition's topic and timing fsyncs in its {@link BrokerMetrics#flushTimes()}.
      */
     public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock, BrokerMetrics metrics) {
-        return open(dir, tp, config, clock, FlushListener.NONE, metrics);
+        return open(dir, tp, config, clock, FlushListener.NONE, metrics, true);
+    }
+
+    /**
+     * As {@link #open(Path, TopicPartition, LogConfig, Clock, BrokerMetrics)}, for a replica whose high watermark
+     * the replication layer may own: with {@code highWatermarkFollowsLogEnd} false the log starts at its
+     * checkpointed high watermark (clamped to its offsets; the log start offset if there is none) instead of its log
+     * end offset, so a restarted replica does not show records it did not know to be replicated. See
+     * {@link #setHighWatermarkFollowsLogEnd}.
+     */
+    public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock, BrokerMetrics metrics,
+                                    boolean highWatermarkFollowsLogEnd) {
+        return open(dir, tp, config, clock, FlushListener.NONE, metrics, highWatermarkFollowsLogEnd);
     }
 
     static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock, FlushListener listener) {
-        return open(dir, tp, config, clock, listener, new BrokerMetrics());
+        return open(dir, tp, config, clock, listener, new BrokerMetrics(), true);
     }
 
     private static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock,
-                                     FlushListener listener, BrokerMetrics metrics) {
+                                     FlushListener listener, BrokerMetrics metrics, boolean highWatermarkFollowsLogEnd) {
         Objects.requireNonNull(config, "config");
         try {
             LogLoader.LoadedLog loaded = LogLoader.load(dir, tp, config, clock.millis());
-            return new PartitionLog(dir, tp, config, clock, loaded, listener, metrics);
+            return new PartitionLog(dir, tp, config, clock, loaded, listener, metrics, highWatermarkFollowsLogEnd);
         } catch (IOException e) {
             throw new KafkaStorageException("Cannot open the log of partition " + tp + " in " + dir + ": " + e, e);
         }
     }
 
     /**
-     * Appends the batches of {@code records}, assigning them contiguous offsets from the log end offset.
+     * Appends the batches of {@code records} as the partition's leader, assigning them contiguous offsets from the
+     * log end offset.
      *
      * <p>Every batch is validated first (RecordBatch v2, CRC, size, record count); if any fails nothing of the
-     * request is written. The batches' headers are then rewritten in place: base offset, and under
-     * {@code LogAppendTime} the timestamp (with a new CRC) — so {@code records}' buffer is modified. A new segment
+     * request is written. The batches' headers are then rewritten in place: base offset, partition leader epoch
+     * (the latest, see {@link #assignLeaderEpoch}), and under {@code LogAppendTime} the timestamp (with a new CRC) —
+     * so {@code records}' buffer is modified. A new segment
      * is rolled first if the active one would exceed {@code segment.bytes}, is older than {@code segment.ms}, or
      * has a full index.
      *
@@ -187,12 +241,15 @@ public final class PartitionLog implements Closeable {
         LogValidator.ValidatedRecords validated = LogValidator.validate(topicPartition, records, cfg);
         ProducerAppend producer = ProducerAppend.of(topicPartition, records);
         LogAppendInfo info;
+        long raisedHighWatermark = -1;
         writeLock.lock();
         try {
             ensureWritable();
             Optional<LogAppendInfo> duplicate =
                     producer == null ? Optional.empty() : producerState.findDuplicate(producer);
             info = duplicate.isPresent() ? duplicate.get() : appendLocked(records, validated, producer != null, cfg);
+            if (!info.duplicate() && highWatermarkFollowsLogEnd)
+                raisedHighWatermark = raiseHighWatermark(info.lastOffset() + 1);
         } catch (IOException e) {
             throw fail("appending to the log", e);
         } finally {
@@ -200,9 +257,78 @@ public final class PartitionLog implements Closeable {
         }
         if (!info.duplicate()) {
             traffic.appended(info.recordCount(), info.validBytes());
-            notifyAppendListeners(info.lastOffset() + 1);
+            notifyAppended(info.lastOffset() + 1, raisedHighWatermark);
         }
         return info;
+    }
+
+    /**
+     * Appends batches replicated from the leader, as they are: their offsets, timestamps and partition leader
+     * epochs were assigned by the leader and are kept. They are validated as {@link #append} validates them, and
+     * must continue this log: the first starts at the log end offset and the others follow without gaps.
+     *
+     * <p>Idempotent producers' state is updated from the batches without any duplicate or sequence check (the
+     * leader decided), so this replica answers retries correctly once it leads. A batch with an epoch newer than the
+     * latest starts that epoch in the history (written before the batch). Rolling and {@code flush.messages} work
+     * as for {@link #append}; {@link LogEndListener}s are told. The high watermark is not touched unless it follows
+     * the log end: a follower's comes from the leader through {@link #updateHighWatermark}.
+     *
+     * @throws UnexpectedAppendOffsetException the batches do not start at the log end offset or leave gaps; which
+     *                                         offsets is in the message
+     * @throws InvalidRecordException          empty request, a batch that is not v2 or has no records
+     * @throws CorruptRecordException          a batch fails its CRC or the request ends in a partial batch
+     * @throws RecordTooLargeException         a batch is larger than {@code max.message.bytes}
+     * @throws RecordBatchTooLargeException    the request is larger than {@code segment.bytes}
+     * @throws KafkaStorageException           the log is closed or offline, or an I/O error took it offline now
+     */
+    public LogAppendInfo appendAsFollower(MemoryRecords records) {
+        LogConfig cfg = config;
+        LogValidator.ValidatedRecords validated = LogValidator.validateReplicated(topicPartition, records, cfg);
+        LogAppendInfo info;
+        long raisedHighWatermark = -1;
+        writeLock.lock();
+        try {
+            ensureWritable();
+            LogValidator.AssignedOffsets offsets =
+                    LogValidator.checkReplicatedOffsets(topicPartition, records, logEnd.messageOffset());
+            long now = clock.millis();
+            recordEpochsOf(records);
+            writeLocked(records, validated.sizeInBytes(), offsets.lastOffset(), now, cfg);
+            producerState.update(records, now);
+            info = new LogAppendInfo(offsets.firstOffset(), offsets.lastOffset(), offsets.maxTimestamp(),
+                    logAppendTimeOf(records), validated.recordCount(), validated.sizeInBytes(), false);
+            if (highWatermarkFollowsLogEnd)
+                raisedHighWatermark = raiseHighWatermark(info.lastOffset() + 1);
+        } catch (IOException e) {
+            throw fail("appending replicated records to the log", e);
+        } finally {
+            writeLock.unlock();
+        }
+        notifyAppended(info.lastOffset() + 1, raisedHighWatermark);
+        awaitFlushPolicy(info);
+        return info;
+    }
+
+    /** Starts in the history every epoch of the batches newer than the latest, and writes it if it changed. */
+    private void recordEpochsOf(MemoryRecords records) throws IOException {
+        boolean changed = false;
+        for (RecordBatch batch : records.batches()) {
+            int epoch = batch.partitionLeaderEpoch();
+            if (epoch >= 0 && epoch > epochs.latestEpoch())
+                changed |= epochs.assign(epoch, batch.baseOffset(), logStartOffset, logEnd.messageOffset());
+        }
+        if (changed)
+            epochs.write();
+    }
+
+    /** The append time the leader stamped on the batches under {@code LogAppendTime}, else -1. */
+    private static long logAppendTimeOf(MemoryRecords records) {
+        long appendTime = -1L;
+        for (RecordBatch batch : records.batches()) {
+            if (batch.timestampType() == TimestampType.LOG_APPEND_TIME)
+                appendTime = Math.max(appendTime, batch.maxTimestamp());
+        }
+        return appendTime;
     }
 
     /**
@@ -222,11 +348,25 @@ public final class PartitionLog implements Closeable {
                                        boolean idempotent, LogConfig cfg) throws IOException {
         long now = clock.millis();
         long firstOffset = logEnd.messageOffset();
-        LogValidator.AssignedOffsets assigned =
-                LogValidator.assignOffsets(records, firstOffset, cfg.messageTimestampType(), now);
+        LogValidator.AssignedOffsets assigned = LogValidator.assignOffsets(records, firstOffset, epochs.latestEpoch(),
+                cfg.messageTimestampType(), now);
+        writeLocked(records, validated.sizeInBytes(), assigned.lastOffset(), now, cfg);
+        if (idempotent)
+            producerState.update(records, now);
+        long logAppendTime = cfg.messageTimestampType() == TimestampType.LOG_APPEND_TIME ? now : -1L;
+        return new LogAppendInfo(firstOffset, assigned.lastOffset(), assigned.maxTimestamp(), logAppendTime,
+                validated.recordCount(), validated.sizeInBytes(), false);
+    }
+
+    /**
+     * Writes batches whose offsets are assigned to the active segment, rolling first if it is due, and publishes
+     * the new log end offset. Write lock held.
+     */
+    private void writeLocked(MemoryRecords records, int sizeInBytes, long lastOffset, long now, LogConfig cfg)
+            throws IOException {
         LogSegment segment;
         try {
-            segment = rolledForFull(() -> maybeRoll(validated.sizeInBytes(), assigned.lastOffset(), now, cfg));
+            segment = rolledForFull(() -> maybeRoll(sizeInBytes, lastOffset, now, cfg));
             int sizeBefore = segment.size();
             try {
                 segment.append(records, now);
@@ -240,12 +380,7 @@ public final class PartitionLog implements Closeable {
             failure = String.valueOf(e);
             throw e;
         }
-        if (idempotent)
-            producerState.update(records, now);
-        logEnd = new LogOffsetMetadata(assigned.lastOffset() + 1, segment.baseOffset(), segment.size());
-        long logAppendTime = cfg.messageTimestampType() == TimestampType.LOG_APPEND_TIME ? now : -1L;
-        return new LogAppendInfo(firstOffset, assigned.lastOffset(), assigned.maxTimestamp(), logAppendTime,
-                validated.recordCount(), validated.sizeInBytes(), false);
+        logEnd = new LogOffsetMetadata(lastOffset + 1, segment.baseOffset(), segment.size());
     }
 
     private interface SegmentAction {
@@ -287,16 +422,27 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
+     * Reads what consumers may see: {@link #read(long, int, FetchIsolation)} up to the high watermark.
+     */
+    public FetchDataInfo read(long startOffset, int maxBytes) {
+        return read(startOffset, maxBytes, FetchIsolation.HIGH_WATERMARK);
+    }
+
+    /**
      * Reads from the batch containing {@code startOffset}: a zero-copy slice of one segment file of at most
      * {@code maxBytes}, but at least the whole first batch (Kafka's minOneMessage), so a consumer can always make
-     * progress. See {@link FetchDataInfo} for the shape of the slice. Reading at the log end offset returns no
-     * records.
+     * progress. See {@link FetchDataInfo} for the shape of the slice.
+     *
+     * <p>{@code isolation} bounds the slice: {@link FetchIsolation#HIGH_WATERMARK} (consumers) ends it at the last
+     * batch boundary at or below the high watermark, leaving out a batch that straddles it;
+     * {@link FetchIsolation#LOG_END} (replica fetches) at the log end. Reading at or beyond that bound, but not
+     * beyond the log end, returns no records.
      *
      * @throws OffsetOutOfRangeException if {@code startOffset} is below the log start offset or above the log end
      *                                   offset; the message gives the valid range
      * @throws KafkaStorageException     if the log is closed
      */
-    public FetchDataInfo read(long startOffset, int maxBytes) {
+    public FetchDataInfo read(long startOffset, int maxBytes, FetchIsolation isolation) {
         if (maxBytes < 0)
             throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
         ensureOpen();
@@ -304,9 +450,13 @@ public final class PartitionLog implements Closeable {
         if (startOffset == end.messageOffset())
             return FetchDataInfo.empty(startOffset);
         checkInRange(startOffset, end);
+        LogOffsetMetadata bound = isolation == FetchIsolation.LOG_END ? end : resolvedHighWatermark(end);
+        if (startOffset >= bound.messageOffset())
+            return FetchDataInfo.empty(startOffset);
         LogSegment segment = segments.floor(startOffset);
-        while (segment != null && segment.baseOffset() <= end.segmentBaseOffset()) {
-            int maxPosition = segment.baseOffset() == end.segmentBaseOffset() ? end.positionInSegment() : segment.size();
+        while (segment != null && segment.baseOffset() <= bound.segmentBaseOffset()) {
+            int maxPosition = segment.baseOffset() == bound.segmentBaseOffset() ? bound.positionInSegment()
+                    : segment.size();
             FetchDataInfo info = segment.read(startOffset, maxBytes, maxPosition, true);
             if (info != null)
                 return info;
@@ -314,8 +464,34 @@ public final class PartitionLog implements Closeable {
         }
         // Retention removed the segment while we looked for it: the log start offset has already moved past it.
         checkInRange(startOffset, logEnd);
+        if (bound.messageOffset() < end.messageOffset())
+            return FetchDataInfo.empty(startOffset); // the batch holding startOffset straddles the high watermark
         throw new IllegalStateException("No batch holds offset " + startOffset + " of partition " + topicPartition
                 + " although it is below the log end offset " + end.messageOffset());
+    }
+
+    /**
+     * The high watermark with its place on disk, at most {@code end}. A high watermark set by
+     * {@link #updateHighWatermark} is looked up once, with the offset index and a scan of batch headers from the
+     * entry below it, and cached. If it falls inside a batch, its place is that batch's start, so reads leave the
+     * batch out.
+     */
+    private LogOffsetMetadata resolvedHighWatermark(LogOffsetMetadata end) {
+        LogOffsetMetadata hw = highWatermark.get();
+        if (hw.messageOffset() >= end.messageOffset())
+            return end;
+        if (hw.isResolved())
+            return hw;
+        LogSegment segment = segments.floor(hw.messageOffset());
+        if (segment == null) // below every segment: only while truncation replaces them all; nothing to read
+            return new LogOffsetMetadata(hw.messageOffset(), Long.MIN_VALUE, 0);
+        // size first: batches appended after it hold offsets at or above the high watermark
+        int size = segment.size();
+        LogOffsetPosition found = segment.translateOffset(hw.messageOffset());
+        int position = found == null ? size : Math.min(found.position, size);
+        LogOffsetMetadata resolved = new LogOffsetMetadata(hw.messageOffset(), segment.baseOffset(), position);
+        highWatermark.compareAndSet(hw, resolved);
+        return resolved;
     }
 
     private void checkInRange(long offset, LogOffsetMetadata end) {
@@ -386,6 +562,8 @@ public final class PartitionLog implements Closeable {
             OffsetCheckpointFile.LOG_START_OFFSET.write(dir, offset);
             logStartOffset = offset;
             producerState.onLogStartOffsetIncremented(offset);
+            if (epochs.truncateFromStart(offset))
+                epochs.write();
             LOG.info(() -> "Partition " + topicPartition + ": deleted the records below offset " + offset);
             return offset;
         } catch (IOException e) {
@@ -395,18 +573,299 @@ public final class PartitionLog implements Closeable {
         }
     }
 
+    /**
+     * Removes every record at and above {@code offset}: a follower's log that diverged from its leader's (Kafka's
+     * {@code truncateTo}). Whole batches only: if {@code offset} falls inside a batch, the log is truncated to that
+     * batch's base offset, below {@code offset}. Nothing happens if {@code offset} is at or beyond the log end.
+     *
+     * <p>Segments above the cut are deleted, the one holding it is cut back and becomes the active one; the epoch
+     * history loses the epochs starting at or after the cut; the producer state is rebuilt from the last snapshot
+     * below the cut and the batches after it; the high watermark and the recovery point drop to the cut if they were
+     * above. If nothing at or above the log start offset would remain, this is
+     * {@link #truncateFullyAndStartAt truncateFullyAndStartAt}(the cut).
+     *
+     * <p>Crash safety: the recovery point checkpoint is lowered first, so the loader validates everything from the
+     * cut on; segments go from the last one down, each removal made durable before the next, so a crash leaves a
+     * shorter but valid log; the cut segment is fsynced before the epoch checkpoint is rewritten, so the checkpoint
+     * never lacks an epoch the files hold. A truncation interrupted by a crash is simply incomplete.
+     *
+     * @return the log end offset afterwards
+     * @throws KafkaStorageException if the log is closed or offline, or an I/O error took it offline now
+     */
+    public long truncateTo(long offset) {
+        if (offset < 0)
+            throw new IllegalArgumentException("Cannot truncate partition " + topicPartition + " to offset " + offset);
+        long raisedHighWatermark = -1;
+        writeLock.lock();
+        try {
+            ensureWritable();
+            long end = logEnd.messageOffset();
+            if (offset >= end)
+                return end;
+            LogSegment holding = segments.floor(offset);
+            long cut = holding == null ? offset : holding.batchBoundaryAtOrBelow(offset);
+            if (cut < logStartOffset) {
+                raisedHighWatermark = truncateFullyLocked(cut);
+            } else {
+                lowerRecoveryPoint(cut);
+                publishTruncatedEnd(new LogOffsetMetadata(cut, holding.baseOffset(), holding.positionOf(cut)));
+                cutTail(holding, cut);
+                if (epochs.truncateFromEnd(cut))
+                    epochs.write();
+                reloadProducerState(cut);
+            }
+            LOG.info(() -> "Partition " + topicPartition + ": truncated to offset " + logEnd.messageOffset()
+                    + " (asked for " + offset + ", the log ended at " + end + ")");
+            return logEnd.messageOffset();
+        } catch (IOException e) {
+            throw fail("truncating the log", e);
+        } finally {
+            writeLock.unlock();
+            if (raisedHighWatermark >= 0)
+                notifyHighWatermarkListeners(raisedHighWatermark);
+        }
+    }
+
+    /**
+     * Deletes every record and starts the log empty at {@code newStart}, which becomes its log start offset, log end
+     * offset and high watermark (Kafka's {@code truncateFullyAndStartAt}): for a follower so far behind that the
+     * leader no longer has the records it needs next. The epoch history and the producer state start empty too.
+     *
+     * <p>Crash safety: the records at and above {@code newStart} are removed first (as by {@link #truncateTo}), then
+     * the log start offset is checkpointed and the new empty segment created, and only then are the old segments,
+     * all below the new start by then, deleted. A crash at any point leaves a valid log that a retry completes.
+     *
+     * @throws KafkaStorageException if the log is closed or offline, or an I/O error took it offline now
+     */
+    public void truncateFullyAndStartAt(long newStart) {
+        if (newStart < 0)
+            throw new IllegalArgumentException("Cannot start partition " + topicPartition + " at offset " + newStart);
+        long raisedHighWatermark;
+        writeLock.lock();
+        try {
+            ensureWritable();
+            raisedHighWatermark = truncateFullyLocked(newStart);
+            LOG.info(() -> "Partition " + topicPartition + ": emptied, starting at offset " + newStart);
+        } catch (IOException e) {
+            throw fail("emptying the log", e);
+        } finally {
+            writeLock.unlock();
+        }
+        if (raisedHighWatermark >= 0)
+            notifyHighWatermarkListeners(raisedHighWatermark);
+    }
+
+    /** Write lock held. Returns the new high watermark if that rose, else -1. */
+    private long truncateFullyLocked(long newStart) throws IOException {
+        long oldHighWatermark = highWatermark();
+        lowerRecoveryPoint(newStart);
+        LogOffsetMetadata empty = new LogOffsetMetadata(newStart, newStart, 0);
+        long end = logEnd.messageOffset();
+        publishTruncatedEnd(empty);
+        logStartOffset = newStart;
+        synchronized (highWatermarkLock) {
+            highWatermark.set(empty);
+        }
+        LogSegment first = segments.first();
+        long cutAt = Math.max(first.baseOffset(), Math.min(newStart, end));
+        if (cutAt < end) {
+            LogSegment holding = segments.floor(cutAt);
+            cutTail(holding, holding.batchBoundaryAtOrBelow(cutAt));
+        }
+        OffsetCheckpointFile.LOG_START_OFFSET.write(dir, newStart);
+        LogSegment active = segments.last();
+        if (active.baseOffset() != newStart) {
+            active = LogSegment.open(dir, newStart, config);
+            segments.add(active);
+            LogFiles.fsyncDirectory(dir);
+        }
+        long deleteAt = clock.millis() + config.fileDeleteDelayMs();
+        for (LogSegment segment : new ArrayList<>(segments.all())) {
+            if (segment != active) {
+                segments.remove(segment);
+                delayedDeletion.schedule(segment, deleteAt);
+            }
+        }
+        LogFiles.fsyncDirectory(dir);
+        active.initRollingBase(clock.millis());
+        synchronized (checkpointLock) {
+            OffsetCheckpointFile.RECOVERY_POINT.write(dir, newStart);
+            checkpointedRecoveryPoint = newStart;
+        }
+        groupCommit.resetDurableOffset(newStart);
+        writeHighWatermarkCheckpoint();
+        if (epochs.clear())
+            epochs.write();
+        producerState.truncateFully();
+        return newStart > oldHighWatermark ? newStart : -1;
+    }
+
+    /**
+     * Lowers the recovery point, checkpoint first, to {@code offset} if it is above: what is written at and above the
+     * cut from now on must be validated after a crash. Write lock held.
+     */
+    private void lowerRecoveryPoint(long offset) throws IOException {
+        synchronized (checkpointLock) {
+            if (checkpointedRecoveryPoint > offset) {
+                OffsetCheckpointFile.RECOVERY_POINT.write(dir, offset);
+                checkpointedRecoveryPoint = offset;
+            }
+        }
+        if (groupCommit.durableOffset() > offset)
+            groupCommit.resetDurableOffset(offset);
+    }
+
+    /**
+     * Publishes a lower log end, and the high watermark with it if that was above, before the files shrink: readers
+     * are bounded by them, so none starts reading what is being removed. Write lock held.
+     */
+    private void publishTruncatedEnd(LogOffsetMetadata end) throws IOException {
+        synchronized (highWatermarkLock) {
+            logEnd = end;
+            if (highWatermark.get().messageOffset() > end.messageOffset())
+                highWatermark.set(end);
+        }
+        synchronized (checkpointLock) {
+            if (checkpointedHighWatermark > end.messageOffset()) {
+                OffsetCheckpointFile.HIGH_WATERMARK.write(dir, end.messageOffset());
+                checkpointedHighWatermark = end.messageOffset();
+            }
+        }
+    }
+
+    /**
+     * Deletes the segments after {@code holding}, the last one first and each deletion made durable before the next
+     * (a crash leaves a prefix of the log, never a log with a hole), then cuts {@code holding} back to
+     * {@code batchBoundary}. Their files are renamed {@code .deleted} and removed after {@code file.delete.delay.ms},
+     * so reads already under way complete. Write lock held.
+     */
+    private void cutTail(LogSegment holding, long batchBoundary) throws IOException {
+        long deleteAt = clock.millis() + config.fileDeleteDelayMs();
+        for (LogSegment last = segments.last(); last != holding; last = segments.last()) {
+            segments.remove(last);
+            delayedDeletion.schedule(last, deleteAt);
+            LogFiles.fsyncDirectory(dir);
+        }
+        holding.truncateFrom(batchBoundary, clock.millis());
+    }
+
+    /**
+     * Rebuilds the producer state for a log that now ends at {@code logEndOffset}: from the newest snapshot at or
+     * below it and the batches after it. Write lock held.
+     */
+    private void reloadProducerState(long logEndOffset) throws IOException {
+        producerState.deleteSnapshotsAbove(logEndOffset);
+        long from = producerState.loadLatestSnapshot(logEndOffset).orElse(0);
+        long now = clock.millis();
+        for (LogSegment segment : segments.overlapping(from, logEndOffset))
+            segment.forEachBatchFrom(from, (batch, position) -> producerState.replay(batch, now));
+        producerState.onLogStartOffsetIncremented(logStartOffset);
+    }
+
     /** The offset the next appended record will get; every offset below it is fully appended. */
     public long logEndOffset() {
         return logEnd.messageOffset();
     }
 
     /**
-     * The offset below which records are visible to consumers. For now, with a single replica and every
-     * acknowledged append already fsynced by default, it equals the log end offset; replication will make it the
-     * offset replicated to all in-sync replicas.
+     * The offset below which records are visible to consumers: the log end offset while the high watermark follows
+     * it (the default), otherwise what the replication layer last set, the offset replicated to all in-sync
+     * replicas. Between the log start offset and the log end offset.
      */
     public long highWatermark() {
-        return logEnd.messageOffset();
+        return highWatermark.get().messageOffset();
+    }
+
+    /**
+     * Whether every append raises the high watermark to the new log end offset: true (the default) for a partition
+     * with one replica; false for a replica of a replicated partition, whose high watermark the replication layer
+     * sets with {@link #updateHighWatermark}. Turning it on raises the high watermark to the log end at once (telling
+     * the {@link AppendListener}s); turning it off keeps the high watermark where it is.
+     */
+    public void setHighWatermarkFollowsLogEnd(boolean follows) {
+        long raised;
+        synchronized (highWatermarkLock) {
+            highWatermarkFollowsLogEnd = follows;
+            raised = follows ? raiseHighWatermark(logEnd.messageOffset()) : -1;
+        }
+        if (raised >= 0)
+            notifyHighWatermarkListeners(raised);
+    }
+
+    public boolean highWatermarkFollowsLogEnd() {
+        return highWatermarkFollowsLogEnd;
+    }
+
+    /**
+     * Raises the high watermark to {@code offset}, or to the log end offset if that is lower; never lowers it. Tells
+     * the {@link AppendListener}s if it rose. Safe to call from any thread; does not wait for appends.
+     *
+     * @return whether the high watermark rose
+     * @throws KafkaStorageException if the log is closed
+     */
+    public boolean updateHighWatermark(long offset) {
+        ensureOpen();
+        long raised = raiseHighWatermark(offset);
+        if (raised < 0)
+            return false;
+        notifyHighWatermarkListeners(raised);
+        return true;
+    }
+
+    /** Raises the high watermark to min(offset, log end offset); returns the new value if it rose, else -1. */
+    private long raiseHighWatermark(long offset) {
+        synchronized (highWatermarkLock) {
+            LogOffsetMetadata end = logEnd;
+            long target = Math.min(offset, end.messageOffset());
+            if (target <= highWatermark.get().messageOffset())
+                return -1;
+            highWatermark.set(target == end.messageOffset() ? end : LogOffsetMetadata.unresolved(target));
+            return target;
+        }
+    }
+
+    /**
+     * The latest leader epoch: the one appended records are stamped with. A log that was never given an epoch is
+     * at epoch 0, so this is currently never empty; it is optional as Kafka's is, for a history that can be empty.
+     */
+    public OptionalInt latestLeaderEpoch() {
+        return OptionalInt.of(epochs.latestEpoch());
+    }
+
+    /**
+     * This replica becomes the partition's leader at {@code epoch}: if the epoch is newer than the latest, it starts
+     * at the log end offset (written to {@code leader-epoch-checkpoint} before this returns), and later appends are
+     * stamped with it. An epoch that is not newer changes nothing.
+     *
+     * @throws KafkaStorageException the log is closed or offline, or the checkpoint cannot be written (which takes
+     *                               it offline)
+     */
+    public void assignLeaderEpoch(int epoch) {
+        writeLock.lock();
+        try {
+            ensureWritable();
+            if (epoch <= epochs.latestEpoch())
+                return;
+            if (epochs.assign(epoch, logEnd.messageOffset(), logStartOffset, logEnd.messageOffset()))
+                epochs.write();
+            LOG.fine(() -> "Partition " + topicPartition + ": leader epoch " + epoch + " starts at offset "
+                    + logEnd.messageOffset());
+        } catch (IOException e) {
+            throw fail("writing the leader epoch checkpoint", e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Where leader epoch {@code requestedEpoch} ends in this log, as OffsetsForLeaderEpoch answers (Kafka's
+     * {@code LeaderEpochFileCache.endOffsetFor}): for the latest epoch, the log end offset; for an older one, the
+     * largest epoch at or below it and the start offset of the first epoch after it; for one older than every
+     * epoch, itself and the start offset of the first epoch; for -1 or an epoch newer than the latest,
+     * {@link EpochEndOffset#UNDEFINED}. A log never given an epoch has epoch 0 from its log start offset on.
+     */
+    public EpochEndOffset endOffsetForEpoch(int requestedEpoch) {
+        return epochs.endOffsetFor(requestedEpoch, logStartOffset, logEnd.messageOffset());
     }
 
     /** Every offset below this is on disk (fsynced). */
@@ -444,23 +903,50 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * Registers {@code listener} to be told of every later append (see {@link AppendListener} for when it runs).
-     * Registering the same listener again has no effect.
+     * Registers {@code listener} to be told whenever the high watermark rises (see {@link AppendListener} for when
+     * it runs). Registering the same listener again has no effect.
      */
     public void addAppendListener(AppendListener listener) {
-        appendListeners.addIfAbsent(Objects.requireNonNull(listener, "listener"));
+        highWatermarkListeners.addIfAbsent(Objects.requireNonNull(listener, "listener"));
     }
 
     public void removeAppendListener(AppendListener listener) {
-        appendListeners.remove(listener);
+        highWatermarkListeners.remove(listener);
     }
 
-    private void notifyAppendListeners(long logEndOffset) {
-        for (AppendListener listener : appendListeners) {
+    /**
+     * Registers {@code listener} to be told of every later append, of a leader or a follower (see
+     * {@link LogEndListener}). Registering the same listener again has no effect.
+     */
+    public void addLogEndListener(LogEndListener listener) {
+        logEndListeners.addIfAbsent(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeLogEndListener(LogEndListener listener) {
+        logEndListeners.remove(listener);
+    }
+
+    /** After an append, with no lock held: the log end grew, and the high watermark rose if it is not -1. */
+    private void notifyAppended(long logEndOffset, long raisedHighWatermark) {
+        for (LogEndListener listener : logEndListeners) {
             try {
-                listener.onAppend(topicPartition, logEndOffset);
+                listener.onLogEnd(topicPartition, logEndOffset);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Append listener " + listener + " of partition " + topicPartition + " failed", e);
+                LOG.log(Level.WARNING, "Log end listener " + listener + " of partition " + topicPartition
+                        + " failed", e);
+            }
+        }
+        if (raisedHighWatermark >= 0)
+            notifyHighWatermarkListeners(raisedHighWatermark);
+    }
+
+    private void notifyHighWatermarkListeners(long highWatermark) {
+        for (AppendListener listener : highWatermarkListeners) {
+            try {
+                listener.onAppend(topicPartition, highWatermark);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "High watermark listener " + listener + " of partition " + topicPartition
+                        + " failed", e);
             }
         }
     }
@@ -475,14 +961,15 @@ public final class PartitionLog implements Closeable {
         return recoveryInfo;
     }
 
-    /** Makes everything appended so far durable and checkpoints the recovery point. */
+    /** Makes everything appended so far durable and checkpoints the recovery point and the high watermark. */
     public void flush() {
         ensureOpen();
         awaitDurable(logEnd.messageOffset());
         try {
             writeRecoveryCheckpoint();
+            writeHighWatermarkCheckpoint();
         } catch (IOException e) {
-            throw fail("writing the recovery point checkpoint", e);
+            throw fail("writing the recovery point or high watermark checkpoint", e);
         }
     }
 
@@ -503,8 +990,9 @@ public final class PartitionLog implements Closeable {
      * keeps, oldest first (Kafka's rules): segments that hold only records below the log start offset (left by
      * {@link #advanceLogStartOffset}); by time, segments whose largest record timestamp is more than
      * {@code retention.ms} before {@code nowMs}; by size, the oldest segments as long as the log without them is
-     * still at least {@code retention.bytes}. The log start offset moves to the base offset of the first remaining
-     * segment if it was below it.
+     * still at least {@code retention.bytes}. Only segments wholly below the high watermark go (as in Kafka), so
+     * records not yet known to be replicated stay. The log start offset moves to the base offset of the first
+     * remaining segment if it was below it.
      *
      * <p>The active segment is never deleted while it takes appends. When it is non-empty and itself due for
      * deletion, the log first rolls a new empty active segment and then deletes the old one, as Kafka does, so a
@@ -535,8 +1023,11 @@ public final class PartitionLog implements Closeable {
                     return true;
                 }, "retention.bytes=" + cfg.retentionBytes(), nowMs, cfg);
             }
-            if (deleted > 0)
+            if (deleted > 0) {
                 producerState.onLogStartOffsetIncremented(logStartOffset);
+                if (epochs.truncateFromStart(logStartOffset))
+                    epochs.write();
+            }
             delayedDeletion.deleteDue(nowMs);
             return deleted;
         } catch (IOException e) {
@@ -590,6 +1081,7 @@ public final class PartitionLog implements Closeable {
                 OffsetCheckpointFile.RECOVERY_POINT.write(dir, logEndOffset);
                 checkpointedRecoveryPoint = logEndOffset;
             }
+            writeHighWatermarkCheckpoint();
             producerState.takeSnapshot(logEndOffset);
             new CleanShutdownMarker(logEndOffset, segments.last().size()).write(dir);
         } catch (IOException e) {
@@ -664,8 +1156,9 @@ public final class PartitionLog implements Closeable {
             throws IOException {
         List<LogSegment> deletable = new ArrayList<>();
         LogSegment active = segments.last();
+        long hw = highWatermark();
         for (LogSegment segment : segments.all()) {
-            if ((segment == active && segment.size() == 0) || !predicate.test(segment))
+            if ((segment == active && segment.size() == 0) || nextOffsetAfter(segment) > hw || !predicate.test(segment))
                 break;
             deletable.add(segment);
         }
@@ -711,6 +1204,16 @@ public final class PartitionLog implements Closeable {
                 return;
             OffsetCheckpointFile.RECOVERY_POINT.write(dir, durable);
             checkpointedRecoveryPoint = durable;
+        }
+    }
+
+    private void writeHighWatermarkCheckpoint() throws IOException {
+        synchronized (checkpointLock) {
+            long hw = highWatermark();
+            if (hw == checkpointedHighWatermark)
+                return;
+            OffsetCheckpointFile.HIGH_WATERMARK.write(dir, hw);
+            checkpointedHighWatermark = hw;
         }
     }
 

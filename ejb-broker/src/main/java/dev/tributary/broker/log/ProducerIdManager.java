@@ -20,8 +20,8 @@ import java.util.logging.Logger;
  * clean stop or a crash, starts there: an id is never handed out twice. A crash forfeits the rest of one block,
  * which is cheap (2<sup>63</sup> ids), and one fsync per thousand producers is negligible. This is Kafka's scheme
  * (a broker takes blocks of 1000 ids that the controller records durably), kept on the broker's own directory,
- * which {@link LogManager} locks for this broker alone. The metadata database would be the place once brokers share
- * it; until then a file keeps the reservation free of database round trips and schema changes.
+ * which {@link LogManager} locks for this broker alone. Brokers of a cluster reserve their blocks in the shared
+ * metadata database instead ({@link #ProducerIdManager(ProducerIdBlocks)}).
  *
  * <p>Why not the clock (ids seeded from the start time): a clock that steps back (NTP correction, a VM restored
  * from a snapshot) or a run that issued ids faster than the seed advances would hand out an id again, and a
@@ -41,6 +41,7 @@ public final class ProducerIdManager {
     private static final String VERSION = "0";
 
     private final Path file;
+    private final ProducerIdBlocks blocks;
     /** Guarded by this. The next id to hand out; {@code next == blockEnd} means the block is used up. */
     private long next;
     /** Guarded by this. The end (exclusive) of the reserved block; 0 before the first reservation. */
@@ -48,6 +49,13 @@ public final class ProducerIdManager {
 
     ProducerIdManager(Path logDir) {
         this.file = logDir.resolve(FILE_NAME);
+        this.blocks = this::reserveInFile;
+    }
+
+    /** Ids from blocks reserved in {@code blocks}, such as the shared metadata database of a cluster. */
+    public ProducerIdManager(ProducerIdBlocks blocks) {
+        this.file = null;
+        this.blocks = blocks;
     }
 
     /**
@@ -57,20 +65,26 @@ public final class ProducerIdManager {
      */
     public synchronized long nextProducerId() {
         if (next == blockEnd) {
-            long start = blockEnd == 0 ? readReservedEnd() : blockEnd;
-            if (start > Long.MAX_VALUE - BLOCK_SIZE)
-                throw new KafkaStorageException("Producer ids are exhausted: " + file + " says " + start);
-            long end = start + BLOCK_SIZE;
-            try {
-                LogFiles.writeAtomically(file, VERSION + "\n" + end + "\n");
-            } catch (IOException e) {
-                throw failure("Cannot reserve producer ids " + start + " to " + (end - 1) + " in " + file, e);
-            }
+            long start = blocks.reserve(BLOCK_SIZE);
             next = start;
-            blockEnd = end;
-            LOG.fine(() -> "Reserved producer ids " + start + " to " + (end - 1));
+            blockEnd = start + BLOCK_SIZE;
+            LOG.fine(() -> "Reserved producer ids " + start + " to " + (start + BLOCK_SIZE - 1));
         }
         return next++;
+    }
+
+    /** Called with this object's lock held. */
+    private long reserveInFile(int size) {
+        long start = blockEnd == 0 ? readReservedEnd() : blockEnd;
+        if (start > Long.MAX_VALUE - size)
+            throw new KafkaStorageException("Producer ids are exhausted: " + file + " says " + start);
+        long end = start + size;
+        try {
+            LogFiles.writeAtomically(file, VERSION + "\n" + end + "\n");
+        } catch (IOException e) {
+            throw failure("Cannot reserve producer ids " + start + " to " + (end - 1) + " in " + file, e);
+        }
+        return start;
     }
 
     /** The end of the block the previous run reserved last, or 0 if no run ever did. */

@@ -164,6 +164,13 @@ final class ProducerStateManager {
         }
     }
 
+    /** Forgets every producer and snapshot: the log was emptied and starts over. */
+    void truncateFully() throws IOException {
+        producers.clear();
+        for (long offset : snapshotOffsets())
+            deleteSnapshot(offset);
+    }
+
     /** Offsets of the snapshot files in the log directory, ascending. */
     List<Long> snapshotOffsets() throws IOException {
         List<Long> offsets = new ArrayList<>();

@@ -100,6 +100,18 @@ final class TimeIndex extends AbstractIndex {
         incrementEntries();
     }
 
+    /**
+     * Drops the entries that point at offsets at or above {@code offset}. Their offsets do not decrease, so they
+     * are the last ones. Writer only.
+     */
+    void truncateTo(long offset) {
+        MappedByteBuffer buf = buffer();
+        int keep = entries();
+        while (keep > 0 && entry(buf, keep - 1).offset() >= offset)
+            keep--;
+        truncateToEntries(keep);
+    }
+
     @Override
     void sanityCheck(long nextOffset, int logSize) {
         checkLength();

@@ -16,6 +16,8 @@
  *       with the log ({@link dev.tributary.broker.log.ProducerStateSnapshot}) and rebuilt on open
  *       ({@link dev.tributary.broker.log.ProducerStateLoader}); {@link dev.tributary.broker.log.ProducerIdManager}
  *       hands out producer ids that survive restarts.</li>
+ *   <li>{@link dev.tributary.broker.log.LeaderEpochHistory} records which leader epoch appended which offsets
+ *       ({@code leader-epoch-checkpoint}), for followers to find where their log diverges from the leader's.</li>
  * </ul>
  *
  * <p>The package is plain Java plus kafka-clients; it must not depend on Jakarta EE types. The broker boundary

@@ -106,10 +106,20 @@ class LogConfigTest {
     }
 
     @Test
+    void replicationKeysAreValidated() {
+        assertEquals(2, LogConfig.fromMap(Map.of("min.insync.replicas", "2")).minInsyncReplicas());
+        assertTrue(LogConfig.fromMap(Map.of("unclean.leader.election.enable", "true")).uncleanLeaderElection());
+        assertThrows(InvalidLogConfigException.class, () -> LogConfig.fromMap(Map.of("min.insync.replicas", "0")));
+        assertThrows(InvalidLogConfigException.class,
+                () -> LogConfig.fromMap(Map.of("unclean.leader.election.enable", "yes")));
+    }
+
+    @Test
     void constructorValidatesToo() {
         LogConfig d = LogConfig.defaults();
         assertThrows(InvalidLogConfigException.class, () -> new LogConfig(d.segmentBytes(), d.segmentMs(),
                 d.retentionMs(), d.retentionBytes(), d.maxMessageBytes(), 0, d.flushMs(), d.indexIntervalBytes(),
-                d.segmentIndexBytes(), d.messageTimestampType(), d.cleanupPolicy(), d.fileDeleteDelayMs()));
+                d.segmentIndexBytes(), d.messageTimestampType(), d.cleanupPolicy(), d.fileDeleteDelayMs(),
+                d.minInsyncReplicas(), d.uncleanLeaderElection()));
     }
 }

@@ -130,6 +130,17 @@ final class TestRecords {
         return out;
     }
 
+    /**
+     * What a replica fetch from {@code leader} at {@code from} returns, copied into memory as a follower receives it
+     * over the network.
+     */
+    static MemoryRecords replicate(PartitionLog leader, long from) throws IOException {
+        FileRecords slice = (FileRecords) leader.read(from, Integer.MAX_VALUE, FetchIsolation.LOG_END).records();
+        ByteBuffer buffer = ByteBuffer.allocate(slice.sizeInBytes());
+        slice.readInto(buffer, 0);
+        return MemoryRecords.readableRecords(buffer);
+    }
+
     /** Inverts the bits of the byte at {@code position} of {@code file}. */
     static void flipByte(Path file, long position) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
