@@ -8,9 +8,10 @@ import dev.tributary.broker.group.GroupAdmin;
 import dev.tributary.broker.group.GroupCoordinator;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.kafka.KafkaServer;
+import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.records.RecordWriter;
-import dev.tributary.broker.metrics.BrokerMetrics;
+import dev.tributary.broker.replication.PreferredLeaderElection;
 import dev.tributary.broker.security.AdminAccount;
 import dev.tributary.broker.security.Authorizer;
 import dev.tributary.broker.security.Users;
@@ -33,8 +34,8 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
-import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
@@ -207,6 +208,11 @@ public class BrokerLifecycle {
     @Produces
     public Authorizer authorizer() {
         return broker.authorizer();
+    }
+
+    @Produces
+    public PreferredLeaderElection preferredLeaderElection() {
+        return broker::electPreferredLeaders;
     }
 
     /** The cluster as this broker sees it, computed when asked (brokers come and go). */

@@ -4,6 +4,7 @@ import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.kafka.QuotaConfig;
 import dev.tributary.broker.kafka.TlsSettings;
+import dev.tributary.broker.replication.ReplicationConfig;
 import dev.tributary.broker.security.AclConfig;
 import dev.tributary.broker.server.BrokerConfig;
 import java.nio.file.Path;
@@ -42,6 +43,8 @@ final class BrokerSettings {
     static final String QUOTA_PRODUCER_BYTE_RATE = "tributary.quota.producer.byte.rate";
     static final String QUOTA_CONSUMER_BYTE_RATE = "tributary.quota.consumer.byte.rate";
     static final String ACL_ENABLED = "tributary.acl.enabled";
+    /** Kafka's {@code replica.lag.time.max.ms}: how long a follower may lag before it leaves the ISR. */
+    static final String REPLICA_LAG_TIME_MAX_MS = "tributary.replica.lag.time.max.ms";
     static final String ACL_SUPER_USERS = "tributary.acl.super.users";
     /**
      * The base URL of this broker's REST API as other brokers and tools reach it ({@code http://host:port/});
@@ -65,7 +68,14 @@ final class BrokerSettings {
                 config.getOptionalValue(MAINTENANCE_INTERVAL_MS, Long.class)
                         .orElse(BrokerConfig.DEFAULT_MAINTENANCE_INTERVAL_MS),
                 groups(config),
-                acls(config));
+                acls(config),
+                replication(config));
+    }
+
+    private static ReplicationConfig replication(Config config) {
+        ReplicationConfig defaults = ReplicationConfig.defaults();
+        return defaults.withReplicaLagTimeMaxMs(config.getOptionalValue(REPLICA_LAG_TIME_MAX_MS, Long.class)
+                .orElse(defaults.replicaLagTimeMaxMs()));
     }
 
     private static AclConfig acls(Config config) {

@@ -1,5 +1,6 @@
 package dev.tributary.broker.cluster;
 
+import dev.tributary.broker.topic.PartitionLeadership;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,13 +9,14 @@ import java.util.TreeMap;
 
 /**
  * The cluster as one broker sees it: every registered broker with whether it is alive and which one is the
- * controller, and the partitions by health.
+ * controller, the partitions by health, and each partition's leader and in-sync replicas.
  */
 public record ClusterStatus(String clusterId, Optional<Integer> controllerId, List<BrokerStatus> brokers,
-                           PartitionCounts partitions) {
+                           PartitionCounts partitions, List<PartitionLeadership> leadership) {
 
     public ClusterStatus {
         brokers = List.copyOf(brokers);
+        leadership = List.copyOf(leadership);
     }
 
     /**
@@ -22,7 +24,7 @@ public record ClusterStatus(String clusterId, Optional<Integer> controllerId, Li
      * live ones with the addresses they announce now. Ordered by id.
      */
     public static ClusterStatus of(String clusterId, List<RegisteredBroker> registered, ClusterView live,
-                                   PartitionCounts partitions) {
+                                   PartitionCounts partitions, List<PartitionLeadership> leadership) {
         Map<Integer, BrokerStatus> byId = new TreeMap<>();
         for (RegisteredBroker broker : registered) {
             byId.put(broker.id(), new BrokerStatus(broker.id(), broker.kafkaAddress(), broker.httpUrl(), false,
@@ -35,6 +37,6 @@ public record ClusterStatus(String clusterId, Optional<Integer> controllerId, Li
                     live.isController(broker.id())));
         }
         return new ClusterStatus(clusterId, live.controller().map(BrokerInfo::id), new ArrayList<>(byId.values()),
-                partitions);
+                partitions, leadership);
     }
 }

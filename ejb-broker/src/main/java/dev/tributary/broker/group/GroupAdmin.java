@@ -8,10 +8,13 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
+import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -44,14 +47,20 @@ public final class GroupAdmin {
         return lags;
     }
 
-    /** The lag of every group with committed offsets, by group id (for metrics). */
+    /** The lag of every group with committed offsets that this broker coordinates, by group id (for metrics). */
     public Map<String, List<PartitionLag>> lagOfEveryGroup() {
         Map<String, List<PartitionLag>> lags = new LinkedHashMap<>();
         for (GroupSummary summary : groups.groups()) {
-            groups.group(summary.groupId()).ifPresent(group -> {
-                List<PartitionLag> lag = lag(group);
+            Optional<GroupView> group;
+            try {
+                group = groups.group(summary.groupId());
+            } catch (NotCoordinatorException | CoordinatorLoadInProgressException movedMeanwhile) {
+                continue; // a broker joined or left since the listing: the group's new coordinator reports it
+            }
+            group.ifPresent(g -> {
+                List<PartitionLag> lag = lag(g);
                 if (!lag.isEmpty())
-                    lags.put(group.groupId(), lag);
+                    lags.put(g.groupId(), lag);
             });
         }
         return lags;

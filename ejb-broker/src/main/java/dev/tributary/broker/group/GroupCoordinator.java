@@ -1,5 +1,6 @@
 package dev.tributary.broker.group;
 
+import dev.tributary.broker.cluster.ClusterMembership;
 import dev.tributary.broker.group.OffsetProtocol.FetchedGroup;
 import dev.tributary.broker.group.OffsetProtocol.FetchedPartition;
 import dev.tributary.broker.group.OffsetProtocol.FetchedTopic;
@@ -20,6 +21,7 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.InvalidGroupIdException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
@@ -59,6 +61,11 @@ import org.apache.kafka.common.protocol.Errors;
  * <p>Membership lives in memory (a restarted coordinator has no members: clients get UNKNOWN_MEMBER_ID and
  * rejoin); committed offsets are durable in an {@link OffsetStore} and loaded by {@link #open}.
  *
+ * <p>Alone, the coordinator serves every group. In a cluster ({@link #follow}) it serves only the groups
+ * {@link CoordinatorPlacement} places on its broker: requests for the others are answered NOT_COORDINATOR (stock
+ * clients then ask FindCoordinator again), and groups move in and out as brokers join and leave
+ * ({@link GroupHandover}). The brokers share the offset store, so committed offsets survive their coordinator.
+ *
  * <p>Thread-safe. Requests of different groups run in parallel; one group's requests and timers are serialized.
  * JoinGroup and SyncGroup responses complete later, on the thread of the request or timer that completes the
  * rebalance: callers must not block in their continuations. Timers run on the injected scheduler, which the caller
@@ -77,6 +84,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final MembershipProtocol membership;
     private final OffsetProtocol offsets;
     private final GroupCoordinatorConfig config;
+    private final GroupHandover handover;
 
     private GroupCoordinator(Groups groups, OffsetStore store, GroupCoordinatorConfig config,
                              ScheduledExecutorService scheduler, Clock clock) {
@@ -85,6 +93,7 @@ public final class GroupCoordinator implements AutoCloseable {
         this.config = config;
         this.membership = new MembershipProtocol(groups, config, scheduler, clock);
         this.offsets = new OffsetProtocol(groups, store, config, clock);
+        this.handover = new GroupHandover(groups, store, membership::abandon, scheduler);
     }
 
     /**
@@ -104,6 +113,16 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public GroupCoordinatorConfig config() {
         return config;
+    }
+
+    /**
+     * From now on serves only the groups placed on {@code joined}'s broker among its live brokers, following every
+     * change of them. The first hand-over (unloading the groups placed elsewhere, reloading the committed offsets of
+     * the rest, which peers may have changed since {@link #open}) happens before this returns; until it is done the
+     * groups this broker keeps are answered COORDINATOR_LOAD_IN_PROGRESS. Call it once.
+     */
+    public void follow(ClusterMembership joined) {
+        handover.follow(joined);
     }
 
     // ---- membership ----
@@ -131,8 +150,11 @@ public final class GroupCoordinator implements AutoCloseable {
         if (invalid(request.groupId())) {
             return CompletableFuture.completedFuture(MembershipProtocol.syncError(Errors.INVALID_GROUP_ID));
         }
+        // A loading group lost the rebalance this sync belongs to; REBALANCE_IN_PROGRESS sends the member back to
+        // JoinGroup without looking for the coordinator again, as Kafka answers.
         return answer(() -> membership.sync(request, version),
-                error -> CompletableFuture.completedFuture(MembershipProtocol.syncError(error)));
+                error -> CompletableFuture.completedFuture(MembershipProtocol.syncError(
+                        error == Errors.COORDINATOR_LOAD_IN_PROGRESS ? Errors.REBALANCE_IN_PROGRESS : error)));
     }
 
     /** Heartbeat (all versions: v3+ adds the group instance id, which is null in older requests). */
@@ -140,8 +162,9 @@ public final class GroupCoordinator implements AutoCloseable {
         if (invalid(request.groupId())) {
             return new HeartbeatResponseData().setErrorCode(Errors.INVALID_GROUP_ID.code());
         }
-        return answer(() -> membership.heartbeat(request),
-                error -> new HeartbeatResponseData().setErrorCode(error.code()));
+        // While the group loads, Kafka answers heartbeats NONE: its members are kept until they can be checked.
+        return answer(() -> membership.heartbeat(request), error -> new HeartbeatResponseData().setErrorCode(
+                (error == Errors.COORDINATOR_LOAD_IN_PROGRESS ? Errors.NONE : error).code()));
     }
 
     /** LeaveGroup: one dynamic member before v3, a batch of members (by member or instance id) from v3. */
@@ -319,7 +342,8 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /**
      * ListGroups, filtered by state (v4+, case-insensitive) and type (v5+: only "classic" groups exist here).
-     * Empty filters match everything.
+     * Empty filters match everything. In a cluster it lists the groups this broker coordinates (clients ask every
+     * broker), or answers COORDINATOR_LOAD_IN_PROGRESS while some of them are loading, so no listing misses one.
      */
     public ListGroupsResponseData listGroups(ListGroupsRequestData request) {
         Set<GroupState> states = EnumSet.noneOf(GroupState.class);
@@ -330,6 +354,9 @@ public final class GroupCoordinator implements AutoCloseable {
         ListGroupsResponseData response = new ListGroupsResponseData();
         if (!typeMatches) {
             return response;
+        }
+        if (groups.ownership().loading()) {
+            return response.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
         }
         List<GroupSummary> summaries;
         try {
@@ -380,22 +407,36 @@ public final class GroupCoordinator implements AutoCloseable {
         return Errors.NONE;
     }
 
-    /** Every group, by id. */
+    /**
+     * Every group this coordinator serves, by id (in a cluster, the other brokers list theirs).
+     *
+     * @throws NotCoordinatorException if the coordinator is closed
+     */
     public List<GroupSummary> groups() {
+        groups.checkOpen();
         List<GroupSummary> summaries = new ArrayList<>();
         for (ClassicGroup candidate : groups.all()) {
-            GroupSummary summary = groups.withGroup(candidate.groupId(),
+            if (!groups.isReady(candidate.groupId())) {
+                continue; // placed on another broker, or still loading
+            }
+            GroupSummary summary = answer(() -> groups.withGroup(candidate.groupId(),
                     group -> new GroupSummary(group.groupId(), group.state(), group.protocolType(), group.size()),
-                    () -> null);
+                    () -> null), movedMeanwhile -> null);
             if (summary != null) {
                 summaries.add(summary);
             }
         }
+        groups.checkOpen();
         summaries.sort(Comparator.comparing(GroupSummary::groupId));
         return summaries;
     }
 
-    /** One group's membership and committed offsets, if the group exists. */
+    /**
+     * One group's membership and committed offsets, if the group exists.
+     *
+     * @throws NotCoordinatorException if another broker coordinates the group (or this coordinator is closed)
+     * @throws CoordinatorLoadInProgressException if this broker just became its coordinator and is loading it
+     */
     public Optional<GroupView> group(String groupId) {
         if (invalid(groupId)) {
             return Optional.empty();
@@ -417,6 +458,8 @@ public final class GroupCoordinator implements AutoCloseable {
      * rewind it. Written through the offset store.
      *
      * @throws GroupNotEmptyException (NON_EMPTY_GROUP) if the group has members
+     * @throws NotCoordinatorException if another broker coordinates the group
+     * @throws CoordinatorLoadInProgressException if this broker is still loading the group
      * @throws InvalidGroupIdException (INVALID_GROUP_ID) for a null, empty or too long group id
      * @throws IllegalArgumentException for a negative offset
      * @throws OffsetStoreException if the offsets could not be stored (none were)
@@ -447,12 +490,17 @@ public final class GroupCoordinator implements AutoCloseable {
         return groupId == null || groupId.isEmpty() || groupId.length() > MAX_GROUP_ID_LENGTH;
     }
 
-    /** Runs a request; a closed coordinator answers NOT_COORDINATOR through {@code onError}. */
+    /**
+     * Runs a request; a closed coordinator, or one that does not serve the group, answers NOT_COORDINATOR through
+     * {@code onError}, and one still loading the group COORDINATOR_LOAD_IN_PROGRESS.
+     */
     private static <T> T answer(Supplier<T> request, Function<Errors, T> onError) {
         try {
             return request.get();
         } catch (NotCoordinatorException e) {
             return onError.apply(Errors.NOT_COORDINATOR);
+        } catch (CoordinatorLoadInProgressException e) {
+            return onError.apply(Errors.COORDINATOR_LOAD_IN_PROGRESS);
         }
     }
 }

@@ -11,7 +11,10 @@
  *   <li>{@link dev.tributary.broker.group.ClassicGroup} / {@link dev.tributary.broker.group.ClassicGroupMember}:
  *       one group's state, kept consistent under the group's monitor ({@link dev.tributary.broker.group.Groups});</li>
  *   <li>{@link dev.tributary.broker.group.OffsetStore}: durable offsets (JPA implementation in
- *       {@code metadata}).</li>
+ *       {@code metadata}), shared by the brokers of a cluster;</li>
+ *   <li>{@link dev.tributary.broker.group.CoordinatorPlacement}: which live broker coordinates a group;
+ *       {@link dev.tributary.broker.group.GroupOwnership}: which groups this coordinator serves now;
+ *       {@link dev.tributary.broker.group.GroupHandover}: unloads and loads groups as brokers join and leave.</li>
  * </ul>
  *
  * <p>Plain Java plus kafka-clients; no Jakarta EE types. The broker boundary owns the scheduler and the lifecycle.

@@ -16,7 +16,6 @@ import java.util.logging.Logger;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
-import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableReplicaAssignment;
@@ -35,7 +34,8 @@ import org.apache.kafka.common.requests.CreateTopicsResponse;
 /**
  * CreateTopics through the {@link TopicRegistry}, each topic on its own: one failing does not stop the others.
  * Defaults as Kafka's ({@code num.partitions=1}, {@code default.replication.factor=1}) when the request says -1.
- * A manual assignment is accepted only as what this single broker can do: every partition on broker 0.
+ * Replicas are placed by the registry ({@code ReplicaPlacement}); a manual assignment is accepted only as what a
+ * broker alone does: every partition on this broker.
  * {@code validate_only} runs the same checks without creating anything.
  */
 final class CreateTopicsHandler implements ApiHandler {
@@ -43,7 +43,6 @@ final class CreateTopicsHandler implements ApiHandler {
     private static final Logger LOG = Logger.getLogger(CreateTopicsHandler.class.getName());
     private static final int DEFAULT_PARTITIONS = 1;
     private static final short DEFAULT_REPLICATION_FACTOR = 1;
-    private static final int AVAILABLE_BROKERS = 1;
 
     private final TopicRegistry topics;
     private final int brokerId;
@@ -130,9 +129,7 @@ final class CreateTopicsHandler implements ApiHandler {
         Map<String, String> effective;
         Uuid topicId = Uuid.ZERO_UUID; // validate_only creates no topic, so it has no id
         if (validateOnly) {
-            if (replicationFactor > AVAILABLE_BROKERS)
-                throw new InvalidReplicationFactorException("replicationFactor " + replicationFactor
-                        + " exceeds the " + AVAILABLE_BROKERS + " available broker(s)");
+            topics.checkReplicationFactor(replicationFactor);
             effective = LogConfig.defaults().withOverrides(configs).toMap();
             if (topics.topicNames().contains(topic.name()))
                 throw new TopicExistsException("Topic '" + topic.name() + "' already exists");

@@ -11,16 +11,18 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.DescribeClusterRequest;
 import org.apache.kafka.common.requests.DescribeClusterResponse;
 
-/** DescribeCluster: this broker, unfenced, as the whole cluster and its controller. */
+/** DescribeCluster: the live brokers, unfenced, and the controller ({@link LiveBrokers}). */
 final class DescribeClusterHandler implements ApiHandler {
 
     /** Kafka's {@code EndpointType}: clients ask for brokers (1); a controller endpoint (2) is not served here. */
     private static final byte ENDPOINT_BROKER = 1;
 
     private final BrokerEndpoint broker;
+    private final LiveBrokers liveBrokers;
 
-    DescribeClusterHandler(BrokerEndpoint broker) {
+    DescribeClusterHandler(BrokerEndpoint broker, LiveBrokers liveBrokers) {
         this.broker = broker;
+        this.liveBrokers = liveBrokers;
     }
 
     @Override
@@ -49,11 +51,12 @@ final class DescribeClusterHandler implements ApiHandler {
                     .setEndpointType(ENDPOINT_BROKER)));
         }
         DescribeClusterBrokerCollection brokers = new DescribeClusterBrokerCollection();
-        brokers.add(new DescribeClusterBroker().setBrokerId(broker.brokerId()).setHost(broker.host())
-                .setPort(broker.port()).setRack(null));
+        for (LiveBrokers.Node node : liveBrokers.nodes())
+            brokers.add(new DescribeClusterBroker().setBrokerId(node.id()).setHost(node.host())
+                    .setPort(node.port()).setRack(null));
         response.setErrorCode(Errors.NONE.code())
                 .setClusterId(broker.clusterId())
-                .setControllerId(broker.brokerId())
+                .setControllerId(liveBrokers.controllerId())
                 .setBrokers(brokers);
         if (request.version() >= 1)
             response.setEndpointType(ENDPOINT_BROKER);

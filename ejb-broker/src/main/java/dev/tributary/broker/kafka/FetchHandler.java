@@ -1,12 +1,12 @@
 package dev.tributary.broker.kafka;
 
 import dev.tributary.broker.metrics.BrokerMetrics;
+import dev.tributary.broker.replication.ReplicaManager;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
 import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
@@ -19,23 +19,26 @@ import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 
 /**
- * Fetch for consumers: reads the requested partitions ({@link FetchOperation}) and answers at once if that is at
+ * Fetch for consumers and for follower replicas: reads the requested partitions ({@link FetchOperation}) and answers at once if that is at
  * least {@code min_bytes}, some partition failed, or {@code max_wait_ms} is 0; otherwise parks the request in the
  * {@link FetchPurgatory} until an append or the timeout.
  *
  * <p>Fetch sessions (KIP-227) are not kept: every response carries session id 0, which tells the client that no
  * session was created, so it keeps sending full fetch requests. A request naming a session gets
- * FETCH_SESSION_ID_NOT_FOUND. From v13 topics are named by id. Follower fetches are refused: there is no replication.
- * A partition's {@code current_leader_epoch} is checked as Kafka checks it (see {@link PartitionLeaderEpoch}).
+ * FETCH_SESSION_ID_NOT_FOUND. From v13 topics are named by id. A partition's {@code current_leader_epoch} is
+ * checked as Kafka checks it (see {@link PartitionLeaderEpoch}). A follower's fetch waits for the leader's log end
+ * to move rather than its high watermark.
  */
 final class FetchHandler implements ApiHandler {
 
     private final TopicRegistry topics;
     private final FetchPurgatory purgatory;
     private final BrokerMetrics metrics;
+    private final ReplicaManager replicas;
 
-    FetchHandler(TopicRegistry topics, FetchPurgatory purgatory, BrokerMetrics metrics) {
+    FetchHandler(TopicRegistry topics, FetchPurgatory purgatory, BrokerMetrics metrics, ReplicaManager replicas) {
         this.topics = topics;
+        this.replicas = replicas;
         this.purgatory = purgatory;
         this.metrics = metrics;
     }
@@ -60,9 +63,6 @@ final class FetchHandler implements ApiHandler {
         FetchRequest body = request.body(FetchRequest.class);
         FetchRequestData data = body.data();
         short version = request.version();
-        if (body.isFromFollower())
-            return CompletableFuture.completedFuture(body.getErrorResponse(0,
-                    new InvalidRequestException("This broker has no replicas to fetch for")));
         FetchMetadata session = body.metadata();
         if (session.sessionId() != FetchMetadata.INVALID_SESSION_ID)
             return CompletableFuture.completedFuture(sessionError(Errors.FETCH_SESSION_ID_NOT_FOUND));
@@ -81,7 +81,7 @@ final class FetchHandler implements ApiHandler {
             reads.add(new FetchOperation.TopicReads(name, id, partitions));
         }
         FetchOperation fetch = new FetchOperation(topics, version, reads, data.maxBytes(), data.minBytes(),
-                body.isolationLevel(), metrics);
+                body.isolationLevel(), metrics, replicas, body.isFromFollower() ? body.replicaId() : -1);
         FetchOperation.Result now = fetch.read();
         if (data.maxWaitMs() <= 0 || fetch.satisfiedBy(now) || fetch.partitions().isEmpty())
             return CompletableFuture.completedFuture(fetch.answer(now));

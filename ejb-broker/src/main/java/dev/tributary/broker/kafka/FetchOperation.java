@@ -1,7 +1,9 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.log.FetchIsolation;
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.metrics.BrokerMetrics;
+import dev.tributary.broker.replication.ReplicaManager;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -10,6 +12,7 @@ import java.util.Set;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
@@ -20,7 +23,8 @@ import org.apache.kafka.common.record.internal.Records;
 import org.apache.kafka.common.requests.FetchResponse;
 
 /**
- * The reads of one Fetch request, repeatable: done once when the request arrives and again whenever a parked
+ * The reads of one Fetch request, from a consumer or from a follower replica (a {@code replica_id} of 0 or more),
+ * repeatable: done once when the request arrives and again whenever a parked
  * request is re-checked ({@link FetchPurgatory}). Reads are cheap: each is an index lookup and a zero-copy
  * {@code FileRecords} slice that the response later sends with {@code transferTo}.
  *
@@ -29,8 +33,10 @@ import org.apache.kafka.common.requests.FetchResponse;
  * even when it is larger than both, so a consumer always makes progress; after that, a partition whose first
  * batch does not fit is returned without records.
  *
- * <p>Both isolation levels read up to the high watermark: without transactions the last stable offset equals it
- * and there are no aborted transactions.
+ * <p>Consumers read up to the high watermark at both isolation levels: without transactions the last stable
+ * offset equals it and there are no aborted transactions. Followers read up to the log end, and their fetch
+ * offset tells the leader where their replica ends ({@link ReplicaManager#followerFetched}). Only the leader
+ * serves either.
  */
 final class FetchOperation {
 
@@ -60,10 +66,15 @@ final class FetchOperation {
     private final int minBytes;
     private final IsolationLevel isolation;
     private final BrokerMetrics metrics;
+    private final ReplicaManager replicas;
+    /** The fetching follower's broker id, or -1 for a consumer. */
+    private final int replicaId;
 
     FetchOperation(TopicRegistry topics, short version, List<TopicReads> reads, int maxBytes, int minBytes,
-                   IsolationLevel isolation, BrokerMetrics metrics) {
+                   IsolationLevel isolation, BrokerMetrics metrics, ReplicaManager replicas, int replicaId) {
         this.topics = topics;
+        this.replicas = replicas;
+        this.replicaId = replicaId;
         this.version = version;
         this.reads = List.copyOf(reads);
         this.maxBytes = maxBytes;
@@ -80,6 +91,11 @@ final class FetchOperation {
                 topic.partitions().forEach(p -> result.add(new TopicPartition(topic.name(), p.partition())));
         }
         return result;
+    }
+
+    /** Whether a follower fetches (which waits for the log end to move, not the high watermark). */
+    boolean fromReplica() {
+        return replicaId >= 0;
     }
 
     boolean satisfiedBy(Result result) {
@@ -125,8 +141,8 @@ final class FetchOperation {
      * from the fetch offset on, as the consumer will see them.
      */
     FetchResponse answer(Result result) {
-        if (result.bytes() == 0)
-            return result.response();
+        if (result.bytes() == 0 || fromReplica())
+            return result.response(); // replication traffic is not consumer traffic
         List<FetchableTopicResponse> responses = result.response().data().responses();
         for (int t = 0; t < reads.size(); t++) {
             TopicReads topic = reads.get(t);
@@ -158,12 +174,23 @@ final class FetchOperation {
     }
 
     private PartitionData read(TopicReads topic, PartitionRead read, int limit, boolean mayExceedLimit) {
+        PartitionLog log = null;
         try {
-            // By id when the request used one: a parked fetch of a deleted topic never reads a re-created one.
-            PartitionLog log = Uuid.ZERO_UUID.equals(topic.id()) ? topics.partitionLog(topic.name(), read.partition())
-                    : topics.partitionLog(topic.id(), read.partition());
-            PartitionLeaderEpoch.checkCurrent(read.currentLeaderEpoch(), log.topicPartition().toString());
-            Records records = log.read(read.fetchOffset(), limit).records();
+            Records records;
+            if (fromReplica()) {
+                TopicPartition tp = new TopicPartition(topic.name(), read.partition());
+                log = replicas.checkFollowerFetch(tp, replicaId, read.currentLeaderEpoch());
+                replicas.followerFetched(tp, replicaId, read.fetchOffset());
+                records = log.read(read.fetchOffset(), limit, FetchIsolation.LOG_END).records();
+            } else {
+                // By id when the request used one: a parked fetch of a deleted topic never reads a re-created one.
+                log = Uuid.ZERO_UUID.equals(topic.id()) ? topics.partitionLog(topic.name(), read.partition())
+                        : topics.partitionLog(topic.id(), read.partition());
+                PartitionLeaderEpoch.checkCurrent(read.currentLeaderEpoch(),
+                        topics.leadership(topic.name(), read.partition()).leaderEpoch(),
+                        log.topicPartition().toString());
+                records = log.read(read.fetchOffset(), limit).records();
+            }
             // read after the records, so the high watermark is never below what they hold
             long highWatermark = log.highWatermark();
             long logStartOffset = log.logStartOffset();
@@ -181,7 +208,10 @@ final class FetchOperation {
                 data.setAbortedTransactions(new ArrayList<>());
             return data;
         } catch (RuntimeException e) {
-            return FetchResponse.partitionResponse(read.partition(), Errors.forException(e));
+            PartitionData error = FetchResponse.partitionResponse(read.partition(), Errors.forException(e));
+            if (log != null && e instanceof OffsetOutOfRangeException)
+                error.setLogStartOffset(log.logStartOffset()); // a follower behind it starts over there
+            return error;
         }
     }
 }

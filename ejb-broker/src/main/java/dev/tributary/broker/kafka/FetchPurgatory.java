@@ -1,6 +1,7 @@
 package dev.tributary.broker.kafka;
 
 import dev.tributary.broker.log.AppendListener;
+import dev.tributary.broker.log.LogEndListener;
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.util.Set;
@@ -27,7 +28,7 @@ import org.apache.kafka.common.requests.AbstractResponse;
  * <p>Re-checks and expiries run on the purgatory's own timer thread, never on the appending thread, which only
  * schedules the re-check (coalesced: at most one pending re-check per fetch).
  */
-final class FetchPurgatory implements AppendListener, AutoCloseable {
+final class FetchPurgatory implements AppendListener, LogEndListener, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(FetchPurgatory.class.getName());
 
@@ -40,6 +41,8 @@ final class FetchPurgatory implements AppendListener, AutoCloseable {
     private final ConcurrentHashMap<TopicPartition, Set<DelayedFetch>> watchers = new ConcurrentHashMap<>();
     /** Logs this purgatory listens to, so that {@link #close} can stop listening. */
     private final Set<PartitionLog> watchedLogs = ConcurrentHashMap.newKeySet();
+    /** Logs whose log end followers' fetches wait for. */
+    private final Set<PartitionLog> watchedLogEnds = ConcurrentHashMap.newKeySet();
     private final LongAdder parked = new LongAdder();
     private final LongAdder completedByData = new LongAdder();
     private final LongAdder expired = new LongAdder();
@@ -66,8 +69,12 @@ final class FetchPurgatory implements AppendListener, AutoCloseable {
             });
             try {
                 PartitionLog log = topics.partitionLog(tp.topic(), tp.partition());
-                if (watchedLogs.add(log))
+                if (fetch.fromReplica()) {
+                    if (watchedLogEnds.add(log))
+                        log.addLogEndListener(this);
+                } else if (watchedLogs.add(log)) {
                     log.addAppendListener(this);
+                }
             } catch (RuntimeException e) {
                 // deleted or offline meanwhile: the check below answers with the error
             }
@@ -82,13 +89,26 @@ final class FetchPurgatory implements AppendListener, AutoCloseable {
         return delayed.future;
     }
 
+    /** The high watermark rose: consumers may have more to read. */
     @Override
-    public void onAppend(TopicPartition topicPartition, long logEndOffset) {
+    public void onAppend(TopicPartition topicPartition, long highWatermark) {
+        wake(topicPartition, false);
+    }
+
+    /** The log end moved: followers have more to replicate. */
+    @Override
+    public void onLogEnd(TopicPartition topicPartition, long logEndOffset) {
+        wake(topicPartition, true);
+    }
+
+    private void wake(TopicPartition topicPartition, boolean replicaFetches) {
         Set<DelayedFetch> waiting = watchers.get(topicPartition);
         if (waiting == null)
             return;
-        for (DelayedFetch delayed : waiting)
-            scheduleCheck(delayed);
+        for (DelayedFetch delayed : waiting) {
+            if (delayed.fetch.fromReplica() == replicaFetches)
+                scheduleCheck(delayed);
+        }
     }
 
     Stats stats() {
@@ -164,6 +184,8 @@ final class FetchPurgatory implements AppendListener, AutoCloseable {
         timer.shutdownNow();
         watchedLogs.forEach(log -> log.removeAppendListener(this));
         watchedLogs.clear();
+        watchedLogEnds.forEach(log -> log.removeLogEndListener(this));
+        watchedLogEnds.clear();
         for (Set<DelayedFetch> waiting : watchers.values())
             for (DelayedFetch delayed : waiting)
                 fail(delayed, new CloseConnectionException("The broker is shutting down"));

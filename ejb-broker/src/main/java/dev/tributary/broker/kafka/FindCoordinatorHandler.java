@@ -1,8 +1,13 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.cluster.BrokerInfo;
+import dev.tributary.broker.cluster.ClusterView;
+import dev.tributary.broker.group.CoordinatorPlacement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
@@ -14,7 +19,12 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 import org.apache.kafka.common.requests.FindCoordinatorResponse;
 
 /**
- * FindCoordinator: this broker, the only one, coordinates every consumer group. It has no transaction coordinator
+ * FindCoordinator: a consumer group's coordinator is the live broker {@link CoordinatorPlacement} places it on, named
+ * with the Kafka address that broker announces; every broker gives the same answer from the same view of the
+ * cluster. Before this broker joined a cluster it knows of no other and names itself; if the view has no broker
+ * to name (this one is leaving it), the answer is COORDINATOR_NOT_AVAILABLE, which clients retry.
+ *
+ * <p>Tributary has no transaction coordinator
  * and no share-group coordinator, so keys of those types are answered INVALID_REQUEST with a message saying so, as
  * Kafka answers a coordinator type it does not know: a transactional producer then fails at once in
  * {@code initTransactions()} with that message, instead of being pointed at a coordinator that would refuse its
@@ -23,9 +33,12 @@ import org.apache.kafka.common.requests.FindCoordinatorResponse;
 final class FindCoordinatorHandler implements ApiHandler {
 
     private final BrokerEndpoint broker;
+    /** The live brokers at request time; empty until the broker joined a cluster. */
+    private final Supplier<ClusterView> liveBrokers;
 
-    FindCoordinatorHandler(BrokerEndpoint broker) {
+    FindCoordinatorHandler(BrokerEndpoint broker, Supplier<ClusterView> liveBrokers) {
         this.broker = broker;
+        this.liveBrokers = liveBrokers;
     }
 
     @Override
@@ -47,15 +60,16 @@ final class FindCoordinatorHandler implements ApiHandler {
     public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
         FindCoordinatorRequestData data = request.body(FindCoordinatorRequest.class).data();
         String refusal = refusal(data.keyType());
+        ClusterView live = liveBrokers.get(); // one view for the whole batch
         FindCoordinatorResponseData response = new FindCoordinatorResponseData();
         if (request.version() < FindCoordinatorRequest.MIN_BATCHED_VERSION) {
-            Coordinator answer = answer(data.key(), refusal);
+            Coordinator answer = answer(data.key(), refusal, live);
             response.setErrorCode(answer.errorCode()).setErrorMessage(answer.errorMessage())
                     .setNodeId(answer.nodeId()).setHost(answer.host()).setPort(answer.port());
         } else {
             List<Coordinator> coordinators = new ArrayList<>();
             for (String key : data.coordinatorKeys())
-                coordinators.add(answer(key, refusal));
+                coordinators.add(answer(key, refusal, live));
             response.setCoordinators(coordinators);
         }
         return CompletableFuture.completedFuture(new FindCoordinatorResponse(response));
@@ -72,11 +86,33 @@ final class FindCoordinatorHandler implements ApiHandler {
         return "Unknown coordinator type " + keyType + " in FindCoordinator request";
     }
 
-    private Coordinator answer(String key, String refusal) {
+    private Coordinator answer(String key, String refusal, ClusterView live) {
         if (refusal != null)
-            return new Coordinator().setKey(key).setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(refusal)
-                    .setNodeId(-1).setHost("").setPort(-1);
-        return new Coordinator().setKey(key).setErrorCode(Errors.NONE.code()).setNodeId(broker.brokerId())
-                .setHost(broker.host()).setPort(broker.port());
+            return failure(key, Errors.INVALID_REQUEST, refusal);
+        if (live.brokers().isEmpty()) // not joined yet: alone
+            return found(key, broker.brokerId(), broker.host(), broker.port());
+        Optional<BrokerInfo> coordinator = CoordinatorPlacement.coordinator(key, live);
+        if (coordinator.isEmpty())
+            return failure(key, Errors.COORDINATOR_NOT_AVAILABLE, "No live broker can coordinate group " + key);
+        String address = coordinator.get().kafkaAddress();
+        int colon = address.lastIndexOf(':'); // host:port, the host possibly an IPv6 literal with colons of its own
+        try {
+            return found(key, coordinator.get().id(), address.substring(0, colon),
+                    Integer.parseInt(address.substring(colon + 1)));
+        } catch (IndexOutOfBoundsException | NumberFormatException e) {
+            // No Kafka listener there (only brokers without one are left), or an address we cannot read.
+            return failure(key, Errors.COORDINATOR_NOT_AVAILABLE, "Broker " + coordinator.get().id()
+                    + " coordinates group " + key + " but announces no Kafka address");
+        }
+    }
+
+    private static Coordinator found(String key, int nodeId, String host, int port) {
+        return new Coordinator().setKey(key).setErrorCode(Errors.NONE.code()).setNodeId(nodeId).setHost(host)
+                .setPort(port);
+    }
+
+    private static Coordinator failure(String key, Errors error, String message) {
+        return new Coordinator().setKey(key).setErrorCode(error.code()).setErrorMessage(message).setNodeId(-1)
+                .setHost("").setPort(-1);
     }
 }

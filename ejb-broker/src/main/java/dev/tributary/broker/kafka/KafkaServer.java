@@ -74,17 +74,18 @@ public final class KafkaServer implements AutoCloseable {
                     config.advertisedPort() != 0 ? config.advertisedPort() : listener.port(),
                     broker.identity().clusterId());
             TopicRegistry topics = broker.topics();
+            LiveBrokers liveBrokers = new LiveBrokers(endpoint, broker::liveBrokers);
             BrokerMetrics metrics = broker.metrics();
             purgatory = new FetchPurgatory(topics, threads);
             RequestAuthorization authorization = new RequestAuthorization(broker.authorizer(), topics);
             List<ApiHandler> apis = new ArrayList<>(new GroupApis(broker.groups(), authorization).handlers());
             apis.addAll(new AclApis(broker.authorizer()).handlers());
             apis.addAll(List.of(
-                    new ProduceHandler(topics),
-                    new FetchHandler(topics, purgatory, metrics),
+                    new ProduceHandler(topics, broker.replicas()),
+                    new FetchHandler(topics, purgatory, metrics, broker.replicas()),
                     new ListOffsetsHandler(topics),
-                    new MetadataHandler(topics, endpoint, authorization),
-                    new FindCoordinatorHandler(endpoint),
+                    new MetadataHandler(topics, endpoint, liveBrokers, authorization),
+                    new FindCoordinatorHandler(endpoint, broker::liveBrokers),
                     new DescribeConfigsHandler(topics),
                     new CreateTopicsHandler(topics, brokerId),
                     new CreatePartitionsHandler(topics, brokerId),
@@ -94,7 +95,7 @@ public final class KafkaServer implements AutoCloseable {
                     new DeleteRecordsHandler(topics),
                     new OffsetsForLeaderEpochHandler(topics),
                     new InitProducerIdHandler(broker.producerIds()),
-                    new DescribeClusterHandler(endpoint)));
+                    new DescribeClusterHandler(endpoint, liveBrokers)));
             if (!config.saslMechanisms().isEmpty()) {
                 apis.add(new SaslHandshakeHandler(new SaslServers(broker.users())));
                 apis.add(new SaslAuthenticateHandler());

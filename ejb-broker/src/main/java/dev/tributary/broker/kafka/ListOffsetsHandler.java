@@ -88,7 +88,9 @@ final class ListOffsetsHandler implements ApiHandler {
         int index = partition.partitionIndex();
         try {
             PartitionLog log = topics.partitionLog(topic, index);
-            PartitionLeaderEpoch.checkCurrent(partition.currentLeaderEpoch(), log.topicPartition().toString());
+            int leaderEpoch = topics.leadership(topic, index).leaderEpoch();
+            PartitionLeaderEpoch.checkCurrent(partition.currentLeaderEpoch(), leaderEpoch,
+                    log.topicPartition().toString());
             long timestamp = partition.timestamp();
             Optional<TimestampOffset> found;
             if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP
@@ -110,7 +112,7 @@ final class ListOffsetsHandler implements ApiHandler {
                     .setErrorCode(Errors.NONE.code())
                     .setTimestamp(found.map(TimestampOffset::timestamp).orElse(RecordBatch.NO_TIMESTAMP))
                     .setOffset(found.map(TimestampOffset::offset).orElse(-1L))
-                    .setLeaderEpoch(found.isPresent() ? PartitionLeaderEpoch.CURRENT : -1);
+                    .setLeaderEpoch(found.isPresent() ? leaderEpoch : -1);
         } catch (RuntimeException e) {
             return error(index, Errors.forException(e));
         }

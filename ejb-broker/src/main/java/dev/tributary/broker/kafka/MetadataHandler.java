@@ -4,9 +4,12 @@ import dev.tributary.broker.topic.PartitionState;
 import dev.tributary.broker.topic.TopicDescription;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -26,9 +29,9 @@ import org.apache.kafka.common.requests.MetadataResponse;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * Metadata: this broker as the only broker and controller, and the requested topics (all of them, or by name, or
- * by id from v10) with their ids and every partition led by this broker at leader epoch 0
- * ({@link PartitionLeaderEpoch}). Topics are never created on demand ({@code allow_auto_topic_creation} is
+ * Metadata: the live brokers and the controller ({@link LiveBrokers}), and the requested topics (all of them, or by
+ * name, or by id from v10) with their ids and each partition's leader, leader epoch, replicas and in-sync
+ * replicas, as stored in the shared metadata database. Topics are never created on demand ({@code allow_auto_topic_creation} is
  * ignored): an unknown topic is UNKNOWN_TOPIC_OR_PARTITION, an unknown id (such as a deleted topic's)
  * UNKNOWN_TOPIC_ID. A partition whose log is offline has no leader (LEADER_NOT_AVAILABLE).
  */
@@ -36,12 +39,15 @@ final class MetadataHandler implements ApiHandler {
 
     private final TopicRegistry topics;
     private final BrokerEndpoint broker;
+    private final LiveBrokers liveBrokers;
     /** Topics the principal may not DESCRIBE are left out of "all topics" and refused when named. */
     private final RequestAuthorization authorization;
 
-    MetadataHandler(TopicRegistry topics, BrokerEndpoint broker, RequestAuthorization authorization) {
+    MetadataHandler(TopicRegistry topics, BrokerEndpoint broker, LiveBrokers liveBrokers,
+                    RequestAuthorization authorization) {
         this.topics = topics;
         this.broker = broker;
+        this.liveBrokers = liveBrokers;
         this.authorization = authorization;
     }
 
@@ -90,12 +96,22 @@ final class MetadataHandler implements ApiHandler {
             }
         }
         MetadataResponseBrokerCollection brokers = new MetadataResponseBrokerCollection();
-        brokers.add(new MetadataResponseBroker().setNodeId(broker.brokerId()).setHost(broker.host())
-                .setPort(broker.port()).setRack(null));
+        List<LiveBrokers.Node> live = liveBrokers.nodes();
+        for (LiveBrokers.Node node : live)
+            brokers.add(new MetadataResponseBroker().setNodeId(node.id()).setHost(node.host()).setPort(node.port())
+                    .setRack(null));
+        Set<Integer> alive = new HashSet<>();
+        live.forEach(node -> alive.add(node.id()));
+        for (MetadataResponseTopic topic : result) {
+            for (MetadataResponsePartition partition : topic.partitions())
+                partition.setOfflineReplicas(version >= 5 ? partition.replicaNodes().stream()
+                        .filter(replica -> !alive.contains(replica)).collect(Collectors.toCollection(ArrayList::new))
+                        : new ArrayList<>());
+        }
         MetadataResponseData data = new MetadataResponseData()
                 .setBrokers(brokers)
                 .setClusterId(broker.clusterId())
-                .setControllerId(broker.brokerId())
+                .setControllerId(liveBrokers.controllerId())
                 .setTopics(result);
         return CompletableFuture.completedFuture(new MetadataResponse(data, version));
     }
@@ -127,9 +143,7 @@ final class MetadataHandler implements ApiHandler {
                     .setReplicaNodes(new ArrayList<>(state.replicas()))
                     .setIsrNodes(new ArrayList<>(state.isr()));
             if (version >= 7)
-                partition.setLeaderEpoch(PartitionLeaderEpoch.CURRENT);
-            if (version >= 5)
-                partition.setOfflineReplicas(online ? new ArrayList<>() : new ArrayList<>(state.replicas()));
+                partition.setLeaderEpoch(topics.leadership(name, state.partition()).leaderEpoch());
             partitions.add(partition);
         }
         return Optional.of(new MetadataResponseTopic()

@@ -19,8 +19,9 @@ import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
 
 /**
  * OffsetsForLeaderEpoch, which a consumer sends to validate a position that carries a leader epoch (after a seek,
- * an offset reset or a leader change): for each partition, the end offset of the requested epoch in this broker's
- * one-epoch history ({@link PartitionLeaderEpoch#endOffsetFor}). Kafka's checks apply: the client's
+ * an offset reset or a leader change), and a follower sends to find where its log and the leader's agree: for
+ * each partition, the end offset of the requested epoch in the leader's epoch history
+ * ({@link PartitionLog#endOffsetForEpoch}). Only the leader answers. Kafka's checks apply: the client's
  * {@code current_leader_epoch} must be the current one (FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH), and a requested
  * epoch newer than any is answered without error but with an undefined epoch and offset, which the consumer takes
  * for a truncated log.
@@ -65,8 +66,9 @@ final class OffsetsForLeaderEpochHandler implements ApiHandler {
         EpochEndOffset result = new EpochEndOffset().setPartition(partition.partition());
         try {
             PartitionLog log = topics.partitionLog(topic, partition.partition());
-            PartitionLeaderEpoch.checkCurrent(partition.currentLeaderEpoch(), log.topicPartition().toString());
-            PartitionLeaderEpoch.EpochEndOffset found = PartitionLeaderEpoch.endOffsetFor(partition.leaderEpoch(), log);
+            PartitionLeaderEpoch.checkCurrent(partition.currentLeaderEpoch(),
+                    topics.leadership(topic, partition.partition()).leaderEpoch(), log.topicPartition().toString());
+            dev.tributary.broker.log.EpochEndOffset found = log.endOffsetForEpoch(partition.leaderEpoch());
             return result.setErrorCode(Errors.NONE.code()).setLeaderEpoch(found.leaderEpoch())
                     .setEndOffset(found.endOffset());
         } catch (RuntimeException e) {

@@ -2,16 +2,21 @@ package dev.tributary.broker.kafka;
 
 import dev.tributary.broker.log.LogAppendInfo;
 import dev.tributary.broker.log.PartitionLog;
+import dev.tributary.broker.replication.ReplicaManager;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidRequiredAcksException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
 import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
@@ -28,9 +33,12 @@ import org.apache.kafka.common.requests.ProduceResponse;
 
 /**
  * Produce: appends each partition's batches to the partition log, whose append also deduplicates retries of
- * idempotent producers (answering them with the original offsets). With one replica, acks=1 and acks=-1 mean the
- * same: the append returns once it is as durable as the topic's {@code flush.messages} demands. acks=0 gets no
- * response; if any partition failed, the connection is closed instead, as Kafka does, so the client notices.
+ * idempotent producers (answering them with the original offsets). Only the partition's leader appends; other
+ * brokers answer NOT_LEADER_OR_FOLLOWER. acks=1 is answered once the leader's append is as durable as the topic's
+ * {@code flush.messages} demands; acks=-1 also waits until every in-sync replica has it (the high watermark
+ * passed it), up to the request's timeout, and is refused with NOT_ENOUGH_REPLICAS before anything is written
+ * while fewer replicas than {@code min.insync.replicas} are in sync. acks=0 gets no response; if any partition
+ * failed, the connection is closed instead, as Kafka does, so the client notices.
  *
  * <p>Once every batch is appended the handler releases its connection ({@link KafkaRequest#releaseConnection()})
  * and only then waits for the fsyncs: a pipelining producer's next request is appended while this one's fsync
@@ -44,9 +52,11 @@ final class ProduceHandler implements ApiHandler {
     private static final Logger LOG = Logger.getLogger(ProduceHandler.class.getName());
 
     private final TopicRegistry topics;
+    private final ReplicaManager replicas;
 
-    ProduceHandler(TopicRegistry topics) {
+    ProduceHandler(TopicRegistry topics, ReplicaManager replicas) {
         this.topics = topics;
+        this.replicas = replicas;
     }
 
     @Override
@@ -83,41 +93,53 @@ final class ProduceHandler implements ApiHandler {
             for (PartitionProduceData partition : topic.partitionData()) {
                 partitions.add(requestError != null
                         ? PartitionAppend.failed(partition.index(), requestError)
-                        : append(name, topic.topicId(), partition, version));
+                        : append(name, topic.topicId(), partition, version, acks == -1));
             }
             appends.add(partitions);
         }
         request.releaseConnection();
 
-        TopicProduceResponseCollection responses = new TopicProduceResponseCollection();
-        boolean anyFailed = false;
+        List<List<CompletableFuture<PartitionProduceResponse>>> pending = new ArrayList<>();
+        List<CompletableFuture<PartitionProduceResponse>> all = new ArrayList<>();
+        for (List<PartitionAppend> topic : appends) {
+            List<CompletableFuture<PartitionProduceResponse>> partitions = new ArrayList<>();
+            for (PartitionAppend append : topic)
+                partitions.add(append.awaitResponse(version, acks == -1, body.timeout()));
+            pending.add(partitions);
+            all.addAll(partitions);
+        }
         List<TopicProduceData> topics = new ArrayList<>(body.data().topicData());
-        for (int t = 0; t < topics.size(); t++) {
-            List<PartitionProduceResponse> partitions = new ArrayList<>();
-            for (PartitionAppend append : appends.get(t)) {
-                PartitionProduceResponse response = append.awaitResponse(version);
-                anyFailed |= response.errorCode() != Errors.NONE.code();
-                partitions.add(response);
+        // Responses never complete exceptionally (failures are error codes), so allOf only waits.
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            TopicProduceResponseCollection responses = new TopicProduceResponseCollection();
+            boolean anyFailed = false;
+            for (int t = 0; t < topics.size(); t++) {
+                List<PartitionProduceResponse> partitions = new ArrayList<>();
+                for (CompletableFuture<PartitionProduceResponse> partition : pending.get(t)) {
+                    PartitionProduceResponse response = partition.join();
+                    anyFailed |= response.errorCode() != Errors.NONE.code();
+                    partitions.add(response);
+                }
+                TopicProduceData topic = topics.get(t);
+                TopicProduceResponse topicResponse = new TopicProduceResponse().setPartitionResponses(partitions);
+                if (version >= 13)
+                    topicResponse.setTopicId(topic.topicId());
+                else
+                    topicResponse.setName(topic.name());
+                responses.add(topicResponse);
             }
-            TopicProduceData topic = topics.get(t);
-            TopicProduceResponse topicResponse = new TopicProduceResponse().setPartitionResponses(partitions);
-            if (version >= 13)
-                topicResponse.setTopicId(topic.topicId());
-            else
-                topicResponse.setName(topic.name());
-            responses.add(topicResponse);
-        }
-        if (acks == 0) {
-            if (anyFailed)
-                throw new CloseConnectionException("acks=0 produce on " + request.connectionId()
-                        + " failed; closing the connection so the client notices");
-            return CompletableFuture.completedFuture(null);
-        }
-        return CompletableFuture.completedFuture(new ProduceResponse(new ProduceResponseData()
-                .setResponses(responses)));
+            if (acks == 0) {
+                if (anyFailed)
+                    throw new CloseConnectionException("acks=0 produce on " + request.connectionId()
+                            + " failed; closing the connection so the client notices");
+                return null;
+            }
+            return new ProduceResponse(new ProduceResponseData().setResponses(responses));
+        });
     }
 
-    private PartitionAppend append(String topic, Uuid topicId, PartitionProduceData partition, short version) {
+    private PartitionAppend append(String topic, Uuid topicId, PartitionProduceData partition, short version,
+                                   boolean allReplicas) {
         int index = partition.index();
         try {
             if (topic == null)
@@ -127,27 +149,52 @@ final class ProduceHandler implements ApiHandler {
             ProduceRequest.validateRecords(version, records);
             // by id from v13, so that an id of a deleted topic never writes to a re-created one of the same name
             PartitionLog log = version >= 13 ? topics.partitionLog(topicId, index) : topics.partitionLog(topic, index);
-            return new PartitionAppend(index, log, log.appendUnflushed(records), null);
+            if (allReplicas)
+                replicas.checkEnoughReplicas(log.topicPartition());
+            return new PartitionAppend(index, log, log.appendUnflushed(records), null, replicas);
         } catch (RuntimeException e) {
             return PartitionAppend.failed(index, e);
         }
     }
 
     /** One partition's append, written but maybe not yet as durable as its acknowledgement promises. */
-    private record PartitionAppend(int index, PartitionLog log, LogAppendInfo appended, RuntimeException error) {
+    private record PartitionAppend(int index, PartitionLog log, LogAppendInfo appended, RuntimeException error,
+                                   ReplicaManager replicas) {
 
         static PartitionAppend failed(int index, RuntimeException error) {
-            return new PartitionAppend(index, null, null, error);
+            return new PartitionAppend(index, null, null, error, null);
         }
 
-        PartitionProduceResponse awaitResponse(short version) {
+        /**
+         * Waits here for the fsync the flush policy demands (it is shared with the requests appended meanwhile),
+         * then, for acks=-1, without holding the thread, for the in-sync replicas.
+         */
+        CompletableFuture<PartitionProduceResponse> awaitResponse(short version, boolean allReplicas,
+                                                                  int timeoutMs) {
             if (error != null)
-                return ProduceHandler.failed(index, error, version);
+                return CompletableFuture.completedFuture(ProduceHandler.failed(index, error, version));
             try {
                 log.awaitFlushPolicy(appended);
             } catch (RuntimeException e) {
-                return ProduceHandler.failed(index, e, version);
+                return CompletableFuture.completedFuture(ProduceHandler.failed(index, e, version));
             }
+            if (!allReplicas)
+                return CompletableFuture.completedFuture(acknowledged(version));
+            return replicas.awaitReplicated(log.topicPartition(), appended.lastOffset() + 1)
+                    .orTimeout(Math.max(1, timeoutMs), TimeUnit.MILLISECONDS)
+                    .handle((replicated, e) -> e == null ? acknowledged(version)
+                            : ProduceHandler.failed(index, replicationFailure(e, timeoutMs), version));
+        }
+
+        private static RuntimeException replicationFailure(Throwable e, int timeoutMs) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof java.util.concurrent.TimeoutException)
+                return new TimeoutException("The in-sync replicas did not all receive the records within the"
+                        + " request timeout of " + timeoutMs + " ms");
+            return cause instanceof RuntimeException runtime ? runtime : new KafkaException(cause);
+        }
+
+        private PartitionProduceResponse acknowledged(short version) {
             PartitionProduceResponse response = new PartitionProduceResponse()
                     .setIndex(index)
                     .setErrorCode(Errors.NONE.code())

@@ -23,6 +23,14 @@ public class ClusterEntity {
     @Column(name = "CREATED_AT_MS", nullable = false)
     private long createdAtMs;
 
+    /** See {@link dev.tributary.broker.topic.LeadershipStore#metadataVersion()}. */
+    @Column(name = "METADATA_VERSION", nullable = false)
+    private long metadataVersion;
+
+    /** The first producer id no broker has reserved yet. */
+    @Column(name = "NEXT_PRODUCER_ID", nullable = false)
+    private long nextProducerId;
+
     protected ClusterEntity() {
     }
 

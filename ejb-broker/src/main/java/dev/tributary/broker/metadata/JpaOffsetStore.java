@@ -3,6 +3,7 @@ package dev.tributary.broker.metadata;
 import dev.tributary.broker.group.CommittedOffset;
 import dev.tributary.broker.group.OffsetStore;
 import dev.tributary.broker.group.OffsetStoreException;
+import jakarta.persistence.CacheStoreMode;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.PersistenceException;
@@ -35,8 +36,11 @@ public final class JpaOffsetStore implements OffsetStore {
     public Map<String, Map<TopicPartition, CommittedOffset>> loadAll() {
         return inTransaction("load committed offsets", em -> {
             Map<String, Map<TopicPartition, CommittedOffset>> all = new HashMap<>();
+            // Refresh, not the shared cache: another broker may have committed since this one last read a row
+            // (the group was coordinated there), and a coordinator gaining a group must start from that commit.
             for (CommittedOffsetEntity entity : em.createQuery("select o from CommittedOffsetEntity o",
-                    CommittedOffsetEntity.class).getResultList()) {
+                            CommittedOffsetEntity.class)
+                    .setHint("jakarta.persistence.cache.storeMode", CacheStoreMode.REFRESH).getResultList()) {
                 all.computeIfAbsent(entity.groupId(), g -> new HashMap<>())
                         .put(entity.topicPartition(), entity.toCommittedOffset());
             }

@@ -1,5 +1,6 @@
 package dev.tributary.broker.metadata;
 
+import dev.tributary.broker.topic.PartitionLeadership;
 import dev.tributary.broker.topic.TopicRecord;
 import dev.tributary.broker.topic.TopicStore;
 import jakarta.persistence.EntityManager;
@@ -27,12 +28,29 @@ public final class JpaTopicStore implements TopicStore {
     }
 
     @Override
-    public void insert(TopicRecord topic) {
+    public void insert(TopicRecord topic, List<PartitionLeadership> partitions) {
         inTransaction(em -> {
             if (em.find(TopicEntity.class, topic.name()) != null) {
                 throw new TopicExistsException("Topic '" + topic.name() + "' already exists");
             }
             em.persist(TopicEntity.from(topic));
+            em.flush(); // the partitions' foreign key needs the topic row first
+            JpaLeadershipStore.insert(em, partitions);
+            JpaLeadershipStore.bumpMetadataVersion(em);
+            return null;
+        });
+    }
+
+    @Override
+    public void insertMissingLeadership(List<PartitionLeadership> partitions) {
+        inTransaction(em -> {
+            for (PartitionLeadership partition : partitions) {
+                if (em.find(PartitionEntity.class, new PartitionEntity.Key(partition.topic(), partition.partition()))
+                        == null) {
+                    em.persist(PartitionEntity.from(partition));
+                }
+            }
+            JpaLeadershipStore.bumpMetadataVersion(em);
             return null;
         });
     }
@@ -43,19 +61,28 @@ public final class JpaTopicStore implements TopicStore {
     }
 
     @Override
-    public void replacePartitionCount(String topic, int partitions) {
-        update(topic, entity -> entity.replacePartitionCount(partitions));
+    public void replacePartitionCount(String topic, int partitions, List<PartitionLeadership> added) {
+        inTransaction(em -> {
+            change(em, topic, entity -> entity.replacePartitionCount(partitions));
+            JpaLeadershipStore.insert(em, added);
+            return null;
+        });
     }
 
     private void update(String topic, Consumer<TopicEntity> change) {
         inTransaction(em -> {
-            TopicEntity entity = em.find(TopicEntity.class, topic);
-            if (entity == null) {
-                throw new UnknownTopicOrPartitionException("Topic '" + topic + "' does not exist");
-            }
-            change.accept(entity);
+            change(em, topic, change);
             return null;
         });
+    }
+
+    private static void change(EntityManager em, String topic, Consumer<TopicEntity> change) {
+        TopicEntity entity = em.find(TopicEntity.class, topic);
+        if (entity == null) {
+            throw new UnknownTopicOrPartitionException("Topic '" + topic + "' does not exist");
+        }
+        change.accept(entity);
+        JpaLeadershipStore.bumpMetadataVersion(em);
     }
 
     @Override
@@ -64,6 +91,7 @@ public final class JpaTopicStore implements TopicStore {
             TopicEntity entity = em.find(TopicEntity.class, topic);
             if (entity != null) {
                 em.remove(entity);
+                JpaLeadershipStore.bumpMetadataVersion(em);
             }
             return entity != null;
         });

@@ -82,6 +82,14 @@ public final class MetadataDatabase implements AutoCloseable {
         return new JpaTopicStore(emf);
     }
 
+    public JpaLeadershipStore leadershipStore() {
+        return new JpaLeadershipStore(emf);
+    }
+
+    public JpaProducerIdBlocks producerIdBlocks() {
+        return new JpaProducerIdBlocks(emf);
+    }
+
     public JpaOffsetStore offsetStore() {
         return new JpaOffsetStore(emf);
     }

@@ -18,8 +18,12 @@ import dev.tributary.broker.metadata.MetadataDatabase;
 import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.records.RecordWriter;
+import dev.tributary.broker.replication.Controller;
+import dev.tributary.broker.replication.MetadataRefresher;
+import dev.tributary.broker.replication.ReplicaManager;
 import dev.tributary.broker.security.Authorizer;
 import dev.tributary.broker.security.Users;
+import dev.tributary.broker.topic.LeadershipStore;
 import dev.tributary.broker.topic.TopicDescription;
 import dev.tributary.broker.topic.TopicRegistry;
 import dev.tributary.broker.transaction.Transactions;
@@ -63,13 +67,32 @@ public final class Broker implements AutoCloseable {
     private final BrokerReadiness readiness;
     private final BrokerIdentity identity;
     private final BrokerRegistry brokerRegistry;
+    private final LeadershipStore leadershipStore;
+    private final ReplicaManager replicas;
+    private final MetadataRefresher metadataRefresher;
+    private final ScheduledExecutorService scheduler;
     private volatile ClusterMembership membership;
+    private volatile Controller controller;
+    /**
+     * Alone, from this data directory; in a cluster, from the shared database, so that no two brokers hand out the
+     * same id.
+     */
+    private final ProducerIdManager producerIds;
 
     private Broker(BrokerConfig config, Clock clock, MetadataDatabase metadata, LogManager logs,
                    BrokerIdentity identity, TopicRegistry topics, GroupCoordinator groups, RecordWriter writer,
                    Transactions transactions, BrokerMetrics metrics, BrokerReadiness readiness,
-                   ScheduledExecutorService ownedScheduler) {
+                   ScheduledExecutorService scheduler, ScheduledExecutorService ownedScheduler) {
         this.config = config;
+        this.scheduler = scheduler;
+        this.producerIds = config.dbUrl().isPresent() ? new ProducerIdManager(metadata.producerIdBlocks())
+                : logs.producerIds();
+        this.leadershipStore = metadata.leadershipStore();
+        // Followers reach their leaders at the addresses the leaders announced in the data grid.
+        this.replicas = new ReplicaManager(topics, leadershipStore, config.replication(), clock, scheduler,
+                brokerId -> liveBrokers().broker(brokerId).map(BrokerInfo::kafkaAddress)
+                        .filter(address -> !address.isEmpty()).orElse(null));
+        this.metadataRefresher = new MetadataRefresher(leadershipStore, topics, config.replication(), scheduler);
         this.identity = identity;
         this.brokerRegistry = metadata.brokerRegistry();
         this.clock = clock;
@@ -124,13 +147,14 @@ public final class Broker implements AutoCloseable {
             readiness.recovering(logs);
             metadata = MetadataDatabase.open(config.dataDir(), config.dbUrl(), config.dbUser(), config.dbPassword());
             BrokerIdentity identity = BrokerIdentity.establish(config.dataDir(), metadata.brokerRegistry(), clock);
-            TopicRegistry topics = TopicRegistry.open(metadata.topicStore(), logs, clock, identity.brokerId());
+            TopicRegistry topics = TopicRegistry.open(metadata.topicStore(), metadata.leadershipStore(), logs, clock,
+                    identity.brokerId());
             RecordWriter writer = new RecordWriter(topics, clock);
             Transactions transactions = Transactions.open(transactionDir(config.dataDir()), topics, writer, clock);
             GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(), config.groups(),
                     scheduler, clock);
             Broker broker = new Broker(config, clock, metadata, logs, identity, topics, groups, writer, transactions,
-                    metrics, readiness, owned);
+                    metrics, readiness, scheduler, owned);
             readiness.started();
             LOG.info(() -> "Broker " + identity.brokerId() + " started in " + (System.nanoTime() - started) / 1_000_000
                     + " ms with " + topics.topicNames().size() + " topic(s): " + config);
@@ -174,7 +198,7 @@ public final class Broker implements AutoCloseable {
 
     /** Producer ids for idempotent producers, unique across restarts of this broker. */
     public ProducerIdManager producerIds() {
-        return logs.producerIds();
+        return producerIds;
     }
 
     public RecordWriter writer() {
@@ -211,7 +235,8 @@ public final class Broker implements AutoCloseable {
 
     /**
      * Announces this broker to the others in {@code grid} (or, without one, runs alone) and records its addresses
-     * in the metadata database. Call it once, after the listeners are up.
+     * in the metadata database; from then on the group coordinator serves only the groups placed on this broker
+     * among the live ones. Call it once, after the listeners are up.
      *
      * @param kafkaAddress {@code host:port} Kafka clients are told; empty if the Kafka listener is disabled
      *
@@ -231,7 +256,49 @@ public final class Broker implements AutoCloseable {
             throw e;
         }
         membership = joined;
+        topics.liveBrokersFrom(() -> liveBrokers().brokers().stream().map(BrokerInfo::id).toList());
+        Controller elector = new Controller(identity.brokerId(), leadershipStore, topics, this::liveBrokers,
+                scheduler);
+        joined.addListener(view -> elector.viewChanged());
+        controller = elector;
+        elector.viewChanged(); // brokers may have left while this one was away
+        groups.follow(joined);
         return joined;
+    }
+
+    /**
+     * The live brokers as this broker's membership sees them now, this one included; none until
+     * {@link #joinCluster} (plain-Java brokers that never join stay alone). Until it has joined, a broker knows of
+     * no others and acts alone: it leads what it holds, its group coordinator serves every group, and its Kafka
+     * layer, which alone knows the address it advertises, names itself.
+     */
+    public ClusterView liveBrokers() {
+        ClusterMembership current = membership;
+        return current == null ? new ClusterView(List.of()) : current.view();
+    }
+
+    /** This broker's part in replication: what it leads and follows, and the waits for in-sync replicas. */
+    public ReplicaManager replicas() {
+        return replicas;
+    }
+
+    /**
+     * Moves leadership back to preferred replicas where they are alive and in sync (see
+     * {@link Controller#electPreferredLeaders()}); any broker may run it, the database fences it.
+     *
+     * @return how many partitions changed leader
+     * @throws IllegalStateException before this broker joined the cluster
+     */
+    public int electPreferredLeaders() {
+        Controller current = controller;
+        if (current == null)
+            throw new IllegalStateException("Broker " + identity.brokerId() + " has not joined the cluster yet");
+        return current.electPreferredLeaders();
+    }
+
+    /** Reads what other brokers changed now rather than at the next periodic check. */
+    public void refreshMetadata() {
+        metadataRefresher.refreshIfChanged();
     }
 
     /** Registered brokers, which are alive and which is the controller, and the partitions by health. */
@@ -246,7 +313,8 @@ public final class Broker implements AutoCloseable {
                 // listed, then deleted before we described it: not a partition of the cluster any more
             }
         }
-        return ClusterStatus.of(identity.clusterId(), brokerRegistry.list(), live, PartitionCounts.of(described));
+        return ClusterStatus.of(identity.clusterId(), brokerRegistry.list(), live, PartitionCounts.of(described),
+                topics.leadership());
     }
 
     /** Retention and time-based flushes; the boundary calls this every {@link BrokerConfig#maintenanceIntervalMs()}. */
@@ -261,7 +329,7 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         readiness.stopped();
-        closeQuietly(membership, groups, logs, metadata);
+        closeQuietly(controller, metadataRefresher, membership, replicas, groups, logs, metadata);
         if (ownedScheduler != null) {
             ownedScheduler.shutdownNow();
         }

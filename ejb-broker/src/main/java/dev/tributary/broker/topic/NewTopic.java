@@ -2,8 +2,8 @@ package dev.tributary.broker.topic;
 
 import java.util.Map;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
-import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.internals.Topic;
 
 /** A request to create a topic, validated on construction by Kafka's own rules. */

@@ -10,12 +10,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.common.TopicPartition;
@@ -24,12 +26,19 @@ import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * The topics this broker hosts and their partition logs.
+ * The topics of the cluster, the leadership of their partitions, and the logs of the replicas this broker holds.
+ *
+ * <p>Topics and leadership live in the shared metadata database; this broker holds a log only for the partitions
+ * it has a replica of. {@link #partitionLog} (what clients read and write) is the leader's log: on any other
+ * broker it throws {@link NotLeaderOrFollowerException}, which Kafka clients answer by refreshing their metadata.
+ * Changes made by other brokers arrive through {@link #refresh()}; changes of leadership are passed on to a
+ * {@link LeadershipListener} (the replication layer).
  *
  * <p>Lookups ({@link #partitionLog}, {@link #partitionCount}, {@link #topicName}) are lock-free and sit on every
  * produce and fetch. Administrative changes (create, add partitions, delete, alter) are serialized by one lock: they
@@ -49,6 +58,9 @@ public final class TopicRegistry {
     private final LogManager logs;
     private final Clock clock;
     private final int brokerId;
+    private final LeadershipStore leadershipStore;
+    private volatile Supplier<List<Integer>> liveBrokers;
+    private volatile LeadershipListener leadershipListener = NO_LISTENER;
     private final Map<String, HostedTopic> topics = new ConcurrentHashMap<>();
     /**
      * Updated with {@link #topics} under the admin lock. A lock-free reader may find an entry whose name was just
@@ -57,8 +69,21 @@ public final class TopicRegistry {
     private final Map<Uuid, String> namesById = new ConcurrentHashMap<>();
     private final Object adminLock = new Object();
 
-    private TopicRegistry(TopicStore store, LogManager logs, Clock clock, int brokerId) {
+    private static final LeadershipListener NO_LISTENER = new LeadershipListener() {
+        @Override
+        public void leadershipChanged(PartitionLeadership leadership, PartitionLog log) {
+        }
+
+        @Override
+        public void replicaRemoved(TopicPartition partition) {
+        }
+    };
+
+    private TopicRegistry(TopicStore store, LeadershipStore leadershipStore, LogManager logs, Clock clock,
+                          int brokerId) {
         this.store = store;
+        this.leadershipStore = leadershipStore;
+        this.liveBrokers = () -> List.of(brokerId);
         this.logs = logs;
         this.clock = clock;
         this.brokerId = brokerId;
@@ -68,22 +93,75 @@ public final class TopicRegistry {
      * Restores every stored topic and recovers its logs. A partition whose log is corrupt goes offline; the
      * others, and every other topic, keep working.
      */
-    public static TopicRegistry open(TopicStore store, LogManager logs, Clock clock, int brokerId) {
-        TopicRegistry registry = new TopicRegistry(store, logs, clock, brokerId);
+    public static TopicRegistry open(TopicStore store, LeadershipStore leadershipStore, LogManager logs, Clock clock,
+                                     int brokerId) {
+        TopicRegistry registry = new TopicRegistry(store, leadershipStore, logs, clock, brokerId);
         Set<TopicPartition> onDisk = logs.partitionsOnDisk(); // one directory listing, not one per topic
-        for (TopicRecord topic : store.loadAll()) {
-            registry.topics.put(topic.name(), registry.host(topic, false, onDisk));
+        List<TopicRecord> stored = store.loadAll();
+        Map<TopicPartition, PartitionLeadership> leadership = registry.leadershipOf(stored);
+        for (TopicRecord topic : stored) {
+            registry.topics.put(topic.name(), registry.host(topic, leadership, false, onDisk));
             registry.namesById.put(topic.topicId(), topic.name());
         }
         registry.reportOrphans(onDisk);
         return registry;
     }
 
-    public TopicDescription create(NewTopic request) {
-        if (request.replicationFactor() > liveBrokers()) {
-            throw new InvalidReplicationFactorException("replicationFactor " + request.replicationFactor()
-                    + " exceeds the " + liveBrokers() + " available broker(s)");
+    /**
+     * The stored leadership of {@code stored}'s partitions. Partitions of topics created before leadership was
+     * stored get this broker as their only replica: they were created by a broker alone, and their logs are here.
+     */
+    private Map<TopicPartition, PartitionLeadership> leadershipOf(List<TopicRecord> stored) {
+        Map<TopicPartition, PartitionLeadership> byPartition = new HashMap<>();
+        for (PartitionLeadership leadership : leadershipStore.loadAll())
+            byPartition.put(leadership.topicPartition(), leadership);
+        List<PartitionLeadership> missing = new ArrayList<>();
+        for (TopicRecord topic : stored) {
+            for (int p = 0; p < topic.partitions(); p++) {
+                if (!byPartition.containsKey(new TopicPartition(topic.name(), p)))
+                    missing.add(PartitionLeadership.initial(topic.name(), p, List.of(brokerId)));
+            }
         }
+        if (!missing.isEmpty()) {
+            store.insertMissingLeadership(missing);
+            for (PartitionLeadership leadership : leadershipStore.loadAll())
+                byPartition.put(leadership.topicPartition(), leadership);
+        }
+        return byPartition;
+    }
+
+    /** Where the ids of the live brokers come from, for placing new replicas; until set, this broker alone. */
+    public void liveBrokersFrom(Supplier<List<Integer>> liveBrokers) {
+        this.liveBrokers = liveBrokers;
+    }
+
+    /**
+     * Tells {@code listener} the leadership of every local replica now, then of every change.
+     */
+    public void setLeadershipListener(LeadershipListener listener) {
+        synchronized (adminLock) {
+            leadershipListener = listener;
+            for (HostedTopic topic : topics.values()) {
+                for (int p = 0; p < topic.leadership.length; p++) {
+                    if (topic.leadership[p].replicas().contains(brokerId))
+                        listener.leadershipChanged(topic.leadership[p], topic.logs[p]);
+                }
+            }
+        }
+    }
+
+    public int brokerId() {
+        return brokerId;
+    }
+
+    /** @throws InvalidReplicationFactorException if {@code rf} exceeds the live brokers */
+    public void checkReplicationFactor(int rf) {
+        ReplicaPlacement.checkReplicationFactor(rf, liveBrokers.get());
+    }
+
+    public TopicDescription create(NewTopic request) {
+        List<Integer> live = liveBrokers.get();
+        ReplicaPlacement.checkReplicationFactor(request.replicationFactor(), live);
         effectiveConfig(request.configs()); // validates before anything is stored
         synchronized (adminLock) {
             if (topics.containsKey(request.name())) {
@@ -91,9 +169,13 @@ public final class TopicRegistry {
             }
             TopicRecord topic = new TopicRecord(request.name(), unusedTopicId(), request.partitions(),
                     request.replicationFactor(), request.configs(), clock.instant());
-            store.insert(topic);
-            topics.put(topic.name(), host(topic, true, logs.partitionsOnDisk()));
+            List<PartitionLeadership> partitions = initialLeadership(topic.name(), 0, topic.partitions(),
+                    topic.replicationFactor(), live);
+            store.insert(topic, partitions);
+            HostedTopic hosted = host(topic, byPartition(partitions), true, logs.partitionsOnDisk());
+            topics.put(topic.name(), hosted);
             namesById.put(topic.topicId(), topic.name());
+            announceLeadership(hosted, 0);
             LOG.info(() -> "Created topic " + topic.name() + " (id " + topic.topicId() + ") with "
                     + topic.partitions() + " partition(s)");
             return describe(topic.name());
@@ -133,14 +215,23 @@ public final class TopicRegistry {
     }
 
     private void delete(HostedTopic topic) {
+        store.delete(topic.record.name());
+        removeLocally(topic);
+        LOG.info(() -> "Deleted topic " + topic.record.name() + " (id " + topic.record.topicId() + ")");
+    }
+
+    /** Forgets a topic deleted in the store (by this broker or another) and deletes its local replicas. */
+    private void removeLocally(HostedTopic topic) {
         String name = topic.record.name();
-        store.delete(name);
         topics.remove(name);
         namesById.remove(topic.record.topicId());
         for (int p = 0; p < topic.logs.length; p++) {
-            logs.deleteLog(new TopicPartition(name, p));
+            TopicPartition tp = new TopicPartition(name, p);
+            if (topic.leadership[p].replicas().contains(brokerId)) {
+                leadershipListener.replicaRemoved(tp);
+                logs.deleteLog(tp);
+            }
         }
-        LOG.info(() -> "Deleted topic " + name + " (id " + topic.record.topicId() + ")");
     }
 
     /**
@@ -171,19 +262,13 @@ public final class TopicRegistry {
             if (validateOnly) {
                 return describe(name);
             }
-            store.replacePartitionCount(name, count);
-            PartitionLog[] grown = Arrays.copyOf(topic.logs, count);
-            Set<TopicPartition> onDisk = logs.partitionsOnDisk();
-            for (int p = current; p < count; p++) {
-                TopicPartition tp = new TopicPartition(name, p);
-                try {
-                    grown[p] = openLog(tp, topic.config, true, onDisk);
-                } catch (KafkaStorageException e) {
-                    // The count is stored: the partition stays offline until a restart creates its directory.
-                    LOG.log(Level.SEVERE, "Partition " + tp + " is offline: " + e.getMessage(), e);
-                }
-            }
-            topics.put(name, new HostedTopic(topic.record.withPartitions(count), topic.config, grown));
+            List<PartitionLeadership> added = initialLeadership(name, current, count,
+                    topic.record.replicationFactor(), liveBrokers.get());
+            store.replacePartitionCount(name, count, added);
+            HostedTopic grown = grow(topic, topic.record.withPartitions(count), byPartition(added),
+                    logs.partitionsOnDisk());
+            topics.put(name, grown);
+            announceLeadership(grown, current);
             LOG.info(() -> "Topic " + name + " grew from " + current + " to " + count + " partitions");
             return describe(name);
         }
@@ -252,25 +337,155 @@ public final class TopicRegistry {
 
     /**
      * Partitions this broker leads whose in-sync replicas are fewer than their replicas (Kafka's
-     * UnderReplicatedPartitions). Alone, a broker is every partition's only replica, so this is 0 until
-     * replication arrives; offline partitions are not led and not counted here.
+     * UnderReplicatedPartitions); offline partitions are not led and not counted here.
      */
     public int underReplicatedPartitionCount() {
         int count = 0;
         for (HostedTopic topic : topics.values()) {
-            for (int p = 0; p < topic.logs.length; p++) {
-                PartitionState state = stateOf(topic, p);
-                if (state.leader() == brokerId && state.isr().size() < state.replicas().size()) {
+            for (PartitionLeadership leadership : topic.leadership) {
+                if (leadership.leader() == brokerId && leadership.isr().size() < leadership.replicas().size())
                     count++;
-                }
             }
         }
         return count;
     }
 
-    /** Partitions whose log could not be opened. */
+    /** Partitions whose local log could not be opened, or that have no live in-sync replica to lead them. */
     public int offlinePartitionCount() {
-        return logs.offlinePartitions().size();
+        int leaderless = 0;
+        for (HostedTopic topic : topics.values()) {
+            for (PartitionLeadership leadership : topic.leadership) {
+                if (!leadership.hasLeader())
+                    leaderless++;
+            }
+        }
+        return logs.offlinePartitions().size() + leaderless;
+    }
+
+    /**
+     * Reloads topics and leadership from the store and applies what other brokers changed: new topics and
+     * partitions get local replicas, deleted ones lose them, configs are re-applied, and changed leadership is
+     * passed to the {@link LeadershipListener}. Idempotent: a reload that finds nothing new changes nothing.
+     */
+    public void refresh() {
+        synchronized (adminLock) {
+            List<TopicRecord> stored = store.loadAll();
+            Map<TopicPartition, PartitionLeadership> leadership = new HashMap<>();
+            for (PartitionLeadership partition : leadershipStore.loadAll())
+                leadership.put(partition.topicPartition(), partition);
+            Set<String> names = new HashSet<>();
+            Set<TopicPartition> onDisk = null;
+            for (TopicRecord record : stored) {
+                names.add(record.name());
+                HostedTopic current = topics.get(record.name());
+                if (current != null && !current.record.topicId().equals(record.topicId())) {
+                    removeLocally(current); // deleted and re-created by another broker
+                    current = null;
+                }
+                if (current == null) {
+                    onDisk = onDisk != null ? onDisk : logs.partitionsOnDisk();
+                    HostedTopic hosted = host(record, leadership, true, onDisk);
+                    topics.put(record.name(), hosted);
+                    namesById.put(record.topicId(), record.name());
+                    announceLeadership(hosted, 0);
+                    LOG.info(() -> "Topic " + record.name() + " (id " + record.topicId() + ") created elsewhere");
+                } else {
+                    onDisk = onDisk != null ? onDisk : logs.partitionsOnDisk();
+                    refresh(current, record, leadership, onDisk);
+                }
+            }
+            for (HostedTopic topic : List.copyOf(topics.values())) {
+                if (!names.contains(topic.record.name())) {
+                    removeLocally(topic);
+                    LOG.info(() -> "Topic " + topic.record.name() + " deleted elsewhere");
+                }
+            }
+        }
+    }
+
+    /** Applies one stored topic's changes to its hosted state. Admin lock held. */
+    private void refresh(HostedTopic current, TopicRecord record, Map<TopicPartition, PartitionLeadership> stored,
+                         Set<TopicPartition> onDisk) {
+        HostedTopic updated = current;
+        int before = current.logs.length;
+        if (record.partitions() > before)
+            updated = grow(updated, record, stored, onDisk);
+        if (!record.configOverrides().equals(current.record.configOverrides())) {
+            updated = updated.withRecord(updated.record.withConfigOverrides(record.configOverrides()));
+            for (PartitionLog log : updated.logs) {
+                if (log != null)
+                    log.updateConfig(updated.config);
+            }
+        }
+        topics.put(record.name(), updated);
+        if (updated.logs.length > before)
+            announceLeadership(updated, before);
+        for (int p = 0; p < before; p++) {
+            PartitionLeadership newer = stored.get(new TopicPartition(record.name(), p));
+            if (newer != null)
+                updateLeadership(newer);
+        }
+    }
+
+    /**
+     * Takes {@code changed} as the partition's leadership if it is newer than the one known (a higher partition
+     * epoch) and tells the listener if this broker holds a replica.
+     *
+     * @return whether it was newer
+     */
+    public boolean updateLeadership(PartitionLeadership changed) {
+        synchronized (adminLock) {
+            HostedTopic topic = topics.get(changed.topic());
+            if (topic == null || changed.partition() >= topic.leadership.length)
+                return false;
+            PartitionLeadership known = topic.leadership[changed.partition()];
+            if (changed.partitionEpoch() <= known.partitionEpoch())
+                return false;
+            // Copy on write: lock-free readers see either the old array or the whole new one.
+            PartitionLeadership[] leadership = topic.leadership.clone();
+            leadership[changed.partition()] = changed;
+            topics.put(changed.topic(), new HostedTopic(topic.record, topic.config, topic.logs, leadership));
+            if (changed.replicas().contains(brokerId))
+                leadershipListener.leadershipChanged(changed, topic.logs[changed.partition()]);
+            return true;
+        }
+    }
+
+    /** The known leadership of one partition. */
+    public PartitionLeadership leadership(String topic, int partition) {
+        HostedTopic hosted = hosted(topic);
+        checkPartition(hosted, partition);
+        return hosted.leadership[partition];
+    }
+
+    /** The known leadership of every partition of every topic. */
+    public List<PartitionLeadership> leadership() {
+        List<PartitionLeadership> result = new ArrayList<>();
+        for (HostedTopic topic : topics.values())
+            result.addAll(Arrays.asList(topic.leadership));
+        return result;
+    }
+
+    private void announceLeadership(HostedTopic topic, int fromPartition) {
+        for (int p = fromPartition; p < topic.leadership.length; p++) {
+            if (topic.leadership[p].replicas().contains(brokerId))
+                leadershipListener.leadershipChanged(topic.leadership[p], topic.logs[p]);
+        }
+    }
+
+    private static List<PartitionLeadership> initialLeadership(String topic, int from, int to, int rf,
+                                                               List<Integer> live) {
+        List<List<Integer>> replicas = ReplicaPlacement.assign(topic, from, to, rf, live);
+        List<PartitionLeadership> result = new ArrayList<>(replicas.size());
+        for (int p = from; p < to; p++)
+            result.add(PartitionLeadership.initial(topic, p, replicas.get(p - from)));
+        return result;
+    }
+
+    private static Map<TopicPartition, PartitionLeadership> byPartition(List<PartitionLeadership> partitions) {
+        Map<TopicPartition, PartitionLeadership> result = new HashMap<>();
+        partitions.forEach(partition -> result.put(partition.topicPartition(), partition));
+        return result;
     }
 
     public List<String> topicNames() {
@@ -301,13 +516,28 @@ public final class TopicRegistry {
     }
 
     /**
-     * The log of one partition, for reads and writes.
+     * The log of one partition this broker leads, for clients' reads and writes.
      *
      * @throws UnknownTopicOrPartitionException if the topic or partition does not exist
+     * @throws NotLeaderOrFollowerException     if another broker leads it, or none does now
      * @throws KafkaStorageException if the partition is offline
      */
     public PartitionLog partitionLog(String topic, int partition) {
-        return logOf(hosted(topic), partition);
+        return leaderLogOf(hosted(topic), partition);
+    }
+
+    /**
+     * This broker's replica of one partition, led here or elsewhere: for replication.
+     *
+     * @throws NotLeaderOrFollowerException if this broker holds no replica of it
+     */
+    public PartitionLog replicaLog(String topic, int partition) {
+        HostedTopic hosted = hosted(topic);
+        checkPartition(hosted, partition);
+        if (!hosted.leadership[partition].replicas().contains(brokerId))
+            throw new NotLeaderOrFollowerException("Broker " + brokerId + " holds no replica of " + topic + "-"
+                    + partition + "; its replicas are on " + hosted.leadership[partition].replicas());
+        return logOf(hosted, partition);
     }
 
     /**
@@ -319,15 +549,29 @@ public final class TopicRegistry {
      * @throws KafkaStorageException            if the partition is offline
      */
     public PartitionLog partitionLog(Uuid topicId, int partition) {
-        return logOf(hosted(topicId), partition);
+        return leaderLogOf(hosted(topicId), partition);
+    }
+
+    private PartitionLog leaderLogOf(HostedTopic hosted, int partition) {
+        checkPartition(hosted, partition);
+        PartitionLeadership leadership = hosted.leadership[partition];
+        if (leadership.leader() != brokerId) {
+            throw new NotLeaderOrFollowerException("Broker " + brokerId + " does not lead " + hosted.record.name()
+                    + "-" + partition + ": " + (leadership.hasLeader() ? "broker " + leadership.leader() + " does"
+                    : "no in-sync replica is alive to lead it") + " (leader epoch " + leadership.leaderEpoch() + ")");
+        }
+        return logOf(hosted, partition);
+    }
+
+    private static void checkPartition(HostedTopic hosted, int partition) {
+        if (partition < 0 || partition >= hosted.logs.length) {
+            throw new UnknownTopicOrPartitionException("Topic '" + hosted.record.name() + "' has no partition "
+                    + partition + " (it has " + hosted.logs.length + ")");
+        }
     }
 
     private PartitionLog logOf(HostedTopic hosted, int partition) {
         String topic = hosted.record.name();
-        if (partition < 0 || partition >= hosted.logs.length) {
-            throw new UnknownTopicOrPartitionException("Topic '" + topic + "' has no partition " + partition
-                    + " (it has " + hosted.logs.length + ")");
-        }
         PartitionLog log = hosted.logs[partition];
         if (log == null) {
             throw new KafkaStorageException("Partition " + topic + "-" + partition + " is offline: "
@@ -354,13 +598,48 @@ public final class TopicRegistry {
         return topic;
     }
 
-    private HostedTopic host(TopicRecord topic, boolean fresh, Set<TopicPartition> onDisk) {
+    private HostedTopic host(TopicRecord topic, Map<TopicPartition, PartitionLeadership> leadership, boolean fresh,
+                             Set<TopicPartition> onDisk) {
         LogConfig config = effectiveConfig(topic.configOverrides());
-        PartitionLog[] partitionLogs = new PartitionLog[topic.partitions()];
-        for (int p = 0; p < partitionLogs.length; p++) {
-            partitionLogs[p] = openLog(new TopicPartition(topic.name(), p), config, fresh, onDisk);
+        HostedTopic empty = new HostedTopic(topic.withPartitions(0), config, new PartitionLog[0],
+                new PartitionLeadership[0]);
+        return grow(empty, topic, leadership, onDisk, fresh);
+    }
+
+    private HostedTopic grow(HostedTopic topic, TopicRecord grown, Map<TopicPartition, PartitionLeadership> leadership,
+                             Set<TopicPartition> onDisk) {
+        return grow(topic, grown, leadership, onDisk, true);
+    }
+
+    /**
+     * {@code topic} with the partitions it has in {@code grown} but not yet; logs are opened (or created, if
+     * {@code fresh}) for those with a replica here.
+     */
+    private HostedTopic grow(HostedTopic topic, TopicRecord grown, Map<TopicPartition, PartitionLeadership> leadership,
+                             Set<TopicPartition> onDisk, boolean fresh) {
+        int current = topic.logs.length;
+        PartitionLog[] partitionLogs = Arrays.copyOf(topic.logs, grown.partitions());
+        PartitionLeadership[] partitionLeadership = Arrays.copyOf(topic.leadership, grown.partitions());
+        for (int p = current; p < grown.partitions(); p++) {
+            TopicPartition tp = new TopicPartition(grown.name(), p);
+            PartitionLeadership stored = leadership.get(tp);
+            // A partition whose leadership is not stored yet (another broker is adding it right now) is
+            // leaderless here until the next refresh reads it.
+            partitionLeadership[p] = stored != null ? stored
+                    : new PartitionLeadership(grown.name(), p, List.of(), PartitionLeadership.NO_LEADER, -1,
+                            List.of(), -1);
+            if (partitionLeadership[p].replicas().contains(brokerId)) {
+                try {
+                    partitionLogs[p] = openLog(tp, topic.config, fresh, onDisk,
+                            partitionLeadership[p].replicas().size() == 1);
+                } catch (KafkaStorageException e) {
+                    // The partition stays offline until a restart creates its directory.
+                    LOG.log(Level.SEVERE, "Partition " + tp + " is offline: " + e.getMessage(), e);
+                }
+            }
         }
-        return new HostedTopic(topic, config, partitionLogs);
+        return new HostedTopic(topic.record.withPartitions(grown.partitions()), topic.config, partitionLogs,
+                partitionLeadership);
     }
 
     /**
@@ -368,14 +647,21 @@ public final class TopicRegistry {
      *
      * @return the log, or {@code null} if it is corrupt (the partition is then offline)
      */
-    private PartitionLog openLog(TopicPartition tp, LogConfig config, boolean fresh, Set<TopicPartition> onDisk) {
+    /**
+     * @param soleReplica whether this is the partition's only replica, whose high watermark is its log end; a
+     *                    replicated partition's log reopens at its checkpointed high watermark, which only the
+     *                    in-sync replicas move
+     */
+    private PartitionLog openLog(TopicPartition tp, LogConfig config, boolean fresh, Set<TopicPartition> onDisk,
+                                 boolean soleReplica) {
         try {
             if (onDisk.contains(tp) && fresh) {
                 // Left behind by a delete that crashed before its files were gone: it is not this topic's data.
                 LOG.warning(() -> "Removing stale directory of a deleted topic before creating " + tp);
                 logs.deleteLog(tp);
             }
-            return onDisk.contains(tp) && !fresh ? logs.openLog(tp, config) : logs.createLog(tp, config);
+            return onDisk.contains(tp) && !fresh ? logs.openLog(tp, config, soleReplica)
+                    : logs.createLog(tp, config);
         } catch (LogCorruptionException e) {
             LOG.log(Level.SEVERE, "Partition " + tp + " is offline: " + e.getMessage());
             return null;
@@ -395,16 +681,26 @@ public final class TopicRegistry {
         }
     }
 
+    /**
+     * A partition as clients see it: offsets are this broker's replica's, -1 where it holds none (ask the leader).
+     */
     private PartitionState stateOf(HostedTopic topic, int partition) {
-        List<Integer> replicas = List.of(brokerId);
+        PartitionLeadership leadership = topic.leadership[partition];
         PartitionLog log = topic.logs[partition];
-        if (log == null) {
+        boolean local = leadership.replicas().contains(brokerId);
+        if (local && log == null) {
             String reason = logs.offlinePartitions()
                     .getOrDefault(new TopicPartition(topic.record.name(), partition), "log unavailable");
-            return new PartitionState(partition, -1, replicas, List.of(), -1, -1, -1, Optional.of(reason));
+            return new PartitionState(partition, -1, leadership.replicas(), List.of(), -1, -1, -1,
+                    Optional.of(reason));
         }
-        return new PartitionState(partition, brokerId, replicas, replicas, log.logStartOffset(),
-                log.logEndOffset(), log.highWatermark(), Optional.empty());
+        Optional<String> offline = leadership.hasLeader() ? Optional.empty()
+                : Optional.of("no in-sync replica is alive to lead it");
+        if (!local)
+            return new PartitionState(partition, leadership.leader(), leadership.replicas(), leadership.isr(), -1, -1,
+                    -1, offline);
+        return new PartitionState(partition, leadership.leader(), leadership.replicas(), leadership.isr(),
+                log.logStartOffset(), log.logEndOffset(), log.highWatermark(), offline);
     }
 
     private static LogConfig effectiveConfig(Map<String, String> overrides) {
@@ -415,14 +711,14 @@ public final class TopicRegistry {
         }
     }
 
-    /** Until the cluster joins brokers together, this broker is the only one. */
-    private static int liveBrokers() {
-        return 1;
-    }
-
-    private record HostedTopic(TopicRecord record, LogConfig config, PartitionLog[] logs) {
+    /**
+     * @param logs       this broker's replicas; {@code null} where it holds none or the log is offline
+     * @param leadership every partition's; an element is replaced (under the admin lock) when it changes
+     */
+    private record HostedTopic(TopicRecord record, LogConfig config, PartitionLog[] logs,
+                               PartitionLeadership[] leadership) {
         HostedTopic withRecord(TopicRecord updated) {
-            return new HostedTopic(updated, effectiveConfig(updated.configOverrides()), logs);
+            return new HostedTopic(updated, effectiveConfig(updated.configOverrides()), logs, leadership);
         }
     }
 }

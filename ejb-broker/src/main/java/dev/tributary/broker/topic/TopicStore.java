@@ -12,14 +12,28 @@ public interface TopicStore {
 
     List<TopicRecord> loadAll();
 
-    /** @throws org.apache.kafka.common.errors.TopicExistsException if a topic of that name is already stored */
-    void insert(TopicRecord topic);
+    /**
+     * Stores a new topic with its partitions' leadership, in one transaction.
+     *
+     * @throws org.apache.kafka.common.errors.TopicExistsException if a topic of that name is already stored
+     */
+    void insert(TopicRecord topic, List<PartitionLeadership> partitions);
 
     /** @throws org.apache.kafka.common.errors.UnknownTopicOrPartitionException if there is no such topic */
     void replaceConfigOverrides(String topic, Map<String, String> overrides);
 
-    /** @throws org.apache.kafka.common.errors.UnknownTopicOrPartitionException if there is no such topic */
-    void replacePartitionCount(String topic, int partitions);
+    /**
+     * Grows the topic to {@code partitions} and stores the new partitions' leadership, in one transaction.
+     *
+     * @throws org.apache.kafka.common.errors.UnknownTopicOrPartitionException if there is no such topic
+     */
+    void replacePartitionCount(String topic, int partitions, List<PartitionLeadership> added);
+
+    /**
+     * Gives partitions that have no leadership yet (topics stored before schema V7) this one; a partition that got
+     * one meanwhile keeps it.
+     */
+    void insertMissingLeadership(List<PartitionLeadership> partitions);
 
     /** @return whether a topic was deleted */
     boolean delete(String topic);

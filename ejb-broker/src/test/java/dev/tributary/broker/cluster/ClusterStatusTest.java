@@ -25,7 +25,7 @@ class ClusterStatusTest {
                 new BrokerInfo(1, "c", "b:9092", Optional.of("http://b/"), false),
                 new BrokerInfo(0, "c", "new:9092", Optional.of("http://new/"), false)));
 
-        ClusterStatus status = ClusterStatus.of("c", registered, live, new PartitionCounts(0, 0, 0));
+        ClusterStatus status = ClusterStatus.of("c", registered, live, new PartitionCounts(0, 0, 0), List.of());
 
         assertEquals(Optional.of(1), status.controllerId(), "the oldest live broker, not the lowest id");
         assertEquals(List.of(
@@ -41,9 +41,11 @@ class ClusterStatusTest {
                 Optional.of("corrupt segment"));
         TopicDescription a = new TopicDescription("a", Uuid.randomUuid(), (short) 1, Map.of(), REGISTERED,
                 List.of(healthy, offline));
+        PartitionState underReplicated = new PartitionState(1, 0, List.of(0, 1), List.of(0), 0, 0, 0,
+                Optional.empty());
         TopicDescription b = new TopicDescription("b", Uuid.randomUuid(), (short) 1, Map.of(), REGISTERED,
-                List.of(healthy));
+                List.of(healthy, underReplicated));
 
-        assertEquals(new PartitionCounts(3, 0, 1), PartitionCounts.of(List.of(a, b)));
+        assertEquals(new PartitionCounts(4, 1, 1), PartitionCounts.of(List.of(a, b)));
     }
 }

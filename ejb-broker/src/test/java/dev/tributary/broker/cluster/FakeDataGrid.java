@@ -10,12 +10,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * An in-memory data grid for membership tests: one {@link Network} is the grid (members in join order, one shared
  * map); each member sees it through its own {@link FakeDataGrid}. Change callbacks run synchronously on the thread
- * that changed the grid, as if the grid's event threads were instant.
+ * that changed the grid, as if the grid's event threads were instant. Public for the tests of other packages that
+ * run several brokers in one JVM.
  */
-final class FakeDataGrid implements DataGrid {
+public final class FakeDataGrid implements DataGrid {
 
     /** The grid itself. */
-    static final class Network {
+    public static final class Network {
         private final List<String> members = new CopyOnWriteArrayList<>();
         /** Tests may change it behind the members' backs, as a grid merge after a split may. */
         final Map<String, String> announcements = new ConcurrentHashMap<>();
@@ -23,7 +24,7 @@ final class FakeDataGrid implements DataGrid {
         private int nextMember;
 
         /** A new member joins (the youngest). */
-        synchronized FakeDataGrid join() {
+        public synchronized FakeDataGrid join() {
             String id = "member-" + nextMember++;
             members.add(id);
             changed();
@@ -31,7 +32,7 @@ final class FakeDataGrid implements DataGrid {
         }
 
         /** The member leaves as a killed process does: without withdrawing its announcement. */
-        void crash(FakeDataGrid member) {
+        public void crash(FakeDataGrid member) {
             members.remove(member.memberId);
             subscribers.remove(member.memberId); // a dead process hears nothing
             changed();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.broker.group.CommittedOffset;
 import dev.tributary.broker.testing.PostgresServer;
+import dev.tributary.broker.topic.PartitionLeadership;
 import dev.tributary.broker.topic.TopicRecord;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -58,15 +59,36 @@ class MetadataDatabaseTest {
         Instant created = Instant.ofEpochMilli(1_700_000_000_123L);
         Uuid id = new Uuid(-42L, Long.MIN_VALUE); // both halves negative: stored as signed 64-bit values
         try (MetadataDatabase db = databases.get()) {
+            db.brokerRegistry().clusterId(created); // the row that carries the metadata version
             JpaTopicStore store = db.topicStore();
-            store.insert(new TopicRecord("orders", id, 3, (short) 1, Map.of("retention.ms", "1000"), created));
-            assertThrows(TopicExistsException.class,
-                    () -> store.insert(new TopicRecord("orders", Uuid.randomUuid(), 1, (short) 1, Map.of(), created)));
+            JpaLeadershipStore leadership = db.leadershipStore();
+            long version = leadership.metadataVersion();
+            store.insert(new TopicRecord("orders", id, 3, (short) 1, Map.of("retention.ms", "1000"), created),
+                    List.of(PartitionLeadership.initial("orders", 0, List.of(1, 2, 3)),
+                            PartitionLeadership.initial("orders", 1, List.of(2, 3, 1)),
+                            PartitionLeadership.initial("orders", 2, List.of(3, 1, 2))));
+            assertThrows(TopicExistsException.class, () -> store.insert(
+                    new TopicRecord("orders", Uuid.randomUuid(), 1, (short) 1, Map.of(), created), List.of()));
             store.replaceConfigOverrides("orders", Map.of("segment.bytes", "2048"));
-            store.replacePartitionCount("orders", 5);
+            store.replacePartitionCount("orders", 5, List.of(PartitionLeadership.initial("orders", 3, List.of(1)),
+                    PartitionLeadership.initial("orders", 4, List.of(2))));
             assertThrows(UnknownTopicOrPartitionException.class,
                     () -> store.replaceConfigOverrides("missing", Map.of()));
-            assertThrows(UnknownTopicOrPartitionException.class, () -> store.replacePartitionCount("missing", 2));
+            assertThrows(UnknownTopicOrPartitionException.class,
+                    () -> store.replacePartitionCount("missing", 2, List.of()));
+            assertEquals(version + 3, leadership.metadataVersion());
+
+            PartitionLeadership first = leadership.loadAll().get(0);
+            assertEquals(PartitionLeadership.initial("orders", 0, List.of(1, 2, 3)), first);
+            PartitionLeadership elected = first.withLeader(2, List.of(2, 3));
+            assertTrue(leadership.compareAndSet(first, elected));
+            assertFalse(leadership.compareAndSet(first, first.withIsr(List.of(1))), "a stale partition epoch");
+            assertEquals(elected, leadership.loadAll().get(0));
+            assertEquals(5, leadership.loadAll().size());
+            assertEquals(version + 4, leadership.metadataVersion());
+
+            long block = db.producerIdBlocks().reserve(1000);
+            assertEquals(block + 1000, db.producerIdBlocks().reserve(1000), "blocks follow each other, disjoint");
         }
         try (MetadataDatabase db = databases.get()) {
             List<TopicRecord> topics = db.topicStore().loadAll();
@@ -75,6 +97,7 @@ class MetadataDatabaseTest {
             assertTrue(db.topicStore().delete("orders"));
             assertFalse(db.topicStore().delete("orders"));
             assertEquals(List.of(), db.topicStore().loadAll());
+            assertEquals(List.of(), db.leadershipStore().loadAll(), "partitions go with their topic");
         }
     }
 
@@ -157,7 +180,8 @@ class MetadataDatabaseTest {
         List<String> names = List.of("a", "b", "c", "d", "e", "f", "g", "h");
         try (MetadataDatabase db = databases.get()) {
             for (String name : names) {
-                db.topicStore().insert(new TopicRecord(name, Uuid.randomUuid(), 1, (short) 1, Map.of(), created));
+                db.topicStore().insert(new TopicRecord(name, Uuid.randomUuid(), 1, (short) 1, Map.of(), created),
+                        List.of());
             }
         }
         // Back to schema version 2: the topic rows as they were before V3.
@@ -224,7 +248,7 @@ class MetadataDatabaseTest {
             while (versions.next()) {
                 applied.add(versions.getInt(1));
             }
-            assertEquals(List.of(1, 2, 3, 4, 5, 6), applied);
+            assertEquals(List.of(1, 2, 3, 4, 5, 6, 7), applied);
             assertEquals(SchemaMigrations.SCRIPTS.size(), applied.size());
         }
     }

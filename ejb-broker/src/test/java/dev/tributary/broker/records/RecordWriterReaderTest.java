@@ -52,7 +52,7 @@ class RecordWriterReaderTest {
     void open() {
         metadata = MetadataDatabase.open(dataDir, Optional.empty(), Optional.empty(), Optional.empty());
         logs = new LogManager(dataDir.resolve("logs"), CLOCK);
-        topics = TopicRegistry.open(metadata.topicStore(), logs, CLOCK, 0);
+        topics = TopicRegistry.open(metadata.topicStore(), metadata.leadershipStore(), logs, CLOCK, 0);
         topics.create(new NewTopic("orders", 4, (short) 1, Map.of()));
         writer = new RecordWriter(topics, CLOCK);
         reader = new RecordReader(topics, new BrokerMetrics());

@@ -96,7 +96,8 @@ class BrokerTest {
     void configToStringHidesThePassword() {
         BrokerConfig config = new BrokerConfig(dataDir, java.util.Optional.of("jdbc:postgresql://db/t"),
                 java.util.Optional.of("broker"), java.util.Optional.of("s3cret"), 1000,
-                GroupCoordinatorConfig.defaults(), dev.tributary.broker.security.AclConfig.disabled());
+                GroupCoordinatorConfig.defaults(), dev.tributary.broker.security.AclConfig.disabled(),
+                dev.tributary.broker.replication.ReplicationConfig.defaults());
         assertTrue(!config.toString().contains("s3cret"), config::toString);
     }
 

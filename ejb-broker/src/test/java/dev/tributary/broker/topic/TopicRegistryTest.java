@@ -47,7 +47,7 @@ class TopicRegistryTest {
     void open() {
         metadata = MetadataDatabase.open(dataDir, Optional.empty(), Optional.empty(), Optional.empty());
         logs = new LogManager(dataDir.resolve("logs"), Clock.systemUTC());
-        registry = TopicRegistry.open(metadata.topicStore(), logs, Clock.systemUTC(), 0);
+        registry = TopicRegistry.open(metadata.topicStore(), metadata.leadershipStore(), logs, Clock.systemUTC(), 0);
     }
 
     @AfterEach

@@ -1,0 +1,33 @@
+package dev.tributary.broker.replication;
+
+/**
+ * How replicas keep up, under Kafka's broker-config names.
+ *
+ * @param replicaLagTimeMaxMs      {@code replica.lag.time.max.ms}: a follower that has not caught up with the
+ *                                 leader's log end for this long leaves the in-sync replicas
+ * @param replicaFetchWaitMaxMs    {@code replica.fetch.wait.max.ms}: how long a follower's fetch waits at the
+ *                                 leader for new records
+ * @param replicaFetchMaxBytes     {@code replica.fetch.max.bytes}: per partition and fetch
+ * @param replicaFetchBackoffMs    {@code replica.fetch.backoff.ms}: pause after a failed fetch
+ * @param metadataRefreshMs        how often each broker reads the shared database's metadata version, the
+ *                                 longest another broker's change takes to arrive here
+ */
+public record ReplicationConfig(long replicaLagTimeMaxMs, int replicaFetchWaitMaxMs, int replicaFetchMaxBytes,
+                                long replicaFetchBackoffMs, long metadataRefreshMs) {
+
+    public ReplicationConfig {
+        if (replicaLagTimeMaxMs < 1 || replicaFetchWaitMaxMs < 0 || replicaFetchMaxBytes < 1
+                || replicaFetchBackoffMs < 0 || metadataRefreshMs < 1)
+            throw new IllegalArgumentException("Invalid replication settings: " + this);
+    }
+
+    /** Kafka's defaults, and a metadata read every 200 ms. */
+    public static ReplicationConfig defaults() {
+        return new ReplicationConfig(30_000, 500, 1_048_576, 1_000, 200);
+    }
+
+    public ReplicationConfig withReplicaLagTimeMaxMs(long ms) {
+        return new ReplicationConfig(ms, replicaFetchWaitMaxMs, replicaFetchMaxBytes, replicaFetchBackoffMs,
+                metadataRefreshMs);
+    }
+}
