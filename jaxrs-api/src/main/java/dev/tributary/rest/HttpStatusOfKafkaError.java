@@ -21,7 +21,11 @@ final class HttpStatusOfKafkaError {
             case TOPIC_ALREADY_EXISTS, NON_EMPTY_GROUP -> 409;
             case OFFSET_OUT_OF_RANGE -> 416;
             case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE -> 413;
-            case KAFKA_STORAGE_ERROR, NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE -> 503;
+            case KAFKA_STORAGE_ERROR, NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE, NOT_ENOUGH_REPLICAS,
+                 NOT_ENOUGH_REPLICAS_AFTER_APPEND -> 503;
+            // the records are in the leader's log but not yet on every in-sync replica: maybe written, so a
+            // gateway's timeout rather than a refusal
+            case REQUEST_TIMED_OUT -> 504;
             case INVALID_TOPIC_EXCEPTION, INVALID_PARTITIONS, INVALID_REPLICATION_FACTOR, INVALID_CONFIG,
                  CORRUPT_MESSAGE, INVALID_RECORD, INVALID_TIMESTAMP, INVALID_REQUEST, POLICY_VIOLATION,
                  INVALID_GROUP_ID -> 400;

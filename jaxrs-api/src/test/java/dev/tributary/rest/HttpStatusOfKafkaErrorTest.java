@@ -8,8 +8,11 @@ import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,9 @@ class HttpStatusOfKafkaErrorTest {
         assertEquals(413, status(new RecordTooLargeException("too large")));
         assertEquals(416, status(new OffsetOutOfRangeException("out of range")));
         assertEquals(503, status(new KafkaStorageException("partition offline")));
+        assertEquals(503, status(new NotEnoughReplicasException("ISR below min.insync.replicas")));
+        assertEquals(503, status(new NotLeaderOrFollowerException("broker 2 leads it")));
+        assertEquals(504, status(new TimeoutException("the in-sync replicas did not all confirm in time")));
         assertEquals(507, status(new LogFullException("no space left", new IOException("No space left on device"))),
                 "a full disk: the client may retry once space returns");
     }

@@ -2,16 +2,20 @@ package dev.tributary.broker.records;
 
 import dev.tributary.broker.log.LogAppendInfo;
 import dev.tributary.broker.log.PartitionLog;
+import dev.tributary.broker.replication.InSyncReplicas;
 import dev.tributary.broker.topic.KeyPartitioner;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeMap;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.record.internal.DefaultRecord;
@@ -22,17 +26,23 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
 /**
  * Appends records that arrive one by one (REST, JCA) rather than as client-built batches: it chooses each
  * record's partition, builds one RecordBatch per partition and appends it, so a request of N records to one
- * partition costs one append and one group-committed fsync, not N.
+ * partition costs one append and one group-committed fsync, not N. Like a Kafka producer with {@code acks=all},
+ * it acknowledges only records every in-sync replica holds.
  */
 public final class RecordWriter {
 
     private final TopicRegistry topics;
     private final KeyPartitioner partitioner = new KeyPartitioner();
     private final Clock clock;
+    private final InSyncReplicas replicas;
+    private final Duration commitTimeout;
 
-    public RecordWriter(TopicRegistry topics, Clock clock) {
+    /** @param commitTimeout how long an append waits for the in-sync replicas, as Kafka's request.timeout.ms */
+    public RecordWriter(TopicRegistry topics, Clock clock, InSyncReplicas replicas, Duration commitTimeout) {
         this.topics = topics;
         this.clock = clock;
+        this.replicas = replicas;
+        this.commitTimeout = commitTimeout;
     }
 
     /** @return for each record, in request order, where it landed */
@@ -53,6 +63,7 @@ public final class RecordWriter {
                 batch[i] = records.get(indexes.get(i)).toSimpleRecord(now);
             }
             PartitionLog log = topics.partitionLog(topic, partition);
+            checkWritable(log.topicPartition());
             LogAppendInfo info = log.appendUnflushed(MemoryRecords.withRecords(Compression.NONE, batch));
             appended.add(Map.entry(log, info));
             for (int i = 0; i < batch.length; i++) {
@@ -60,7 +71,12 @@ public final class RecordWriter {
                 results[indexes.get(i)] = new AppendedRecord(partition, info.firstOffset() + i, timestamp);
             }
         });
-        appended.forEach(entry -> entry.getKey().awaitFlushPolicy(entry.getValue()));
+        Map<TopicPartition, Long> ends = new LinkedHashMap<>();
+        appended.forEach(entry -> {
+            entry.getKey().awaitFlushPolicy(entry.getValue());
+            ends.put(entry.getKey().topicPartition(), entry.getValue().lastOffset() + 1);
+        });
+        awaitCommitted(ends);
         return List.of(results);
     }
 
@@ -76,6 +92,7 @@ public final class RecordWriter {
      */
     public List<AppendedRecord> append(String topic, int partition, List<NewRecord> records) {
         PartitionLog log = topics.partitionLog(topic, partition);
+        checkWritable(log.topicPartition());
         long now = clock.millis();
         SimpleRecord[] stamped = new SimpleRecord[records.size()];
         for (int i = 0; i < stamped.length; i++)
@@ -87,7 +104,21 @@ public final class RecordWriter {
             results.add(new AppendedRecord(partition, info.firstOffset() + i, timestamp));
         }
         log.awaitFlushPolicy(info);
+        awaitCommitted(Map.of(log.topicPartition(), info.lastOffset() + 1));
         return results;
+    }
+
+    /**
+     * Refuses a write to {@code partition} before anything is appended, as {@link #append} does: for writers that
+     * append batches of their own (transactions).
+     */
+    public void checkWritable(TopicPartition partition) {
+        replicas.checkEnoughReplicas(partition);
+    }
+
+    /** Waits, as {@link #append} does, until the in-sync replicas hold the records below each end offset. */
+    public void awaitCommitted(Map<TopicPartition, Long> endOffsets) {
+        replicas.awaitReplicated(endOffsets, commitTimeout);
     }
 
     /**

@@ -6,12 +6,14 @@ import dev.tributary.broker.topic.LeadershipStore;
 import dev.tributary.broker.topic.PartitionLeadership;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 
 /**
@@ -34,7 +38,7 @@ import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
  * the controller has replaced meanwhile cannot shrink the ISR to itself, so it can never again acknowledge an
  * {@code acks=all} write alone. They run on one thread of their own, off the request threads.
  */
-public final class ReplicaManager implements LeadershipListener, AutoCloseable {
+public final class ReplicaManager implements LeadershipListener, InSyncReplicas, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ReplicaManager.class.getName());
 
@@ -111,6 +115,7 @@ public final class ReplicaManager implements LeadershipListener, AutoCloseable {
      * @throws org.apache.kafka.common.errors.NotEnoughReplicasException if its ISR is below
      *                                                                   {@code min.insync.replicas}
      */
+    @Override
     public void checkEnoughReplicas(TopicPartition tp) {
         leader(tp).checkEnoughReplicas();
     }
@@ -121,6 +126,24 @@ public final class ReplicaManager implements LeadershipListener, AutoCloseable {
         if (leader == null)
             return CompletableFuture.failedFuture(notLeader(tp));
         return leader.awaitReplicated(endOffset);
+    }
+
+    @Override
+    public void awaitReplicated(Map<TopicPartition, Long> endOffsets, Duration timeout) {
+        CompletableFuture<?>[] waits = endOffsets.entrySet().stream()
+                .map(end -> awaitReplicated(end.getKey(), end.getValue())).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(waits).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : new KafkaException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new org.apache.kafka.common.errors.TimeoutException("The in-sync replicas of " + endOffsets.keySet()
+                    + " did not all receive the records within " + timeout.toMillis() + " ms; they are in the"
+                    + " leader's log and may still be committed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        }
     }
 
     /**

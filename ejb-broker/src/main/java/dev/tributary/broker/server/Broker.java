@@ -29,11 +29,13 @@ import dev.tributary.broker.topic.TopicRegistry;
 import dev.tributary.broker.transaction.Transactions;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -44,6 +46,11 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 public final class Broker implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Broker.class.getName());
+    /**
+     * How long a REST or JCA write waits for its partition's in-sync replicas: a Kafka producer's default
+     * request.timeout.ms, the wait a stock client's acks=all write gets.
+     */
+    private static final Duration WRITE_COMMIT_TIMEOUT = Duration.ofSeconds(30);
     /**
      * The id the first broker of a metadata database gets, so a broker alone (embedded H2) is broker 0; brokers
      * sharing a database get 1, 2, ... (see {@link BrokerIdentity}).
@@ -71,7 +78,7 @@ public final class Broker implements AutoCloseable {
     private final ReplicaManager replicas;
     private final MetadataRefresher metadataRefresher;
     private final ScheduledExecutorService scheduler;
-    private volatile ClusterMembership membership;
+    private final AtomicReference<ClusterMembership> membership;
     private volatile Controller controller;
     /**
      * Alone, from this data directory; in a cluster, from the shared database, so that no two brokers hand out the
@@ -80,7 +87,8 @@ public final class Broker implements AutoCloseable {
     private final ProducerIdManager producerIds;
 
     private Broker(BrokerConfig config, Clock clock, MetadataDatabase metadata, LogManager logs,
-                   BrokerIdentity identity, TopicRegistry topics, GroupCoordinator groups, RecordWriter writer,
+                   BrokerIdentity identity, TopicRegistry topics, ReplicaManager replicas,
+                   AtomicReference<ClusterMembership> membership, GroupCoordinator groups, RecordWriter writer,
                    Transactions transactions, BrokerMetrics metrics, BrokerReadiness readiness,
                    ScheduledExecutorService scheduler, ScheduledExecutorService ownedScheduler) {
         this.config = config;
@@ -88,10 +96,8 @@ public final class Broker implements AutoCloseable {
         this.producerIds = config.dbUrl().isPresent() ? new ProducerIdManager(metadata.producerIdBlocks())
                 : logs.producerIds();
         this.leadershipStore = metadata.leadershipStore();
-        // Followers reach their leaders at the addresses the leaders announced in the data grid.
-        this.replicas = new ReplicaManager(topics, leadershipStore, config.replication(), clock, scheduler,
-                brokerId -> liveBrokers().broker(brokerId).map(BrokerInfo::kafkaAddress)
-                        .filter(address -> !address.isEmpty()).orElse(null));
+        this.replicas = replicas;
+        this.membership = membership;
         this.metadataRefresher = new MetadataRefresher(leadershipStore, topics, config.replication(), scheduler);
         this.identity = identity;
         this.brokerRegistry = metadata.brokerRegistry();
@@ -140,6 +146,7 @@ public final class Broker implements AutoCloseable {
         long started = System.nanoTime();
         MetadataDatabase metadata = null;
         LogManager logs = null;
+        ReplicaManager replicas = null;
         try {
             // The log manager locks the data directory first: a second broker on it fails before touching anything.
             BrokerMetrics metrics = new BrokerMetrics();
@@ -149,19 +156,24 @@ public final class Broker implements AutoCloseable {
             BrokerIdentity identity = BrokerIdentity.establish(config.dataDir(), metadata.brokerRegistry(), clock);
             TopicRegistry topics = TopicRegistry.open(metadata.topicStore(), metadata.leadershipStore(), logs, clock,
                     identity.brokerId());
-            RecordWriter writer = new RecordWriter(topics, clock);
+            AtomicReference<ClusterMembership> membership = new AtomicReference<>();
+            // Followers reach their leaders at the addresses the leaders announced in the data grid.
+            replicas = new ReplicaManager(topics, metadata.leadershipStore(), config.replication(), clock, scheduler,
+                    brokerId -> viewOf(membership.get()).broker(brokerId).map(BrokerInfo::kafkaAddress)
+                            .filter(address -> !address.isEmpty()).orElse(null));
+            RecordWriter writer = new RecordWriter(topics, clock, replicas, WRITE_COMMIT_TIMEOUT);
             Transactions transactions = Transactions.open(transactionDir(config.dataDir()), topics, writer, clock);
             GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(), config.groups(),
                     scheduler, clock);
-            Broker broker = new Broker(config, clock, metadata, logs, identity, topics, groups, writer, transactions,
-                    metrics, readiness, scheduler, owned);
+            Broker broker = new Broker(config, clock, metadata, logs, identity, topics, replicas, membership, groups,
+                    writer, transactions, metrics, readiness, scheduler, owned);
             readiness.started();
             LOG.info(() -> "Broker " + identity.brokerId() + " started in " + (System.nanoTime() - started) / 1_000_000
                     + " ms with " + topics.topicNames().size() + " topic(s): " + config);
             return broker;
         } catch (RuntimeException e) {
             readiness.failed(e);
-            closeQuietly(metadata, logs);
+            closeQuietly(replicas, metadata, logs);
             throw e;
         }
     }
@@ -255,7 +267,7 @@ public final class Broker implements AutoCloseable {
             joined.close();
             throw e;
         }
-        membership = joined;
+        membership.set(joined);
         topics.liveBrokersFrom(() -> liveBrokers().brokers().stream().map(BrokerInfo::id).toList());
         Controller elector = new Controller(identity.brokerId(), leadershipStore, topics, this::liveBrokers,
                 scheduler);
@@ -273,8 +285,11 @@ public final class Broker implements AutoCloseable {
      * layer, which alone knows the address it advertises, names itself.
      */
     public ClusterView liveBrokers() {
-        ClusterMembership current = membership;
-        return current == null ? new ClusterView(List.of()) : current.view();
+        return viewOf(membership.get());
+    }
+
+    private static ClusterView viewOf(ClusterMembership membership) {
+        return membership == null ? new ClusterView(List.of()) : membership.view();
     }
 
     /** This broker's part in replication: what it leads and follows, and the waits for in-sync replicas. */
@@ -303,8 +318,7 @@ public final class Broker implements AutoCloseable {
 
     /** Registered brokers, which are alive and which is the controller, and the partitions by health. */
     public ClusterStatus clusterStatus() {
-        ClusterMembership current = membership;
-        ClusterView live = current == null ? new ClusterView(List.of()) : current.view();
+        ClusterView live = liveBrokers();
         List<TopicDescription> described = new ArrayList<>();
         for (String topic : topics.topicNames()) {
             try {
@@ -329,7 +343,7 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         readiness.stopped();
-        closeQuietly(controller, metadataRefresher, membership, replicas, groups, logs, metadata);
+        closeQuietly(controller, metadataRefresher, membership.get(), replicas, groups, logs, metadata);
         if (ownedScheduler != null) {
             ownedScheduler.shutdownNow();
         }

@@ -188,6 +188,8 @@ public final class Transactions {
     private List<CommittedRecord> apply(PreparedTransaction transaction, boolean retry) {
         CommittedRecord[] landed = new CommittedRecord[transaction.recordCount()];
         Map<PartitionLog, Long> appendedTo = new LinkedHashMap<>();
+        // All partitions are checked before any is written, so a refusal leaves the transaction whole.
+        transaction.batches().forEach(batch -> writer.checkWritable(batch.partition()));
         for (PreparedBatch batch : transaction.batches()) {
             PartitionLog partitionLog = topics.partitionLog(batch.partition().topic(), batch.partition().partition());
             BatchPosition position = appendCommittedBatch(partitionLog, batch, transaction.producerId(), retry);
@@ -203,11 +205,15 @@ public final class Transactions {
         }
         // Durable before the transaction's file goes: after commit returns, a crash must lose nothing. Under the
         // default flush.messages=1 the appends already are.
+        Map<TopicPartition, Long> ends = new LinkedHashMap<>();
         appendedTo.forEach((partitionLog, batchEnd) -> {
             if (partitionLog.recoveryPoint() < batchEnd) {
                 partitionLog.flush();
             }
+            ends.put(partitionLog.topicPartition(), batchEnd);
         });
+        // and on every in-sync replica, so that the leader's broker dying loses nothing either
+        writer.awaitCommitted(ends);
         return List.of(landed);
     }
 

@@ -7,20 +7,30 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.broker.log.PartitionLog;
+import dev.tributary.broker.records.AppendedRecord;
+import dev.tributary.broker.records.NewRecord;
 import dev.tributary.broker.replication.ReplicationConfig;
+import dev.tributary.broker.server.Broker;
 import dev.tributary.broker.testing.Conditions;
 import dev.tributary.broker.topic.PartitionLeadership;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,6 +41,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.junit.jupiter.api.AfterEach;
@@ -122,7 +133,7 @@ class ReplicationTest {
         List<ConsumerRecord<String, String>> consumed = consumeAll();
         assertEquals(before.size() + after.size(), consumed.size(), () -> "acknowledged " + byPartition(before)
                 + " then " + byPartition(after) + "; consumed " + consumed.stream().collect(
-                java.util.stream.Collectors.groupingBy(ConsumerRecord::partition, java.util.stream.Collectors.counting()))
+                Collectors.groupingBy(ConsumerRecord::partition, Collectors.counting()))
                 + "; leadership " + cluster.any().broker.topics().leadership());
         Map<Integer, Long> next = new HashMap<>();
         for (ConsumerRecord<String, String> record : consumed) {
@@ -135,13 +146,7 @@ class ReplicationTest {
     @Test
     void acksAllIsRefusedWhileTheIsrIsBelowMinInsyncReplicas() throws Exception {
         startCluster(ReplicationConfig.defaults());
-        try (Admin admin = cluster.admin()) {
-            admin.incrementalAlterConfigs(Map.of(new org.apache.kafka.common.config.ConfigResource(
-                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, TOPIC), List.of(
-                    new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
-                            "min.insync.replicas", "3"), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
-                    .all().get();
-        }
+        setMinInsyncReplicas(3);
         int leader = cluster.any().broker.topics().leadership(TOPIC, 0).leader();
         LocalCluster.Member victim = cluster.members().stream().filter(m -> m.brokerId() != leader).findFirst()
                 .orElseThrow();
@@ -162,8 +167,54 @@ class ReplicationTest {
                 "nothing was written");
     }
 
+    @Test
+    void aWriteThroughTheBrokersOwnWriterReturnsOnlyOnceEveryInSyncReplicaHasIt() throws Exception {
+        startCluster(ReplicationConfig.defaults());
+        PartitionLeadership leadership = cluster.any().broker.topics().leadership(TOPIC, 0);
+        List<AppendedRecord> appended = cluster.byBrokerId(leadership.leader()).running().broker.writer()
+                .append(TOPIC, 0, List.of(newRecord("a"), newRecord("b"), newRecord("c")));
+        long end = appended.get(2).offset() + 1;
+        for (LocalCluster.Member member : cluster.members()) {
+            assertTrue(member.running().broker.topics().replicaLog(TOPIC, 0).logEndOffset() >= end,
+                    () -> "broker " + member.brokerId() + " lacks records REST or JCA saw acknowledged");
+        }
+    }
+
+    @Test
+    void aWriteThroughTheBrokersOwnWriterIsRefusedWhileTheIsrIsBelowMinInsyncReplicas() throws Exception {
+        startCluster(ReplicationConfig.defaults());
+        setMinInsyncReplicas(3);
+        int leader = cluster.any().broker.topics().leadership(TOPIC, 0).leader();
+        cluster.crash(cluster.members().stream().filter(m -> m.brokerId() != leader).findFirst().orElseThrow());
+        Conditions.await("the dead broker left partition 0's ISR", () -> {
+            cluster.refreshAll();
+            return cluster.any().broker.topics().leadership(TOPIC, 0).isr().size() == 2;
+        });
+        Broker leading = cluster.byBrokerId(leader).running().broker;
+        assertThrows(NotEnoughReplicasException.class,
+                () -> leading.writer().append(TOPIC, List.of(new NewRecord(OptionalInt.of(0), null, bytes("x"),
+                        List.of(), OptionalLong.empty()))));
+        assertEquals(0, leading.topics().replicaLog(TOPIC, 0).logEndOffset(), "nothing was written");
+    }
+
+    private static NewRecord newRecord(String value) {
+        return new NewRecord(OptionalInt.empty(), null, bytes(value), List.of(), OptionalLong.empty());
+    }
+
+    private static byte[] bytes(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void setMinInsyncReplicas(int replicas) throws Exception {
+        try (Admin admin = cluster.admin()) {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, TOPIC), List.of(
+                    new AlterConfigOp(new ConfigEntry("min.insync.replicas", Integer.toString(replicas)),
+                            AlterConfigOp.OpType.SET)))).all().get();
+        }
+    }
+
     private static Map<Integer, Long> byPartition(List<RecordMetadata> acked) {
-        Map<Integer, Long> last = new java.util.TreeMap<>();
+        Map<Integer, Long> last = new TreeMap<>();
         acked.forEach(m -> last.merge(m.partition(), m.offset(), Math::max));
         return last;
     }

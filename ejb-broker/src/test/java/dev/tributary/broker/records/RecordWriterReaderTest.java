@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tributary.broker.log.LogManager;
 import dev.tributary.broker.metadata.MetadataDatabase;
 import dev.tributary.broker.metrics.BrokerMetrics;
+import dev.tributary.broker.replication.ReplicaManager;
+import dev.tributary.broker.replication.ReplicationConfig;
 import dev.tributary.broker.topic.NewTopic;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -24,6 +27,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -47,19 +52,26 @@ class RecordWriterReaderTest {
     private RecordWriter writer;
     private RecordReader reader;
     private TopicRegistry topics;
+    private ScheduledExecutorService scheduler;
+    private ReplicaManager replicas;
 
     @BeforeEach
     void open() {
         metadata = MetadataDatabase.open(dataDir, Optional.empty(), Optional.empty(), Optional.empty());
         logs = new LogManager(dataDir.resolve("logs"), CLOCK);
         topics = TopicRegistry.open(metadata.topicStore(), metadata.leadershipStore(), logs, CLOCK, 0);
+        scheduler = Executors.newSingleThreadScheduledExecutor();
+        replicas = new ReplicaManager(topics, metadata.leadershipStore(), ReplicationConfig.defaults(), CLOCK,
+                scheduler, brokerId -> null);
         topics.create(new NewTopic("orders", 4, (short) 1, Map.of()));
-        writer = new RecordWriter(topics, CLOCK);
+        writer = new RecordWriter(topics, CLOCK, replicas, Duration.ofSeconds(30));
         reader = new RecordReader(topics, new BrokerMetrics());
     }
 
     @AfterEach
     void close() {
+        replicas.close();
+        scheduler.shutdownNow();
         logs.close();
         metadata.close();
     }
