@@ -1,0 +1,77 @@
+package dev.tributary.broker.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.broker.replication.ReplicationConfig;
+import dev.tributary.broker.testing.Conditions;
+import dev.tributary.broker.topic.PartitionLeadership;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A fourth broker joins a cluster of three: topics created from then on place replicas and leaders on it, and
+ * after it failed and came back, the rebalance call (preferred leader election) gives it its leaders back.
+ */
+class AddingABrokerTest {
+
+    private static final String TOPIC = "after-growth";
+    private static final int PARTITIONS = 8;
+
+    @TempDir
+    Path root;
+    private LocalCluster cluster;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null)
+            cluster.close();
+    }
+
+    @Test
+    void newTopicsUseTheFourthBrokerAndRebalanceMovesLeadersBackToIt() throws Exception {
+        cluster = new LocalCluster(root, 3, ReplicationConfig.defaults());
+        LocalCluster.Member fourth = cluster.start(3);
+        int newcomer = fourth.brokerId();
+        try (Admin admin = cluster.admin()) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)
+                    .configs(Map.of("min.insync.replicas", "2")))).all().get();
+        }
+        cluster.refreshAll();
+        List<PartitionLeadership> placed = leadership();
+        assertEquals(PARTITIONS * 3 / 4, placed.stream().filter(p -> p.replicas().contains(newcomer)).count(),
+                () -> "replicas spread over four brokers: " + placed);
+        List<Integer> preferredHere = partitionsLedBy(newcomer, placed);
+        assertEquals(PARTITIONS / 4, preferredHere.size(), () -> "leaders spread over four brokers: " + placed);
+
+        cluster.crash(fourth);
+        Conditions.await("its partitions have other leaders", () -> partitionsLedBy(newcomer, leadership()).isEmpty());
+        LocalCluster.Member back = cluster.start(3);
+        Conditions.await("the returning broker is in sync again", () -> {
+            cluster.refreshAll();
+            return leadership().stream().filter(p -> p.replicas().contains(newcomer))
+                    .allMatch(p -> p.isr().contains(newcomer));
+        });
+        assertTrue(partitionsLedBy(newcomer, leadership()).isEmpty(), "nothing moves leaders back by itself");
+
+        assertEquals(preferredHere.size(), back.running().broker.electPreferredLeaders());
+        cluster.refreshAll();
+        assertEquals(preferredHere, partitionsLedBy(newcomer, leadership()));
+    }
+
+    private List<PartitionLeadership> leadership() {
+        cluster.refreshAll();
+        return cluster.any().broker.topics().leadership().stream().filter(p -> p.topic().equals(TOPIC)).toList();
+    }
+
+    private static List<Integer> partitionsLedBy(int brokerId, List<PartitionLeadership> leadership) {
+        return leadership.stream().filter(p -> p.hasLeader() && p.leader() == brokerId)
+                .map(PartitionLeadership::partition).sorted().toList();
+    }
+}
