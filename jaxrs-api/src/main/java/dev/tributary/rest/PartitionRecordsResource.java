@@ -72,7 +72,7 @@ public class PartitionRecordsResource {
         if (timestamp != null) {
             page = reader.readFromTimestamp(topic, partition, timestamp, max);
         } else {
-            long from = offset != null ? offset : topics.partitionLog(topic, partition).logStartOffset();
+            long from = offset != null ? offset : topics.replicaLog(topic, partition).logStartOffset();
             page = reader.read(topic, partition, from, max);
         }
         return new RecordsPage(topic, partition,

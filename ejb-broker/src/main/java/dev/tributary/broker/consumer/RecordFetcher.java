@@ -14,7 +14,8 @@ import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 /**
  * Reads records for in-process consumers: a long poll that waits (on the log's append notification, not by
  * polling) until records arrive or the wait is over, and an offset out of the log's range (deleted by retention,
- * or never there) reset to the log start or end, as {@code auto.offset.reset} does for a Kafka consumer.
+ * or never there) reset to the log start or end, as {@code auto.offset.reset} does for a Kafka consumer. It reads
+ * this broker's replica, leader or follower, up to that replica's high watermark.
  */
 public final class RecordFetcher {
 
@@ -28,7 +29,7 @@ public final class RecordFetcher {
 
     /** Where a partition starts without a committed offset: its log start, or its end (only new records). */
     public long resetOffset(TopicPartition partition, boolean fromEarliest) {
-        PartitionLog log = topics.partitionLog(partition.topic(), partition.partition());
+        PartitionLog log = topics.replicaLog(partition.topic(), partition.partition());
         return fromEarliest ? log.logStartOffset() : log.highWatermark();
     }
 
@@ -41,7 +42,7 @@ public final class RecordFetcher {
      */
     public RecordPage fetch(TopicPartition partition, long offset, int maxRecords, Duration maxWait,
                             boolean fromEarliest) throws InterruptedException {
-        PartitionLog log = topics.partitionLog(partition.topic(), partition.partition());
+        PartitionLog log = topics.replicaLog(partition.topic(), partition.partition());
         long from = offset;
         if (from < log.logStartOffset() || from > log.highWatermark()) {
             from = resetOffset(partition, fromEarliest);

@@ -80,7 +80,7 @@ public final class GroupAdmin {
                 : partitions;
         Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
         for (int partition : chosen) {
-            offsets.put(new TopicPartition(topic, partition), resolve(topics.partitionLog(topic, partition), target));
+            offsets.put(new TopicPartition(topic, partition), resolve(topics.replicaLog(topic, partition), target));
         }
         groups.resetOffsets(groupId, offsets);
         return offsets;
@@ -101,7 +101,7 @@ public final class GroupAdmin {
 
     private OptionalLong highWatermark(TopicPartition tp) {
         try {
-            return OptionalLong.of(topics.partitionLog(tp.topic(), tp.partition()).highWatermark());
+            return OptionalLong.of(topics.replicaLog(tp.topic(), tp.partition()).highWatermark());
         } catch (ApiException goneOrOffline) {
             return OptionalLong.empty();
         }

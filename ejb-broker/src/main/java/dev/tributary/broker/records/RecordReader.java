@@ -15,8 +15,9 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Reads decoded records from a partition for callers that want records rather than batches (REST). Never returns
- * a record at or above the high watermark. What it returns is counted as served in the topic's
+ * Reads decoded records from a partition for callers that want records rather than batches (REST). Reads this
+ * broker's replica, whether it leads the partition or follows, and never returns a record at or above that
+ * replica's high watermark: a follower's trails the leader's a little, and everything below it is committed. What it returns is counted as served in the topic's
  * {@link TopicTraffic} (bytes: each record's size in its batch).
  */
 public final class RecordReader {
@@ -37,7 +38,7 @@ public final class RecordReader {
      *         watermark
      */
     public RecordPage read(String topic, int partition, long fromOffset, int maxRecords) {
-        PartitionLog log = topics.partitionLog(topic, partition);
+        PartitionLog log = topics.replicaLog(topic, partition);
         long highWatermark = log.highWatermark();
         if (fromOffset < log.logStartOffset() || fromOffset > highWatermark) {
             throw new OffsetOutOfRangeException("Offset " + fromOffset + " is out of range for " + topic + "-"
@@ -76,7 +77,7 @@ public final class RecordReader {
 
     /** Reads from the first record whose timestamp is at or after {@code timestamp}. */
     public RecordPage readFromTimestamp(String topic, int partition, long timestamp, int maxRecords) {
-        PartitionLog log = topics.partitionLog(topic, partition);
+        PartitionLog log = topics.replicaLog(topic, partition);
         long from = log.offsetForTimestamp(timestamp).map(TimestampOffset::offset).orElse(log.highWatermark());
         return read(topic, partition, Math.min(from, log.highWatermark()), maxRecords);
     }

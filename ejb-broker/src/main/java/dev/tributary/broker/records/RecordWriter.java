@@ -3,7 +3,9 @@ package dev.tributary.broker.records;
 import dev.tributary.broker.log.LogAppendInfo;
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.replication.InSyncReplicas;
+import dev.tributary.broker.replication.ProduceForwarder;
 import dev.tributary.broker.topic.KeyPartitioner;
+import dev.tributary.broker.topic.PartitionLeadership;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -27,7 +29,8 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
  * Appends records that arrive one by one (REST, JCA) rather than as client-built batches: it chooses each
  * record's partition, builds one RecordBatch per partition and appends it, so a request of N records to one
  * partition costs one append and one group-committed fsync, not N. Like a Kafka producer with {@code acks=all},
- * it acknowledges only records every in-sync replica holds.
+ * it acknowledges only records every in-sync replica holds. A partition another broker leads gets its batch
+ * through that broker ({@link ProduceForwarder}), so writers need not know where leaders are.
  */
 public final class RecordWriter {
 
@@ -35,13 +38,19 @@ public final class RecordWriter {
     private final KeyPartitioner partitioner = new KeyPartitioner();
     private final Clock clock;
     private final InSyncReplicas replicas;
+    private final ProduceForwarder forwarder;
     private final Duration commitTimeout;
 
-    /** @param commitTimeout how long an append waits for the in-sync replicas, as Kafka's request.timeout.ms */
-    public RecordWriter(TopicRegistry topics, Clock clock, InSyncReplicas replicas, Duration commitTimeout) {
+    /**
+     * @param forwarder     sends the writes of partitions another broker leads to that broker
+     * @param commitTimeout how long an append waits for the in-sync replicas, as Kafka's request.timeout.ms
+     */
+    public RecordWriter(TopicRegistry topics, Clock clock, InSyncReplicas replicas, ProduceForwarder forwarder,
+                        Duration commitTimeout) {
         this.topics = topics;
         this.clock = clock;
         this.replicas = replicas;
+        this.forwarder = forwarder;
         this.commitTimeout = commitTimeout;
     }
 
@@ -56,27 +65,19 @@ public final class RecordWriter {
         }
         AppendedRecord[] results = new AppendedRecord[records.size()];
         // Every partition's batch is written before any fsync is awaited, so the partitions' fsyncs overlap.
-        List<Map.Entry<PartitionLog, LogAppendInfo>> appended = new ArrayList<>();
+        List<LocalAppend> local = new ArrayList<>();
         indexesByPartition.forEach((partition, indexes) -> {
             SimpleRecord[] batch = new SimpleRecord[indexes.size()];
             for (int i = 0; i < batch.length; i++) {
                 batch[i] = records.get(indexes.get(i)).toSimpleRecord(now);
             }
-            PartitionLog log = topics.partitionLog(topic, partition);
-            checkWritable(log.topicPartition());
-            LogAppendInfo info = log.appendUnflushed(MemoryRecords.withRecords(Compression.NONE, batch));
-            appended.add(Map.entry(log, info));
+            Landed landed = write(new TopicPartition(topic, partition),
+                    MemoryRecords.withRecords(Compression.NONE, batch), local);
             for (int i = 0; i < batch.length; i++) {
-                long timestamp = info.logAppendTime() >= 0 ? info.logAppendTime() : batch[i].timestamp();
-                results[indexes.get(i)] = new AppendedRecord(partition, info.firstOffset() + i, timestamp);
+                results[indexes.get(i)] = landed.record(i, batch[i]);
             }
         });
-        Map<TopicPartition, Long> ends = new LinkedHashMap<>();
-        appended.forEach(entry -> {
-            entry.getKey().awaitFlushPolicy(entry.getValue());
-            ends.put(entry.getKey().topicPartition(), entry.getValue().lastOffset() + 1);
-        });
-        awaitCommitted(ends);
+        awaitCommitted(local);
         return List.of(results);
     }
 
@@ -91,21 +92,56 @@ public final class RecordWriter {
      * @throws UnknownTopicOrPartitionException if the topic or the partition does not exist
      */
     public List<AppendedRecord> append(String topic, int partition, List<NewRecord> records) {
-        PartitionLog log = topics.partitionLog(topic, partition);
-        checkWritable(log.topicPartition());
         long now = clock.millis();
         SimpleRecord[] stamped = new SimpleRecord[records.size()];
         for (int i = 0; i < stamped.length; i++)
             stamped[i] = records.get(i).toSimpleRecord(now);
-        LogAppendInfo info = log.appendUnflushed(batches(stamped, log.config().maxMessageBytes()));
+        List<LocalAppend> local = new ArrayList<>(1);
+        Landed landed = write(new TopicPartition(topic, partition),
+                batches(stamped, topics.config(topic).maxMessageBytes()), local);
         List<AppendedRecord> results = new ArrayList<>(stamped.length);
-        for (int i = 0; i < stamped.length; i++) {
-            long timestamp = info.logAppendTime() >= 0 ? info.logAppendTime() : stamped[i].timestamp();
-            results.add(new AppendedRecord(partition, info.firstOffset() + i, timestamp));
-        }
-        log.awaitFlushPolicy(info);
-        awaitCommitted(Map.of(log.topicPartition(), info.lastOffset() + 1));
+        for (int i = 0; i < stamped.length; i++)
+            results.add(landed.record(i, stamped[i]));
+        awaitCommitted(local);
         return results;
+    }
+
+    /**
+     * Appends to this broker's log if it leads the partition (the waits for the fsync and the in-sync replicas
+     * come after every partition's append), or forwards to the broker that leads it, which answers once committed.
+     */
+    private Landed write(TopicPartition tp, MemoryRecords records, List<LocalAppend> local) {
+        PartitionLeadership leadership = topics.leadership(tp.topic(), tp.partition());
+        if (leadership.hasLeader() && leadership.leader() != topics.brokerId()) {
+            ProduceForwarder.Forwarded forwarded = forwarder.forward(tp, leadership.leader(), records, commitTimeout);
+            return new Landed(tp.partition(), forwarded.firstOffset(), forwarded.logAppendTime());
+        }
+        PartitionLog log = topics.partitionLog(tp.topic(), tp.partition());
+        checkWritable(tp);
+        LogAppendInfo info = log.appendUnflushed(records);
+        local.add(new LocalAppend(log, info));
+        return new Landed(tp.partition(), info.firstOffset(), info.logAppendTime());
+    }
+
+    private void awaitCommitted(List<LocalAppend> local) {
+        Map<TopicPartition, Long> ends = new LinkedHashMap<>();
+        for (LocalAppend append : local) {
+            append.log().awaitFlushPolicy(append.info());
+            ends.put(append.log().topicPartition(), append.info().lastOffset() + 1);
+        }
+        awaitCommitted(ends);
+    }
+
+    private record LocalAppend(PartitionLog log, LogAppendInfo info) {
+    }
+
+    /** Where a partition's batch landed: its first offset and, under LogAppendTime, the time it got (else -1). */
+    private record Landed(int partition, long firstOffset, long logAppendTime) {
+
+        AppendedRecord record(int index, SimpleRecord written) {
+            return new AppendedRecord(partition, firstOffset + index,
+                    logAppendTime >= 0 ? logAppendTime : written.timestamp());
+        }
     }
 
     /**

@@ -20,6 +20,7 @@ import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.records.RecordWriter;
 import dev.tributary.broker.replication.Controller;
 import dev.tributary.broker.replication.MetadataRefresher;
+import dev.tributary.broker.replication.ProduceForwarder;
 import dev.tributary.broker.replication.ReplicaManager;
 import dev.tributary.broker.security.Authorizer;
 import dev.tributary.broker.security.Users;
@@ -36,6 +37,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -76,6 +78,7 @@ public final class Broker implements AutoCloseable {
     private final BrokerRegistry brokerRegistry;
     private final LeadershipStore leadershipStore;
     private final ReplicaManager replicas;
+    private final ProduceForwarder forwarder;
     private final MetadataRefresher metadataRefresher;
     private final ScheduledExecutorService scheduler;
     private final AtomicReference<ClusterMembership> membership;
@@ -87,7 +90,7 @@ public final class Broker implements AutoCloseable {
     private final ProducerIdManager producerIds;
 
     private Broker(BrokerConfig config, Clock clock, MetadataDatabase metadata, LogManager logs,
-                   BrokerIdentity identity, TopicRegistry topics, ReplicaManager replicas,
+                   BrokerIdentity identity, TopicRegistry topics, ReplicaManager replicas, ProduceForwarder forwarder,
                    AtomicReference<ClusterMembership> membership, GroupCoordinator groups, RecordWriter writer,
                    Transactions transactions, BrokerMetrics metrics, BrokerReadiness readiness,
                    ScheduledExecutorService scheduler, ScheduledExecutorService ownedScheduler) {
@@ -97,6 +100,7 @@ public final class Broker implements AutoCloseable {
                 : logs.producerIds();
         this.leadershipStore = metadata.leadershipStore();
         this.replicas = replicas;
+        this.forwarder = forwarder;
         this.membership = membership;
         this.metadataRefresher = new MetadataRefresher(leadershipStore, topics, config.replication(), scheduler);
         this.identity = identity;
@@ -147,6 +151,7 @@ public final class Broker implements AutoCloseable {
         MetadataDatabase metadata = null;
         LogManager logs = null;
         ReplicaManager replicas = null;
+        ProduceForwarder forwarder = null;
         try {
             // The log manager locks the data directory first: a second broker on it fails before touching anything.
             BrokerMetrics metrics = new BrokerMetrics();
@@ -157,23 +162,25 @@ public final class Broker implements AutoCloseable {
             TopicRegistry topics = TopicRegistry.open(metadata.topicStore(), metadata.leadershipStore(), logs, clock,
                     identity.brokerId());
             AtomicReference<ClusterMembership> membership = new AtomicReference<>();
-            // Followers reach their leaders at the addresses the leaders announced in the data grid.
+            // Followers and forwarded writes reach leaders at the addresses they announced in the data grid.
+            Function<Integer, String> kafkaAddresses = brokerId -> viewOf(membership.get()).broker(brokerId)
+                    .map(BrokerInfo::kafkaAddress).filter(address -> !address.isEmpty()).orElse(null);
             replicas = new ReplicaManager(topics, metadata.leadershipStore(), config.replication(), clock, scheduler,
-                    brokerId -> viewOf(membership.get()).broker(brokerId).map(BrokerInfo::kafkaAddress)
-                            .filter(address -> !address.isEmpty()).orElse(null));
-            RecordWriter writer = new RecordWriter(topics, clock, replicas, WRITE_COMMIT_TIMEOUT);
+                    kafkaAddresses);
+            forwarder = new ProduceForwarder(identity.brokerId(), kafkaAddresses::apply);
+            RecordWriter writer = new RecordWriter(topics, clock, replicas, forwarder, WRITE_COMMIT_TIMEOUT);
             Transactions transactions = Transactions.open(transactionDir(config.dataDir()), topics, writer, clock);
             GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(), config.groups(),
                     scheduler, clock);
-            Broker broker = new Broker(config, clock, metadata, logs, identity, topics, replicas, membership, groups,
-                    writer, transactions, metrics, readiness, scheduler, owned);
+            Broker broker = new Broker(config, clock, metadata, logs, identity, topics, replicas, forwarder,
+                    membership, groups, writer, transactions, metrics, readiness, scheduler, owned);
             readiness.started();
             LOG.info(() -> "Broker " + identity.brokerId() + " started in " + (System.nanoTime() - started) / 1_000_000
                     + " ms with " + topics.topicNames().size() + " topic(s): " + config);
             return broker;
         } catch (RuntimeException e) {
             readiness.failed(e);
-            closeQuietly(replicas, metadata, logs);
+            closeQuietly(forwarder, replicas, metadata, logs);
             throw e;
         }
     }
@@ -343,7 +350,7 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         readiness.stopped();
-        closeQuietly(controller, metadataRefresher, membership.get(), replicas, groups, logs, metadata);
+        closeQuietly(controller, metadataRefresher, membership.get(), forwarder, replicas, groups, logs, metadata);
         if (ownedScheduler != null) {
             ownedScheduler.shutdownNow();
         }

@@ -502,6 +502,11 @@ public final class TopicRegistry {
                 topic.config.toMap(), topic.record.createdAt(), partitions);
     }
 
+    /** The topic's effective configuration: its overrides over the broker's defaults. */
+    public LogConfig config(String topic) {
+        return hosted(topic).config;
+    }
+
     public int partitionCount(String topic) {
         return hosted(topic).logs.length;
     }

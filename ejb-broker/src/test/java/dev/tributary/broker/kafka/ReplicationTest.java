@@ -181,7 +181,35 @@ class ReplicationTest {
     }
 
     @Test
-    void aWriteThroughTheBrokersOwnWriterIsRefusedWhileTheIsrIsBelowMinInsyncReplicas() throws Exception {
+    void aBrokerThatDoesNotLeadForwardsRestAndJcaWritesToTheLeaderAndServesReadsFromItsReplica() throws Exception {
+        startCluster(ReplicationConfig.defaults());
+        PartitionLeadership leadership = cluster.any().broker.topics().leadership(TOPIC, 0);
+        Broker follower = cluster.byBrokerId(leadership.replicas().stream().filter(id -> id != leadership.leader())
+                .findFirst().orElseThrow()).running().broker;
+
+        List<AppendedRecord> one = follower.writer().append(TOPIC, 0, List.of(newRecord("a"), newRecord("b")));
+        List<NewRecord> everywhere = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++)
+            everywhere.add(new NewRecord(OptionalInt.of(p), null, bytes("to-" + p), List.of(), OptionalLong.empty()));
+        List<AppendedRecord> spread = follower.writer().append(TOPIC, everywhere);
+
+        assertEquals(List.of(0L, 1L), one.stream().map(AppendedRecord::offset).toList());
+        assertEquals(2L, spread.get(0).offset(), "after the two records before it in partition 0");
+        for (int p = 1; p < PARTITIONS; p++)
+            assertEquals(0L, spread.get(p).offset(), "partition " + p);
+        PartitionLog leaderLog = cluster.byBrokerId(leadership.leader()).running().broker.topics()
+                .replicaLog(TOPIC, 0);
+        assertEquals(3, leaderLog.logEndOffset(), "the leader appended what the follower forwarded");
+        // The follower holds them once acknowledged; its high watermark follows with its next fetch.
+        assertTrue(follower.topics().replicaLog(TOPIC, 0).logEndOffset() >= 3);
+        Conditions.await("the follower learns the new high watermark",
+                () -> follower.topics().replicaLog(TOPIC, 0).highWatermark() == 3);
+        assertEquals(List.of("a", "b", "to-0"), follower.reader().read(TOPIC, 0, 0, 10).records().stream()
+                .map(record -> new String(record.value(), StandardCharsets.UTF_8)).toList());
+    }
+
+    @Test
+    void aWriteThroughTheBrokersOwnWritersIsRefusedWhileTheIsrIsBelowMinInsyncReplicas() throws Exception {
         startCluster(ReplicationConfig.defaults());
         setMinInsyncReplicas(3);
         int leader = cluster.any().broker.topics().leadership(TOPIC, 0).leader();
@@ -191,9 +219,13 @@ class ReplicationTest {
             return cluster.any().broker.topics().leadership(TOPIC, 0).isr().size() == 2;
         });
         Broker leading = cluster.byBrokerId(leader).running().broker;
-        assertThrows(NotEnoughReplicasException.class,
-                () -> leading.writer().append(TOPIC, List.of(new NewRecord(OptionalInt.of(0), null, bytes("x"),
-                        List.of(), OptionalLong.empty()))));
+        Broker following = cluster.members().stream().filter(m -> m.brokerId() != leader).findFirst().orElseThrow()
+                .running().broker;
+        List<NewRecord> toPartition0 = List.of(new NewRecord(OptionalInt.of(0), null, bytes("x"), List.of(),
+                OptionalLong.empty()));
+        assertThrows(NotEnoughReplicasException.class, () -> leading.writer().append(TOPIC, toPartition0));
+        assertThrows(NotEnoughReplicasException.class, () -> following.writer().append(TOPIC, toPartition0),
+                "the leader's refusal of a forwarded write");
         assertEquals(0, leading.topics().replicaLog(TOPIC, 0).logEndOffset(), "nothing was written");
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tributary.broker.log.LogManager;
 import dev.tributary.broker.metadata.MetadataDatabase;
 import dev.tributary.broker.metrics.BrokerMetrics;
+import dev.tributary.broker.replication.ProduceForwarder;
 import dev.tributary.broker.replication.ReplicaManager;
 import dev.tributary.broker.replication.ReplicationConfig;
 import dev.tributary.broker.topic.NewTopic;
@@ -64,7 +65,8 @@ class RecordWriterReaderTest {
         replicas = new ReplicaManager(topics, metadata.leadershipStore(), ReplicationConfig.defaults(), CLOCK,
                 scheduler, brokerId -> null);
         topics.create(new NewTopic("orders", 4, (short) 1, Map.of()));
-        writer = new RecordWriter(topics, CLOCK, replicas, Duration.ofSeconds(30));
+        writer = new RecordWriter(topics, CLOCK, replicas, new ProduceForwarder(0, brokerId -> null),
+                Duration.ofSeconds(30));
         reader = new RecordReader(topics, new BrokerMetrics());
     }
 
