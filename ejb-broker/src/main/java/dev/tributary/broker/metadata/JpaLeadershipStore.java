@@ -4,6 +4,7 @@ import dev.tributary.broker.topic.LeadershipStore;
 import dev.tributary.broker.topic.PartitionLeadership;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Partition leadership in the metadata database; every call is one committed resource-local transaction. */
@@ -23,23 +24,32 @@ public final class JpaLeadershipStore implements LeadershipStore {
     }
 
     @Override
-    public boolean compareAndSet(PartitionLeadership expected, PartitionLeadership updated) {
+    public List<PartitionLeadership> compareAndSetAll(List<Change> changes) {
+        if (changes.isEmpty())
+            return List.of();
         return transactions.inTransaction(em -> {
-            int changed = em.createQuery("update PartitionEntity p set p.leader = :leader,"
-                            + " p.leaderEpoch = :leaderEpoch, p.isr = :isr, p.partitionEpoch = :partitionEpoch"
-                            + " where p.topic = :topic and p.partition = :partition"
-                            + " and p.partitionEpoch = :expectedEpoch")
-                    .setParameter("leader", updated.leader())
-                    .setParameter("leaderEpoch", updated.leaderEpoch())
-                    .setParameter("isr", PartitionEntity.join(updated.isr()))
-                    .setParameter("partitionEpoch", updated.partitionEpoch())
-                    .setParameter("topic", expected.topic())
-                    .setParameter("partition", expected.partition())
-                    .setParameter("expectedEpoch", expected.partitionEpoch())
-                    .executeUpdate();
-            if (changed == 1)
+            List<PartitionLeadership> stored = new ArrayList<>();
+            for (Change change : changes) {
+                PartitionLeadership expected = change.expected();
+                PartitionLeadership updated = change.updated();
+                int changed = em.createQuery("update PartitionEntity p set p.leader = :leader,"
+                                + " p.leaderEpoch = :leaderEpoch, p.isr = :isr, p.partitionEpoch = :partitionEpoch"
+                                + " where p.topic = :topic and p.partition = :partition"
+                                + " and p.partitionEpoch = :expectedEpoch")
+                        .setParameter("leader", updated.leader())
+                        .setParameter("leaderEpoch", updated.leaderEpoch())
+                        .setParameter("isr", PartitionEntity.join(updated.isr()))
+                        .setParameter("partitionEpoch", updated.partitionEpoch())
+                        .setParameter("topic", expected.topic())
+                        .setParameter("partition", expected.partition())
+                        .setParameter("expectedEpoch", expected.partitionEpoch())
+                        .executeUpdate();
+                if (changed == 1)
+                    stored.add(updated);
+            }
+            if (!stored.isEmpty())
                 bumpMetadataVersion(em);
-            return changed == 1;
+            return stored;
         });
     }
 

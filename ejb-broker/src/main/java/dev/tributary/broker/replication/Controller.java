@@ -2,10 +2,12 @@ package dev.tributary.broker.replication;
 
 import dev.tributary.broker.cluster.BrokerInfo;
 import dev.tributary.broker.cluster.ClusterView;
-import dev.tributary.broker.log.LogConfig;
 import dev.tributary.broker.topic.LeadershipStore;
+import dev.tributary.broker.topic.LeadershipStore.Change;
 import dev.tributary.broker.topic.PartitionLeadership;
 import dev.tributary.broker.topic.TopicRegistry;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -73,20 +75,22 @@ public final class Controller implements AutoCloseable {
 
     /** One pass over every partition; returns how many changed. */
     int elect(Set<Integer> live) {
-        int changed = 0;
-        for (PartitionLeadership current : store.loadAll()) {
-            Optional<PartitionLeadership> next = decide(current, live, uncleanAllowed(current.topic()));
-            if (next.isPresent() && store.compareAndSet(current, next.get())) {
-                changed++;
-                PartitionLeadership chosen = next.get();
-                LOG.info(() -> current.topicPartition() + ": leader " + describe(chosen.leader()) + " at epoch "
-                        + chosen.leaderEpoch() + ", ISR " + chosen.isr() + " (was leader " + describe(current.leader())
-                        + ", ISR " + current.isr() + "; live brokers " + live + ")");
-            }
+        List<Change> changes = new ArrayList<>();
+        for (PartitionLeadership current : store.loadAll())
+            decide(current, live, uncleanAllowed(current.topic()))
+                    .ifPresent(next -> changes.add(new Change(current, next)));
+        Set<PartitionLeadership> stored = new HashSet<>(store.compareAndSetAll(changes));
+        for (Change change : changes) {
+            PartitionLeadership was = change.expected();
+            PartitionLeadership chosen = change.updated();
+            if (stored.contains(chosen))
+                LOG.info(() -> was.topicPartition() + ": leader " + describe(chosen.leader()) + " at epoch "
+                        + chosen.leaderEpoch() + ", ISR " + chosen.isr() + " (was leader " + describe(was.leader())
+                        + ", ISR " + was.isr() + "; live brokers " + live + ")");
         }
-        if (changed > 0)
+        if (!stored.isEmpty())
             topics.refresh();
-        return changed;
+        return stored.size();
     }
 
     /** The leadership {@code current} should have with {@code live} brokers, if not its own. */
@@ -114,13 +118,13 @@ public final class Controller implements AutoCloseable {
      */
     public int electPreferredLeaders() {
         Set<Integer> live = view.get().brokers().stream().map(BrokerInfo::id).collect(Collectors.toSet());
-        int changed = 0;
+        List<Change> changes = new ArrayList<>();
         for (PartitionLeadership current : store.loadAll()) {
             int preferred = current.preferredLeader();
-            if (current.leader() != preferred && live.contains(preferred) && current.isr().contains(preferred)
-                    && store.compareAndSet(current, current.withLeader(preferred, current.isr())))
-                changed++;
+            if (current.leader() != preferred && live.contains(preferred) && current.isr().contains(preferred))
+                changes.add(new Change(current, current.withLeader(preferred, current.isr())));
         }
+        int changed = store.compareAndSetAll(changes).size();
         if (changed > 0)
             topics.refresh();
         int moved = changed;
@@ -130,8 +134,7 @@ public final class Controller implements AutoCloseable {
 
     private boolean uncleanAllowed(String topic) {
         try {
-            return Boolean.parseBoolean(topics.describe(topic).configs()
-                    .get(LogConfig.UNCLEAN_LEADER_ELECTION_ENABLE));
+            return topics.config(topic).uncleanLeaderElection();
         } catch (RuntimeException e) {
             return false; // not known here yet: the safe answer
         }

@@ -17,7 +17,22 @@ public interface LeadershipStore {
      *
      * @return whether it was stored; if not, the caller's view is stale and it should reload
      */
-    boolean compareAndSet(PartitionLeadership expected, PartitionLeadership updated);
+    default boolean compareAndSet(PartitionLeadership expected, PartitionLeadership updated) {
+        return !compareAndSetAll(List.of(new Change(expected, updated))).isEmpty();
+    }
+
+    /**
+     * {@link #compareAndSet} of many partitions in one transaction: each change is stored only if its partition is
+     * still at the expected partition epoch, and all that are commit together, so a controller moving the
+     * leadership of many partitions at once waits for one commit, not one per partition.
+     *
+     * @return the changes' updated leaderships that were stored
+     */
+    List<PartitionLeadership> compareAndSetAll(List<Change> changes);
+
+    /** A partition's leadership as the caller read it, and what it should become. */
+    record Change(PartitionLeadership expected, PartitionLeadership updated) {
+    }
 
     /**
      * A number that grows with every change of topics or leadership by any broker; a broker that reads the

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.broker.group.CommittedOffset;
 import dev.tributary.broker.testing.PostgresServer;
+import dev.tributary.broker.topic.LeadershipStore;
 import dev.tributary.broker.topic.PartitionLeadership;
 import dev.tributary.broker.topic.TopicRecord;
 import java.nio.file.Path;
@@ -86,6 +87,14 @@ class MetadataDatabaseTest {
             assertEquals(elected, leadership.loadAll().get(0));
             assertEquals(5, leadership.loadAll().size());
             assertEquals(version + 4, leadership.metadataVersion());
+
+            PartitionLeadership second = leadership.loadAll().get(1);
+            PartitionLeadership secondElected = second.withLeader(3, List.of(3, 1));
+            assertEquals(List.of(secondElected), leadership.compareAndSetAll(List.of(
+                    new LeadershipStore.Change(first, first.withIsr(List.of(2))),
+                    new LeadershipStore.Change(second, secondElected))), "the stale change alone is refused");
+            assertEquals(List.of(elected, secondElected), leadership.loadAll().subList(0, 2));
+            assertEquals(version + 5, leadership.metadataVersion(), "one batch, one version");
 
             long block = db.producerIdBlocks().reserve(1000);
             assertEquals(block + 1000, db.producerIdBlocks().reserve(1000), "blocks follow each other, disjoint");
