@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,6 +32,13 @@ final class HazelcastDataGrid implements DataGrid {
 
     private final HazelcastInstance hazelcast;
     private final IMap<String, String> announcements;
+    /**
+     * A local copy of {@link #announcements}, kept by the subscription's entry listener: reading the map itself
+     * is a remote call per partition, which stalls for as long as the grid moves partitions after a member left,
+     * exactly when the broker needs its view at once (to elect leaders).
+     */
+    private final Map<String, String> mirror = new ConcurrentHashMap<>();
+    private volatile boolean mirrored;
 
     HazelcastDataGrid(HazelcastInstance hazelcast) {
         this.hazelcast = hazelcast;
@@ -57,17 +65,19 @@ final class HazelcastDataGrid implements DataGrid {
 
     @Override
     public Map<String, String> announcements() {
-        return new HashMap<>(announcements);
+        return new HashMap<>(mirrored ? mirror : announcements);
     }
 
     @Override
     public void announce(String announcement) {
         announcements.set(localMemberId(), announcement);
+        mirror.put(localMemberId(), announcement);
     }
 
     @Override
     public void withdraw(String memberId) {
         announcements.delete(memberId);
+        mirror.remove(memberId);
     }
 
     @Override
@@ -83,29 +93,39 @@ final class HazelcastDataGrid implements DataGrid {
                 onChange.run();
             }
         });
-        UUID entries = announcements.addEntryListener(new AnnouncementListener(onChange), false);
+        UUID entries = announcements.addEntryListener(new AnnouncementListener(mirror, onChange), true);
+        mirror.putAll(announcements); // after the listener is in place, so no announcement made meanwhile is missed
+        mirrored = true;
         return () -> {
+            mirrored = false;
             hazelcast.getCluster().removeMembershipListener(members);
             announcements.removeEntryListener(entries);
         };
     }
 
-    /** Any change of an announcement: a broker joined, left cleanly, or announced itself again. */
-    private record AnnouncementListener(Runnable onChange) implements EntryAddedListener<String, String>,
-            EntryRemovedListener<String, String>, EntryUpdatedListener<String, String> {
+    /**
+     * Any change of an announcement (a broker joined, left cleanly, or announced itself again): copied into the
+     * mirror before the subscriber hears of it.
+     */
+    private record AnnouncementListener(Map<String, String> mirror, Runnable onChange)
+            implements EntryAddedListener<String, String>, EntryRemovedListener<String, String>,
+            EntryUpdatedListener<String, String> {
 
         @Override
         public void entryAdded(EntryEvent<String, String> event) {
+            mirror.put(event.getKey(), event.getValue());
             onChange.run();
         }
 
         @Override
         public void entryRemoved(EntryEvent<String, String> event) {
+            mirror.remove(event.getKey());
             onChange.run();
         }
 
         @Override
         public void entryUpdated(EntryEvent<String, String> event) {
+            mirror.put(event.getKey(), event.getValue());
             onChange.run();
         }
     }

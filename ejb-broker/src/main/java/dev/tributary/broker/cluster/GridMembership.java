@@ -107,16 +107,6 @@ public final class GridMembership implements ClusterMembership {
         if (subscription == null) {
             return; // closed
         }
-        Set<String> members = new HashSet<>(grid.memberIds());
-        Map<String, String> announcements = grid.announcements();
-        for (String announced : announcements.keySet()) {
-            if (!members.contains(announced)) {
-                grid.withdraw(announced);
-            }
-        }
-        if (members.contains(grid.localMemberId()) && !announcements.containsKey(grid.localMemberId())) {
-            grid.announce(self.encode());
-        }
         ClusterView view = view();
         for (BrokerInfo peer : view.brokers()) {
             conflictWith(peer).filter(conflict -> reportedConflicts.add(peer.id()))
@@ -136,6 +126,18 @@ public final class GridMembership implements ClusterMembership {
                     LOG.log(Level.WARNING, "A cluster membership listener failed", e);
                 }
             }
+        }
+        // Housekeeping after the listeners heard of the change: these write to the grid, which may stall while
+        // it moves partitions after a member left.
+        Set<String> members = new HashSet<>(grid.memberIds());
+        Map<String, String> announcements = grid.announcements();
+        for (String announced : announcements.keySet()) {
+            if (!members.contains(announced)) {
+                grid.withdraw(announced);
+            }
+        }
+        if (members.contains(grid.localMemberId()) && !announcements.containsKey(grid.localMemberId())) {
+            grid.announce(self.encode());
         }
     }
 
