@@ -4,6 +4,7 @@ import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.kafka.QuotaConfig;
 import dev.tributary.broker.kafka.TlsSettings;
+import dev.tributary.broker.replication.InterBrokerLogin;
 import dev.tributary.broker.replication.ReplicationConfig;
 import dev.tributary.broker.security.AclConfig;
 import dev.tributary.broker.server.BrokerConfig;
@@ -45,6 +46,10 @@ final class BrokerSettings {
     static final String ACL_ENABLED = "tributary.acl.enabled";
     /** Kafka's {@code replica.lag.time.max.ms}: how long a follower may lag before it leaves the ISR. */
     static final String REPLICA_LAG_TIME_MAX_MS = "tributary.replica.lag.time.max.ms";
+    /** The broker user brokers log in as to each other's SASL listeners (SCRAM-SHA-512). */
+    static final String INTERBROKER_USER = "tributary.interbroker.user";
+    /** Environment TRIBUTARY_INTERBROKER_PASSWORD. */
+    static final String INTERBROKER_PASSWORD = "tributary.interbroker.password";
     static final String ACL_SUPER_USERS = "tributary.acl.super.users";
     /**
      * The base URL of this broker's REST API as other brokers and tools reach it ({@code http://host:port/});
@@ -75,7 +80,9 @@ final class BrokerSettings {
     private static ReplicationConfig replication(Config config) {
         ReplicationConfig defaults = ReplicationConfig.defaults();
         return defaults.withReplicaLagTimeMaxMs(config.getOptionalValue(REPLICA_LAG_TIME_MAX_MS, Long.class)
-                .orElse(defaults.replicaLagTimeMaxMs()));
+                        .orElse(defaults.replicaLagTimeMaxMs()))
+                .withLogin(InterBrokerLogin.of(config.getOptionalValue(INTERBROKER_USER, String.class),
+                        config.getOptionalValue(INTERBROKER_PASSWORD, String.class)));
     }
 
     private static AclConfig acls(Config config) {

@@ -7,10 +7,28 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.NameCallback;
+import javax.security.auth.callback.PasswordCallback;
+import javax.security.auth.callback.UnsupportedCallbackException;
+import javax.security.sasl.SaslClient;
+import javax.security.sasl.SaslException;
+import org.apache.kafka.common.message.SaslAuthenticateRequestData;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.SaslAuthenticateRequest;
+import org.apache.kafka.common.requests.SaslAuthenticateResponse;
+import org.apache.kafka.common.requests.SaslHandshakeRequest;
+import org.apache.kafka.common.requests.SaslHandshakeResponse;
+import org.apache.kafka.common.security.scram.ScramExtensionsCallback;
+import org.apache.kafka.common.security.scram.internals.ScramMechanism;
+import org.apache.kafka.common.security.scram.internals.ScramSaslClient;
 
 /**
  * A blocking Kafka-protocol connection to another broker, one request at a time: all a replica fetcher needs,
@@ -18,6 +36,8 @@ import org.apache.kafka.common.requests.RequestHeader;
  * and the body.
  */
 final class BrokerClient implements Closeable {
+
+    private static final ScramMechanism SCRAM = ScramMechanism.SCRAM_SHA_512;
 
     /** Larger than any response a fetch of {@code replica.fetch.max.bytes} per partition can make here. */
     private static final int MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
@@ -35,8 +55,12 @@ final class BrokerClient implements Closeable {
         this.clientId = clientId;
     }
 
-    /** @param address {@code host:port} of the other broker's Kafka listener */
-    static BrokerClient connect(String address, String clientId, int timeoutMs) throws IOException {
+    /**
+     * @param address {@code host:port} of the other broker's Kafka listener
+     * @param login   whom to authenticate as (SCRAM-SHA-512) before the first request, if the listener needs it
+     */
+    static BrokerClient connect(String address, String clientId, int timeoutMs, Optional<InterBrokerLogin> login)
+            throws IOException {
         int colon = address.lastIndexOf(':');
         if (colon < 0)
             throw new IOException("Not a host:port address: " + address);
@@ -46,10 +70,46 @@ final class BrokerClient implements Closeable {
             socket.connect(new InetSocketAddress(address.substring(0, colon),
                     Integer.parseInt(address.substring(colon + 1))), timeoutMs);
             socket.setSoTimeout(timeoutMs);
-            return new BrokerClient(socket, clientId);
+            BrokerClient client = new BrokerClient(socket, clientId);
+            if (login.isPresent())
+                client.authenticate(login.get(), address);
+            return client;
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e instanceof IOException io ? io : new IOException("Cannot connect to " + address + ": " + e, e);
+        }
+    }
+
+    /** SaslHandshake v1 then SaslAuthenticate round trips until the SCRAM exchange completes (KIP-152). */
+    private void authenticate(InterBrokerLogin login, String address) throws IOException {
+        SaslHandshakeResponse handshake = send(new SaslHandshakeRequest.Builder(
+                new SaslHandshakeRequestData().setMechanism(SCRAM.mechanismName())).build((short) 1));
+        if (handshake.error() != Errors.NONE)
+            throw new IOException("The broker at " + address + " does not take " + SCRAM.mechanismName()
+                    + " for inter-broker logins: " + handshake.error() + "; it offers "
+                    + handshake.data().mechanisms());
+        try {
+            SaslClient sasl = new ScramSaslClient(SCRAM, callbacks -> {
+                for (Callback callback : callbacks) {
+                    if (callback instanceof NameCallback name)
+                        name.setName(login.user());
+                    else if (callback instanceof PasswordCallback password)
+                        password.setPassword(login.password().toCharArray());
+                    else if (!(callback instanceof ScramExtensionsCallback))
+                        throw new UnsupportedCallbackException(callback);
+                }
+            });
+            byte[] token = sasl.evaluateChallenge(new byte[0]);
+            while (!sasl.isComplete()) {
+                SaslAuthenticateResponse answer = send(new SaslAuthenticateRequest.Builder(
+                        new SaslAuthenticateRequestData().setAuthBytes(token)).build((short) 1));
+                if (answer.error() != Errors.NONE)
+                    throw new IOException("Inter-broker login as " + login.user() + " at " + address + " failed: "
+                            + answer.error() + (answer.errorMessage() == null ? "" : ": " + answer.errorMessage()));
+                token = sasl.evaluateChallenge(answer.saslAuthBytes());
+            }
+        } catch (NoSuchAlgorithmException | SaslException e) {
+            throw new IOException("Inter-broker login as " + login.user() + " at " + address + " failed: " + e, e);
         }
     }
 

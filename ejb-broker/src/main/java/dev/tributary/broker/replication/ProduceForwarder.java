@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -34,13 +35,18 @@ public final class ProduceForwarder implements AutoCloseable {
 
     private final int brokerId;
     private final IntFunction<String> addresses;
+    private final Optional<InterBrokerLogin> login;
     private final Map<String, Queue<BrokerClient>> idle = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    /** @param addresses the Kafka address a broker announced, or null for one that is not alive */
-    public ProduceForwarder(int brokerId, IntFunction<String> addresses) {
+    /**
+     * @param addresses the Kafka address a broker announced, or null for one that is not alive
+     * @param login     whom to authenticate as, for a listener that requires SASL
+     */
+    public ProduceForwarder(int brokerId, IntFunction<String> addresses, Optional<InterBrokerLogin> login) {
         this.brokerId = brokerId;
         this.addresses = addresses;
+        this.login = login;
     }
 
     /** Where a forwarded write landed. */
@@ -91,7 +97,7 @@ public final class ProduceForwarder implements AutoCloseable {
         if (client != null)
             return client;
         try {
-            return BrokerClient.connect(address, "tributary-forwarder-" + brokerId, readTimeoutMs);
+            return BrokerClient.connect(address, "tributary-forwarder-" + brokerId, readTimeoutMs, login);
         } catch (IOException e) {
             throw new NetworkException("Cannot reach broker at " + address + " to forward a write: "
                     + e.getMessage(), e);

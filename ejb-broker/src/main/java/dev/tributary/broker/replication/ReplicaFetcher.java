@@ -148,7 +148,7 @@ final class ReplicaFetcher implements Runnable {
             if (address == null)
                 throw new IOException("The address of broker " + leaderId + " is not known (is it alive?)");
             client = BrokerClient.connect(address, "tributary-replica-" + brokerId,
-                    config.replicaFetchWaitMaxMs() + 30_000);
+                    config.replicaFetchWaitMaxMs() + 30_000, config.login());
         }
         return client;
     }

@@ -1,5 +1,7 @@
 package dev.tributary.broker.replication;
 
+import java.util.Optional;
+
 /**
  * How replicas keep up, under Kafka's broker-config names.
  *
@@ -11,23 +13,30 @@ package dev.tributary.broker.replication;
  * @param replicaFetchBackoffMs    {@code replica.fetch.backoff.ms}: pause after a failed fetch
  * @param metadataRefreshMs        how often each broker reads the shared database's metadata version, the
  *                                 longest another broker's change takes to arrive here
+ * @param login                    whom brokers authenticate as to each other; none for a listener without SASL
  */
 public record ReplicationConfig(long replicaLagTimeMaxMs, int replicaFetchWaitMaxMs, int replicaFetchMaxBytes,
-                                long replicaFetchBackoffMs, long metadataRefreshMs) {
+                                long replicaFetchBackoffMs, long metadataRefreshMs,
+                                Optional<InterBrokerLogin> login) {
 
     public ReplicationConfig {
         if (replicaLagTimeMaxMs < 1 || replicaFetchWaitMaxMs < 0 || replicaFetchMaxBytes < 1
-                || replicaFetchBackoffMs < 0 || metadataRefreshMs < 1)
+                || replicaFetchBackoffMs < 0 || metadataRefreshMs < 1 || login == null)
             throw new IllegalArgumentException("Invalid replication settings: " + this);
     }
 
-    /** Kafka's defaults, and a metadata read every 200 ms. */
+    /** Kafka's defaults, a metadata read every 200 ms, no inter-broker login. */
     public static ReplicationConfig defaults() {
-        return new ReplicationConfig(30_000, 500, 1_048_576, 1_000, 200);
+        return new ReplicationConfig(30_000, 500, 1_048_576, 1_000, 200, Optional.empty());
     }
 
     public ReplicationConfig withReplicaLagTimeMaxMs(long ms) {
         return new ReplicationConfig(ms, replicaFetchWaitMaxMs, replicaFetchMaxBytes, replicaFetchBackoffMs,
-                metadataRefreshMs);
+                metadataRefreshMs, login);
+    }
+
+    public ReplicationConfig withLogin(Optional<InterBrokerLogin> newLogin) {
+        return new ReplicationConfig(replicaLagTimeMaxMs, replicaFetchWaitMaxMs, replicaFetchMaxBytes,
+                replicaFetchBackoffMs, metadataRefreshMs, newLogin);
     }
 }

@@ -167,7 +167,8 @@ public final class Broker implements AutoCloseable {
                     .map(BrokerInfo::kafkaAddress).filter(address -> !address.isEmpty()).orElse(null);
             replicas = new ReplicaManager(topics, metadata.leadershipStore(), config.replication(), clock, scheduler,
                     kafkaAddresses);
-            forwarder = new ProduceForwarder(identity.brokerId(), kafkaAddresses::apply);
+            forwarder = new ProduceForwarder(identity.brokerId(), kafkaAddresses::apply,
+                    config.replication().login());
             RecordWriter writer = new RecordWriter(topics, clock, replicas, forwarder, WRITE_COMMIT_TIMEOUT);
             Transactions transactions = Transactions.open(transactionDir(config.dataDir()), topics, writer, clock);
             GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(), config.groups(),

@@ -24,6 +24,8 @@ final class LocalCluster implements AutoCloseable {
     private final String dbUrl = "jdbc:h2:mem:cluster-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     private final FakeDataGrid.Network grid = new FakeDataGrid.Network();
     private final ReplicationConfig replication;
+    private final KafkaListenerConfig listener;
+    private final Properties clientSecurity;
     private final List<Member> members = new ArrayList<>();
 
     record Member(int index, RunningKafkaBroker running, FakeDataGrid gridMember) {
@@ -33,8 +35,16 @@ final class LocalCluster implements AutoCloseable {
     }
 
     LocalCluster(Path root, int brokers, ReplicationConfig replication) {
+        this(root, brokers, replication, KafkaListenerConfig.of("127.0.0.1", 0), new Properties());
+    }
+
+    /** @param clientSecurity what clients made here ({@link #admin}) need for {@code listener}, e.g. SASL */
+    LocalCluster(Path root, int brokers, ReplicationConfig replication, KafkaListenerConfig listener,
+                 Properties clientSecurity) {
         this.root = root;
         this.replication = replication;
+        this.listener = listener;
+        this.clientSecurity = clientSecurity;
         try {
             for (int i = 0; i < brokers; i++)
                 start(i);
@@ -48,7 +58,7 @@ final class LocalCluster implements AutoCloseable {
     Member start(int index) {
         BrokerConfig config = BrokerConfig.embedded(root.resolve("broker-" + index))
                 .withDatabase(dbUrl, Optional.empty(), Optional.empty()).withReplication(replication);
-        RunningKafkaBroker running = new RunningKafkaBroker(config, KafkaListenerConfig.of("127.0.0.1", 0));
+        RunningKafkaBroker running = new RunningKafkaBroker(config, listener);
         FakeDataGrid gridMember = grid.join();
         running.broker.joinCluster(Optional.of(gridMember), running.bootstrap(), Optional.empty());
         Member member = new Member(index, running, gridMember);
@@ -86,6 +96,7 @@ final class LocalCluster implements AutoCloseable {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        props.putAll(clientSecurity);
         return Admin.create(props);
     }
 

@@ -65,7 +65,7 @@ class RecordWriterReaderTest {
         replicas = new ReplicaManager(topics, metadata.leadershipStore(), ReplicationConfig.defaults(), CLOCK,
                 scheduler, brokerId -> null);
         topics.create(new NewTopic("orders", 4, (short) 1, Map.of()));
-        writer = new RecordWriter(topics, CLOCK, replicas, new ProduceForwarder(0, brokerId -> null),
+        writer = new RecordWriter(topics, CLOCK, replicas, new ProduceForwarder(0, brokerId -> null, Optional.empty()),
                 Duration.ofSeconds(30));
         reader = new RecordReader(topics, new BrokerMetrics());
     }

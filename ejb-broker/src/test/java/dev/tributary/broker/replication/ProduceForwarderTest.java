@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.LeaderNotAvailableException;
@@ -25,7 +26,7 @@ class ProduceForwarderTest {
 
     @Test
     void aLeaderThatIsNotAliveIsNotAvailable() {
-        try (ProduceForwarder forwarder = new ProduceForwarder(0, broker -> null)) {
+        try (ProduceForwarder forwarder = new ProduceForwarder(0, broker -> null, Optional.empty())) {
             LeaderNotAvailableException e = assertThrows(LeaderNotAvailableException.class,
                     () -> forwarder.forward(TP, 2, RECORDS, Duration.ofSeconds(1)));
             assertTrue(e.getMessage().contains("Broker 2 leads orders-0"), e::getMessage);
@@ -39,7 +40,7 @@ class ProduceForwarderTest {
             closedPort = socket.getLocalPort();
         }
         String address = "127.0.0.1:" + closedPort;
-        try (ProduceForwarder forwarder = new ProduceForwarder(0, broker -> address)) {
+        try (ProduceForwarder forwarder = new ProduceForwarder(0, broker -> address, Optional.empty())) {
             NetworkException e = assertThrows(NetworkException.class,
                     () -> forwarder.forward(TP, 2, RECORDS, Duration.ofSeconds(1)));
             assertTrue(e.getMessage().contains(address), e::getMessage);
