@@ -6,33 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tributary.broker.replication.ReplicationConfig;
 import dev.tributary.broker.testing.Conditions;
 import dev.tributary.broker.topic.PartitionLeadership;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A fourth broker joins a cluster of three: topics created from then on place replicas and leaders on it, and
  * after it failed and came back, the rebalance call (preferred leader election) gives it its leaders back.
  */
-class AddingABrokerTest {
+class AddingABrokerTest extends LocalClusterTest {
 
     private static final String TOPIC = "after-growth";
     private static final int PARTITIONS = 8;
-
-    @TempDir
-    Path root;
-    private LocalCluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null)
-            cluster.close();
-    }
 
     @Test
     void newTopicsUseTheFourthBrokerAndRebalanceMovesLeadersBackToIt() throws Exception {

@@ -9,7 +9,6 @@ import dev.tributary.broker.replication.ReplicationConfig;
 import dev.tributary.broker.testing.Conditions;
 import dev.tributary.broker.topic.PartitionLeadership;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +21,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.Records;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A replica whose log ran ahead of what the next leader has (records only the old leader got, with acks=1) must
@@ -32,19 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the two replicas hold different records at the same offsets. Reaching that state needs an unclean election, which
  * the topic allows here.
  */
-class DivergentReplicaTest {
+class DivergentReplicaTest extends LocalClusterTest {
 
     private static final String TOPIC = "diverging";
-
-    @TempDir
-    Path root;
-    private LocalCluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null)
-            cluster.close();
-    }
 
     @Test
     void aReturningReplicaTruncatesWhatTheNewLeaderNeverHadAndCopiesWhatItWrote() throws Exception {

@@ -14,7 +14,6 @@ import dev.tributary.broker.server.Broker;
 import dev.tributary.broker.testing.Conditions;
 import dev.tributary.broker.topic.PartitionLeadership;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,28 +43,16 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three brokers in one JVM ({@link LocalCluster}) replicating a topic of 6 partitions, replication factor 3 and
  * {@code min.insync.replicas=2}, driven by stock Kafka clients.
  */
-class ReplicationTest {
+class ReplicationTest extends LocalClusterTest {
 
     private static final String TOPIC = "replicated";
     private static final int PARTITIONS = 6;
-
-    @TempDir
-    Path root;
-    private LocalCluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null)
-            cluster.close();
-    }
 
     private void startCluster(ReplicationConfig replication) throws Exception {
         cluster = new LocalCluster(root, 3, replication);

@@ -10,7 +10,6 @@ import dev.tributary.broker.replication.ReplicationConfig;
 import dev.tributary.broker.server.Broker;
 import dev.tributary.broker.topic.PartitionLeadership;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,28 +23,16 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Brokers whose Kafka listener takes only SASL clients log in to each other as the inter-broker user: followers
  * replicate, and writes are forwarded, as on an open listener.
  */
-class SaslReplicationTest {
+class SaslReplicationTest extends LocalClusterTest {
 
     private static final String TOPIC = "guarded";
     private static final String PASSWORD = "inter-broker-secret";
-
-    @TempDir
-    Path root;
-    private LocalCluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null)
-            cluster.close();
-    }
 
     @Test
     void followersReplicateAndWritesAreForwardedOverSaslListeners() throws Exception {
