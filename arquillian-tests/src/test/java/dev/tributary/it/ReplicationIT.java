@@ -23,13 +23,18 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -44,6 +49,7 @@ import org.junit.jupiter.api.Test;
 class ReplicationIT {
 
     private static final String TOPIC = "replicated";
+    private static final String GROUP = "it-group";
     private static final int PARTITIONS = 6;
     private static final Duration CONVERGENCE = Duration.ofSeconds(90);
 
@@ -52,6 +58,9 @@ class ReplicationIT {
     /** What the running consumer saw, by value. */
     private final Map<String, Position> seen = new ConcurrentHashMap<>();
     private final AtomicReference<Exception> producerFailure = new AtomicReference<>();
+    /** What the consumer group's members consumed, by value. */
+    private final Set<String> groupSeen = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<Exception> groupFailure = new AtomicReference<>();
 
     record Position(int partition, long offset) {
     }
@@ -85,40 +94,135 @@ class ReplicationIT {
             awaitFullIsr(admin);
 
             AtomicBoolean running = new AtomicBoolean(true);
-            Thread producer = new Thread(() -> produce(bootstrap, running), "it-producer");
-            Thread consumer = new Thread(() -> consume(bootstrap, running), "it-consumer");
-            producer.start();
-            consumer.start();
+            AtomicBoolean grouped = new AtomicBoolean(true);
+            List<Thread> threads = List.of(
+                    new Thread(() -> produce(bootstrap, running), "it-producer"),
+                    new Thread(() -> consume(bootstrap, running), "it-consumer"),
+                    // members of one group, each first told of a different broker
+                    new Thread(() -> groupMember(brokers.get(0).kafkaBootstrap(), grouped), "it-member-0"),
+                    new Thread(() -> groupMember(brokers.get(1).kafkaBootstrap(), grouped), "it-member-1"));
+            threads.forEach(Thread::start);
             try {
                 awaitAcknowledged(500);
+                awaitStableGroup(admin);
                 List<Long> failovers = new ArrayList<>();
-                for (int partition : new int[] {0, 3}) {
-                    int leader = leaderOf(admin, partition);
-                    MicroBroker victim = brokers.get(indexOfBroker(brokers, leader));
-                    int ackedBefore = acknowledged.size();
-                    long killed = System.nanoTime();
-                    victim.kill();
-                    assertTrue(MicroBroker.poll(CONVERGENCE, () -> {
-                        int now = leaderOf(admin, partition);
-                        return now >= 0 && now != leader;
-                    }), "partition " + partition + " got a new leader after broker " + leader + " died");
-                    failovers.add((System.nanoTime() - killed) / 1_000_000);
-                    awaitAcknowledged(ackedBefore + 500); // writes go on with two brokers
-                    victim.restart();
-                    awaitFullIsr(admin);
-                }
+                // First the broker coordinating the group (it leads partitions too), then a leader elsewhere.
+                int coordinator = coordinatorOf(admin);
+                failovers.add(killLeaderAndRestart(admin, brokers, partitionLedBy(admin, coordinator, true), () -> {
+                    assertTrue(MicroBroker.poll(CONVERGENCE, () -> coordinatorOf(admin) != coordinator),
+                            "the group's coordinator moved off broker " + coordinator);
+                    int seenBefore = groupSeen.size();
+                    assertTrue(MicroBroker.poll(CONVERGENCE, () -> groupSeen.size() > seenBefore + 100
+                            || groupFailure.get() != null), "the group consumes again");
+                    assertEquals(null, groupFailure.get(), "a group member failed");
+                }));
+                failovers.add(killLeaderAndRestart(admin, brokers, partitionLedBy(admin, coordinator, false),
+                        () -> { }));
                 awaitAcknowledged(acknowledged.size() + 500);
                 System.out.println("ReplicationIT: time to new leader after SIGKILL (ms): " + failovers
                         + "; records acknowledged during the run: " + acknowledged.size());
             } finally {
                 running.set(false);
-                producer.join(120_000);
-                consumer.join(60_000);
+                threads.get(0).join(120_000);
+                threads.get(1).join(60_000);
             }
-            assertEquals(null, producerFailure.get(), "the producer failed");
+            try {
+                assertEquals(null, producerFailure.get(), "the producer failed");
+                assertTrue(MicroBroker.poll(CONVERGENCE, () -> groupSeen.containsAll(acknowledged.keySet())
+                        || groupFailure.get() != null), "the group consumed every acknowledged record");
+            } finally {
+                grouped.set(false);
+                threads.get(2).join(60_000);
+                threads.get(3).join(60_000);
+            }
+            assertEquals(null, groupFailure.get(), "a group member failed");
             verifyLog(bootstrap);
             verifyReplicasAgree(brokers);
         }
+    }
+
+    /**
+     * Kills the leader of {@code partition} with SIGKILL, checks that another broker leads it and that writes go on
+     * with two brokers (and whatever else {@code whileDown} checks), then restarts it.
+     *
+     * @return milliseconds from the kill until Metadata named the new leader
+     */
+    private long killLeaderAndRestart(Admin admin, List<MicroBroker> brokers, int partition, Runnable whileDown) {
+        int leader = leaderOf(admin, partition);
+        MicroBroker victim = brokers.get(indexOfBroker(brokers, leader));
+        int ackedBefore = acknowledged.size();
+        long killed = System.nanoTime();
+        victim.kill();
+        assertTrue(MicroBroker.poll(CONVERGENCE, () -> {
+            int now = leaderOf(admin, partition);
+            return now >= 0 && now != leader;
+        }), "partition " + partition + " got a new leader after broker " + leader + " died");
+        long failover = (System.nanoTime() - killed) / 1_000_000;
+        awaitAcknowledged(ackedBefore + 500);
+        whileDown.run();
+        victim.restart();
+        awaitFullIsr(admin);
+        return failover;
+    }
+
+    /**
+     * A member of group {@value #GROUP}: records what it consumed, commits after each poll. A commit refused
+     * because the group rebalanced (a member or the coordinator moved) is fine: those records come again.
+     */
+    private void groupMember(String bootstrap, AtomicBoolean running) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("group.id", GROUP);
+        props.put("enable.auto.commit", "false");
+        props.put("auto.offset.reset", "earliest");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of(TOPIC));
+            while (running.get()) {
+                var records = consumer.poll(Duration.ofMillis(200));
+                records.forEach(record -> groupSeen.add(record.value()));
+                if (!records.isEmpty()) {
+                    try {
+                        consumer.commitSync();
+                    } catch (CommitFailedException | RebalanceInProgressException rebalanced) {
+                        // re-delivered after the rebalance
+                    }
+                }
+            }
+        } catch (Exception e) {
+            groupFailure.compareAndSet(null, e);
+        }
+    }
+
+    private static void awaitStableGroup(Admin admin) {
+        assertTrue(MicroBroker.poll(CONVERGENCE, () -> {
+            ConsumerGroupDescription group = describeGroup(admin);
+            return group.groupState() == GroupState.STABLE && group.members().size() == 2;
+        }), "two members in a stable group");
+    }
+
+    private static int coordinatorOf(Admin admin) {
+        try {
+            return describeGroup(admin).coordinator().id();
+        } catch (RuntimeException e) {
+            return -1; // not known while the coordinator moves
+        }
+    }
+
+    private static ConsumerGroupDescription describeGroup(Admin admin) {
+        try {
+            return admin.describeConsumerGroups(List.of(GROUP)).all().get().get(GROUP);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A partition that {@code broker} leads ({@code ledBy}) or does not lead. */
+    private static int partitionLedBy(Admin admin, int broker, boolean ledBy) {
+        return describe(admin).partitions().stream()
+                .filter(p -> p.leader() != null && (p.leader().id() == broker) == ledBy)
+                .mapToInt(TopicPartitionInfo::partition).findFirst()
+                .orElseThrow(() -> new AssertionError("no partition " + (ledBy ? "" : "not ") + "led by " + broker));
     }
 
     /**
