@@ -131,7 +131,7 @@ final class RestScenario {
         assertProblem(400, "partitions", api.post("topics", "{\"name\":\"zero-partitions\",\"partitions\":0}"));
         assertProblem(400, "no.such.config", api.post("topics",
                 "{\"name\":\"bad-config\",\"configs\":{\"no.such.config\":\"1\"}}"));
-        assertProblem(400, "replicationFactor", api.post("topics",
+        assertProblem(400, "Replication factor 3 is larger than the 1 live broker", api.post("topics",
                 "{\"name\":\"too-many-replicas\",\"replicationFactor\":3}"));
         assertProblem(404, "does not exist", api.get("topics/no-such-topic"));
         assertProblem(404, "no partition 99", api.get("topics/" + existingTopic + "/partitions/99/records"));

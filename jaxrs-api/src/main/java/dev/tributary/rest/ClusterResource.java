@@ -3,6 +3,7 @@ package dev.tributary.rest;
 import dev.tributary.broker.cluster.ClusterStatus;
 import dev.tributary.broker.replication.PreferredLeaderElection;
 import dev.tributary.rest.dto.ClusterDetails;
+import dev.tributary.rest.dto.Problem;
 import dev.tributary.rest.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -54,6 +55,9 @@ public class ClusterResource {
     @APIResponse(responseCode = "200", description = "How many partitions changed leader",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = RebalanceResult.class)))
+    @APIResponse(responseCode = "503", description = "This broker has not joined the cluster yet (it is starting)",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON,
+                    schema = @Schema(implementation = Problem.class)))
     @POST
     @Path("/rebalance")
     public RebalanceResult rebalance() {

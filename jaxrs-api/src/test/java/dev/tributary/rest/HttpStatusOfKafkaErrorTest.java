@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.tributary.broker.log.LogFullException;
 import java.io.IOException;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.BrokerNotAvailableException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.KafkaStorageException;
@@ -31,6 +32,7 @@ class HttpStatusOfKafkaErrorTest {
         assertEquals(503, status(new KafkaStorageException("partition offline")));
         assertEquals(503, status(new NotEnoughReplicasException("ISR below min.insync.replicas")));
         assertEquals(503, status(new NotLeaderOrFollowerException("broker 2 leads it")));
+        assertEquals(503, status(new BrokerNotAvailableException("not joined the cluster yet")));
         assertEquals(504, status(new TimeoutException("the in-sync replicas did not all confirm in time")));
         assertEquals(507, status(new LogFullException("no space left", new IOException("No space left on device"))),
                 "a full disk: the client may retry once space returns");

@@ -39,6 +39,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import org.apache.kafka.common.errors.BrokerNotAvailableException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -310,12 +311,13 @@ public final class Broker implements AutoCloseable {
      * {@link Controller#electPreferredLeaders()}); any broker may run it, the database fences it.
      *
      * @return how many partitions changed leader
-     * @throws IllegalStateException before this broker joined the cluster
+     * @throws BrokerNotAvailableException before this broker joined the cluster (while it starts)
      */
     public int electPreferredLeaders() {
         Controller current = controller;
         if (current == null)
-            throw new IllegalStateException("Broker " + identity.brokerId() + " has not joined the cluster yet");
+            throw new BrokerNotAvailableException("Broker " + identity.brokerId()
+                    + " has not joined the cluster yet; try again once it has started");
         return current.electPreferredLeaders();
     }
 
