@@ -54,20 +54,29 @@ public final class Controller implements AutoCloseable {
         this.topics = topics;
         this.view = view;
         this.scheduler = scheduler;
-        this.periodic = scheduler.scheduleWithFixedDelay(this::electIfController, PERIOD_MS, PERIOD_MS,
+        this.periodic = scheduler.scheduleWithFixedDelay(() -> electIfController(false), PERIOD_MS, PERIOD_MS,
                 TimeUnit.MILLISECONDS);
     }
 
     /** Call from a membership listener: the election runs at once, on the scheduler. */
     public void viewChanged() {
-        scheduler.execute(this::electIfController);
+        scheduler.execute(() -> electIfController(true));
     }
 
-    private void electIfController() {
+    /**
+     * @param viewChanged whether brokers came or went; if not (the periodic pass), the database is read only if
+     *                    this broker's own copy of the leadership, at most a metadata refresh old, shows a
+     *                    partition to change: a full read every second would grow with the partition count
+     */
+    private void electIfController(boolean viewChanged) {
         try {
             ClusterView current = view.get();
-            if (current.isController(brokerId))
-                elect(current.brokers().stream().map(BrokerInfo::id).collect(Collectors.toSet()));
+            if (!current.isController(brokerId))
+                return;
+            Set<Integer> live = current.brokers().stream().map(BrokerInfo::id).collect(Collectors.toSet());
+            if (viewChanged || topics.leadership().stream()
+                    .anyMatch(known -> decide(known, live, uncleanAllowed(known.topic())).isPresent()))
+                elect(live);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Leader election failed; retrying in " + PERIOD_MS + " ms", e);
         }
