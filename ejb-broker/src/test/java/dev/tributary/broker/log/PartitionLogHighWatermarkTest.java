@@ -1,17 +1,12 @@
 package dev.tributary.broker.log;
 
-import dev.tributary.broker.metrics.BrokerMetrics;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,22 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The high watermark as state of its own: who raises it, what it bounds, how it survives a restart. */
-class PartitionLogHighWatermarkTest {
-    private static final TopicPartition TP = new TopicPartition("orders", 0);
-
-    @TempDir
-    Path tmp;
-    private final ManualClock clock = new ManualClock(1_700_000_000_000L);
-    private PartitionLog log;
-
-    private Path dir() {
-        return tmp.resolve("orders-0");
-    }
-
-    private PartitionLog open(Map<String, String> overrides, boolean followsLogEnd) {
-        log = PartitionLog.open(dir(), TP, LogConfig.fromMap(overrides), clock, new BrokerMetrics(), followsLogEnd);
-        return log;
-    }
+class PartitionLogHighWatermarkTest extends OneLogTest {
 
     /** Batches of offsets 0..2, 3..4 and 5, in a replica whose high watermark is set by hand. */
     private PartitionLog openReplicaWithThreeBatches() {
@@ -49,12 +29,6 @@ class PartitionLogHighWatermarkTest {
         log.append(batch(2L, "d", "e"));
         log.append(batch(3L, "f"));
         return log;
-    }
-
-    @AfterEach
-    void closeLog() {
-        if (log != null)
-            log.close();
     }
 
     private static List<Long> lastOffsetsOfBatches(FetchDataInfo info) {

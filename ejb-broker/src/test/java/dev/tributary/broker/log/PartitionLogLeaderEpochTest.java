@@ -1,10 +1,7 @@
 package dev.tributary.broker.log;
 
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,27 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The leader epoch history: stamping, Kafka's end-offset lookup, persistence and repair. */
-class PartitionLogLeaderEpochTest {
-    private static final TopicPartition TP = new TopicPartition("orders", 0);
-
-    @TempDir
-    Path tmp;
-    private final ManualClock clock = new ManualClock(1_700_000_000_000L);
-    private PartitionLog log;
-
-    private Path dir() {
-        return tmp.resolve("orders-0");
-    }
+class PartitionLogLeaderEpochTest extends OneLogTest {
 
     private PartitionLog open() {
-        log = PartitionLog.open(dir(), TP, LogConfig.fromMap(Map.of()), clock);
-        return log;
-    }
-
-    @AfterEach
-    void closeLog() {
-        if (log != null)
-            log.close();
+        return open(Map.of(), true);
     }
 
     /** Epoch 0 over offsets 0..1 (never assigned), epoch 3 over 2..5, epoch 5 over 6..8. */

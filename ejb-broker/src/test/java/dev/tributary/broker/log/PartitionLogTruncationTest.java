@@ -1,15 +1,10 @@
 package dev.tributary.broker.log;
 
-import dev.tributary.broker.metrics.BrokerMetrics;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,30 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A follower cutting its log back to where it agrees with the leader's, or starting over. */
-class PartitionLogTruncationTest {
-    private static final TopicPartition TP = new TopicPartition("orders", 0);
+class PartitionLogTruncationTest extends OneLogTest {
     /** One two-record batch per segment, an index entry for every batch. */
     private static final Map<String, String> SMALL_SEGMENTS = Map.of("segment.bytes", "150",
             "index.interval.bytes", "0");
 
-    @TempDir
-    Path tmp;
-    private final ManualClock clock = new ManualClock(1_700_000_000_000L);
-    private PartitionLog log;
-
-    private Path dir() {
-        return tmp.resolve("orders-0");
-    }
-
     private PartitionLog open(Map<String, String> overrides) {
-        log = PartitionLog.open(dir(), TP, LogConfig.fromMap(overrides), clock, new BrokerMetrics(), false);
-        return log;
-    }
-
-    @AfterEach
-    void closeLog() {
-        if (log != null)
-            log.close();
+        return open(overrides, false);
     }
 
     /** Batches 0..1 and 2..3 at epoch 0, 4..5 and 6..7 at epoch 2, 8..9 at epoch 4; one segment each. */
