@@ -1,5 +1,7 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.kafka.network.ApiHandler;
+import dev.tributary.broker.kafka.network.KafkaRequest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -19,12 +21,12 @@ import org.apache.kafka.common.requests.ApiVersionsResponse;
  * ApiVersions: advertises exactly the APIs and version ranges the registered handlers serve, and nothing about
  * features (no finalized features: there are no transactions or KRaft feature levels to negotiate).
  */
-final class ApiVersionsHandler implements ApiHandler {
+public final class ApiVersionsHandler implements ApiHandler {
 
     private final List<ApiVersion> advertised;
 
     /** @param others every other handler of the listener */
-    ApiVersionsHandler(Collection<ApiHandler> others) {
+    public ApiVersionsHandler(Collection<ApiHandler> others) {
         List<ApiVersion> versions = new ArrayList<>();
         for (ApiHandler handler : others)
             versions.add(new ApiVersion().setApiKey(handler.apiKey().id)

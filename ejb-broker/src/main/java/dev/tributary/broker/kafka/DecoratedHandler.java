@@ -1,5 +1,6 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.kafka.network.ApiHandler;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /** A handler in front of another one, serving the same API and versions (authorization, quotas). */

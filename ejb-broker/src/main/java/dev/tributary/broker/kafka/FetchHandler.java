@@ -1,5 +1,7 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.kafka.network.ApiHandler;
+import dev.tributary.broker.kafka.network.KafkaRequest;
 import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.replication.ReplicaManager;
 import dev.tributary.broker.topic.TopicRegistry;

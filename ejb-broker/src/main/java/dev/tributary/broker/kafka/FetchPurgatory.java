@@ -1,5 +1,6 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.kafka.network.CloseConnectionException;
 import dev.tributary.broker.log.AppendListener;
 import dev.tributary.broker.log.LogEndListener;
 import dev.tributary.broker.log.PartitionLog;

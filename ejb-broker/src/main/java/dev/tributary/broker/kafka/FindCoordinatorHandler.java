@@ -3,6 +3,8 @@ package dev.tributary.broker.kafka;
 import dev.tributary.broker.cluster.BrokerInfo;
 import dev.tributary.broker.cluster.ClusterView;
 import dev.tributary.broker.group.CoordinatorPlacement;
+import dev.tributary.broker.kafka.network.ApiHandler;
+import dev.tributary.broker.kafka.network.KafkaRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.kafka.network.ApiHandler;
+import dev.tributary.broker.kafka.network.KafkaRequest;
 import dev.tributary.broker.log.ProducerIdManager;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.KafkaStorageException;

@@ -1,5 +1,6 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.kafka.network.NetworkConfig;
 import java.util.List;
 import java.util.Objects;
 
@@ -104,6 +105,12 @@ public record KafkaListenerConfig(String host, int port, String advertisedHost, 
     public KafkaListenerConfig withQuotas(QuotaConfig newQuotas) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
                 numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, tls, newQuotas);
+    }
+
+    /** What the network layer reads of this config; with TLS, each network thread loads its own context. */
+    public NetworkConfig network() {
+        return new NetworkConfig(host, port, maxRequestBytes, numProcessors, connectionsMaxIdleMs, maxConnections,
+                saslMechanisms, tls == null ? null : tls::serverContext);
     }
 
     /** Kafka's name for what this listener speaks. */

@@ -1,5 +1,8 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.kafka.network.ApiHandler;
+import dev.tributary.broker.kafka.network.KafkaListener;
+import dev.tributary.broker.kafka.network.RequestDispatcher;
 import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.server.Broker;
 import dev.tributary.broker.topic.TopicRegistry;
@@ -64,7 +67,7 @@ public final class KafkaServer implements AutoCloseable {
      * @throws java.io.UncheckedIOException if the address cannot be bound
      */
     public static KafkaServer start(Broker broker, KafkaListenerConfig config, ThreadFactory threads) {
-        KafkaListener listener = KafkaListener.bind(config);
+        KafkaListener listener = KafkaListener.bind(config.network());
         ThreadPoolExecutor requestHandlers = null;
         ScheduledExecutorService throttleDelays = null;
         FetchPurgatory purgatory = null;

@@ -1,5 +1,8 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.kafka.network.ApiHandler;
+import dev.tributary.broker.kafka.network.CloseConnectionException;
+import dev.tributary.broker.kafka.network.KafkaRequest;
 import dev.tributary.broker.log.LogAppendInfo;
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.replication.ReplicaManager;

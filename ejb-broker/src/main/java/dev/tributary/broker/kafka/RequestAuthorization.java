@@ -1,5 +1,6 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.kafka.network.KafkaRequest;
 import dev.tributary.broker.security.Authorizer;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.util.ArrayList;

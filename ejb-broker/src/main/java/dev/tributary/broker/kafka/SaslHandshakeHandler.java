@@ -1,5 +1,8 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.kafka.network.ApiHandler;
+import dev.tributary.broker.kafka.network.ConnectionSession;
+import dev.tributary.broker.kafka.network.KafkaRequest;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.SaslHandshakeResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;

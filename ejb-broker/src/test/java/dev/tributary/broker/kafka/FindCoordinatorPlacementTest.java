@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.tributary.broker.cluster.BrokerInfo;
 import dev.tributary.broker.cluster.ClusterView;
 import dev.tributary.broker.group.CoordinatorPlacement;
+import dev.tributary.broker.kafka.network.KafkaRequest;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;

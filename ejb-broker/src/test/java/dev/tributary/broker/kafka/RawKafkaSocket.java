@@ -13,14 +13,14 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 
 /** A blocking socket speaking the Kafka wire format by hand, to send what stock clients never would. */
-final class RawKafkaSocket implements AutoCloseable {
+public final class RawKafkaSocket implements AutoCloseable {
 
     private final Socket socket;
     private final DataInputStream in;
     private final DataOutputStream out;
     private int nextCorrelationId = 1;
 
-    RawKafkaSocket(int port) throws IOException {
+    public RawKafkaSocket(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(20_000);
         in = new DataInputStream(socket.getInputStream());
@@ -35,7 +35,7 @@ final class RawKafkaSocket implements AutoCloseable {
         return (R) AbstractResponse.parseResponse(ByteBuffer.wrap(receiveFrame()), header);
     }
 
-    void send(RequestHeader header, AbstractRequest request) throws IOException {
+    public void send(RequestHeader header, AbstractRequest request) throws IOException {
         ByteBuffer bytes = request.serializeWithHeader(header);
         out.writeInt(bytes.remaining());
         out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
@@ -52,7 +52,7 @@ final class RawKafkaSocket implements AutoCloseable {
         out.flush();
     }
 
-    byte[] receiveFrame() throws IOException {
+    public byte[] receiveFrame() throws IOException {
         int size = in.readInt();
         byte[] frame = new byte[size];
         in.readFully(frame);

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.network;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,14 +16,14 @@ import java.util.logging.Logger;
 
 /**
  * The Kafka-protocol network layer (Kafka's {@code SocketServer}): one acceptor thread and
- * {@link KafkaListenerConfig#numProcessors()} {@link Processor} threads, each with its own selector; accepted
+ * {@link NetworkConfig#numProcessors()} {@link Processor} threads, each with its own selector; accepted
  * connections are handed to processors round-robin. Threads come from the injected {@link ThreadFactory}, so in a
  * Jakarta EE server they are container-managed.
  *
- * <p>A connection accepted while {@link KafkaListenerConfig#maxConnections()} are open is closed at once, with a
+ * <p>A connection accepted while {@link NetworkConfig#maxConnections()} are open is closed at once, with a
  * log line (Kafka's acceptor waits for a free slot instead; closing tells a client at once to try elsewhere).
  */
-final class KafkaListener implements AutoCloseable {
+public final class KafkaListener implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(KafkaListener.class.getName());
     private static final long JOIN_TIMEOUT_MS = 10_000;
@@ -32,13 +32,13 @@ final class KafkaListener implements AutoCloseable {
 
     private final ServerSocketChannel serverSocket;
     private final InetSocketAddress boundAddress;
-    private final KafkaListenerConfig config;
+    private final NetworkConfig config;
     private final ConnectionLimit connectionLimit;
     private final List<Processor> processors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
-    private KafkaListener(ServerSocketChannel serverSocket, KafkaListenerConfig config) throws IOException {
+    private KafkaListener(ServerSocketChannel serverSocket, NetworkConfig config) throws IOException {
         this.serverSocket = serverSocket;
         this.boundAddress = (InetSocketAddress) serverSocket.getLocalAddress();
         this.config = config;
@@ -50,7 +50,7 @@ final class KafkaListener implements AutoCloseable {
      *
      * @throws UncheckedIOException if the address cannot be bound
      */
-    static KafkaListener bind(KafkaListenerConfig config) {
+    public static KafkaListener bind(NetworkConfig config) {
         ServerSocketChannel serverSocket = null;
         try {
             serverSocket = ServerSocketChannel.open();
@@ -63,7 +63,7 @@ final class KafkaListener implements AutoCloseable {
     }
 
     /** Starts the network threads and accepting. */
-    void start(RequestDispatcher dispatcher, ThreadFactory threadFactory) {
+    public void start(RequestDispatcher dispatcher, ThreadFactory threadFactory) {
         try {
             for (int i = 0; i < config.numProcessors(); i++)
                 processors.add(new Processor(i, dispatcher, config, connectionLimit));
@@ -87,16 +87,16 @@ final class KafkaListener implements AutoCloseable {
         }
     }
 
-    InetSocketAddress boundAddress() {
+    public InetSocketAddress boundAddress() {
         return boundAddress;
     }
 
     /** Connections accepted and not yet closed. */
-    int openConnections() {
+    public int openConnections() {
         return connectionLimit.open();
     }
 
-    int port() {
+    public int port() {
         return boundAddress.getPort();
     }
 

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.network;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -14,7 +14,7 @@ import org.apache.kafka.common.requests.AbstractResponse;
  * response (a Produce with acks=0); completing exceptionally with {@link CloseConnectionException} closes the
  * connection; any other exception is answered with the request's own error response.
  */
-interface ApiHandler {
+public interface ApiHandler {
 
     ApiKeys apiKey();
 

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.network;
 
 import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.metrics.LatencyHistogram;
@@ -35,7 +35,7 @@ import org.apache.kafka.common.requests.RequestHeader;
  * is counted and timed per API in {@link BrokerMetrics#requests}, from dispatch until its response is ready
  * (for a parked fetch, that includes its wait).
  */
-final class RequestDispatcher {
+public final class RequestDispatcher {
 
     private static final Logger LOG = Logger.getLogger(RequestDispatcher.class.getName());
 
@@ -43,7 +43,7 @@ final class RequestDispatcher {
     private final Executor requestHandlers;
     private final BrokerMetrics metrics;
 
-    RequestDispatcher(Collection<ApiHandler> handlers, Executor requestHandlers, BrokerMetrics metrics) {
+    public RequestDispatcher(Collection<ApiHandler> handlers, Executor requestHandlers, BrokerMetrics metrics) {
         for (ApiHandler handler : handlers) {
             if (this.handlers.put(handler.apiKey(), handler) != null)
                 throw new IllegalArgumentException("Two handlers for " + handler.apiKey());

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.network;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -67,13 +67,13 @@ final class Processor implements Runnable {
     private long nextConnectionNumber;
     private volatile boolean running = true;
 
-    Processor(int index, RequestDispatcher dispatcher, KafkaListenerConfig config, ConnectionLimit limit)
+    Processor(int index, RequestDispatcher dispatcher, NetworkConfig config, ConnectionLimit limit)
             throws IOException {
         this.index = index;
         this.dispatcher = dispatcher;
         this.maxRequestBytes = config.maxRequestBytes();
         this.saslMechanisms = config.saslMechanisms();
-        this.tls = config.tls() == null ? null : config.tls().serverContext();
+        this.tls = config.tls() == null ? null : config.tls().get();
         this.idle = new IdleConnections(config.connectionsMaxIdleMs());
         this.limit = limit;
         this.selector = Selector.open();

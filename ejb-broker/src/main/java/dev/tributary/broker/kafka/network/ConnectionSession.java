@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.network;
 
 import java.util.List;
 import java.util.Set;
@@ -13,7 +13,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * <p>Requests of one connection are handled one at a time while it authenticates (only a Produce releases its
  * connection early, and it cannot be sent before), so the exchange needs no more than this object's monitor.
  */
-final class ConnectionSession {
+public final class ConnectionSession {
 
     static final String ANONYMOUS = "User:ANONYMOUS";
     private static final Set<ApiKeys> BEFORE_AUTHENTICATION =
@@ -29,7 +29,7 @@ final class ConnectionSession {
         this.principal = mechanisms.isEmpty() ? ANONYMOUS : null;
     }
 
-    List<String> mechanisms() {
+    public List<String> mechanisms() {
         return mechanisms;
     }
 
@@ -39,27 +39,27 @@ final class ConnectionSession {
     }
 
     /** {@code User:name} once authenticated (or on a PLAINTEXT listener), else null. */
-    String principal() {
+    public String principal() {
         return principal;
     }
 
-    synchronized void beginExchange(SaslServer server) {
+    public synchronized void beginExchange(SaslServer server) {
         disposeExchange();
         exchange = server;
     }
 
     /** The exchange a SaslHandshake began, or null. */
-    synchronized SaslServer exchange() {
+    public synchronized SaslServer exchange() {
         return exchange;
     }
 
-    synchronized void authenticated(String user) {
+    public synchronized void authenticated(String user) {
         principal = "User:" + user;
         disposeExchange();
     }
 
     /** The authentication failed: answer, then close (Kafka's behaviour, so the client reports why). */
-    synchronized void failed() {
+    public synchronized void failed() {
         closeWhenAnswered = true;
         disposeExchange();
     }

@@ -1,8 +1,11 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.network;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.tributary.broker.kafka.ApiVersionsHandler;
+import dev.tributary.broker.kafka.KafkaListenerConfig;
+import dev.tributary.broker.kafka.RawKafkaSocket;
 import dev.tributary.broker.metrics.BrokerMetrics;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -78,7 +81,7 @@ class RequestPipeliningTest {
     void start() {
         List<ApiHandler> handlers = List.of(new ReleasingHandler());
         List<ApiHandler> all = List.of(handlers.get(0), new ApiVersionsHandler(handlers));
-        listener = KafkaListener.bind(KafkaListenerConfig.of("127.0.0.1", 0));
+        listener = KafkaListener.bind(KafkaListenerConfig.of("127.0.0.1", 0).network());
         listener.start(new RequestDispatcher(all, handlerThreads, new BrokerMetrics()), Thread::new);
     }
 

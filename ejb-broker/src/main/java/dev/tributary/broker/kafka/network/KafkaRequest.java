@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.network;
 
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.RequestHeader;
@@ -16,8 +16,8 @@ import org.apache.kafka.common.requests.RequestHeader;
  * @param session         who is on the connection (its principal, its SASL exchange)
  * @param release         lets the connection read its next request before this one is answered
  */
-record KafkaRequest(RequestHeader header, AbstractRequest body, short responseVersion, String connectionId,
-                    String clientHost, ConnectionSession session, Runnable release) {
+public record KafkaRequest(RequestHeader header, AbstractRequest body, short responseVersion, String connectionId,
+                           String clientHost, ConnectionSession session, Runnable release) {
 
     /**
      * Lets the connection read and dispatch its next request while this one is still being answered; responses
@@ -25,15 +25,15 @@ record KafkaRequest(RequestHeader header, AbstractRequest body, short responseVe
      * batches are appended (the next request of the same producer must be appended after them), before it waits
      * for their fsync. Every other request releases the connection when it is answered.
      */
-    void releaseConnection() {
+    public void releaseConnection() {
         release.run();
     }
 
-    short version() {
+    public short version() {
         return body.version();
     }
 
-    <T extends AbstractRequest> T body(Class<T> type) {
+    public <T extends AbstractRequest> T body(Class<T> type) {
         return type.cast(body);
     }
 }
