@@ -2,8 +2,8 @@ package dev.tributary.broker.boundary;
 
 import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
-import dev.tributary.broker.kafka.QuotaConfig;
-import dev.tributary.broker.kafka.TlsSettings;
+import dev.tributary.broker.kafka.security.QuotaConfig;
+import dev.tributary.broker.kafka.security.TlsSettings;
 import dev.tributary.broker.replication.InterBrokerLogin;
 import dev.tributary.broker.replication.ReplicationConfig;
 import dev.tributary.broker.security.AclConfig;

@@ -3,6 +3,7 @@ package dev.tributary.broker.kafka;
 import dev.tributary.broker.group.GroupCoordinator;
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
+import dev.tributary.broker.kafka.security.RequestAuthorization;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;

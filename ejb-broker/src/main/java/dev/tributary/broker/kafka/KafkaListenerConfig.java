@@ -1,6 +1,9 @@
 package dev.tributary.broker.kafka;
 
 import dev.tributary.broker.kafka.network.NetworkConfig;
+import dev.tributary.broker.kafka.security.QuotaConfig;
+import dev.tributary.broker.kafka.security.SaslServers;
+import dev.tributary.broker.kafka.security.TlsSettings;
 import java.util.List;
 import java.util.Objects;
 

@@ -3,6 +3,13 @@ package dev.tributary.broker.kafka;
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaListener;
 import dev.tributary.broker.kafka.network.RequestDispatcher;
+import dev.tributary.broker.kafka.security.AuthorizedHandler;
+import dev.tributary.broker.kafka.security.QuotaConfig;
+import dev.tributary.broker.kafka.security.RequestAuthorization;
+import dev.tributary.broker.kafka.security.SaslAuthenticateHandler;
+import dev.tributary.broker.kafka.security.SaslHandshakeHandler;
+import dev.tributary.broker.kafka.security.SaslServers;
+import dev.tributary.broker.kafka.security.ThrottledHandler;
 import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.server.Broker;
 import dev.tributary.broker.topic.TopicRegistry;
@@ -19,8 +26,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.requests.FetchResponse;
-import org.apache.kafka.common.requests.ProduceRequest;
 
 /**
  * The Kafka-protocol front end of a {@link Broker}: the entry point the container boundary calls. Plain Java:
@@ -106,7 +111,7 @@ public final class KafkaServer implements AutoCloseable {
             ApiVersionsHandler apiVersions = new ApiVersionsHandler(apis);
             if (!config.quotas().equals(QuotaConfig.UNLIMITED)) {
                 throttleDelays = Executors.newSingleThreadScheduledExecutor(threads);
-                apis = throttled(apis, config.quotas(), throttleDelays);
+                apis = ThrottledHandler.throttled(apis, config.quotas(), throttleDelays);
             }
             List<ApiHandler> all = new ArrayList<>(apis.stream()
                     .<ApiHandler>map(api -> new AuthorizedHandler(api, authorization)).toList());
@@ -129,21 +134,6 @@ public final class KafkaServer implements AutoCloseable {
                 throttleDelays.shutdownNow();
             throw e;
         }
-    }
-
-    /** Produce and Fetch under the quotas: produced bytes are the request's records, fetched the response's. */
-    private static List<ApiHandler> throttled(List<ApiHandler> apis, QuotaConfig quotas,
-                                              ScheduledExecutorService delays) {
-        ClientQuotas produce = new ClientQuotas(quotas.producerByteRate(), quotas.windowMs(),
-                System::currentTimeMillis);
-        ClientQuotas fetch = new ClientQuotas(quotas.consumerByteRate(), quotas.windowMs(), System::currentTimeMillis);
-        return apis.stream().<ApiHandler>map(api -> switch (api.apiKey()) {
-            case PRODUCE -> produce.unlimited() ? api : new ThrottledHandler(api, produce,
-                    request -> RecordBytes.of(request.body(ProduceRequest.class)), response -> 0, delays);
-            case FETCH -> fetch.unlimited() ? api : new ThrottledHandler(api, fetch, request -> 0,
-                    response -> RecordBytes.of((FetchResponse) response), delays);
-            default -> api;
-        }).toList();
     }
 
     private static String advertisedHost(KafkaListenerConfig config, KafkaListener listener) {

@@ -2,6 +2,7 @@ package dev.tributary.broker.kafka;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
+import dev.tributary.broker.kafka.security.RequestAuthorization;
 import dev.tributary.broker.topic.PartitionState;
 import dev.tributary.broker.topic.TopicDescription;
 import dev.tributary.broker.topic.TopicRegistry;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.broker.kafka.security.TlsSettings;
 import dev.tributary.broker.topic.NewTopic;
 import java.io.IOException;
 import java.nio.file.Files;

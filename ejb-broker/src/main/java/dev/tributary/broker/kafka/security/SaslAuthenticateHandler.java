@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.security;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.ConnectionSession;
@@ -21,7 +21,7 @@ import org.apache.kafka.common.requests.SaslAuthenticateResponse;
  * retrying) and the connection is closed. Neither the failure's answer nor the log names more than the mechanism
  * and the connection: no user names that do not exist, no passwords.
  */
-final class SaslAuthenticateHandler implements ApiHandler {
+public final class SaslAuthenticateHandler implements ApiHandler {
 
     private static final Logger LOG = Logger.getLogger(SaslAuthenticateHandler.class.getName());
 

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.security;
 
 import dev.tributary.broker.security.User;
 import dev.tributary.broker.security.Users;
@@ -21,13 +21,13 @@ import org.apache.kafka.common.security.scram.internals.ScramSaslServer;
  * Makes the SASL server side of one authentication exchange, checking credentials against {@link Users}: PLAIN
  * verifies the password against the user's SCRAM credential; SCRAM-SHA-256/512 run the SCRAM exchange with it.
  */
-final class SaslServers {
+public final class SaslServers {
 
-    static final List<String> MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+    public static final List<String> MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
 
     private final Users users;
 
-    SaslServers(Users users) {
+    public SaslServers(Users users) {
         this.users = users;
     }
 

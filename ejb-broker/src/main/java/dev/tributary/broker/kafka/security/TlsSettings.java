@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.security;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +24,7 @@ public record TlsSettings(Path keyStore, String keyStoreType, String password) {
     }
 
     /** @throws IllegalArgumentException naming the key store if it cannot be read or holds no usable key */
-    SSLContext serverContext() {
+    public SSLContext serverContext() {
         try (InputStream in = Files.newInputStream(keyStore)) {
             KeyStore store = KeyStore.getInstance(keyStoreType);
             store.load(in, password.toCharArray());

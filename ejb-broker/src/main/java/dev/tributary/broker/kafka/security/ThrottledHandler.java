@@ -1,19 +1,22 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.security;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
 
 /**
  * Enforces a byte-rate quota on Produce or Fetch: the bytes a request moved count against its principal's quota,
  * and a principal over it gets its response with {@code throttle_time_ms} set and only after that time — the
  * broker-side delay Kafka applies, so clients that ignore the field are slowed down as well.
  */
-final class ThrottledHandler extends DecoratedHandler {
+public final class ThrottledHandler extends DecoratedHandler {
 
     private final ClientQuotas quotas;
     private final ToLongFunction<KafkaRequest> requestBytes;
@@ -28,6 +31,24 @@ final class ThrottledHandler extends DecoratedHandler {
         this.requestBytes = requestBytes;
         this.responseBytes = responseBytes;
         this.delays = delays;
+    }
+
+    /**
+     * {@code apis} with Produce and Fetch under the quotas (produced bytes are the request's records, fetched the
+     * response's), unless their rate is unlimited; every other API as it is.
+     */
+    public static List<ApiHandler> throttled(List<ApiHandler> apis, QuotaConfig quotas,
+                                             ScheduledExecutorService delays) {
+        ClientQuotas produce = new ClientQuotas(quotas.producerByteRate(), quotas.windowMs(),
+                System::currentTimeMillis);
+        ClientQuotas fetch = new ClientQuotas(quotas.consumerByteRate(), quotas.windowMs(), System::currentTimeMillis);
+        return apis.stream().<ApiHandler>map(api -> switch (api.apiKey()) {
+            case PRODUCE -> produce.unlimited() ? api : new ThrottledHandler(api, produce,
+                    request -> RecordBytes.of(request.body(ProduceRequest.class)), response -> 0, delays);
+            case FETCH -> fetch.unlimited() ? api : new ThrottledHandler(api, fetch, request -> 0,
+                    response -> RecordBytes.of((FetchResponse) response), delays);
+            default -> api;
+        }).toList();
     }
 
     @Override

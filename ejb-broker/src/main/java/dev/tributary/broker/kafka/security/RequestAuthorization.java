@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.security;
 
 import dev.tributary.broker.kafka.network.KafkaRequest;
 import dev.tributary.broker.security.Authorizer;
@@ -66,14 +66,14 @@ import org.apache.kafka.common.resource.ResourceType;
  * answer the others normally. Metadata and ListGroups are not refused but answered per topic or filtered by their
  * handlers (clients ignore a metadata response without brokers, so they would never learn why).
  */
-final class RequestAuthorization {
+public final class RequestAuthorization {
 
     private static final String CLUSTER = "kafka-cluster";
 
     private final Authorizer authorizer;
     private final TopicRegistry topics;
 
-    RequestAuthorization(Authorizer authorizer, TopicRegistry topics) {
+    public RequestAuthorization(Authorizer authorizer, TopicRegistry topics) {
         this.authorizer = authorizer;
         this.topics = topics;
     }
@@ -177,7 +177,7 @@ final class RequestAuthorization {
     }
 
     /** Whether the request's principal may see the resource (for lists filtered rather than refused). */
-    boolean mayDescribe(KafkaRequest request, ResourceType type, String name) {
+    public boolean mayDescribe(KafkaRequest request, ResourceType type, String name) {
         return authorizer.authorize(request.session().principal(), request.clientHost(), AclOperation.DESCRIBE, type,
                 name);
     }

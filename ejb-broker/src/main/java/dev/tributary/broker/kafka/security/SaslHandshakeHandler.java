@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.security;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.ConnectionSession;
@@ -15,11 +15,11 @@ import org.apache.kafka.common.requests.SaslHandshakeResponse;
  * SaslHandshake v1: picks the mechanism of the SaslAuthenticate exchange that follows. (v0, where raw SASL tokens
  * followed instead of SaslAuthenticate requests, went with Kafka 4; clients since 1.0 send v1.)
  */
-final class SaslHandshakeHandler implements ApiHandler {
+public final class SaslHandshakeHandler implements ApiHandler {
 
     private final SaslServers servers;
 
-    SaslHandshakeHandler(SaslServers servers) {
+    public SaslHandshakeHandler(SaslServers servers) {
         this.servers = servers;
     }
 

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.security;
 
 import java.util.Arrays;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.security;
 
 /**
  * Byte-rate quotas every principal gets on the Kafka listener (Kafka's {@code producer_byte_rate} and

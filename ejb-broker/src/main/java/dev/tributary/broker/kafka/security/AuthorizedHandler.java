@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.security;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
@@ -12,13 +12,13 @@ import org.apache.kafka.common.requests.AbstractResponse;
  * Puts {@link RequestAuthorization} in front of a handler: a request its principal may not make is answered with
  * the authorization error and never reaches the handler. One INFO line per refusal, naming principal and resource.
  */
-final class AuthorizedHandler extends DecoratedHandler {
+public final class AuthorizedHandler extends DecoratedHandler {
 
     private static final Logger LOG = Logger.getLogger(AuthorizedHandler.class.getName());
 
     private final RequestAuthorization authorization;
 
-    AuthorizedHandler(ApiHandler handler, RequestAuthorization authorization) {
+    public AuthorizedHandler(ApiHandler handler, RequestAuthorization authorization) {
         super(handler);
         this.authorization = authorization;
     }

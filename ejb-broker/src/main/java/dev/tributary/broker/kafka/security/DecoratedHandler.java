@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.security;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import org.apache.kafka.common.protocol.ApiKeys;
