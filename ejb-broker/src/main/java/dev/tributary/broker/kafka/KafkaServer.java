@@ -1,5 +1,26 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.kafka.handlers.AclApis;
+import dev.tributary.broker.kafka.handlers.AlterConfigsHandler;
+import dev.tributary.broker.kafka.handlers.ApiVersionsHandler;
+import dev.tributary.broker.kafka.handlers.BrokerEndpoint;
+import dev.tributary.broker.kafka.handlers.CreatePartitionsHandler;
+import dev.tributary.broker.kafka.handlers.CreateTopicsHandler;
+import dev.tributary.broker.kafka.handlers.DeleteRecordsHandler;
+import dev.tributary.broker.kafka.handlers.DeleteTopicsHandler;
+import dev.tributary.broker.kafka.handlers.DescribeClusterHandler;
+import dev.tributary.broker.kafka.handlers.DescribeConfigsHandler;
+import dev.tributary.broker.kafka.handlers.FetchHandler;
+import dev.tributary.broker.kafka.handlers.FetchPurgatory;
+import dev.tributary.broker.kafka.handlers.FindCoordinatorHandler;
+import dev.tributary.broker.kafka.handlers.GroupApis;
+import dev.tributary.broker.kafka.handlers.IncrementalAlterConfigsHandler;
+import dev.tributary.broker.kafka.handlers.InitProducerIdHandler;
+import dev.tributary.broker.kafka.handlers.ListOffsetsHandler;
+import dev.tributary.broker.kafka.handlers.LiveBrokers;
+import dev.tributary.broker.kafka.handlers.MetadataHandler;
+import dev.tributary.broker.kafka.handlers.OffsetsForLeaderEpochHandler;
+import dev.tributary.broker.kafka.handlers.ProduceHandler;
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaListener;
 import dev.tributary.broker.kafka.network.RequestDispatcher;

@@ -3,6 +3,7 @@ package dev.tributary.broker.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.broker.kafka.handlers.FetchPurgatory;
 import dev.tributary.broker.topic.NewTopic;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,9 +3,9 @@ package dev.tributary.broker.kafka.network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import dev.tributary.broker.kafka.ApiVersionsHandler;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.kafka.RawKafkaSocket;
+import dev.tributary.broker.kafka.handlers.ApiVersionsHandler;
 import dev.tributary.broker.metrics.BrokerMetrics;
 import java.nio.ByteBuffer;
 import java.util.HashMap;

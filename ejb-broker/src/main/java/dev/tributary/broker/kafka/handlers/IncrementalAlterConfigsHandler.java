@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
@@ -27,11 +27,11 @@ import org.apache.kafka.common.requests.IncrementalAlterConfigsResponse;
  * name or value is INVALID_CONFIG with the reason, an unknown topic UNKNOWN_TOPIC_OR_PARTITION; see
  * {@link ConfigResourceAlteration} for the checks on the resources themselves.
  */
-final class IncrementalAlterConfigsHandler implements ApiHandler {
+public final class IncrementalAlterConfigsHandler implements ApiHandler {
 
     private final TopicRegistry topics;
 
-    IncrementalAlterConfigsHandler(TopicRegistry topics) {
+    public IncrementalAlterConfigsHandler(TopicRegistry topics) {
         this.topics = topics;
     }
 

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
@@ -28,11 +28,11 @@ import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
  * epoch newer than any is answered without error but with an undefined epoch and offset, which the consumer takes
  * for a truncated log.
  */
-final class OffsetsForLeaderEpochHandler implements ApiHandler {
+public final class OffsetsForLeaderEpochHandler implements ApiHandler {
 
     private final TopicRegistry topics;
 
-    OffsetsForLeaderEpochHandler(TopicRegistry topics) {
+    public OffsetsForLeaderEpochHandler(TopicRegistry topics) {
         this.topics = topics;
     }
 

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
@@ -38,7 +38,7 @@ import org.apache.kafka.common.resource.ResourceType;
  * ignored): an unknown topic is UNKNOWN_TOPIC_OR_PARTITION, an unknown id (such as a deleted topic's)
  * UNKNOWN_TOPIC_ID. A partition whose log is offline has no leader (LEADER_NOT_AVAILABLE).
  */
-final class MetadataHandler implements ApiHandler {
+public final class MetadataHandler implements ApiHandler {
 
     private final TopicRegistry topics;
     private final BrokerEndpoint broker;
@@ -46,7 +46,7 @@ final class MetadataHandler implements ApiHandler {
     /** Topics the principal may not DESCRIBE are left out of "all topics" and refused when named. */
     private final RequestAuthorization authorization;
 
-    MetadataHandler(TopicRegistry topics, BrokerEndpoint broker, LiveBrokers liveBrokers,
+    public MetadataHandler(TopicRegistry topics, BrokerEndpoint broker, LiveBrokers liveBrokers,
                     RequestAuthorization authorization) {
         this.topics = topics;
         this.broker = broker;

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 /**
  * How this broker presents itself to clients: its id, the advertised address, and the cluster id.
@@ -8,5 +8,5 @@ package dev.tributary.broker.kafka;
  * @param port      advertised port
  * @param clusterId the cluster id clients see: the metadata database's
  */
-record BrokerEndpoint(int brokerId, String host, int port, String clusterId) {
+public record BrokerEndpoint(int brokerId, String host, int port, String clusterId) {
 }

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
@@ -28,14 +28,14 @@ import org.apache.kafka.common.requests.CreatePartitionsResponse;
  * assignment must give one replica list per new partition. This single broker can only accept lists that name
  * exactly itself (INVALID_REPLICA_ASSIGNMENT otherwise). {@code validate_only} runs the same checks and adds nothing.
  */
-final class CreatePartitionsHandler implements ApiHandler {
+public final class CreatePartitionsHandler implements ApiHandler {
 
     private static final Logger LOG = Logger.getLogger(CreatePartitionsHandler.class.getName());
 
     private final TopicRegistry topics;
     private final int brokerId;
 
-    CreatePartitionsHandler(TopicRegistry topics, int brokerId) {
+    public CreatePartitionsHandler(TopicRegistry topics, int brokerId) {
         this.topics = topics;
         this.brokerId = brokerId;
     }

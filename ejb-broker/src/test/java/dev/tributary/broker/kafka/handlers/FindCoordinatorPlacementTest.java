@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
@@ -26,17 +26,17 @@ import org.apache.kafka.common.requests.DescribeAclsRequest;
 import org.apache.kafka.common.requests.DescribeAclsResponse;
 
 /** DescribeAcls, CreateAcls and DeleteAcls (v1-3): the admin client's ACL calls, over the {@link Authorizer}. */
-final class AclApis {
+public final class AclApis {
 
     private static final short OLDEST = 1;
 
     private final Authorizer authorizer;
 
-    AclApis(Authorizer authorizer) {
+    public AclApis(Authorizer authorizer) {
         this.authorizer = authorizer;
     }
 
-    List<ApiHandler> handlers() {
+    public List<ApiHandler> handlers() {
         return List.of(
                 handler(ApiKeys.DESCRIBE_ACLS, this::describe),
                 handler(ApiKeys.CREATE_ACLS, this::create),

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.group.GroupCoordinator;
 import dev.tributary.broker.kafka.network.ApiHandler;
@@ -39,7 +39,7 @@ import org.apache.kafka.common.resource.ResourceType;
  * <p>OffsetCommit and OffsetFetch stop at v9: v10 names topics by id, which the coordinator does not resolve yet;
  * clients negotiate down to v9.
  */
-final class GroupApis {
+public final class GroupApis {
 
     private static final short LAST_OFFSET_VERSION_WITH_TOPIC_NAMES = 9;
 
@@ -47,12 +47,12 @@ final class GroupApis {
     /** ListGroups lists the groups the principal may DESCRIBE (the other group APIs are checked before). */
     private final RequestAuthorization authorization;
 
-    GroupApis(GroupCoordinator coordinator, RequestAuthorization authorization) {
+    public GroupApis(GroupCoordinator coordinator, RequestAuthorization authorization) {
         this.coordinator = coordinator;
         this.authorization = authorization;
     }
 
-    List<ApiHandler> handlers() {
+    public List<ApiHandler> handlers() {
         return List.of(
                 api(ApiKeys.JOIN_GROUP, request -> coordinator.joinGroup(
                                 request.body(JoinGroupRequest.class).data(), request.version(),

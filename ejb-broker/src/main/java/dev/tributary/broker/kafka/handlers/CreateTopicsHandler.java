@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
@@ -40,7 +40,7 @@ import org.apache.kafka.common.requests.CreateTopicsResponse;
  * broker alone does: every partition on this broker.
  * {@code validate_only} runs the same checks without creating anything.
  */
-final class CreateTopicsHandler implements ApiHandler {
+public final class CreateTopicsHandler implements ApiHandler {
 
     private static final Logger LOG = Logger.getLogger(CreateTopicsHandler.class.getName());
     private static final int DEFAULT_PARTITIONS = 1;
@@ -49,7 +49,7 @@ final class CreateTopicsHandler implements ApiHandler {
     private final TopicRegistry topics;
     private final int brokerId;
 
-    CreateTopicsHandler(TopicRegistry topics, int brokerId) {
+    public CreateTopicsHandler(TopicRegistry topics, int brokerId) {
         this.topics = topics;
         this.brokerId = brokerId;
     }

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
@@ -20,13 +20,13 @@ import org.apache.kafka.common.requests.DeleteTopicsRequest;
 import org.apache.kafka.common.requests.DeleteTopicsResponse;
 
 /** DeleteTopics through the {@link TopicRegistry}, by name or (v6+) by id, each topic on its own. */
-final class DeleteTopicsHandler implements ApiHandler {
+public final class DeleteTopicsHandler implements ApiHandler {
 
     private static final Logger LOG = Logger.getLogger(DeleteTopicsHandler.class.getName());
 
     private final TopicRegistry topics;
 
-    DeleteTopicsHandler(TopicRegistry topics) {
+    public DeleteTopicsHandler(TopicRegistry topics) {
         this.topics = topics;
     }
 

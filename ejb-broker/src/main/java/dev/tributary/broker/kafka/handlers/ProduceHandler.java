@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.CloseConnectionException;
@@ -50,14 +50,14 @@ import org.apache.kafka.common.requests.ProduceResponse;
  * <p>From v13 topics are named by id. Transactions are not supported: a request with a transactional id fails
  * every partition with INVALID_TXN_STATE.
  */
-final class ProduceHandler implements ApiHandler {
+public final class ProduceHandler implements ApiHandler {
 
     private static final Logger LOG = Logger.getLogger(ProduceHandler.class.getName());
 
     private final TopicRegistry topics;
     private final ReplicaManager replicas;
 
-    ProduceHandler(TopicRegistry topics, ReplicaManager replicas) {
+    public ProduceHandler(TopicRegistry topics, ReplicaManager replicas) {
         this.topics = topics;
         this.replicas = replicas;
     }

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
@@ -31,14 +31,14 @@ import org.apache.kafka.common.requests.FetchResponse;
  * checked as Kafka checks it (see {@link PartitionLeaderEpoch}). A follower's fetch waits for the leader's log end
  * to move rather than its high watermark.
  */
-final class FetchHandler implements ApiHandler {
+public final class FetchHandler implements ApiHandler {
 
     private final TopicRegistry topics;
     private final FetchPurgatory purgatory;
     private final BrokerMetrics metrics;
     private final ReplicaManager replicas;
 
-    FetchHandler(TopicRegistry topics, FetchPurgatory purgatory, BrokerMetrics metrics, ReplicaManager replicas) {
+    public FetchHandler(TopicRegistry topics, FetchPurgatory purgatory, BrokerMetrics metrics, ReplicaManager replicas) {
         this.topics = topics;
         this.replicas = replicas;
         this.purgatory = purgatory;

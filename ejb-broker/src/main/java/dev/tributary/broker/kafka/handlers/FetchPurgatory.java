@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.CloseConnectionException;
 import dev.tributary.broker.log.AppendListener;
@@ -29,12 +29,12 @@ import org.apache.kafka.common.requests.AbstractResponse;
  * <p>Re-checks and expiries run on the purgatory's own timer thread, never on the appending thread, which only
  * schedules the re-check (coalesced: at most one pending re-check per fetch).
  */
-final class FetchPurgatory implements AppendListener, LogEndListener, AutoCloseable {
+public final class FetchPurgatory implements AppendListener, LogEndListener, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(FetchPurgatory.class.getName());
 
     /** Counts for monitoring and tests. */
-    record Stats(long parked, long completedByData, long expired) {
+    public record Stats(long parked, long completedByData, long expired) {
     }
 
     private final TopicRegistry topics;
@@ -48,7 +48,7 @@ final class FetchPurgatory implements AppendListener, LogEndListener, AutoClosea
     private final LongAdder completedByData = new LongAdder();
     private final LongAdder expired = new LongAdder();
 
-    FetchPurgatory(TopicRegistry topics, ThreadFactory threads) {
+    public FetchPurgatory(TopicRegistry topics, ThreadFactory threads) {
         this.topics = topics;
         this.timer = new ScheduledThreadPoolExecutor(1, threads);
         this.timer.setRemoveOnCancelPolicy(true);
@@ -112,7 +112,7 @@ final class FetchPurgatory implements AppendListener, LogEndListener, AutoClosea
         }
     }
 
-    Stats stats() {
+    public Stats stats() {
         return new Stats(parked.sum(), completedByData.sum(), expired.sum());
     }
 

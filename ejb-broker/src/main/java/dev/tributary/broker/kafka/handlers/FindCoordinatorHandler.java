@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.cluster.BrokerInfo;
 import dev.tributary.broker.cluster.ClusterView;
@@ -32,13 +32,13 @@ import org.apache.kafka.common.requests.FindCoordinatorResponse;
  * {@code initTransactions()} with that message, instead of being pointed at a coordinator that would refuse its
  * InitProducerId with an error the client can only call "unexpected". v0-3 ask for one key, v4+ for a batch.
  */
-final class FindCoordinatorHandler implements ApiHandler {
+public final class FindCoordinatorHandler implements ApiHandler {
 
     private final BrokerEndpoint broker;
     /** The live brokers at request time; empty until the broker joined a cluster. */
     private final Supplier<ClusterView> liveBrokers;
 
-    FindCoordinatorHandler(BrokerEndpoint broker, Supplier<ClusterView> liveBrokers) {
+    public FindCoordinatorHandler(BrokerEndpoint broker, Supplier<ClusterView> liveBrokers) {
         this.broker = broker;
         this.liveBrokers = liveBrokers;
     }

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
@@ -24,11 +24,11 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse;
  * the topic" is told from "default"). Broker and other resources are answered with INVALID_REQUEST: this broker
  * does not expose its configuration over the Kafka protocol.
  */
-final class DescribeConfigsHandler implements ApiHandler {
+public final class DescribeConfigsHandler implements ApiHandler {
 
     private final TopicRegistry topics;
 
-    DescribeConfigsHandler(TopicRegistry topics) {
+    public DescribeConfigsHandler(TopicRegistry topics) {
         this.topics = topics;
     }
 

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.cluster.BrokerInfo;
 import dev.tributary.broker.cluster.ClusterView;
@@ -12,7 +12,7 @@ import java.util.logging.Logger;
  * The brokers clients are told about (Metadata, DescribeCluster): the live ones, at the Kafka addresses they
  * announced, with this broker always among them at its advertised address (also before it joined the cluster).
  */
-final class LiveBrokers {
+public final class LiveBrokers {
 
     private static final Logger LOG = Logger.getLogger(LiveBrokers.class.getName());
 
@@ -23,7 +23,7 @@ final class LiveBrokers {
     private final BrokerEndpoint self;
     private final Supplier<ClusterView> view;
 
-    LiveBrokers(BrokerEndpoint self, Supplier<ClusterView> view) {
+    public LiveBrokers(BrokerEndpoint self, Supplier<ClusterView> view) {
         this.self = self;
         this.view = view;
     }

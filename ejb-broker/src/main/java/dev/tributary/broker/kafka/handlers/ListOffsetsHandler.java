@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
@@ -37,13 +37,13 @@ import org.apache.kafka.common.requests.ListOffsetsResponse;
  * <p>Max-timestamp scans the partition's batch headers (and decodes the batch holding the maximum), so it costs a
  * read of the whole partition: acceptable for the admin tool that asks for it, not for a hot path.
  */
-final class ListOffsetsHandler implements ApiHandler {
+public final class ListOffsetsHandler implements ApiHandler {
 
     private static final int SCAN_CHUNK_BYTES = 1 << 20;
 
     private final TopicRegistry topics;
 
-    ListOffsetsHandler(TopicRegistry topics) {
+    public ListOffsetsHandler(TopicRegistry topics) {
         this.topics = topics;
     }
 

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
@@ -27,11 +27,11 @@ import org.apache.kafka.common.requests.ApiError;
  * ({@link TopicRegistry#replaceConfigs}). A config without a value is INVALID_REQUEST, as in Kafka; see
  * {@link ConfigResourceAlteration} for the checks on the resources themselves.
  */
-final class AlterConfigsHandler implements ApiHandler {
+public final class AlterConfigsHandler implements ApiHandler {
 
     private final TopicRegistry topics;
 
-    AlterConfigsHandler(TopicRegistry topics) {
+    public AlterConfigsHandler(TopicRegistry topics) {
         this.topics = topics;
     }
 

@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
@@ -14,7 +14,7 @@ import org.apache.kafka.common.requests.DescribeClusterRequest;
 import org.apache.kafka.common.requests.DescribeClusterResponse;
 
 /** DescribeCluster: the live brokers, unfenced, and the controller ({@link LiveBrokers}). */
-final class DescribeClusterHandler implements ApiHandler {
+public final class DescribeClusterHandler implements ApiHandler {
 
     /** Kafka's {@code EndpointType}: clients ask for brokers (1); a controller endpoint (2) is not served here. */
     private static final byte ENDPOINT_BROKER = 1;
@@ -22,7 +22,7 @@ final class DescribeClusterHandler implements ApiHandler {
     private final BrokerEndpoint broker;
     private final LiveBrokers liveBrokers;
 
-    DescribeClusterHandler(BrokerEndpoint broker, LiveBrokers liveBrokers) {
+    public DescribeClusterHandler(BrokerEndpoint broker, LiveBrokers liveBrokers) {
         this.broker = broker;
         this.liveBrokers = liveBrokers;
     }

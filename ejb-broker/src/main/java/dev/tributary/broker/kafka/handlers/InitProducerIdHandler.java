@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
@@ -23,11 +23,11 @@ import org.apache.kafka.common.requests.InitProducerIdResponse;
  * there is no transaction coordinator (stock producers do not get this far: FindCoordinator already refused their
  * transactional id, with the reason, see {@link FindCoordinatorHandler}).
  */
-final class InitProducerIdHandler implements ApiHandler {
+public final class InitProducerIdHandler implements ApiHandler {
 
     private final ProducerIdManager producerIds;
 
-    InitProducerIdHandler(ProducerIdManager producerIds) {
+    public InitProducerIdHandler(ProducerIdManager producerIds) {
         this.producerIds = producerIds;
     }
 

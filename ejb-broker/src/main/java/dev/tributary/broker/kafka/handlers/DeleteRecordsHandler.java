@@ -1,4 +1,4 @@
-package dev.tributary.broker.kafka;
+package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
@@ -30,13 +30,13 @@ import org.apache.kafka.common.requests.DeleteRecordsResponse;
  * answer is written, so {@code timeout_ms} is never waited for. A partition named twice counts once, with its last
  * offset, as in Kafka.
  */
-final class DeleteRecordsHandler implements ApiHandler {
+public final class DeleteRecordsHandler implements ApiHandler {
 
     private static final Logger LOG = Logger.getLogger(DeleteRecordsHandler.class.getName());
 
     private final TopicRegistry topics;
 
-    DeleteRecordsHandler(TopicRegistry topics) {
+    public DeleteRecordsHandler(TopicRegistry topics) {
         this.topics = topics;
     }
 
