@@ -71,20 +71,17 @@ public final class KafkaServer implements AutoCloseable {
     private final FetchPurgatory purgatory;
     private final BrokerMetrics metrics;
     private final BrokerEndpoint endpoint;
-    private final List<ApiHandler> handlers;
     /** Holds back the responses of principals over their quota; null without quotas. */
     private final ScheduledExecutorService throttleDelays;
 
     private KafkaServer(KafkaListener listener, ThreadPoolExecutor requestHandlers, FetchPurgatory purgatory,
-                        BrokerMetrics metrics, BrokerEndpoint endpoint, List<ApiHandler> handlers,
-                        ScheduledExecutorService throttleDelays) {
+                        BrokerMetrics metrics, BrokerEndpoint endpoint, ScheduledExecutorService throttleDelays) {
         this.throttleDelays = throttleDelays;
         this.listener = listener;
         this.requestHandlers = requestHandlers;
         this.purgatory = purgatory;
         this.metrics = metrics;
         this.endpoint = endpoint;
-        this.handlers = handlers;
     }
 
     /**
@@ -143,8 +140,7 @@ public final class KafkaServer implements AutoCloseable {
             metrics.openConnectionsFrom(listener::openConnections);
             LOG.info(() -> "Kafka protocol served on " + listener.boundAddress() + ", advertised as "
                     + endpoint.host() + ":" + endpoint.port());
-            return new KafkaServer(listener, requestHandlers, purgatory, metrics, endpoint, List.copyOf(all),
-                    throttleDelays);
+            return new KafkaServer(listener, requestHandlers, purgatory, metrics, endpoint, throttleDelays);
         } catch (RuntimeException e) {
             listener.close();
             if (purgatory != null)
@@ -196,14 +192,6 @@ public final class KafkaServer implements AutoCloseable {
 
     FetchPurgatory.Stats delayedFetchStats() {
         return purgatory.stats();
-    }
-
-    BrokerEndpoint endpoint() {
-        return endpoint;
-    }
-
-    List<ApiHandler> handlers() {
-        return handlers;
     }
 
     /**

@@ -67,8 +67,4 @@ public final class ApiVersionsHandler implements ApiHandler {
         return CompletableFuture.completedFuture(new ApiVersionsResponse(new ApiVersionsResponseData()
                 .setApiKeys(keys)));
     }
-
-    List<ApiVersion> advertised() {
-        return advertised;
-    }
 }

@@ -65,10 +65,6 @@ final class KafkaConnection {
         this.key = key;
     }
 
-    SelectionKey selectionKey() {
-        return key;
-    }
-
     String id() {
         return id;
     }

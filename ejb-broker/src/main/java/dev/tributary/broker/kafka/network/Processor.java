@@ -320,10 +320,6 @@ final class Processor implements Runnable {
         limit.release();
     }
 
-    int connectionCount() {
-        return connections.size();
-    }
-
     private static void closeQuietly(SocketChannel socket) {
         try {
             socket.close();

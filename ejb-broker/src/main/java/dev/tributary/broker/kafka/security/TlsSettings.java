@@ -9,7 +9,6 @@ import java.security.KeyStore;
 import java.util.Objects;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 
 /**
  * The Kafka listener's TLS identity: a key store (PKCS12 or JKS) with the broker's private key and certificate
@@ -37,12 +36,6 @@ public record TlsSettings(Path keyStore, String keyStoreType, String password) {
             throw new IllegalArgumentException("Cannot use the Kafka listener's key store " + keyStore + " ("
                     + keyStoreType + "): " + e.getMessage(), e);
         }
-    }
-
-    static SSLEngine serverEngine(SSLContext context) {
-        SSLEngine engine = context.createSSLEngine();
-        engine.setUseClientMode(false);
-        return engine;
     }
 
     /** Never prints the password. */
