@@ -29,6 +29,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
@@ -121,14 +122,14 @@ public class GroupsResource {
                     "Expected {\"topic\": ..., \"to\": \"earliest|latest|timestamp|offset\", ...}");
         }
         Map<org.apache.kafka.common.TopicPartition, Long> reset = admin.resetOffsets(groupId, request.topic(),
-                request.partitions() == null ? List.of() : request.partitions(), target(request));
+                partitions(request.partitions()), target(request));
         return new ResetOffsetsResponse(groupId, reset.entrySet().stream()
                 .map(e -> new CommittedOffsetDto(e.getKey().topic(), e.getKey().partition(), e.getValue(), null, null,
                         null, null))
                 .toList());
     }
 
-    private static OffsetResetTarget target(ResetOffsetsRequest request) {
+    static OffsetResetTarget target(ResetOffsetsRequest request) {
         return switch (request.to()) {
             case "earliest" -> new OffsetResetTarget.Earliest();
             case "latest" -> new OffsetResetTarget.Latest();
@@ -139,11 +140,27 @@ public class GroupsResource {
         };
     }
 
-    private static long required(Long value, String field) {
-        if (value == null || value < 0) {
+    private static long required(WholeNumber value, String field) {
+        if (value == null) {
             throw new InvalidRequestException("\"" + field + "\" must be given as a non-negative number");
         }
-        return value;
+        return value.toLong(field, 0, Long.MAX_VALUE);
+    }
+
+    /** The partitions asked for; none (absent or empty) means all of the topic's. */
+    static List<Integer> partitions(List<WholeNumber> requested) {
+        if (requested == null) {
+            return List.of();
+        }
+        List<Integer> partitions = new ArrayList<>(requested.size());
+        for (int i = 0; i < requested.size(); i++) {
+            String field = "partitions[" + i + "]";
+            if (requested.get(i) == null) {
+                throw new InvalidRequestException(field + " is null");
+            }
+            partitions.add(requested.get(i).toInt(field, 0, Integer.MAX_VALUE));
+        }
+        return partitions;
     }
 
     private static GroupMemberDto member(MemberView member, boolean consumers) {

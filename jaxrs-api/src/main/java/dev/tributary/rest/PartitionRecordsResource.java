@@ -16,8 +16,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -45,7 +47,7 @@ public class PartitionRecordsResource {
     @Operation(summary = "Read records of a partition from an offset or a timestamp")
     @APIResponse(responseCode = "200", description = "Records and the next offset to read",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RecordsPage.class)))
-    @APIResponse(responseCode = "400", description = "Malformed offset, timestamp or limit",
+    @APIResponse(responseCode = "400", description = "Malformed partition, offset, timestamp or limit",
             content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such topic or partition",
             content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
@@ -54,25 +56,26 @@ public class PartitionRecordsResource {
     @APIResponse(responseCode = "503", description = "Partition offline",
             content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @GET
-    public RecordsPage read(@PathParam("name") String topic, @PathParam("partition") int partition,
+    public RecordsPage read(@PathParam("name") String topic,
+                            @PathParam("partition") @Parameter(schema = @Schema(type = SchemaType.INTEGER))
+                            String partitionParam,
                             @QueryParam("offset") String offsetParam, @QueryParam("timestamp") String timestampParam,
                             @QueryParam("limit") String limitParam) {
-        // Query values are parsed here, not by JAX-RS, which would answer a malformed number with 404.
-        Long offset = QueryValues.nonNegativeLong("offset", offsetParam);
-        Long timestamp = QueryValues.nonNegativeLong("timestamp", timestampParam);
-        Long limit = QueryValues.nonNegativeLong("limit", limitParam);
-        int max = limit == null ? DEFAULT_LIMIT : (int) Math.min(limit, Integer.MAX_VALUE);
-        if (max < 1 || max > MAX_LIMIT) {
-            throw new InvalidRequestException("limit must be between 1 and " + MAX_LIMIT + ", was " + max);
-        }
+        // Numbers are read here, exactly, not by JAX-RS, which would answer a malformed one with 404.
+        int partition = WholeNumber.of(partitionParam).toInt("partition", 0, Integer.MAX_VALUE);
+        WholeNumber offset = WholeNumber.ofParameter(offsetParam);
+        WholeNumber timestamp = WholeNumber.ofParameter(timestampParam);
+        WholeNumber limit = WholeNumber.ofParameter(limitParam);
+        int max = limit == null ? DEFAULT_LIMIT : limit.toInt("limit", 1, MAX_LIMIT);
         if (offset != null && timestamp != null) {
             throw new InvalidRequestException("Give either offset or timestamp, not both");
         }
         RecordPage page;
         if (timestamp != null) {
-            page = reader.readFromTimestamp(topic, partition, timestamp, max);
+            page = reader.readFromTimestamp(topic, partition, timestamp.toLong("timestamp", 0, Long.MAX_VALUE), max);
         } else {
-            long from = offset != null ? offset : topics.replicaLog(topic, partition).logStartOffset();
+            long from = offset != null ? offset.toLong("offset", 0, Long.MAX_VALUE)
+                    : topics.replicaLog(topic, partition).logStartOffset();
             page = reader.read(topic, partition, from, max);
         }
         return new RecordsPage(topic, partition,

@@ -28,20 +28,20 @@ final class RecordCodec {
         if (record == null) {
             throw new InvalidRequestException("records[" + index + "] is null");
         }
-        if (record.timestamp() != null && record.timestamp() < 0) {
-            throw new InvalidRequestException("records[" + index + "].timestamp must not be negative");
-        }
         List<Header> headers = new ArrayList<>();
         if (record.headers() != null) {
             record.headers().forEach((name, value) -> headers.add(new RecordHeader(name,
                     value == null ? null : value.getBytes(StandardCharsets.UTF_8))));
         }
+        String field = "records[" + index + "].";
         return new NewRecord(
-                record.partition() == null ? OptionalInt.empty() : OptionalInt.of(record.partition()),
-                bytes(record.key(), record.keyBase64(), "records[" + index + "].key"),
-                bytes(record.value(), record.valueBase64(), "records[" + index + "].value"),
+                record.partition() == null ? OptionalInt.empty()
+                        : OptionalInt.of(record.partition().toInt(field + "partition", 0, Integer.MAX_VALUE)),
+                bytes(record.key(), record.keyBase64(), field + "key"),
+                bytes(record.value(), record.valueBase64(), field + "value"),
                 headers,
-                record.timestamp() == null ? OptionalLong.empty() : OptionalLong.of(record.timestamp()));
+                record.timestamp() == null ? OptionalLong.empty()
+                        : OptionalLong.of(record.timestamp().toLong(field + "timestamp", 0, Long.MAX_VALUE)));
     }
 
     static ConsumedRecord toConsumedRecord(StoredRecord record) {

@@ -58,15 +58,22 @@ public class TopicsResource {
             content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @POST
     public Response create(CreateTopicRequest request) {
+        TopicDescription created = topics.create(newTopic(request));
+        return Response.created(uriInfo.getAbsolutePathBuilder().path(created.name()).build())
+                .entity(TopicDetails.of(created)).build();
+    }
+
+    /** What a create request asks for: its numbers read exactly; {@link NewTopic} checks the rest. */
+    static NewTopic newTopic(CreateTopicRequest request) {
         if (request == null) {
             throw new InvalidRequestException("A topic needs a body: {\"name\": ..., \"partitions\": ...}");
         }
-        TopicDescription created = topics.create(new NewTopic(request.name(),
-                request.partitions() == null ? 1 : request.partitions(),
-                request.replicationFactor() == null ? 1 : request.replicationFactor(),
-                ConfigValues.fromJson(request.configs())));
-        return Response.created(uriInfo.getAbsolutePathBuilder().path(created.name()).build())
-                .entity(TopicDetails.of(created)).build();
+        return new NewTopic(request.name(),
+                request.partitions() == null ? 1
+                        : request.partitions().toInt("partitions", 1, NewTopic.MAX_PARTITIONS),
+                request.replicationFactor() == null ? 1
+                        : request.replicationFactor().toShort("replicationFactor", (short) 1, Short.MAX_VALUE),
+                ConfigValues.fromJson(request.configs()));
     }
 
     @Operation(summary = "List topics")
@@ -108,10 +115,14 @@ public class TopicsResource {
     @POST
     @Path("/{name}/partitions")
     public TopicDetails createPartitions(@PathParam("name") String name, CreatePartitionsRequest request) {
+        return TopicDetails.of(topics.createPartitions(name, newPartitionCount(request), false));
+    }
+
+    static int newPartitionCount(CreatePartitionsRequest request) {
         if (request == null || request.count() == null) {
             throw new InvalidRequestException("Give the new partition count: {\"count\": N}");
         }
-        return TopicDetails.of(topics.createPartitions(name, request.count(), false));
+        return request.count().toInt("count", 1, NewTopic.MAX_PARTITIONS);
     }
 
     /** A merge patch of config overrides: a value sets one, {@code null} reverts it to the default. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
+import java.io.StringReader;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,19 @@ class ConfigValuesTest {
         assertEquals("true", configs.get("x.enable"));
         assertTrue(configs.containsKey("segment.ms"));
         assertNull(configs.get("segment.ms"));
+    }
+
+    @Test
+    void wholeNumbersAreWrittenAsDigitsAndOthersInJsonNotationNeverExpanded() {
+        Map<String, String> configs = ConfigValues.fromJson(Json.createReader(new StringReader(
+                "{\"a\": 1e3, \"b\": 1.0, \"c\": 1.5, \"d\": 1e30, \"e\": 1e999999999, \"f\": -7}"))
+                .readObject());
+        assertEquals("1000", configs.get("a"));
+        assertEquals("1", configs.get("b"));
+        assertEquals("1.5", configs.get("c"));
+        assertEquals("1E+30", configs.get("d"), "beyond long range: the config's validation refuses it");
+        assertEquals("1E+999999999", configs.get("e"), "not a billion digits");
+        assertEquals("-7", configs.get("f"));
     }
 
     @Test

@@ -19,7 +19,7 @@ class RecordCodecTest {
 
     @Test
     void textAndBase64BothBecomeBytes() {
-        NewRecord text = RecordCodec.toNewRecord(new ProduceRecord("k", null, "v", null, Map.of("h", "x"), 2, 7L), 0);
+        NewRecord text = RecordCodec.toNewRecord(new ProduceRecord("k", null, "v", null, Map.of("h", "x"), WholeNumber.of("2"), WholeNumber.of("7")), 0);
         assertArrayEquals("k".getBytes(StandardCharsets.UTF_8), text.key());
         assertArrayEquals("v".getBytes(StandardCharsets.UTF_8), text.value());
         assertEquals(2, text.partition().getAsInt());
@@ -41,7 +41,7 @@ class RecordCodecTest {
                 () -> RecordCodec.toNewRecord(new ProduceRecord(null, null, null, "%%%", null, null, null), 1));
         assertEquals(true, base64.getMessage().startsWith("records[1].valueBase64 is not valid base64"));
         assertThrows(InvalidRequestException.class,
-                () -> RecordCodec.toNewRecord(new ProduceRecord(null, null, "v", null, null, null, -5L), 0));
+                () -> RecordCodec.toNewRecord(new ProduceRecord(null, null, "v", null, null, null, WholeNumber.of("-5")), 0));
         assertThrows(InvalidRequestException.class, () -> RecordCodec.toNewRecord(null, 0));
     }
 
