@@ -5,12 +5,20 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.Uuid;
 
-/** A topic with its id, its effective configuration and the live state of each partition. */
+/**
+ * A topic with its id, its configuration and the live state of each partition.
+ *
+ * @param configs         the effective configuration: every config, overridden or default
+ * @param configOverrides the configs set on the topic, as they were set; one stays an override when its value
+ *                        equals the default, as in Kafka (the default may change, the topic's value does not)
+ */
 public record TopicDescription(String name, Uuid topicId, short replicationFactor, Map<String, String> configs,
-                               Instant createdAt, List<PartitionState> partitions) {
+                               Map<String, String> configOverrides, Instant createdAt,
+                               List<PartitionState> partitions) {
 
     public TopicDescription {
         configs = Map.copyOf(configs);
+        configOverrides = Map.copyOf(configOverrides);
         partitions = List.copyOf(partitions);
     }
 }

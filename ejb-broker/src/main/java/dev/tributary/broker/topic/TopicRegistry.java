@@ -499,7 +499,7 @@ public final class TopicRegistry {
             partitions.add(stateOf(topic, p));
         }
         return new TopicDescription(name, topic.record.topicId(), topic.record.replicationFactor(),
-                topic.config.toMap(), topic.record.createdAt(), partitions);
+                topic.config.toMap(), topic.record.configOverrides(), topic.record.createdAt(), partitions);
     }
 
     /** The topic's effective configuration: its overrides over the broker's defaults. */

@@ -94,6 +94,30 @@ class AlterConfigsTest {
         }
     }
 
+    /** Kafka keeps what the user set even when it equals the default, and kafka-configs --describe lists it. */
+    @Test
+    void anOverrideEqualToTheDefaultIsReportedAsSetOnTheTopic() throws Exception {
+        ConfigResource audit = new ConfigResource(ConfigResource.Type.TOPIC, "audit");
+        try (Admin admin = kafka.admin()) {
+            Config created = admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("audit", 1,
+                    (short) 1).configs(Map.of("retention.ms", "604800000")))).config("audit").get();
+            assertEquals(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, created.get("retention.ms").source());
+            assertEquals(ConfigEntry.ConfigSource.DEFAULT_CONFIG, created.get("segment.ms").source());
+
+            alter(admin, audit, op("segment.ms", "604800000", OpType.SET));
+            Config described = admin.describeConfigs(List.of(audit)).all().get().get(audit);
+            for (String name : List.of("retention.ms", "segment.ms")) {
+                assertEquals("604800000", described.get(name).value());
+                assertEquals(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, described.get(name).source(), name);
+            }
+            assertEquals(ConfigEntry.ConfigSource.DEFAULT_CONFIG, described.get("retention.bytes").source());
+
+            alter(admin, audit, op("retention.ms", null, OpType.DELETE));
+            assertEquals(ConfigEntry.ConfigSource.DEFAULT_CONFIG, admin.describeConfigs(List.of(audit)).all().get()
+                    .get(audit).get("retention.ms").source(), "deleting the override makes it the default again");
+        }
+    }
+
     @Test
     void invalidChangesAreInvalidConfigWithTheReasonAndChangeNothing() throws Exception {
         try (Admin admin = kafka.admin()) {

@@ -108,6 +108,22 @@ class TopicRegistryTest {
     }
 
     @Test
+    void anOverrideEqualToTheDefaultStaysAnOverride() {
+        registry.create(new NewTopic("orders", 1, (short) 1, Map.of("retention.ms", "604800000")));
+        assertEquals(Map.of("retention.ms", "604800000"), registry.describe("orders").configOverrides());
+        registry.alterConfigs("orders", Map.of("segment.ms", "604800000"));
+        registry.alterConfigs("orders", List.of(ConfigChange.set("retention.bytes", "-1")), false);
+        reopen();
+        TopicDescription described = registry.describe("orders");
+        assertEquals(Map.of("retention.ms", "604800000", "segment.ms", "604800000", "retention.bytes", "-1"),
+                described.configOverrides(), "create, merge patch and incremental SET keep what the user set");
+        assertEquals("604800000", described.configs().get("segment.ms"), "the effective value is the same");
+        assertEquals(Map.of("segment.ms", "604800000", "retention.bytes", "-1"),
+                registry.alterConfigs("orders", List.of(ConfigChange.delete("retention.ms")), false)
+                        .configOverrides(), "DELETE removes the override");
+    }
+
+    @Test
     void badConfigChangeChangesNothing() {
         registry.create(new NewTopic("orders", 1, (short) 1, Map.of("retention.ms", "1000")));
         assertThrows(InvalidConfigurationException.class,

@@ -129,22 +129,25 @@ public final class CreateTopicsHandler implements ApiHandler {
         }
         NewTopic newTopic = new NewTopic(topic.name(), partitions, replicationFactor, configs);
         Map<String, String> effective;
+        Set<String> overridden;
         Uuid topicId = Uuid.ZERO_UUID; // validate_only creates no topic, so it has no id
         if (validateOnly) {
             topics.checkReplicationFactor(replicationFactor);
             effective = LogConfig.defaults().withOverrides(configs).toMap();
+            overridden = configs.keySet();
             if (topics.topicNames().contains(topic.name()))
                 throw new TopicExistsException("Topic '" + topic.name() + "' already exists");
         } else {
             TopicDescription created = topics.create(newTopic);
             effective = created.configs();
+            overridden = created.configOverrides().keySet();
             topicId = created.topicId();
         }
         CreatableTopicResult result = new CreatableTopicResult().setName(topic.name())
                 .setErrorCode(Errors.NONE.code());
         if (version >= 5) {
             List<CreatableTopicConfigs> configResults = new ArrayList<>();
-            for (TopicConfigEntries.Entry entry : TopicConfigEntries.of(effective))
+            for (TopicConfigEntries.Entry entry : TopicConfigEntries.of(effective, overridden))
                 configResults.add(new CreatableTopicConfigs().setName(entry.name()).setValue(entry.value())
                         .setReadOnly(false).setConfigSource(entry.source()).setIsSensitive(false));
             result.setNumPartitions(partitions).setReplicationFactor(replicationFactor).setConfigs(configResults);

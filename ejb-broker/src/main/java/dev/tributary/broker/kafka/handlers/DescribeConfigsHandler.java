@@ -2,6 +2,7 @@ package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
+import dev.tributary.broker.topic.TopicDescription;
 import dev.tributary.broker.topic.TopicRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,8 +62,9 @@ public final class DescribeConfigsHandler implements ApiHandler {
             }
             try {
                 List<DescribeConfigsResourceResult> configs = new ArrayList<>();
+                TopicDescription topic = topics.describe(resource.resourceName());
                 for (TopicConfigEntries.Entry entry :
-                        TopicConfigEntries.of(topics.describe(resource.resourceName()).configs())) {
+                        TopicConfigEntries.of(topic.configs(), topic.configOverrides().keySet())) {
                     if (resource.configurationKeys() != null && !resource.configurationKeys().contains(entry.name()))
                         continue;
                     DescribeConfigsResourceResult config = new DescribeConfigsResourceResult()

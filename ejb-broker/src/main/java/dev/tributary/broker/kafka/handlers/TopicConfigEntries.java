@@ -1,15 +1,15 @@
 package dev.tributary.broker.kafka.handlers;
 
-import dev.tributary.broker.log.LogConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * A topic's effective configuration as CreateTopics and DescribeConfigs report it: each entry with whether it is
- * the default or set on the topic. The registry exposes effective values only, so an entry counts as set on the
- * topic when its value differs from the default — an override equal to the default is reported as the default.
+ * set on the topic or the default. An override counts as set on the topic whatever its value, even one equal to
+ * the default, as Kafka reports it ({@code kafka-configs --describe} lists it).
  */
 final class TopicConfigEntries {
 
@@ -23,11 +23,14 @@ final class TopicConfigEntries {
     private TopicConfigEntries() {
     }
 
-    static List<Entry> of(Map<String, String> effective) {
-        Map<String, String> defaults = LogConfig.defaults().toMap();
+    /**
+     * @param effective  every config of the topic with its effective value
+     * @param overridden the names of the configs set on the topic
+     */
+    static List<Entry> of(Map<String, String> effective, Set<String> overridden) {
         List<Entry> entries = new ArrayList<>();
         new TreeMap<>(effective).forEach((name, value) -> entries.add(new Entry(name, value,
-                value.equals(defaults.get(name)) ? SOURCE_DEFAULT : SOURCE_TOPIC)));
+                overridden.contains(name) ? SOURCE_TOPIC : SOURCE_DEFAULT)));
         return entries;
     }
 }
