@@ -39,6 +39,28 @@ class GroupAdministrationTest extends GroupTestSupport {
         assertEquals("Dead", v5.groups().get(0).groupState());
     }
 
+    /**
+     * kafka-consumer-groups --reset-offsets and REST's offset reset may name a group that never ran: it then
+     * exists, Empty with those offsets, for every way of looking at it, also after the broker joins a cluster.
+     */
+    @Test
+    void aGroupCreatedByAnOffsetResetIsAnEmptyGroupEverywhere() {
+        coordinator.follow(new FakeMembership(1, 1));
+        coordinator.resetOffsets("never-ran", Map.of(T0, 7L));
+
+        GroupView view = coordinator.group("never-ran").orElseThrow();
+        assertEquals(GroupState.EMPTY, view.state());
+        assertEquals(7, view.offsets().get(T0).offset());
+        assertEquals(List.of(new GroupSummary("never-ran", GroupState.EMPTY, Optional.empty(), 0)),
+                coordinator.groups());
+        DescribedGroup described = coordinator.describeGroups(List.of("never-ran")).groups().get(0);
+        assertEquals(Errors.NONE.code(), described.errorCode());
+        assertEquals("Empty", described.groupState());
+        assertEquals(7, coordinator.fetchOffsets(OffsetProtocolTest.fetchV8("never-ran", "t", 0), (short) 8)
+                .groups().get(0).topics().get(0).partitions().get(0).committedOffset());
+        assertEquals(7, store.stored("never-ran").get(T0).offset(), "and durable");
+    }
+
     @Test
     void listFiltersByState() {
         stableGroup("orders", 1);
