@@ -64,6 +64,14 @@ class RestApiIT {
         RestScenario scenario = scenario();
         scenario.createAndProduce("arq-errors");
         scenario.verifyErrors("arq-errors");
+        scenario.verifyExactNumbers("arq-errors");
+    }
+
+    @Test
+    void aGroupWhoseOffsetsAreResetBeforeItEverRanIsDescribed() {
+        RestScenario scenario = scenario();
+        scenario.createAndProduce("arq-new-group");
+        scenario.verifyResetCreatesTheGroup("arq-new-group");
     }
 
     @Test

@@ -47,6 +47,8 @@ final class RestScenario {
         assertEquals(201, created.status(), created::toString);
         assertTrue(created.location().endsWith("/api/v1/topics/" + topic), created.location());
         assertEquals("86400000", created.json().getJsonObject("configs").getString("retention.ms"));
+        assertEquals(Json.createObjectBuilder().add("retention.ms", "86400000").build(),
+                created.json().getJsonObject("configOverrides"));
         assertEquals(PARTITIONS, created.json().getJsonArray("partitions").size());
         return produce(topic, new ExpectedTopic(topic, new TreeMap<>()), 0);
     }
@@ -152,6 +154,62 @@ final class RestScenario {
                 oversizedBody));
         assertProblem(400, "retention.ms", api.patch("topics/" + existingTopic + "/configs",
                 "{\"retention.ms\":\"soon\"}"));
+        assertProblem(400, "A topic needs a body", api.post("topics", ""));
+        assertProblem(400, "Give the new partition count", api.post("topics/" + existingTopic + "/partitions", ""));
+    }
+
+    /**
+     * Integers are read exactly: what a field cannot hold is refused naming it and echoing the value as sent, and
+     * nothing is written; 1.0 is the integer 1.
+     */
+    void verifyExactNumbers(String existingTopic) {
+        String records = "topics/" + existingTopic + "/records";
+        long before = logEndOffsets(existingTopic);
+        assertProblem(400, "records[0].partition must be a whole number from 0 to 2147483647, was '4294967297'",
+                api.post(records, "{\"records\":[{\"value\":\"x\",\"partition\":4294967297}]}"));
+        assertProblem(400, "records[1].partition must be a whole number from 0 to 2147483647, was '1.7'",
+                api.post(records, "{\"records\":[{\"value\":\"x\"},{\"value\":\"y\",\"partition\":1.7}]}"));
+        assertProblem(400, "records[0].timestamp must be a whole number from 0 to 9223372036854775807, was "
+                + "'99999999999999999999'", api.post(records,
+                "{\"records\":[{\"value\":\"x\",\"timestamp\":99999999999999999999}]}"));
+        assertProblem(400, "was '1e30'", api.post(records, "{\"records\":[{\"value\":\"x\",\"timestamp\":1e30}]}"));
+        assertEquals(before, logEndOffsets(existingTopic), "a refused batch writes nothing");
+
+        assertProblem(400, "count must be a whole number from 1 to 10000, was '4294967299'",
+                api.post("topics/" + existingTopic + "/partitions", "{\"count\":4294967299}"));
+        assertProblem(400, "partitions must be a whole number from 1 to 10000, was '99999999999'",
+                api.post("topics", "{\"name\":\"huge-partitions\",\"partitions\":99999999999}"));
+        assertProblem(400, "limit must be a whole number from 1 to 10000, was '999999999999'",
+                api.get("topics/" + existingTopic + "/partitions/0/records?limit=999999999999"));
+        assertProblem(400, "partition must be a whole number from 0 to 2147483647, was '4294967296'",
+                api.get("topics/" + existingTopic + "/partitions/4294967296/records"));
+        assertProblem(400, "partitions[0] must be a whole number", api.post("groups/exact-numbers/offsets",
+                "{\"topic\":\"" + existingTopic + "\",\"partitions\":[1.5],\"to\":\"earliest\"}"));
+
+        RestClient.Reply whole = api.post(records, "{\"records\":[{\"value\":\"x\",\"partition\":1.0}]}");
+        assertEquals(200, whole.status(), whole::toString);
+        assertEquals(1, whole.json().getJsonArray("offsets").getJsonObject(0).getInt("partition"));
+    }
+
+    private long logEndOffsets(String topic) {
+        return api.get("topics/" + topic).json().getJsonArray("partitions").stream()
+                .mapToLong(p -> p.asJsonObject().getJsonNumber("logEndOffset").longValue()).sum();
+    }
+
+    /**
+     * Offsets reset for a group nobody ever ran (kafka-consumer-groups --reset-offsets does that too) make it an
+     * Empty group with those offsets, described like any other.
+     */
+    void verifyResetCreatesTheGroup(String topic) {
+        String group = topic + "-readers";
+        RestClient.Reply reset = api.post("groups/" + group + "/offsets",
+                "{\"topic\":\"" + topic + "\",\"to\":\"latest\"}");
+        assertEquals(200, reset.status(), reset::toString);
+        RestClient.Reply described = api.get("groups/" + group);
+        assertEquals(200, described.status(), described::toString);
+        assertEquals("Empty", described.json().getString("state"));
+        assertEquals(PARTITIONS, described.json().getJsonArray("offsets").size(), described::toString);
+        assertTrue(api.get("groups").body().contains("\"" + group + "\""), "and listed");
     }
 
     /** Config overrides can be changed and removed again. */
@@ -159,9 +217,13 @@ final class RestScenario {
         RestClient.Reply changed = api.patch("topics/" + topic + "/configs", "{\"retention.ms\": 3600000}");
         assertEquals(200, changed.status(), changed::toString);
         assertEquals("3600000", changed.json().getJsonObject("configs").getString("retention.ms"));
+        RestClient.Reply asDefault = api.patch("topics/" + topic + "/configs", "{\"retention.ms\": 604800000}");
+        assertEquals("604800000", asDefault.json().getJsonObject("configOverrides").getString("retention.ms"),
+                "an override equal to the default is still an override");
         RestClient.Reply reverted = api.patch("topics/" + topic + "/configs", "{\"retention.ms\": null}");
         assertEquals("604800000", reverted.json().getJsonObject("configs").getString("retention.ms"),
                 "removing the override restores Kafka's default");
+        assertTrue(!reverted.json().getJsonObject("configOverrides").containsKey("retention.ms"), reverted::toString);
     }
 
     /** Partitions can be added (never removed); the topic keeps its id. */
