@@ -1,8 +1,11 @@
 package dev.tributary.broker.log;
 
 /**
- * What {@link PartitionLog#append} wrote, or for the retry of an idempotent producer's earlier append, what that
- * append wrote. Returned only after the data is as durable as the log's {@code flush.messages} setting demands.
+ * What an append wrote, or for the retry of an idempotent producer's earlier append, what that append wrote. It
+ * says nothing about durability: {@link PartitionLog#append} and {@link PartitionLog#appendAsFollower} return it
+ * once the records are as durable as {@code flush.messages} demands, but {@link PartitionLog#appendUnflushed}
+ * returns it as soon as they are written, before the fsync that setting may demand; its caller must pass it to
+ * {@link PartitionLog#awaitFlushPolicy} before acknowledging the records.
  *
  * @param firstOffset   offset assigned to the first record of the request
  * @param lastOffset    offset assigned to the last record of the request; offsets in between are contiguous
