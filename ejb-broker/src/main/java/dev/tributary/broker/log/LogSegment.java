@@ -259,12 +259,13 @@ final class LogSegment implements Closeable {
     }
 
     /**
-     * Byte position of the batch starting at {@code batchBoundary} (from {@link #batchBoundaryAtOrBelow}), or the
-     * segment's size if no batch of it holds that offset or a later one.
+     * Byte position of the batch holding {@code offset} (where it starts, so for a batch boundary from
+     * {@link #batchBoundaryAtOrBelow} the batch starting there), or the segment's size as of this call if no batch
+     * of it holds that offset or a later one. The size is read first, so a batch appended meanwhile is left out.
      */
-    int positionOf(long batchBoundary) {
+    int positionOf(long offset) {
         int size = size();
-        LogOffsetPosition holding = translateOffset(batchBoundary);
+        LogOffsetPosition holding = translateOffset(offset);
         return holding == null ? size : Math.min(holding.position, size);
     }
 

@@ -15,34 +15,32 @@ import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownProducerIdException;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.record.internal.FileRecords.LogOffsetPosition;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The log of one topic partition (Kafka's {@code UnifiedLog}): an append-only sequence of RecordBatch v2 batches
- * with contiguous offsets, stored as {@link LogSegment}s in one directory.
+ * with contiguous offsets, kept as segments in one directory by a {@link LocalLog}. This class gives the offsets
+ * their meaning: it validates appends and assigns their offsets, and keeps the log start offset, the
+ * {@link HighWatermark}, the leader-epoch history and the idempotent producers' state, and decides which segments
+ * retention deletes.
  *
  * <p><b>Invariants.</b> Offsets are contiguous from {@link #logStartOffset()} to {@link #logEndOffset()} - 1.
- * The log start offset only moves forward and never passes the log end offset; segments may still hold records
- * below it until retention removes them. There is always at least one segment; the last is the active one and the
- * only one appended to. Every segment but the active one is fully fsynced. Every offset below
+ * The log start offset only moves forward (except when a truncation below it starts the log over) and never passes
+ * the log end offset; segments may still hold records below it until retention removes them. Every offset below
  * {@link #recoveryPoint()} is on disk.
  *
  * <p><b>High watermark.</b> Consumers read only below the {@link #highWatermark()}, which never passes the log end
@@ -56,19 +54,20 @@ import java.util.logging.Logger;
  * the history with the log. A log never given an epoch is at epoch 0 from its start.
  *
  * <p><b>Concurrency.</b> One writer at a time: the appends, {@link #truncateTo}, {@link #truncateFullyAndStartAt},
- * {@link #assignLeaderEpoch}, {@link #advanceLogStartOffset}, {@link #applyRetention}, {@link #close} and
- * {@link #closeAndDelete} serialize on a write lock. Readers ({@link #read}, {@link #offsetForTimestamp},
- * {@link #endOffsetForEpoch} and the accessors) never take it and never wait for a writer: the log end offset is
- * published in a volatile field after a batch is completely written and indexed, and every read is bounded by it,
- * so a reader sees whole appended batches only. fsyncs happen outside the write lock (see {@link GroupCommit}), so
- * appenders keep writing while an fsync runs. The high watermark has its own small lock, so the replication layer
- * can raise it without waiting for an append.
+ * {@link #assignLeaderEpoch}, {@link #advanceLogStartOffset}, {@link #applyRetention},
+ * {@link #removeExpiredProducers}, {@link #close} and {@link #closeAndDelete} serialize on the write lock, which
+ * guards every change of the {@link LocalLog}, the log start offset, the producer state and the epoch history.
+ * Readers ({@link #read}, {@link #offsetForTimestamp}, {@link #endOffsetForEpoch} and the accessors) never take it
+ * and never wait for a writer: every read is bounded by the log end the {@link LocalLog} publishes once a batch is
+ * completely written, so a reader sees whole appended batches only. fsyncs happen outside the write lock, so
+ * appenders keep writing while one runs. The {@link HighWatermark} has its own small lock, taken after the write
+ * lock, so the replication layer can raise it without waiting for an append.
  *
  * <p><b>Idempotent producers.</b> The log keeps the state of the idempotent producers that appended to it
  * ({@link ProducerStateManager}): {@link #append} answers a retried batch with its original offsets instead of
- * appending it again, also after a restart or a crash, because the state is snapshotted with the log and rebuilt
- * from it on open. Checks and updates of that state happen under the write lock, with the append they belong to;
- * {@link #removeExpiredProducers} takes the write lock too.
+ * appending it again, also after a restart or a crash, because the state is snapshotted with the log (at every roll
+ * and on close) and rebuilt from it on open. Checks and updates of that state happen under the write lock, with the
+ * append they belong to.
  *
  * <p><b>Failure.</b> An I/O error while appending or fsyncing takes the log offline: further appends throw
  * {@link KafkaStorageException}; close it and open it again to recover.
@@ -76,74 +75,35 @@ import java.util.logging.Logger;
 public final class PartitionLog implements Closeable {
     private static final Logger LOG = Logger.getLogger(PartitionLog.class.getName());
 
-    private final Path dir;
     private final TopicPartition topicPartition;
     private final Clock clock;
-    private final LogSegments segments;
+    private final LocalLog local;
+    private final HighWatermark highWatermark;
     private final RecoveryInfo recoveryInfo;
-    private final GroupCommit groupCommit;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final Object checkpointLock = new Object();
-    /** Guarded by the write lock. */
-    private final DelayedSegmentDeletion delayedDeletion = new DelayedSegmentDeletion();
     /** Guarded by the write lock. */
     private final ProducerStateManager producerState;
     /** Mutated under the write lock. */
     private final LeaderEpochHistory epochs;
-    private final CopyOnWriteArrayList<AppendListener> highWatermarkListeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<LogEndListener> logEndListeners = new CopyOnWriteArrayList<>();
     private final TopicTraffic traffic;
-    /**
-     * Guards changes of {@link #highWatermark} and the lowering of {@link #logEnd} (truncation), so that the high
-     * watermark never passes the log end. Taken after the write lock, never before it.
-     */
-    private final Object highWatermarkLock = new Object();
-    /**
-     * The high watermark, with its place on disk once a reader has looked it up (or taken it from the log end):
-     * readers cache the resolved place with a compare-and-set, so they never overwrite a newer high watermark.
-     */
-    private final AtomicReference<LogOffsetMetadata> highWatermark;
-
-    private volatile LogConfig config;
-    private volatile LogOffsetMetadata logEnd;
+    /** Changed under the write lock. */
     private volatile long logStartOffset;
-    private volatile boolean highWatermarkFollowsLogEnd;
-    private volatile boolean closed;
-    private volatile String failure;
-    /** Guarded by {@link #checkpointLock}. */
-    private long checkpointedRecoveryPoint;
-    /** Guarded by {@link #checkpointLock}; -1 if there is no checkpoint. */
-    private long checkpointedHighWatermark;
-
-    @FunctionalInterface
-    private interface SegmentPredicate {
-        boolean test(LogSegment segment) throws IOException;
-    }
 
     private PartitionLog(Path dir, TopicPartition topicPartition, LogConfig config, Clock clock,
                          LogLoader.LoadedLog loaded, FlushListener flushListener, BrokerMetrics metrics,
                          boolean highWatermarkFollowsLogEnd) {
-        this.dir = dir;
         this.traffic = metrics.topic(topicPartition.topic());
         this.topicPartition = topicPartition;
-        this.config = config;
         this.clock = clock;
-        this.segments = loaded.segments();
         this.recoveryInfo = loaded.info();
         this.producerState = loaded.producerState();
-        LogSegment active = segments.last();
-        this.logEnd = new LogOffsetMetadata(loaded.logEndOffset(), active.baseOffset(), active.size());
-        this.logStartOffset = loaded.logStartOffset();
-        this.checkpointedRecoveryPoint = loaded.recoveryPoint();
         this.epochs = loaded.epochs();
-        this.highWatermarkFollowsLogEnd = highWatermarkFollowsLogEnd;
-        this.checkpointedHighWatermark = loaded.highWatermark().orElse(-1);
-        long startingHighWatermark = highWatermarkFollowsLogEnd ? loaded.logEndOffset()
-                : Math.max(logStartOffset, Math.min(loaded.highWatermark().orElse(logStartOffset), loaded.logEndOffset()));
-        this.highWatermark = new AtomicReference<>(startingHighWatermark == loaded.logEndOffset() ? logEnd
-                : LogOffsetMetadata.unresolved(startingHighWatermark));
-        this.groupCommit = new GroupCommit(loaded.recoveryPoint(), () -> logEnd.messageOffset(), this::flushSegments,
-                clock::millis, flushListener, metrics.flushTimes());
+        this.logStartOffset = loaded.logStartOffset();
+        this.local = new LocalLog(dir, topicPartition, config, clock, loaded, producerState::takeSnapshot,
+                flushListener, metrics.flushTimes());
+        this.highWatermark = new HighWatermark(local, logStartOffset, loaded.highWatermark(),
+                highWatermarkFollowsLogEnd);
     }
 
     /**
@@ -237,21 +197,21 @@ public final class PartitionLog implements Closeable {
      * while the fsyncs run (and share them). Throws what {@link #append} throws.
      */
     public LogAppendInfo appendUnflushed(MemoryRecords records) {
-        LogConfig cfg = config;
+        LogConfig cfg = local.config();
         LogValidator.ValidatedRecords validated = LogValidator.validate(topicPartition, records, cfg);
         ProducerAppend producer = ProducerAppend.of(topicPartition, records);
         LogAppendInfo info;
         long raisedHighWatermark = -1;
         writeLock.lock();
         try {
-            ensureWritable();
+            local.ensureWritable();
             Optional<LogAppendInfo> duplicate =
                     producer == null ? Optional.empty() : producerState.findDuplicate(producer);
             info = duplicate.isPresent() ? duplicate.get() : appendLocked(records, validated, producer != null, cfg);
-            if (!info.duplicate() && highWatermarkFollowsLogEnd)
-                raisedHighWatermark = raiseHighWatermark(info.lastOffset() + 1);
+            if (!info.duplicate() && highWatermark.followsLogEnd())
+                raisedHighWatermark = highWatermark.raise(info.lastOffset() + 1);
         } catch (IOException e) {
-            throw fail("appending to the log", e);
+            throw local.fail("appending to the log", e);
         } finally {
             writeLock.unlock();
         }
@@ -282,25 +242,25 @@ public final class PartitionLog implements Closeable {
      * @throws KafkaStorageException           the log is closed or offline, or an I/O error took it offline now
      */
     public LogAppendInfo appendAsFollower(MemoryRecords records) {
-        LogConfig cfg = config;
+        LogConfig cfg = local.config();
         LogValidator.ValidatedRecords validated = LogValidator.validateReplicated(topicPartition, records, cfg);
         LogAppendInfo info;
         long raisedHighWatermark = -1;
         writeLock.lock();
         try {
-            ensureWritable();
+            local.ensureWritable();
             LogValidator.AssignedOffsets offsets =
-                    LogValidator.checkReplicatedOffsets(topicPartition, records, logEnd.messageOffset());
+                    LogValidator.checkReplicatedOffsets(topicPartition, records, local.logEndOffset());
             long now = clock.millis();
             recordEpochsOf(records);
-            writeLocked(records, validated.sizeInBytes(), offsets.lastOffset(), now, cfg);
+            local.append(records, validated.sizeInBytes(), offsets.lastOffset(), now);
             producerState.update(records, now);
             info = new LogAppendInfo(offsets.firstOffset(), offsets.lastOffset(), offsets.maxTimestamp(),
                     logAppendTimeOf(records), validated.recordCount(), validated.sizeInBytes(), false);
-            if (highWatermarkFollowsLogEnd)
-                raisedHighWatermark = raiseHighWatermark(info.lastOffset() + 1);
+            if (highWatermark.followsLogEnd())
+                raisedHighWatermark = highWatermark.raise(info.lastOffset() + 1);
         } catch (IOException e) {
-            throw fail("appending replicated records to the log", e);
+            throw local.fail("appending replicated records to the log", e);
         } finally {
             writeLock.unlock();
         }
@@ -315,7 +275,7 @@ public final class PartitionLog implements Closeable {
         for (RecordBatch batch : records.batches()) {
             int epoch = batch.partitionLeaderEpoch();
             if (epoch >= 0 && epoch > epochs.latestEpoch())
-                changed |= epochs.assign(epoch, batch.baseOffset(), logStartOffset, logEnd.messageOffset());
+                changed |= epochs.assign(epoch, batch.baseOffset(), logStartOffset, local.logEndOffset());
         }
         if (changed)
             epochs.write();
@@ -338,87 +298,22 @@ public final class PartitionLog implements Closeable {
      * @throws KafkaStorageException if the fsync failed (the log is offline now)
      */
     public void awaitFlushPolicy(LogAppendInfo appended) {
-        long endOfAppend = appended.lastOffset() + 1;
-        if (endOfAppend - groupCommit.durableOffset() >= config.flushMessages())
-            awaitDurable(endOfAppend);
+        local.awaitFlushPolicy(appended.lastOffset() + 1);
     }
 
     /** Writes an append that is not a retry and records it in its producer's state. Write lock held. */
     private LogAppendInfo appendLocked(MemoryRecords records, LogValidator.ValidatedRecords validated,
                                        boolean idempotent, LogConfig cfg) throws IOException {
         long now = clock.millis();
-        long firstOffset = logEnd.messageOffset();
+        long firstOffset = local.logEndOffset();
         LogValidator.AssignedOffsets assigned = LogValidator.assignOffsets(records, firstOffset, epochs.latestEpoch(),
                 cfg.messageTimestampType(), now);
-        writeLocked(records, validated.sizeInBytes(), assigned.lastOffset(), now, cfg);
+        local.append(records, validated.sizeInBytes(), assigned.lastOffset(), now);
         if (idempotent)
             producerState.update(records, now);
         long logAppendTime = cfg.messageTimestampType() == TimestampType.LOG_APPEND_TIME ? now : -1L;
         return new LogAppendInfo(firstOffset, assigned.lastOffset(), assigned.maxTimestamp(), logAppendTime,
                 validated.recordCount(), validated.sizeInBytes(), false);
-    }
-
-    /**
-     * Writes batches whose offsets are assigned to the active segment, rolling first if it is due, and publishes
-     * the new log end offset. Write lock held.
-     */
-    private void writeLocked(MemoryRecords records, int sizeInBytes, long lastOffset, long now, LogConfig cfg)
-            throws IOException {
-        LogSegment segment;
-        try {
-            segment = rolledForFull(() -> maybeRoll(sizeInBytes, lastOffset, now, cfg));
-            int sizeBefore = segment.size();
-            try {
-                segment.append(records, now);
-            } catch (IOException e) {
-                throw cutBackIfFull(segment, sizeBefore, e);
-            }
-        } catch (RuntimeException e) {
-            if (e instanceof LogFullException)
-                throw e;
-            // the files may now hold part of this append beyond the published end: stop appending
-            failure = String.valueOf(e);
-            throw e;
-        }
-        logEnd = new LogOffsetMetadata(lastOffset + 1, segment.baseOffset(), segment.size());
-    }
-
-    private interface SegmentAction {
-        LogSegment run() throws IOException;
-    }
-
-    /** Rolling needs space for the new segment's files: a full disk refuses this append, the log stays as it was. */
-    private LogSegment rolledForFull(SegmentAction roll) throws IOException {
-        try {
-            return roll.run();
-        } catch (IOException e) {
-            if (LogFullException.isNoSpace(e))
-                throw full(e);
-            throw e;
-        }
-    }
-
-    /**
-     * An append that failed part-way: if the disk is full, cut the data file back to where the append began (the
-     * indexes are written after the data, so they hold nothing of it) and refuse just this append; otherwise the
-     * caller takes the log offline.
-     */
-    private IOException cutBackIfFull(LogSegment segment, int sizeBefore, IOException e) throws IOException {
-        if (!LogFullException.isNoSpace(e))
-            return e;
-        try {
-            segment.truncateTo(sizeBefore);
-        } catch (IOException cannotCut) {
-            e.addSuppressed(cannotCut);
-            return e; // a partial append stays beyond the published end: offline until recovery cuts it
-        }
-        throw full(e);
-    }
-
-    private LogFullException full(IOException e) {
-        LOG.warning(() -> "Partition " + topicPartition + ": the disk is full; append refused, nothing appended "
-                + "before is touched, appends resume when space returns (" + e.getMessage() + ")");
-        return new LogFullException("No space left to append to partition " + topicPartition + " in " + dir, e);
     }
 
     /**
@@ -445,53 +340,23 @@ public final class PartitionLog implements Closeable {
     public FetchDataInfo read(long startOffset, int maxBytes, FetchIsolation isolation) {
         if (maxBytes < 0)
             throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
-        ensureOpen();
-        LogOffsetMetadata end = logEnd;
+        local.ensureOpen();
+        LogOffsetMetadata end = local.logEnd();
         if (startOffset == end.messageOffset())
             return FetchDataInfo.empty(startOffset);
         checkInRange(startOffset, end);
-        LogOffsetMetadata bound = isolation == FetchIsolation.LOG_END ? end : resolvedHighWatermark(end);
+        LogOffsetMetadata bound = isolation == FetchIsolation.LOG_END ? end : highWatermark.resolved(end);
         if (startOffset >= bound.messageOffset())
             return FetchDataInfo.empty(startOffset);
-        LogSegment segment = segments.floor(startOffset);
-        while (segment != null && segment.baseOffset() <= bound.segmentBaseOffset()) {
-            int maxPosition = segment.baseOffset() == bound.segmentBaseOffset() ? bound.positionInSegment()
-                    : segment.size();
-            FetchDataInfo info = segment.read(startOffset, maxBytes, maxPosition, true);
-            if (info != null)
-                return info;
-            segment = segments.higher(segment.baseOffset());
-        }
+        Optional<FetchDataInfo> found = local.read(startOffset, maxBytes, bound);
+        if (found.isPresent())
+            return found.get();
         // Retention removed the segment while we looked for it: the log start offset has already moved past it.
-        checkInRange(startOffset, logEnd);
+        checkInRange(startOffset, local.logEnd());
         if (bound.messageOffset() < end.messageOffset())
             return FetchDataInfo.empty(startOffset); // the batch holding startOffset straddles the high watermark
         throw new IllegalStateException("No batch holds offset " + startOffset + " of partition " + topicPartition
                 + " although it is below the log end offset " + end.messageOffset());
-    }
-
-    /**
-     * The high watermark with its place on disk, at most {@code end}. A high watermark set by
-     * {@link #updateHighWatermark} is looked up once, with the offset index and a scan of batch headers from the
-     * entry below it, and cached. If it falls inside a batch, its place is that batch's start, so reads leave the
-     * batch out.
-     */
-    private LogOffsetMetadata resolvedHighWatermark(LogOffsetMetadata end) {
-        LogOffsetMetadata hw = highWatermark.get();
-        if (hw.messageOffset() >= end.messageOffset())
-            return end;
-        if (hw.isResolved())
-            return hw;
-        LogSegment segment = segments.floor(hw.messageOffset());
-        if (segment == null) // below every segment: only while truncation replaces them all; nothing to read
-            return new LogOffsetMetadata(hw.messageOffset(), Long.MIN_VALUE, 0);
-        // size first: batches appended after it hold offsets at or above the high watermark
-        int size = segment.size();
-        LogOffsetPosition found = segment.translateOffset(hw.messageOffset());
-        int position = found == null ? size : Math.min(found.position, size);
-        LogOffsetMetadata resolved = new LogOffsetMetadata(hw.messageOffset(), segment.baseOffset(), position);
-        highWatermark.compareAndSet(hw, resolved);
-        return resolved;
     }
 
     private void checkInRange(long offset, LogOffsetMetadata end) {
@@ -509,20 +374,8 @@ public final class PartitionLog implements Closeable {
      * (earliest) are for the protocol layer to map to {@link #logEndOffset()} and {@link #logStartOffset()}.
      */
     public Optional<TimestampOffset> offsetForTimestamp(long timestamp) {
-        ensureOpen();
-        LogOffsetMetadata end = logEnd;
-        long start = logStartOffset;
-        for (LogSegment segment : segments.all()) {
-            if (segment.baseOffset() > end.segmentBaseOffset())
-                break;
-            if (segment.maxTimestamp() < timestamp)
-                continue;
-            Optional<TimestampOffset> found =
-                    segment.findOffsetByTimestamp(timestamp, Math.max(start, segment.baseOffset()));
-            if (found.isPresent())
-                return found.get().offset() < end.messageOffset() ? found : Optional.empty();
-        }
-        return Optional.empty();
+        local.ensureOpen();
+        return local.offsetForTimestamp(timestamp, logStartOffset);
     }
 
     /**
@@ -550,16 +403,15 @@ public final class PartitionLog implements Closeable {
     public long advanceLogStartOffset(long offset) {
         writeLock.lock();
         try {
-            ensureWritable();
-            long highWatermark = highWatermark();
-            if (offset < 0 || offset > highWatermark)
+            local.ensureWritable();
+            long hw = highWatermark.offset();
+            if (offset < 0 || offset > hw)
                 throw new OffsetOutOfRangeException("Cannot delete the records of partition " + topicPartition
-                        + " below offset " + offset + ": it must be between 0 and the high watermark "
-                        + highWatermark);
+                        + " below offset " + offset + ": it must be between 0 and the high watermark " + hw);
             if (offset <= logStartOffset)
                 return logStartOffset;
-            awaitDurable(offset);
-            OffsetCheckpointFile.LOG_START_OFFSET.write(dir, offset);
+            local.awaitDurable(offset);
+            OffsetCheckpointFile.LOG_START_OFFSET.write(local.dir(), offset);
             logStartOffset = offset;
             producerState.onLogStartOffsetIncremented(offset);
             if (epochs.truncateFromStart(offset))
@@ -567,7 +419,7 @@ public final class PartitionLog implements Closeable {
             LOG.info(() -> "Partition " + topicPartition + ": deleted the records below offset " + offset);
             return offset;
         } catch (IOException e) {
-            throw fail("writing the log start offset checkpoint", e);
+            throw local.fail("writing the log start offset checkpoint", e);
         } finally {
             writeLock.unlock();
         }
@@ -578,16 +430,12 @@ public final class PartitionLog implements Closeable {
      * {@code truncateTo}). Whole batches only: if {@code offset} falls inside a batch, the log is truncated to that
      * batch's base offset, below {@code offset}. Nothing happens if {@code offset} is at or beyond the log end.
      *
-     * <p>Segments above the cut are deleted, the one holding it is cut back and becomes the active one; the epoch
-     * history loses the epochs starting at or after the cut; the producer state is rebuilt from the last snapshot
-     * below the cut and the batches after it; the high watermark and the recovery point drop to the cut if they were
-     * above. If nothing at or above the log start offset would remain, this is
-     * {@link #truncateFullyAndStartAt truncateFullyAndStartAt}(the cut).
-     *
-     * <p>Crash safety: the recovery point checkpoint is lowered first, so the loader validates everything from the
-     * cut on; segments go from the last one down, each removal made durable before the next, so a crash leaves a
-     * shorter but valid log; the cut segment is fsynced before the epoch checkpoint is rewritten, so the checkpoint
-     * never lacks an epoch the files hold. A truncation interrupted by a crash is simply incomplete.
+     * <p>The segments are cut as {@link LocalLog#truncateTo} describes, crash-safely; the high watermark drops to the
+     * cut with the log end if it was above; the epoch history loses the epochs starting at or after the cut, written
+     * after the segments are cut, so the checkpoint never lacks an epoch the files hold; the producer state is
+     * rebuilt from the last snapshot below the cut and the batches after it. If nothing at or above the log start
+     * offset would remain, this is {@link #truncateFullyAndStartAt truncateFullyAndStartAt}(the cut). A truncation
+     * interrupted by a crash is simply incomplete.
      *
      * @return the log end offset afterwards
      * @throws KafkaStorageException if the log is closed or offline, or an I/O error took it offline now
@@ -598,31 +446,28 @@ public final class PartitionLog implements Closeable {
         long raisedHighWatermark = -1;
         writeLock.lock();
         try {
-            ensureWritable();
-            long end = logEnd.messageOffset();
+            local.ensureWritable();
+            long end = local.logEndOffset();
             if (offset >= end)
                 return end;
-            LogSegment holding = segments.floor(offset);
-            long cut = holding == null ? offset : holding.batchBoundaryAtOrBelow(offset);
+            long cut = local.batchBoundaryAtOrBelow(offset);
             if (cut < logStartOffset) {
                 raisedHighWatermark = truncateFullyLocked(cut);
             } else {
-                lowerRecoveryPoint(cut);
-                publishTruncatedEnd(new LogOffsetMetadata(cut, holding.baseOffset(), holding.positionOf(cut)));
-                cutTail(holding, cut);
+                local.truncateTo(cut, this::publishTruncatedEnd);
                 if (epochs.truncateFromEnd(cut))
                     epochs.write();
                 reloadProducerState(cut);
             }
-            LOG.info(() -> "Partition " + topicPartition + ": truncated to offset " + logEnd.messageOffset()
+            LOG.info(() -> "Partition " + topicPartition + ": truncated to offset " + local.logEndOffset()
                     + " (asked for " + offset + ", the log ended at " + end + ")");
-            return logEnd.messageOffset();
+            return local.logEndOffset();
         } catch (IOException e) {
-            throw fail("truncating the log", e);
+            throw local.fail("truncating the log", e);
         } finally {
             writeLock.unlock();
             if (raisedHighWatermark >= 0)
-                notifyHighWatermarkListeners(raisedHighWatermark);
+                highWatermark.notifyListeners(raisedHighWatermark);
         }
     }
 
@@ -643,57 +488,29 @@ public final class PartitionLog implements Closeable {
         long raisedHighWatermark;
         writeLock.lock();
         try {
-            ensureWritable();
+            local.ensureWritable();
             raisedHighWatermark = truncateFullyLocked(newStart);
             LOG.info(() -> "Partition " + topicPartition + ": emptied, starting at offset " + newStart);
         } catch (IOException e) {
-            throw fail("emptying the log", e);
+            throw local.fail("emptying the log", e);
         } finally {
             writeLock.unlock();
         }
         if (raisedHighWatermark >= 0)
-            notifyHighWatermarkListeners(raisedHighWatermark);
+            highWatermark.notifyListeners(raisedHighWatermark);
     }
 
     /** Write lock held. Returns the new high watermark if that rose, else -1. */
     private long truncateFullyLocked(long newStart) throws IOException {
-        long oldHighWatermark = highWatermark();
-        lowerRecoveryPoint(newStart);
-        LogOffsetMetadata empty = new LogOffsetMetadata(newStart, newStart, 0);
-        long end = logEnd.messageOffset();
-        publishTruncatedEnd(empty);
-        logStartOffset = newStart;
-        synchronized (highWatermarkLock) {
-            highWatermark.set(empty);
-        }
-        LogSegment first = segments.first();
-        long cutAt = Math.max(first.baseOffset(), Math.min(newStart, end));
-        if (cutAt < end) {
-            LogSegment holding = segments.floor(cutAt);
-            cutTail(holding, holding.batchBoundaryAtOrBelow(cutAt));
-        }
-        OffsetCheckpointFile.LOG_START_OFFSET.write(dir, newStart);
-        LogSegment active = segments.last();
-        if (active.baseOffset() != newStart) {
-            active = LogSegment.open(dir, newStart, config);
-            segments.add(active);
-            LogFiles.fsyncDirectory(dir);
-        }
-        long deleteAt = clock.millis() + config.fileDeleteDelayMs();
-        for (LogSegment segment : new ArrayList<>(segments.all())) {
-            if (segment != active) {
-                segments.remove(segment);
-                delayedDeletion.schedule(segment, deleteAt);
-            }
-        }
-        LogFiles.fsyncDirectory(dir);
-        active.initRollingBase(clock.millis());
-        synchronized (checkpointLock) {
-            OffsetCheckpointFile.RECOVERY_POINT.write(dir, newStart);
-            checkpointedRecoveryPoint = newStart;
-        }
-        groupCommit.resetDurableOffset(newStart);
-        writeHighWatermarkCheckpoint();
+        long oldHighWatermark = highWatermark.offset();
+        if (newStart < local.logEndOffset())
+            local.truncateTo(Math.max(newStart, local.firstSegment().baseOffset()), this::publishTruncatedEnd);
+        OffsetCheckpointFile.LOG_START_OFFSET.write(local.dir(), newStart);
+        local.truncateFullyAndStartAt(newStart, (empty, setEnd) -> {
+            highWatermark.resetWithLogEnd(empty, setEnd);
+            logStartOffset = newStart;
+        });
+        highWatermark.checkpoint();
         if (epochs.clear())
             epochs.write();
         producerState.truncateFully();
@@ -701,52 +518,15 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * Lowers the recovery point, checkpoint first, to {@code offset} if it is above: what is written at and above the
-     * cut from now on must be validated after a crash. Write lock held.
+     * The {@link LocalLog.TruncatedEnd} of a truncation: the high watermark, and the log start offset if a full
+     * truncation goes below it, drop to the new log end with it.
      */
-    private void lowerRecoveryPoint(long offset) throws IOException {
-        synchronized (checkpointLock) {
-            if (checkpointedRecoveryPoint > offset) {
-                OffsetCheckpointFile.RECOVERY_POINT.write(dir, offset);
-                checkpointedRecoveryPoint = offset;
-            }
-        }
-        if (groupCommit.durableOffset() > offset)
-            groupCommit.resetDurableOffset(offset);
-    }
-
-    /**
-     * Publishes a lower log end, and the high watermark with it if that was above, before the files shrink: readers
-     * are bounded by them, so none starts reading what is being removed. Write lock held.
-     */
-    private void publishTruncatedEnd(LogOffsetMetadata end) throws IOException {
-        synchronized (highWatermarkLock) {
-            logEnd = end;
-            if (highWatermark.get().messageOffset() > end.messageOffset())
-                highWatermark.set(end);
-        }
-        synchronized (checkpointLock) {
-            if (checkpointedHighWatermark > end.messageOffset()) {
-                OffsetCheckpointFile.HIGH_WATERMARK.write(dir, end.messageOffset());
-                checkpointedHighWatermark = end.messageOffset();
-            }
-        }
-    }
-
-    /**
-     * Deletes the segments after {@code holding}, the last one first and each deletion made durable before the next
-     * (a crash leaves a prefix of the log, never a log with a hole), then cuts {@code holding} back to
-     * {@code batchBoundary}. Their files are renamed {@code .deleted} and removed after {@code file.delete.delay.ms},
-     * so reads already under way complete. Write lock held.
-     */
-    private void cutTail(LogSegment holding, long batchBoundary) throws IOException {
-        long deleteAt = clock.millis() + config.fileDeleteDelayMs();
-        for (LogSegment last = segments.last(); last != holding; last = segments.last()) {
-            segments.remove(last);
-            delayedDeletion.schedule(last, deleteAt);
-            LogFiles.fsyncDirectory(dir);
-        }
-        holding.truncateFrom(batchBoundary, clock.millis());
+    private void publishTruncatedEnd(LogOffsetMetadata end, Runnable setEnd) throws IOException {
+        highWatermark.lowerWithLogEnd(end, () -> {
+            setEnd.run();
+            if (logStartOffset > end.messageOffset())
+                logStartOffset = end.messageOffset();
+        });
     }
 
     /**
@@ -757,14 +537,13 @@ public final class PartitionLog implements Closeable {
         producerState.deleteSnapshotsAbove(logEndOffset);
         long from = producerState.loadLatestSnapshot(logEndOffset).orElse(0);
         long now = clock.millis();
-        for (LogSegment segment : segments.overlapping(from, logEndOffset))
-            segment.forEachBatchFrom(from, (batch, position) -> producerState.replay(batch, now));
+        local.forEachBatch(from, logEndOffset, (batch, position) -> producerState.replay(batch, now));
         producerState.onLogStartOffsetIncremented(logStartOffset);
     }
 
     /** The offset the next appended record will get; every offset below it is fully appended. */
     public long logEndOffset() {
-        return logEnd.messageOffset();
+        return local.logEndOffset();
     }
 
     /**
@@ -773,7 +552,7 @@ public final class PartitionLog implements Closeable {
      * replicas. Between the log start offset and the log end offset.
      */
     public long highWatermark() {
-        return highWatermark.get().messageOffset();
+        return highWatermark.offset();
     }
 
     /**
@@ -783,17 +562,7 @@ public final class PartitionLog implements Closeable {
      * the {@link AppendListener}s); turning it off keeps the high watermark where it is.
      */
     public void setHighWatermarkFollowsLogEnd(boolean follows) {
-        long raised;
-        synchronized (highWatermarkLock) {
-            highWatermarkFollowsLogEnd = follows;
-            raised = follows ? raiseHighWatermark(logEnd.messageOffset()) : -1;
-        }
-        if (raised >= 0)
-            notifyHighWatermarkListeners(raised);
-    }
-
-    public boolean highWatermarkFollowsLogEnd() {
-        return highWatermarkFollowsLogEnd;
+        highWatermark.setFollowsLogEnd(follows);
     }
 
     /**
@@ -804,24 +573,8 @@ public final class PartitionLog implements Closeable {
      * @throws KafkaStorageException if the log is closed
      */
     public boolean updateHighWatermark(long offset) {
-        ensureOpen();
-        long raised = raiseHighWatermark(offset);
-        if (raised < 0)
-            return false;
-        notifyHighWatermarkListeners(raised);
-        return true;
-    }
-
-    /** Raises the high watermark to min(offset, log end offset); returns the new value if it rose, else -1. */
-    private long raiseHighWatermark(long offset) {
-        synchronized (highWatermarkLock) {
-            LogOffsetMetadata end = logEnd;
-            long target = Math.min(offset, end.messageOffset());
-            if (target <= highWatermark.get().messageOffset())
-                return -1;
-            highWatermark.set(target == end.messageOffset() ? end : LogOffsetMetadata.unresolved(target));
-            return target;
-        }
+        local.ensureOpen();
+        return highWatermark.raiseAndNotify(offset);
     }
 
     /**
@@ -843,15 +596,15 @@ public final class PartitionLog implements Closeable {
     public void assignLeaderEpoch(int epoch) {
         writeLock.lock();
         try {
-            ensureWritable();
+            local.ensureWritable();
             if (epoch <= epochs.latestEpoch())
                 return;
-            if (epochs.assign(epoch, logEnd.messageOffset(), logStartOffset, logEnd.messageOffset()))
+            long end = local.logEndOffset();
+            if (epochs.assign(epoch, end, logStartOffset, end))
                 epochs.write();
-            LOG.fine(() -> "Partition " + topicPartition + ": leader epoch " + epoch + " starts at offset "
-                    + logEnd.messageOffset());
+            LOG.fine(() -> "Partition " + topicPartition + ": leader epoch " + epoch + " starts at offset " + end);
         } catch (IOException e) {
-            throw fail("writing the leader epoch checkpoint", e);
+            throw local.fail("writing the leader epoch checkpoint", e);
         } finally {
             writeLock.unlock();
         }
@@ -865,21 +618,21 @@ public final class PartitionLog implements Closeable {
      * {@link EpochEndOffset#UNDEFINED}. A log never given an epoch has epoch 0 from its log start offset on.
      */
     public EpochEndOffset endOffsetForEpoch(int requestedEpoch) {
-        return epochs.endOffsetFor(requestedEpoch, logStartOffset, logEnd.messageOffset());
+        return epochs.endOffsetFor(requestedEpoch, logStartOffset, local.logEndOffset());
     }
 
     /** Every offset below this is on disk (fsynced). */
     public long recoveryPoint() {
-        return groupCommit.durableOffset();
+        return local.recoveryPoint();
     }
 
     /** Total size of the segment data files in bytes. */
     public long sizeInBytes() {
-        return segments.sizeInBytes();
+        return local.sizeInBytes();
     }
 
     public int segmentCount() {
-        return segments.count();
+        return local.segmentCount();
     }
 
     public TopicPartition topicPartition() {
@@ -887,11 +640,11 @@ public final class PartitionLog implements Closeable {
     }
 
     public Path dir() {
-        return dir;
+        return local.dir();
     }
 
     public LogConfig config() {
-        return config;
+        return local.config();
     }
 
     /**
@@ -899,7 +652,7 @@ public final class PartitionLog implements Closeable {
      * {@code index.interval.bytes} apply to segments created from now on.
      */
     public void updateConfig(LogConfig newConfig) {
-        this.config = Objects.requireNonNull(newConfig, "newConfig");
+        local.updateConfig(newConfig);
     }
 
     /**
@@ -907,11 +660,11 @@ public final class PartitionLog implements Closeable {
      * it runs). Registering the same listener again has no effect.
      */
     public void addAppendListener(AppendListener listener) {
-        highWatermarkListeners.addIfAbsent(Objects.requireNonNull(listener, "listener"));
+        highWatermark.addListener(listener);
     }
 
     public void removeAppendListener(AppendListener listener) {
-        highWatermarkListeners.remove(listener);
+        highWatermark.removeListener(listener);
     }
 
     /**
@@ -937,23 +690,12 @@ public final class PartitionLog implements Closeable {
             }
         }
         if (raisedHighWatermark >= 0)
-            notifyHighWatermarkListeners(raisedHighWatermark);
-    }
-
-    private void notifyHighWatermarkListeners(long highWatermark) {
-        for (AppendListener listener : highWatermarkListeners) {
-            try {
-                listener.onAppend(topicPartition, highWatermark);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "High watermark listener " + listener + " of partition " + topicPartition
-                        + " failed", e);
-            }
-        }
+            highWatermark.notifyListeners(raisedHighWatermark);
     }
 
     /** Number of fsync rounds so far; with group commit, usually fewer than the number of durable appends. */
     public long fsyncCount() {
-        return groupCommit.fsyncCount();
+        return local.fsyncCount();
     }
 
     /** What recovery did when this log was opened. */
@@ -963,13 +705,11 @@ public final class PartitionLog implements Closeable {
 
     /** Makes everything appended so far durable and checkpoints the recovery point and the high watermark. */
     public void flush() {
-        ensureOpen();
-        awaitDurable(logEnd.messageOffset());
         try {
-            writeRecoveryCheckpoint();
-            writeHighWatermarkCheckpoint();
+            local.flush();
+            highWatermark.checkpoint();
         } catch (IOException e) {
-            throw fail("writing the recovery point or high watermark checkpoint", e);
+            throw local.fail("writing the recovery point or high watermark checkpoint", e);
         }
     }
 
@@ -978,25 +718,16 @@ public final class PartitionLog implements Closeable {
      * {@link LogManager#runMaintenance}.
      */
     public void flushIfDue(long nowMs) {
-        LogConfig cfg = config;
-        if (cfg.flushMs() == Long.MAX_VALUE || groupCommit.durableOffset() >= logEnd.messageOffset())
-            return;
-        if (nowMs - groupCommit.lastFlushMs() >= cfg.flushMs())
+        if (local.flushDue(nowMs))
             flush();
     }
 
     /**
-     * Deletes whole segments that the log start offset, {@code retention.ms} or {@code retention.bytes} no longer
-     * keeps, oldest first (Kafka's rules): segments that hold only records below the log start offset (left by
-     * {@link #advanceLogStartOffset}); by time, segments whose largest record timestamp is more than
-     * {@code retention.ms} before {@code nowMs}; by size, the oldest segments as long as the log without them is
-     * still at least {@code retention.bytes}. Only segments wholly below the high watermark go (as in Kafka), so
-     * records not yet known to be replicated stay. The log start offset moves to the base offset of the first
-     * remaining segment if it was below it.
-     *
-     * <p>The active segment is never deleted while it takes appends. When it is non-empty and itself due for
-     * deletion, the log first rolls a new empty active segment and then deletes the old one, as Kafka does, so a
-     * log whose data has all expired ends up empty with its log end offset unchanged.
+     * Deletes the whole segments that the log start offset, {@code retention.ms} and {@code retention.bytes} no
+     * longer keep, oldest first, by Kafka's rules ({@link RetentionPolicy}); only segments wholly below the high
+     * watermark. The log start offset moves to the base offset of the first remaining segment if it was below it.
+     * A non-empty active segment that is due is rolled first, as Kafka does, so a log whose data has all expired
+     * ends up empty with its log end offset unchanged.
      *
      * <p>Deleted segments disappear from reads at once; their files are renamed {@code .deleted} and removed after
      * {@code file.delete.delay.ms} (by a later call), so reads already under way complete.
@@ -1006,35 +737,37 @@ public final class PartitionLog implements Closeable {
     public int applyRetention(long nowMs) {
         writeLock.lock();
         try {
-            ensureWritable();
-            LogConfig cfg = config;
-            long start = logStartOffset;
-            int deleted = deleteOldestSegments(s -> nextOffsetAfter(s) <= start, "log start offset " + start,
-                    nowMs, cfg);
-            if (cfg.retentionMs() >= 0)
-                deleted += deleteOldestSegments(s -> nowMs - s.largestTimestamp() > cfg.retentionMs(),
-                        "retention.ms=" + cfg.retentionMs(), nowMs, cfg);
-            if (cfg.retentionBytes() >= 0) {
-                long[] excess = {segments.sizeInBytes() - cfg.retentionBytes()};
-                deleted += deleteOldestSegments(s -> {
-                    if (excess[0] - s.size() < 0)
-                        return false;
-                    excess[0] -= s.size();
-                    return true;
-                }, "retention.bytes=" + cfg.retentionBytes(), nowMs, cfg);
-            }
+            local.ensureWritable();
+            int deleted = 0;
+            for (RetentionPolicy.Expired expired : RetentionPolicy.expired(local, logStartOffset,
+                    highWatermark.offset(), local.config(), nowMs))
+                deleted += delete(expired, nowMs);
             if (deleted > 0) {
                 producerState.onLogStartOffsetIncremented(logStartOffset);
                 if (epochs.truncateFromStart(logStartOffset))
                     epochs.write();
             }
-            delayedDeletion.deleteDue(nowMs);
+            local.deleteDueSegmentFiles(nowMs);
             return deleted;
         } catch (IOException e) {
-            throw fail("applying retention", e);
+            throw local.fail("applying retention", e);
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /** Deletes the segments retention found expired, rolling first if they are all there are. Write lock held. */
+    private int delete(RetentionPolicy.Expired expired, long nowMs) throws IOException {
+        List<LogSegment> segments = expired.segments();
+        if (segments.size() == local.segmentCount())
+            local.roll(); // the log keeps at least one segment: an empty new active one
+        // Move the start first: a reader that still passes the range check then finds its segment (removal comes
+        // after), and one that finds no segment re-checks the range and gets OffsetOutOfRangeException.
+        logStartOffset = Math.max(logStartOffset, local.nextOffsetAfter(segments.get(segments.size() - 1)));
+        local.deleteOldestSegments(segments, nowMs);
+        LOG.info(() -> "Partition " + topicPartition + ": deleted " + segments.size() + " segment(s) by "
+                + expired.rule() + "; log start offset is now " + logStartOffset);
+        return segments.size();
     }
 
     /**
@@ -1057,38 +790,19 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * Flushes, closes the files, checkpoints, snapshots the producer state and writes the clean-shutdown marker.
-     * Idempotent.
+     * Flushes, closes the files, checkpoints the recovery point and the high watermark, snapshots the producer state
+     * and writes the clean-shutdown marker, last. An offline log is closed without any of that, so that the next
+     * open recovers it. Idempotent.
      */
     @Override
     public void close() {
         writeLock.lock();
         try {
-            if (closed)
-                return;
-            if (failure != null) {
-                closed = true;
-                closeHandlesQuietly();
-                return; // no marker: the next open recovers
-            }
-            awaitDurable(logEnd.messageOffset());
-            closed = true;
-            delayedDeletion.deleteAll();
-            for (LogSegment segment : segments.all())
-                segment.close();
-            long logEndOffset = logEnd.messageOffset();
-            synchronized (checkpointLock) {
-                OffsetCheckpointFile.RECOVERY_POINT.write(dir, logEndOffset);
-                checkpointedRecoveryPoint = logEndOffset;
-            }
-            writeHighWatermarkCheckpoint();
-            producerState.takeSnapshot(logEndOffset);
-            new CleanShutdownMarker(logEndOffset, segments.last().size()).write(dir);
-        } catch (IOException e) {
-            closeHandlesQuietly();
-            throw fail("closing the log", e);
+            local.close(logEndOffset -> {
+                highWatermark.checkpoint();
+                producerState.takeSnapshot(logEndOffset);
+            });
         } finally {
-            closed = true;
             writeLock.unlock();
         }
     }
@@ -1097,13 +811,7 @@ public final class PartitionLog implements Closeable {
     public void closeAndDelete() {
         writeLock.lock();
         try {
-            closed = true;
-            closeHandlesQuietly();
-            LogFiles.deleteRecursively(dir);
-            if (dir.getParent() != null)
-                LogFiles.fsyncDirectory(dir.getParent());
-        } catch (IOException e) {
-            throw new KafkaStorageException("Cannot delete the log of partition " + topicPartition + " in " + dir, e);
+            local.closeAndDelete();
         } finally {
             writeLock.unlock();
         }
@@ -1112,135 +820,6 @@ public final class PartitionLog implements Closeable {
     @Override
     public String toString() {
         return "PartitionLog(" + topicPartition + ", logStartOffset=" + logStartOffset + ", logEndOffset="
-                + logEndOffset() + ", segments=" + segmentCount() + ", dir=" + dir + ")";
-    }
-
-    // ---- writer internals (write lock held) ----
-
-    private LogSegment maybeRoll(int appendBytes, long lastOffsetOfAppend, long nowMs, LogConfig cfg)
-            throws IOException {
-        LogSegment active = segments.last();
-        if (active.size() > 0 && active.shouldRoll(appendBytes, lastOffsetOfAppend, nowMs, cfg))
-            return roll();
-        return active;
-    }
-
-    /**
-     * Starts a new active segment at the log end offset. The old one is fsynced and its indexes trimmed first,
-     * so every inactive segment is complete and durable. The producer state is snapshotted at the new base offset
-     * after the recovery point is checkpointed, so a snapshot never reflects data beyond the recovery point.
-     */
-    private LogSegment roll() throws IOException {
-        long newBaseOffset = logEnd.messageOffset();
-        if (Files.exists(LogFiles.logFile(dir, newBaseOffset)))
-            throw new IOException("Cannot roll partition " + topicPartition + ": segment file "
-                    + LogFiles.logFile(dir, newBaseOffset) + " already exists");
-        awaitDurable(newBaseOffset);
-        segments.last().onBecomeInactiveSegment();
-        LogSegment next = LogSegment.open(dir, newBaseOffset, config);
-        segments.add(next);
-        logEnd = new LogOffsetMetadata(newBaseOffset, newBaseOffset, 0);
-        LogFiles.fsyncDirectory(dir);
-        writeRecoveryCheckpoint();
-        producerState.takeSnapshot(newBaseOffset);
-        return next;
-    }
-
-    /** The offset after the segment's last record: the next segment's base offset, or the log end offset. */
-    private long nextOffsetAfter(LogSegment segment) {
-        LogSegment next = segments.higher(segment.baseOffset());
-        return next != null ? next.baseOffset() : logEnd.messageOffset();
-    }
-
-    private int deleteOldestSegments(SegmentPredicate predicate, String reason, long nowMs, LogConfig cfg)
-            throws IOException {
-        List<LogSegment> deletable = new ArrayList<>();
-        LogSegment active = segments.last();
-        long hw = highWatermark();
-        for (LogSegment segment : segments.all()) {
-            if ((segment == active && segment.size() == 0) || nextOffsetAfter(segment) > hw || !predicate.test(segment))
-                break;
-            deletable.add(segment);
-        }
-        if (deletable.isEmpty())
-            return 0;
-        if (deletable.size() == segments.count())
-            roll(); // the log keeps at least one segment: an empty new active one
-        // Move the start first: a reader that still passes the range check then finds its segment (removal comes
-        // after), and one that finds no segment re-checks the range and gets OffsetOutOfRangeException.
-        logStartOffset = Math.max(logStartOffset,
-                segments.higher(deletable.get(deletable.size() - 1).baseOffset()).baseOffset());
-        for (LogSegment segment : deletable) {
-            segments.remove(segment);
-            delayedDeletion.schedule(segment, nowMs + cfg.fileDeleteDelayMs());
-        }
-        LogFiles.fsyncDirectory(dir);
-        LOG.info(() -> "Partition " + topicPartition + ": deleted " + deletable.size() + " segment(s) by " + reason
-                + "; log start offset is now " + logStartOffset);
-        return deletable.size();
-    }
-
-    // ---- durability ----
-
-    private void awaitDurable(long offset) {
-        try {
-            groupCommit.awaitDurable(offset);
-        } catch (KafkaStorageException e) {
-            failure = String.valueOf(e.getCause() != null ? e.getCause() : e);
-            throw e;
-        }
-    }
-
-    /** The {@link GroupCommit.Flusher}: fdatasync of every segment that may hold offsets in the range. */
-    private void flushSegments(long fromOffset, long toOffset) throws IOException {
-        for (LogSegment segment : segments.overlapping(fromOffset, toOffset))
-            segment.flushData();
-    }
-
-    private void writeRecoveryCheckpoint() throws IOException {
-        synchronized (checkpointLock) {
-            long durable = groupCommit.durableOffset();
-            if (durable == checkpointedRecoveryPoint)
-                return;
-            OffsetCheckpointFile.RECOVERY_POINT.write(dir, durable);
-            checkpointedRecoveryPoint = durable;
-        }
-    }
-
-    private void writeHighWatermarkCheckpoint() throws IOException {
-        synchronized (checkpointLock) {
-            long hw = highWatermark();
-            if (hw == checkpointedHighWatermark)
-                return;
-            OffsetCheckpointFile.HIGH_WATERMARK.write(dir, hw);
-            checkpointedHighWatermark = hw;
-        }
-    }
-
-    // ---- state checks ----
-
-    private void ensureOpen() {
-        if (closed)
-            throw new KafkaStorageException("The log of partition " + topicPartition + " is closed");
-    }
-
-    private void ensureWritable() {
-        ensureOpen();
-        String f = failure;
-        if (f != null)
-            throw new KafkaStorageException("The log of partition " + topicPartition + " is offline after an I/O"
-                    + " error (" + f + "); reopen it to recover");
-    }
-
-    private KafkaStorageException fail(String action, IOException e) {
-        failure = e.toString();
-        LOG.severe(() -> "Partition " + topicPartition + ": I/O error while " + action + "; the log is offline: " + e);
-        return new KafkaStorageException("I/O error while " + action + " of partition " + topicPartition + ": " + e, e);
-    }
-
-    private void closeHandlesQuietly() {
-        for (LogSegment segment : segments.all())
-            segment.closeHandles();
-        delayedDeletion.closeAll();
+                + logEndOffset() + ", segments=" + segmentCount() + ", dir=" + dir() + ")";
     }
 }

@@ -7,7 +7,12 @@
  * <ul>
  *   <li>{@link dev.tributary.broker.log.LogManager} owns every partition log under one data directory;</li>
  *   <li>{@link dev.tributary.broker.log.PartitionLog} is one partition's log (Kafka's {@code UnifiedLog}):
- *       a single writer, lock-free readers, group-committed fsync;</li>
+ *       a single writer, lock-free readers; it validates appends and assigns offsets, and keeps the log start
+ *       offset, the {@link dev.tributary.broker.log.HighWatermark}, leader epochs and producer state above a
+ *       {@link dev.tributary.broker.log.LocalLog} (Kafka's {@code LocalLog}): the segments of the partition's
+ *       directory — roll, read, truncate, delete — with group-committed fsync and the
+ *       {@link dev.tributary.broker.log.RecoveryPoint}; {@link dev.tributary.broker.log.RetentionPolicy} decides
+ *       which segments retention deletes;</li>
  *   <li>{@link dev.tributary.broker.log.LogSegment} is one segment: a {@code .log} data file
  *       ({@code FileRecords}), a sparse {@link dev.tributary.broker.log.OffsetIndex} and a
  *       {@link dev.tributary.broker.log.TimeIndex};</li>

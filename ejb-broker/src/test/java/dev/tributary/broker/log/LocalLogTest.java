@@ -1,0 +1,223 @@
+package dev.tributary.broker.log;
+
+import dev.tributary.broker.metrics.LatencyHistogram;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static dev.tributary.broker.log.TestRecords.batch;
+import static dev.tributary.broker.log.TestRecords.string;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * LocalLog's own contract, without the partition log above it: rolling, reads bounded by the caller, truncation,
+ * deleting the oldest segments.
+ *
+ * <p>Most tests use a log of three sealed segments of two three-record batches each, offsets 0..17, and an active
+ * segment with one batch, 18..20.
+ */
+class LocalLogTest {
+    private static final TopicPartition TP = new TopicPartition("compacted", 0);
+    private static final int BATCH = batch(1L, "b0r0", "b0r1", "b0r2").sizeInBytes();
+    private static final LocalLog.TruncatedEnd SET_ONLY = (newEnd, setEnd) -> setEnd.run();
+
+    @TempDir
+    Path tmp;
+    private final ManualClock clock = new ManualClock(1_000_000L);
+    private final List<LocalLog> toClose = new ArrayList<>();
+    private final List<Long> rolls = new ArrayList<>();
+
+    @AfterEach
+    void closeLogs() {
+        for (LocalLog log : toClose)
+            log.close(end -> { });
+    }
+
+    private Path dir() {
+        return tmp.resolve("compacted-0");
+    }
+
+    private LocalLog open(Map<String, String> overrides) throws IOException {
+        Map<String, String> config = new HashMap<>(Map.of("segment.bytes", Integer.toString(2 * BATCH),
+                "index.interval.bytes", "0"));
+        config.putAll(overrides);
+        LogConfig logConfig = LogConfig.fromMap(config);
+        LocalLog log = new LocalLog(dir(), TP, logConfig, clock, LogLoader.load(dir(), TP, logConfig, clock.millis()),
+                rolls::add, upToOffset -> { }, new LatencyHistogram());
+        toClose.add(log);
+        return log;
+    }
+
+    /** Appends batch {@code n}, records "b{n}r0".."b{n}r2", at the log end, as the partition log does. */
+    private static void appendBatch(LocalLog log, int n) throws IOException {
+        MemoryRecords records = numberedBatch(n);
+        LogValidator.AssignedOffsets offsets = LogValidator.assignOffsets(records, log.logEndOffset(), 0,
+                TimestampType.CREATE_TIME, 1L);
+        log.append(records, records.sizeInBytes(), offsets.lastOffset(), 1L);
+    }
+
+    private static MemoryRecords numberedBatch(int n) {
+        return batch(1L, "b" + n + "r0", "b" + n + "r1", "b" + n + "r2");
+    }
+
+    /** Three sealed segments, 0..5, 6..11 and 12..17, and the active one holding 18..20. */
+    private LocalLog logWithThreeSealedSegments() throws IOException {
+        LocalLog log = open(Map.of());
+        for (int n = 0; n < 7; n++)
+            appendBatch(log, n);
+        assertEquals(List.of(0L, 6L, 12L, 18L), baseOffsets(log));
+        return log;
+    }
+
+    private static List<Long> baseOffsets(LocalLog log) {
+        return log.segments().stream().map(LogSegment::baseOffset).toList();
+    }
+
+    /** Every record from the first segment on, read through {@link LocalLog#read} up to the log end, as "offset:value". */
+    private static List<String> contents(LocalLog log) {
+        List<String> records = new ArrayList<>();
+        long next = log.firstSegment().baseOffset();
+        while (next < log.logEndOffset()) {
+            Optional<FetchDataInfo> read = log.read(next, 1 << 20, log.logEnd());
+            if (read.isEmpty())
+                break;
+            for (RecordBatch batch : read.get().records().batches()) {
+                for (Record record : batch) {
+                    if (record.offset() >= next)
+                        records.add(record.offset() + ":" + string(record.value()));
+                }
+                next = batch.nextOffset();
+            }
+        }
+        return records;
+    }
+
+    private static List<String> recordsOfBatches(int... batches) {
+        List<String> records = new ArrayList<>();
+        for (int n : batches) {
+            for (int r = 0; r < 3; r++)
+                records.add((3L * n + r) + ":b" + n + "r" + r);
+        }
+        return records;
+    }
+
+    private List<String> files(String suffix) throws IOException {
+        try (Stream<Path> files = Files.list(dir())) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(suffix)).sorted().toList();
+        }
+    }
+
+    @Test
+    void rollsWhenTheActiveSegmentIsFullSealingAndFsyncingTheOldOneFirst() throws IOException {
+        LocalLog log = open(Map.of());
+        appendBatch(log, 0);
+        appendBatch(log, 1);
+        assertEquals(0, log.recoveryPoint(), "append does not fsync: flush.messages is the caller's to apply");
+        appendBatch(log, 2);
+
+        assertEquals(List.of(0L, 6L), baseOffsets(log));
+        assertEquals(List.of(6L), rolls, "the owner is told once the new segment exists");
+        assertEquals(6, log.recoveryPoint(), "the sealed segment is durable");
+        assertEquals(6, OffsetCheckpointFile.RECOVERY_POINT.read(dir()).getAsLong(), "and checkpointed");
+        assertEquals(OffsetIndex.ENTRY_SIZE, Files.size(LogFiles.offsetIndexFile(dir(), 0)),
+                "its offset index is trimmed to its one entry (for the second batch)");
+        assertEquals(new LogOffsetMetadata(9, 6, BATCH), log.logEnd());
+    }
+
+    @Test
+    void readsStopAtTheBoundTheCallerGivesAndLeaveOutABatchThatStraddlesIt() throws IOException {
+        LocalLog log = logWithThreeSealedSegments();
+        LogOffsetMetadata insideBatchFour = log.offsetMetadata(13).orElseThrow();
+        assertEquals(new LogOffsetMetadata(13, 12, 0), insideBatchFour, "the place of the batch holding 13");
+
+        assertEquals(Optional.empty(), log.read(12, 1 << 20, insideBatchFour), "batch 12..14 straddles the bound");
+        FetchDataInfo upToBatchFive = log.read(6, 1 << 20, log.offsetMetadata(15).orElseThrow()).orElseThrow();
+        assertEquals(2, count(upToBatchFive), "6..8 and 9..11; the segment of 12.. is not reached");
+        FetchDataInfo slice = log.read(7, 1, log.logEnd()).orElseThrow();
+        assertEquals(1, count(slice), "at least the whole batch holding the offset, even beyond maxBytes");
+        assertEquals(recordsOfBatches(0, 1, 2, 3, 4, 5, 6), contents(log));
+        assertEquals(Optional.empty(), log.offsetMetadata(-1));
+    }
+
+    private static int count(FetchDataInfo info) {
+        int batches = 0;
+        for (RecordBatch ignored : info.records().batches())
+            batches++;
+        return batches;
+    }
+
+    @Test
+    void truncateToPublishesTheNewEndBeforeAnyFileShrinksAndCutsAtABatchBoundary() throws IOException {
+        LocalLog log = logWithThreeSealedSegments();
+        long sizeBefore = log.sizeInBytes();
+        List<LogOffsetMetadata> published = new ArrayList<>();
+
+        long end = log.truncateTo(10, (newEnd, setEnd) -> {
+            assertEquals(sizeBefore, log.sizeInBytes(), "no file has shrunk yet");
+            setEnd.run();
+            published.add(newEnd);
+        });
+
+        assertEquals(9, end, "10 is inside batch 9..11, which goes whole");
+        assertEquals(List.of(new LogOffsetMetadata(9, 6, BATCH)), published);
+        assertEquals(List.of(0L, 6L), baseOffsets(log), "the segment holding the cut is the active one");
+        assertTrue(log.recoveryPoint() <= 9);
+        assertEquals(List.of("00000000000000000012.log.deleted", "00000000000000000018.log.deleted"),
+                files(".log.deleted"));
+        appendBatch(log, 3);
+        assertEquals(recordsOfBatches(0, 1, 2, 3), contents(log));
+        assertThrows(IllegalArgumentException.class, () -> log.truncateTo(-1, SET_ONLY));
+    }
+
+    @Test
+    void truncateFullyAndStartAtLeavesOneEmptySegmentAtTheNewStart() throws IOException {
+        LocalLog log = logWithThreeSealedSegments();
+        log.truncateFullyAndStartAt(100, SET_ONLY);
+
+        assertEquals(List.of(100L), baseOffsets(log));
+        assertEquals(new LogOffsetMetadata(100, 100, 0), log.logEnd());
+        assertEquals(100, log.recoveryPoint());
+        assertEquals(100, OffsetCheckpointFile.RECOVERY_POINT.read(dir()).getAsLong());
+        appendBatch(log, 0);
+        assertEquals(List.of("100:b0r0", "101:b0r1", "102:b0r2"), contents(log));
+    }
+
+    @Test
+    void deletesTheOldestSegmentsAtOnceForReadsAndTheirFilesAfterTheDelay() throws IOException {
+        LocalLog log = open(Map.of("file.delete.delay.ms", "1000"));
+        for (int n = 0; n < 7; n++)
+            appendBatch(log, n);
+        List<LogSegment> segments = List.copyOf(log.segments());
+
+        assertThrows(IllegalArgumentException.class, () -> log.deleteOldestSegments(segments.subList(1, 2), 0),
+                "not the oldest");
+        assertThrows(IllegalArgumentException.class, () -> log.deleteOldestSegments(segments, 0), "the active one");
+        log.deleteOldestSegments(segments.subList(0, 2), clock.millis());
+
+        assertEquals(List.of(12L, 18L), baseOffsets(log));
+        assertEquals(Optional.empty(), log.read(3, 1 << 20, log.logEnd()), "no segment holds 3 any more");
+        assertEquals(List.of("00000000000000000000.log.deleted", "00000000000000000006.log.deleted"),
+                files(".log.deleted"));
+        log.deleteDueSegmentFiles(clock.millis() + 999);
+        assertEquals(2, files(".log.deleted").size(), "kept for file.delete.delay.ms");
+        log.deleteDueSegmentFiles(clock.millis() + 1000);
+        assertEquals(List.of(), files(".deleted"));
+    }
+}
