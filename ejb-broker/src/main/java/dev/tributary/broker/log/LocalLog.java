@@ -19,17 +19,17 @@ import java.util.logging.Logger;
 /**
  * The segments of one partition directory and what is done to them (Kafka's {@code LocalLog}): rolling, writing
  * batches whose offsets are already assigned, reading up to a bound the caller gives, truncation, removing the
- * oldest segments, fsync with group commit and the recovery point with its checkpoint. What offsets mean to
- * clients — the log start offset, the high watermark, leader epochs, producers, which segments retention removes —
- * is decided by {@link PartitionLog} above it.
+ * oldest segments, replacing sealed segments with a compacted one, fsync with group commit and the recovery point
+ * with its checkpoint. What offsets mean to clients — the log start offset, the high watermark, leader epochs,
+ * producers, which segments retention removes — is decided by {@link PartitionLog} above it.
  *
  * <p><b>Invariants.</b> There is always at least one segment. Segments are ordered by base offset and do not
- * overlap; the last is the active one and the only one appended to; every other is sealed (indexes trimmed, data
- * fsynced). {@link #logEnd()} is where the next batch goes: every batch below it is completely written and indexed.
+ * overlap (compaction may leave gaps between their offsets); the last is the active one and the only one
+ * appended to; every other is sealed (indexes trimmed, data fsynced). {@link #logEnd()} is where the next batch goes: every batch below it is completely written and indexed.
  * Every offset below {@link #recoveryPoint()} is on disk, and the recovery-point checkpoint never claims more.
  *
  * <p><b>Concurrency.</b> Not thread-safe for writers: the owner calls every method that changes the log —
- * {@link #append}, {@link #roll}, the truncations, {@link #deleteOldestSegments},
+ * {@link #append}, {@link #roll}, the truncations, {@link #deleteOldestSegments}, {@link #replaceSegments},
  * {@link #deleteDueSegmentFiles}, {@link #close} — one thread at a time, under its write lock. Readers
  * ({@link #read}, {@link #offsetMetadata}, {@link #offsetForTimestamp} and the accessors) take no lock and never
  * wait for a writer: the log end is published in a volatile field after a batch is completely written and
@@ -433,7 +433,64 @@ final class LocalLog {
         delayedDeletion.deleteDue(nowMs);
     }
 
-    /** Checks that {@code run} is a non-empty run of consecutive segments of this log that ends before the active one. */
+    /**
+     * Replaces a run of sealed segments with {@code cleaned}, one new segment holding what compaction kept of them,
+     * so that a crash at any point leaves either the old segments or the new one (Kafka's {@code replaceSegments}).
+     * {@code cleaned} has {@link LogFiles#CLEANED_SUFFIX} file names ({@link LogSegment#open(Path, long, LogConfig,
+     * String)}) and starts where the first old segment does. The steps, and what the loader makes of a crash after
+     * each ({@link SwapRecovery}):
+     * <ol>
+     *   <li>{@code cleaned} is sealed and fsynced. Crash: its {@code .cleaned} files are deleted.</li>
+     *   <li>Its files are renamed {@code .swap}, the data file last, which commits the replacement; the directory is
+     *       fsynced. Crash before the data file's rename: the new files are deleted; after it: the replacement
+     *       is completed.</li>
+     *   <li>It takes the first old segment's place in the log, the others are removed, and their files renamed
+     *       {@code .deleted} (removed after {@code file.delete.delay.ms}, so reads under way complete); fsync.</li>
+     *   <li>The {@code .swap} files get their plain names, the data file last; fsync.</li>
+     * </ol>
+     *
+     * <p>The log start and end, the recovery point and the active segment do not change; keeping the owner's producer
+     * state and epoch history right is the cleaner's job (it must keep what they rely on).
+     *
+     * @param old the replaced segments: consecutive segments of the log, oldest first, not the active one; the new
+     *            segment's batches must lie in their offset range
+     * @throws IllegalArgumentException if the segments do not meet these conditions; nothing was changed
+     * @throws IOException              the replacement stopped part-way; the caller takes the log offline, and the
+     *                                  next open completes or undoes it
+     */
+    void replaceSegments(LogSegment cleaned, List<LogSegment> old) throws IOException {
+        checkRun(old);
+        LogSegment first = old.get(0);
+        LogSegment last = old.get(old.size() - 1);
+        if (cleaned.baseOffset() != first.baseOffset())
+            throw new IllegalArgumentException("The new segment of partition " + topicPartition + " starts at "
+                    + cleaned.baseOffset() + ", not at " + first.baseOffset() + " where the replaced segments start");
+        if (!cleaned.logFile().getFileName().toString().endsWith(LogFiles.LOG_SUFFIX + LogFiles.CLEANED_SUFFIX))
+            throw new IllegalArgumentException("The new segment of partition " + topicPartition + " must have "
+                    + LogFiles.CLEANED_SUFFIX + " file names: " + cleaned.logFile());
+        long rangeEnd = nextOffsetAfter(last);
+        long cleanedEnd = cleaned.readNextOffset();
+        if (cleanedEnd > rangeEnd)
+            throw new IllegalArgumentException("The new segment of partition " + topicPartition + " holds offsets up to "
+                    + (cleanedEnd - 1) + ", beyond the replaced segments, which end before " + rangeEnd);
+
+        cleaned.onBecomeInactiveSegment();
+        cleaned.flushData();
+        cleaned.renameWithSuffix(LogFiles.SWAP_SUFFIX);
+        LogFiles.fsyncDirectory(dir);
+
+        segments.replace(first, cleaned);
+        for (LogSegment segment : old)
+            remove(segment, clock.millis());
+        LogFiles.fsyncDirectory(dir);
+
+        cleaned.renameWithSuffix("");
+        LogFiles.fsyncDirectory(dir);
+        LOG.info(() -> "Partition " + topicPartition + ": replaced " + old.size() + " segment(s) with offsets "
+                + first.baseOffset() + " to " + (rangeEnd - 1) + " by one of " + cleaned.size() + " bytes");
+    }
+
+    /** Checks that {@code run} is a non-empty run of consecutive segments of this log, ending before the active one. */
     private void checkRun(List<LogSegment> run) {
         if (run.isEmpty())
             throw new IllegalArgumentException("No segments given for partition " + topicPartition);
@@ -446,7 +503,7 @@ final class LocalLog {
         }
         if (expected == null)
             throw new IllegalArgumentException("The active segment of partition " + topicPartition
-                    + " cannot be deleted: " + run.get(run.size() - 1));
+                    + " cannot be deleted or replaced: " + run.get(run.size() - 1));
     }
 
     // ---- durability ----

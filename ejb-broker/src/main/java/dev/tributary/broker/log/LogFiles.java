@@ -44,9 +44,9 @@ public final class LogFiles {
     static final String SNAPSHOT_SUFFIX = ".snapshot";
     /** Kafka renames a segment's files with this suffix before removing them. */
     static final String DELETED_SUFFIX = ".deleted";
-    /** Kafka's compaction output; never produced by Tributary yet. */
+    /** A segment being written by compaction, not part of the log yet (see {@link LocalLog#replaceSegments}). */
     static final String CLEANED_SUFFIX = ".cleaned";
-    /** Kafka's segment replacement in progress; never produced by Tributary yet. */
+    /** A compacted segment committed to replace older ones (see {@link LocalLog#replaceSegments}). */
     static final String SWAP_SUFFIX = ".swap";
     /** Our own atomic-write temporaries. */
     static final String TMP_SUFFIX = ".tmp";
@@ -84,6 +84,11 @@ public final class LogFiles {
 
     static Path producerSnapshotFile(Path dir, long offset) {
         return dir.resolve(filenamePrefix(offset) + SNAPSHOT_SUFFIX);
+    }
+
+    /** {@code file} with {@code suffix} appended to its name ({@code ""}: {@code file} itself). */
+    static Path withSuffix(Path file, String suffix) {
+        return suffix.isEmpty() ? file : file.resolveSibling(file.getFileName() + suffix);
     }
 
     /**

@@ -17,10 +17,10 @@ import java.util.logging.Logger;
  * Opens a partition log directory and brings it to a consistent state (Kafka's {@code LogLoader}).
  *
  * <ol>
- *   <li>Removes stray files: {@code .deleted} (retention interrupted by a crash), {@code .cleaned} and
- *       {@code .swap} (Kafka compaction leftovers; Tributary does not compact yet, so they cannot be its own and
- *       are removed with a warning instead of being swapped in), {@code .tmp} (interrupted atomic writes) and
- *       index files without a data file.</li>
+ *   <li>Removes stray files: {@code .deleted} (segment deletions interrupted by a crash), {@code .cleaned}
+ *       (compaction output not committed yet), {@code .tmp} (interrupted atomic writes) and index files without a
+ *       data file; completes a segment replacement whose {@code .swap} files show it was committed
+ *       ({@link SwapRecovery}).</li>
  *   <li>Reads and deletes the clean-shutdown marker (so a crash after this open is never taken for a clean
  *       shutdown), and reads the recovery-point and log-start-offset checkpoints.</li>
  *   <li>After a clean shutdown whose marker matches the files, trusts the data: only the indexes are
@@ -325,7 +325,7 @@ final class LogLoader {
     }
 
     private void removeStrayFiles() throws IOException {
-        List<Path> indexFiles = new ArrayList<>();
+        List<Path> swapFiles = new ArrayList<>();
         boolean removed = false;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
@@ -335,23 +335,31 @@ final class LogLoader {
                     LOG.fine(() -> "Partition " + tp + ": removing leftover " + file);
                     removed |= Files.deleteIfExists(file);
                 } else if (name.endsWith(LogFiles.SWAP_SUFFIX)) {
-                    LOG.warning(() -> "Partition " + tp + ": removing " + file + "; swap files come from log compaction,"
-                            + " which Tributary does not run, so it cannot be a segment of this log");
-                    removed |= Files.deleteIfExists(file);
-                } else if (name.endsWith(LogFiles.INDEX_SUFFIX) || name.endsWith(LogFiles.TIME_INDEX_SUFFIX)) {
-                    indexFiles.add(file);
+                    swapFiles.add(file);
                 }
             }
         }
-        for (Path index : indexFiles) {
-            String name = index.getFileName().toString();
-            String prefix = name.substring(0, name.lastIndexOf('.'));
-            if (!Files.exists(dir.resolve(prefix + LogFiles.LOG_SUFFIX))) {
-                LOG.warning(() -> "Partition " + tp + ": removing orphaned index " + index + " (no data file)");
-                removed |= Files.deleteIfExists(index);
+        if (!swapFiles.isEmpty())
+            new SwapRecovery(dir, tp).complete(swapFiles);
+        if (removeOrphanedIndexes() || removed)
+            LogFiles.fsyncDirectory(dir);
+    }
+
+    /** Removes index files whose data file is missing; returns whether it removed any. */
+    private boolean removeOrphanedIndexes() throws IOException {
+        boolean removed = false;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path index : files) {
+                String name = index.getFileName().toString();
+                if (!name.endsWith(LogFiles.INDEX_SUFFIX) && !name.endsWith(LogFiles.TIME_INDEX_SUFFIX))
+                    continue;
+                String prefix = name.substring(0, name.lastIndexOf('.'));
+                if (!Files.exists(dir.resolve(prefix + LogFiles.LOG_SUFFIX))) {
+                    LOG.warning(() -> "Partition " + tp + ": removing orphaned index " + index + " (no data file)");
+                    removed |= Files.deleteIfExists(index);
+                }
             }
         }
-        if (removed)
-            LogFiles.fsyncDirectory(dir);
+        return removed;
     }
 }

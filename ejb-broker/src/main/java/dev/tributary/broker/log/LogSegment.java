@@ -22,11 +22,11 @@ import java.util.Optional;
  * within {@code Integer.MAX_VALUE} of it; index entries refer only to batches already in the data file.
  *
  * <p>Concurrency: only the owning log's single writer calls {@link #append}, {@link #onBecomeInactiveSegment()},
- * {@link #renameWithSuffix} and {@link #close()}; the loader calls the recovery methods before the log is
- * published. Readers call {@link #read}, {@link #findOffsetByTimestamp}, {@link #size()} and
- * {@link #largestTimestamp()} at any time without locking. The data file grows by whole appends: FileRecords
- * publishes its new size only after a write completes, and the log additionally bounds every read by its
- * published end offset.
+ * {@link #renameWithSuffix} and {@link #close()} (or the cleaner, on a segment it has not handed to the log yet);
+ * the loader calls the recovery methods before the log is published. Readers call {@link #read},
+ * {@link #findOffsetByTimestamp}, {@link #size()} and {@link #largestTimestamp()} at any time without locking. The
+ * data file grows by whole appends: FileRecords publishes its new size only after a write completes, and the log
+ * additionally bounds every read by its published end offset.
  */
 final class LogSegment implements Closeable {
     private final Path dir;
@@ -63,9 +63,17 @@ final class LogSegment implements Closeable {
      * created preallocated if absent; {@link #indexFilesExisted()} tells the loader whether to rebuild them.
      */
     static LogSegment open(Path dir, long baseOffset, LogConfig config) throws IOException {
-        Path logFile = LogFiles.logFile(dir, baseOffset);
-        Path indexFile = LogFiles.offsetIndexFile(dir, baseOffset);
-        Path timeIndexFile = LogFiles.timeIndexFile(dir, baseOffset);
+        return open(dir, baseOffset, config, "");
+    }
+
+    /**
+     * As {@link #open(Path, long, LogConfig)}, with {@code fileSuffix} after each file's name: compaction writes its
+     * new segment with {@link LogFiles#CLEANED_SUFFIX} (see {@link LocalLog#replaceSegments}).
+     */
+    static LogSegment open(Path dir, long baseOffset, LogConfig config, String fileSuffix) throws IOException {
+        Path logFile = LogFiles.withSuffix(LogFiles.logFile(dir, baseOffset), fileSuffix);
+        Path indexFile = LogFiles.withSuffix(LogFiles.offsetIndexFile(dir, baseOffset), fileSuffix);
+        Path timeIndexFile = LogFiles.withSuffix(LogFiles.timeIndexFile(dir, baseOffset), fileSuffix);
         boolean indexesExisted = Files.exists(indexFile) && Files.exists(timeIndexFile);
         FileRecords records = FileRecords.open(logFile.toFile(), true, Files.exists(logFile), 0, false);
         OffsetIndex offsetIndex = null;
@@ -330,6 +338,17 @@ final class LogSegment implements Closeable {
     }
 
     /**
+     * The offset after the segment's last batch, or its base offset if it is empty, from the batch headers after
+     * the last offset-index entry.
+     */
+    long readNextOffset() {
+        long nextOffset = baseOffset;
+        for (FileChannelRecordBatch batch : log.batchesFrom(offsetIndex.lastEntry().position()))
+            nextOffset = batch.nextOffset();
+        return nextOffset;
+    }
+
+    /**
      * Starts the {@code segment.ms} clock of a segment loaded from disk that becomes the active one: from its first
      * batch's timestamp if that is plausible, otherwise from {@code nowMs}.
      */
@@ -370,12 +389,15 @@ final class LogSegment implements Closeable {
         log.channel().force(false);
     }
 
-    /** Renames all files of the segment, e.g. to their {@code .deleted} names; the open handles stay usable. */
+    /**
+     * Renames all files of the segment to their plain names followed by {@code suffix} (e.g. {@code .deleted}, or
+     * {@code ""} for the plain names); the open handles stay usable. The data file goes last: the loader goes by its
+     * name (see {@link LocalLog#replaceSegments}).
+     */
     void renameWithSuffix(String suffix) throws IOException {
-        String prefix = LogFiles.filenamePrefix(baseOffset);
-        log.renameTo(dir.resolve(prefix + LogFiles.LOG_SUFFIX + suffix).toFile());
-        offsetIndex.renameTo(dir.resolve(prefix + LogFiles.INDEX_SUFFIX + suffix));
-        timeIndex.renameTo(dir.resolve(prefix + LogFiles.TIME_INDEX_SUFFIX + suffix));
+        offsetIndex.renameTo(LogFiles.withSuffix(LogFiles.offsetIndexFile(dir, baseOffset), suffix));
+        timeIndex.renameTo(LogFiles.withSuffix(LogFiles.timeIndexFile(dir, baseOffset), suffix));
+        log.renameTo(LogFiles.withSuffix(LogFiles.logFile(dir, baseOffset), suffix).toFile());
     }
 
     /** Closes the data file without flushing and removes all files of the segment. */

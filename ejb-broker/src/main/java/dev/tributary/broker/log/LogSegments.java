@@ -24,6 +24,13 @@ final class LogSegments {
                     + previous);
     }
 
+    /** Puts {@code replacement} in the place of {@code segment}, which must be in the set and start where it does. */
+    void replace(LogSegment segment, LogSegment replacement) {
+        if (replacement.baseOffset() != segment.baseOffset()
+                || !segments.replace(segment.baseOffset(), segment, replacement))
+            throw new IllegalStateException("Cannot put " + replacement + " in the place of " + segment);
+    }
+
     void remove(LogSegment segment) {
         segments.remove(segment.baseOffset(), segment);
     }

@@ -10,13 +10,14 @@
  *       a single writer, lock-free readers; it validates appends and assigns offsets, and keeps the log start
  *       offset, the {@link dev.tributary.broker.log.HighWatermark}, leader epochs and producer state above a
  *       {@link dev.tributary.broker.log.LocalLog} (Kafka's {@code LocalLog}): the segments of the partition's
- *       directory — roll, read, truncate, delete — with group-committed fsync and the
+ *       directory — roll, read, truncate, delete, replace — with group-committed fsync and the
  *       {@link dev.tributary.broker.log.RecoveryPoint}; {@link dev.tributary.broker.log.RetentionPolicy} decides
  *       which segments retention deletes;</li>
  *   <li>{@link dev.tributary.broker.log.LogSegment} is one segment: a {@code .log} data file
  *       ({@code FileRecords}), a sparse {@link dev.tributary.broker.log.OffsetIndex} and a
  *       {@link dev.tributary.broker.log.TimeIndex};</li>
- *   <li>{@link dev.tributary.broker.log.LogLoader} recovers a log directory on open;</li>
+ *   <li>{@link dev.tributary.broker.log.LogLoader} recovers a log directory on open, completing or undoing an
+ *       interrupted segment replacement ({@link dev.tributary.broker.log.SwapRecovery});</li>
  *   <li>{@link dev.tributary.broker.log.ProducerStateManager} is a log's idempotent-producer state, snapshotted
  *       with the log ({@link dev.tributary.broker.log.ProducerStateSnapshot}) and rebuilt on open
  *       ({@link dev.tributary.broker.log.ProducerStateLoader}); {@link dev.tributary.broker.log.ProducerIdManager}

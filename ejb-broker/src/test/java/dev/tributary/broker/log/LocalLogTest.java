@@ -9,6 +9,8 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,15 +25,17 @@ import java.util.stream.Stream;
 import static dev.tributary.broker.log.TestRecords.batch;
 import static dev.tributary.broker.log.TestRecords.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * LocalLog's own contract, without the partition log above it: rolling, reads bounded by the caller, truncation,
- * deleting the oldest segments.
+ * deleting the oldest segments, and replacing sealed segments with one compacted segment — with a crash at every
+ * step of that protocol, recovered by {@link LogLoader} on the next open.
  *
  * <p>Most tests use a log of three sealed segments of two three-record batches each, offsets 0..17, and an active
- * segment with one batch, 18..20.
+ * segment with one batch, 18..20. A "crash" abandons the log object without closing it, as a dying process would.
  */
 class LocalLogTest {
     private static final TopicPartition TP = new TopicPartition("compacted", 0);
@@ -65,6 +69,12 @@ class LocalLogTest {
         return log;
     }
 
+    /** Opens the log again after a crash of {@code crashed}: it is abandoned, not closed. */
+    private LocalLog reopenAfterCrash(LocalLog crashed) throws IOException {
+        toClose.remove(crashed);
+        return open(Map.of());
+    }
+
     /** Appends batch {@code n}, records "b{n}r0".."b{n}r2", at the log end, as the partition log does. */
     private static void appendBatch(LocalLog log, int n) throws IOException {
         MemoryRecords records = numberedBatch(n);
@@ -90,7 +100,7 @@ class LocalLogTest {
         return log.segments().stream().map(LogSegment::baseOffset).toList();
     }
 
-    /** Every record from the first segment on, read through {@link LocalLog#read} up to the log end, as "offset:value". */
+    /** Every record from the first segment on, read with {@link LocalLog#read} up to the log end, as "offset:value". */
     private static List<String> contents(LocalLog log) {
         List<String> records = new ArrayList<>();
         long next = log.firstSegment().baseOffset();
@@ -123,6 +133,8 @@ class LocalLogTest {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(suffix)).sorted().toList();
         }
     }
+
+    // ---- roll, read, truncation, deletion ----
 
     @Test
     void rollsWhenTheActiveSegmentIsFullSealingAndFsyncingTheOldOneFirst() throws IOException {
@@ -219,5 +231,166 @@ class LocalLogTest {
         assertEquals(2, files(".log.deleted").size(), "kept for file.delete.delay.ms");
         log.deleteDueSegmentFiles(clock.millis() + 1000);
         assertEquals(List.of(), files(".deleted"));
+    }
+
+    // ---- replacing sealed segments ----
+
+    /**
+     * A compacted replacement for the segments at 0 and 6: it keeps batches {@code kept} (of 0..3) with their
+     * offsets. Written with {@code .cleaned} names, as the cleaner writes it.
+     */
+    private LogSegment cleanedSegment(LocalLog log, int... kept) throws IOException {
+        LogSegment cleaned = LogSegment.open(dir(), 0, log.config(), LogFiles.CLEANED_SUFFIX);
+        for (int n : kept) {
+            MemoryRecords records = numberedBatch(n);
+            LogValidator.assignOffsets(records, 3L * n, 0, TimestampType.CREATE_TIME, 1L);
+            cleaned.append(records, 1L);
+        }
+        return cleaned;
+    }
+
+    private static List<LogSegment> firstTwo(LocalLog log) {
+        return List.copyOf(log.segments()).subList(0, 2);
+    }
+
+    private static final List<String> OLD = recordsOfBatches(0, 1, 2, 3, 4, 5, 6);
+    /** What compaction kept of the first two segments (batches 1 and 3), then the rest. */
+    private static final List<String> COMPACTED = recordsOfBatches(1, 3, 4, 5, 6);
+
+    @Test
+    void replaceSegmentsSwapsACompactedSegmentInForARunOfSealedOnes() throws IOException {
+        LocalLog log = open(Map.of("file.delete.delay.ms", "1000"));
+        for (int n = 0; n < 7; n++)
+            appendBatch(log, n);
+        LogSegment cleaned = cleanedSegment(log, 1, 3);
+
+        log.replaceSegments(cleaned, firstTwo(log));
+
+        assertEquals(List.of(0L, 12L, 18L), baseOffsets(log));
+        assertEquals(COMPACTED, contents(log));
+        assertEquals(List.of(), files(LogFiles.SWAP_SUFFIX));
+        assertEquals(List.of(), files(LogFiles.CLEANED_SUFFIX));
+        assertEquals(List.of("00000000000000000000.log.deleted", "00000000000000000006.log.deleted"),
+                files(".log.deleted"), "the old files stay for reads under way");
+        assertEquals(21, log.logEndOffset());
+
+        log.close(end -> { });
+        toClose.remove(log);
+        LocalLog reopened = open(Map.of());
+        assertEquals(COMPACTED, contents(reopened));
+        appendBatch(reopened, 7);
+        assertEquals(24, reopened.logEndOffset());
+    }
+
+    @Test
+    void replaceSegmentsRefusesWhatIsNotARunOfSealedSegmentsItsNewSegmentFits() throws IOException {
+        LocalLog log = logWithThreeSealedSegments();
+        List<LogSegment> segments = List.copyOf(log.segments());
+        LogSegment cleaned = cleanedSegment(log, 1, 3);
+
+        assertThrows(IllegalArgumentException.class, () -> log.replaceSegments(cleaned, List.of()));
+        assertThrows(IllegalArgumentException.class,
+                () -> log.replaceSegments(cleaned, List.of(segments.get(0), segments.get(2))), "not consecutive");
+        assertThrows(IllegalArgumentException.class, () -> log.replaceSegments(cleaned, segments.subList(1, 3)),
+                "the new segment starts elsewhere");
+        assertThrows(IllegalArgumentException.class, () -> log.replaceSegments(cleaned, segments),
+                "the active segment");
+        assertThrows(IllegalArgumentException.class, () -> log.replaceSegments(cleaned, segments.subList(0, 1)),
+                "batch 3 (9..11) lies beyond the segment at 0 (0..5)");
+        LogSegment plainNamed = LogSegment.open(tmp, 0, log.config());
+        try {
+            assertThrows(IllegalArgumentException.class, () -> log.replaceSegments(plainNamed, firstTwo(log)),
+                    "not a .cleaned segment");
+        } finally {
+            plainNamed.close();
+        }
+
+        assertEquals(OLD, contents(log), "nothing changed");
+        assertEquals(List.of("00000000000000000000.index.cleaned", "00000000000000000000.log.cleaned",
+                "00000000000000000000.timeindex.cleaned"), files(LogFiles.CLEANED_SUFFIX));
+        cleaned.close();
+    }
+
+    /**
+     * A crash inside replaceSegments' steps 1 to 3, at the rename to {@code blockedName}: a non-empty directory of
+     * that name makes the rename, and with it replaceSegments, fail exactly there, after every earlier step. The
+     * directory is removed again (it is not part of the crash) and the log reopened.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            // step 2, before the commit: the new segment is dropped, the old ones stay
+            "00000000000000000000.index.swap", "00000000000000000000.timeindex.swap", "00000000000000000000.log.swap",
+            // step 3, after the commit: the replacement is completed
+            "00000000000000000000.index.deleted", "00000000000000000000.log.deleted",
+            "00000000000000000006.index.deleted", "00000000000000000006.log.deleted"})
+    void aCrashDuringReplaceSegmentsLeavesTheOldSegmentsOrTheNewOneOnReopen(String blockedName) throws IOException {
+        LocalLog log = logWithThreeSealedSegments();
+        LogSegment cleaned = cleanedSegment(log, 1, 3);
+        Path blocker = Files.createDirectory(dir().resolve(blockedName));
+        Files.createFile(blocker.resolve("occupied"));
+
+        assertThrows(IOException.class, () -> log.replaceSegments(cleaned, firstTwo(log)));
+        Files.delete(blocker.resolve("occupied"));
+        Files.delete(blocker);
+
+        boolean committed = !blockedName.endsWith(LogFiles.SWAP_SUFFIX);
+        assertReopensWith(log, committed ? COMPACTED : OLD);
+    }
+
+    /**
+     * A crash during step 4, after {@code renamed} of the new segment's files (index, time index, data, in that
+     * order) got their plain names: the state is made from a completed replacement by giving the others their
+     * {@code .swap} names back.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void aCrashWhileTheNewSegmentGetsItsPlainNamesIsCompletedOnReopen(int renamed) throws IOException {
+        LocalLog log = logWithThreeSealedSegments();
+        log.replaceSegments(cleanedSegment(log, 1, 3), firstTwo(log));
+        List<Path> inRenameOrder = List.of(LogFiles.offsetIndexFile(dir(), 0), LogFiles.timeIndexFile(dir(), 0),
+                LogFiles.logFile(dir(), 0));
+        for (Path file : inRenameOrder.subList(renamed, 3))
+            Files.move(file, LogFiles.withSuffix(file, LogFiles.SWAP_SUFFIX));
+
+        assertReopensWith(log, COMPACTED);
+    }
+
+    private void assertReopensWith(LocalLog crashed, List<String> expected) throws IOException {
+        LocalLog reopened = reopenAfterCrash(crashed);
+        assertEquals(expected, contents(reopened));
+        for (String leftover : List.of(LogFiles.SWAP_SUFFIX, LogFiles.CLEANED_SUFFIX, LogFiles.DELETED_SUFFIX))
+            assertEquals(List.of(), files(leftover), leftover + " files are gone");
+        appendBatch(reopened, 7);
+        assertEquals(24, reopened.logEndOffset(), "the active segment is untouched and takes appends");
+    }
+
+    @Test
+    void aReplacedSegmentBeyondTheNewSegmentsLastBatchSurvivesACrashAfterTheCommit() throws IOException {
+        LocalLog log = logWithThreeSealedSegments();
+        LogSegment cleaned = cleanedSegment(log, 1); // compaction kept nothing of the segment at 6
+        Path blocker = Files.createDirectory(dir().resolve("00000000000000000000.index.deleted"));
+        Files.createFile(blocker.resolve("occupied"));
+        assertThrows(IOException.class, () -> log.replaceSegments(cleaned, firstTwo(log)));
+        Files.delete(blocker.resolve("occupied"));
+        Files.delete(blocker);
+
+        LocalLog reopened = reopenAfterCrash(log);
+        assertEquals(recordsOfBatches(1, 2, 3, 4, 5, 6), contents(reopened),
+                "the segment at 6 is not in the new segment's range (0..5): its records come back");
+    }
+
+    @Test
+    void aDamagedCommittedSegmentIsCorruptionNotAGuess() throws IOException {
+        LocalLog log = logWithThreeSealedSegments();
+        log.replaceSegments(cleanedSegment(log, 1, 3), firstTwo(log));
+        Path data = LogFiles.logFile(dir(), 0);
+        Files.move(data, LogFiles.withSuffix(data, LogFiles.SWAP_SUFFIX));
+        TestRecords.flipByte(LogFiles.withSuffix(data, LogFiles.SWAP_SUFFIX), BATCH + 40);
+
+        toClose.remove(log);
+        LogCorruptionException e = assertThrows(LogCorruptionException.class, () -> open(Map.of()));
+        assertTrue(e.getMessage().contains("interrupted segment replacement"), e.getMessage());
+        assertEquals(BATCH, e.position());
+        assertFalse(files(LogFiles.SWAP_SUFFIX).isEmpty(), "nothing was deleted");
     }
 }

@@ -314,7 +314,7 @@ class LogRecoveryTest {
         PartitionLog log = openWithFiveBatches();
         log.close();
         List<Path> strays = List.of(dir().resolve("00000000000000000000.log.deleted"),
-                dir().resolve("00000000000000000003.log.cleaned"), dir().resolve("00000000000000000003.log.swap"),
+                dir().resolve("00000000000000000003.log.cleaned"), dir().resolve("00000000000000000003.index.swap"),
                 dir().resolve("00000000000000000099.index"), dir().resolve("00000000000000000099.timeindex"),
                 dir().resolve(LogFiles.RECOVERY_POINT_FILE + LogFiles.TMP_SUFFIX));
         for (Path p : strays)
