@@ -2,7 +2,7 @@ package dev.tributary.rest;
 
 import dev.tributary.broker.records.RecordPage;
 import dev.tributary.broker.records.RecordReader;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.HostedReplicas;
 import dev.tributary.rest.dto.Problem;
 import dev.tributary.rest.dto.RecordsPage;
 import dev.tributary.rest.security.Roles;
@@ -35,7 +35,7 @@ public class PartitionRecordsResource {
     static final int MAX_LIMIT = 10_000;
 
     @Inject
-    TopicRegistry topics;
+    HostedReplicas replicas;
 
     @Inject
     RecordReader reader;
@@ -75,7 +75,7 @@ public class PartitionRecordsResource {
             page = reader.readFromTimestamp(topic, partition, timestamp.toLong("timestamp", 0, Long.MAX_VALUE), max);
         } else {
             long from = offset != null ? offset.toLong("offset", 0, Long.MAX_VALUE)
-                    : topics.replicaLog(topic, partition).logStartOffset();
+                    : replicas.replicaLog(topic, partition).logStartOffset();
             page = reader.read(topic, partition, from, max);
         }
         return new RecordsPage(topic, partition,

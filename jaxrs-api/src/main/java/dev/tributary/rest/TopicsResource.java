@@ -1,8 +1,9 @@
 package dev.tributary.rest;
 
 import dev.tributary.broker.topic.NewTopic;
+import dev.tributary.broker.topic.TopicAdministration;
 import dev.tributary.broker.topic.TopicDescription;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.TopicMetadata;
 import dev.tributary.rest.dto.CreatePartitionsRequest;
 import dev.tributary.rest.dto.CreateTopicRequest;
 import dev.tributary.rest.dto.Problem;
@@ -44,7 +45,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class TopicsResource {
 
     @Inject
-    TopicRegistry topics;
+    TopicMetadata topics;
+
+    @Inject
+    TopicAdministration administration;
 
     @Context
     UriInfo uriInfo;
@@ -58,7 +62,7 @@ public class TopicsResource {
             content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @POST
     public Response create(CreateTopicRequest request) {
-        TopicDescription created = topics.create(newTopic(request));
+        TopicDescription created = administration.create(newTopic(request));
         return Response.created(uriInfo.getAbsolutePathBuilder().path(created.name()).build())
                 .entity(TopicDetails.of(created)).build();
     }
@@ -115,7 +119,7 @@ public class TopicsResource {
     @POST
     @Path("/{name}/partitions")
     public TopicDetails createPartitions(@PathParam("name") String name, CreatePartitionsRequest request) {
-        return TopicDetails.of(topics.createPartitions(name, newPartitionCount(request), false));
+        return TopicDetails.of(administration.createPartitions(name, newPartitionCount(request), false));
     }
 
     static int newPartitionCount(CreatePartitionsRequest request) {
@@ -141,7 +145,7 @@ public class TopicsResource {
         if (!(changes instanceof JsonObject object)) {
             throw new InvalidRequestException("Expected a JSON object of config changes");
         }
-        return TopicDetails.of(topics.alterConfigs(name, ConfigValues.fromJson(object)));
+        return TopicDetails.of(administration.alterConfigs(name, ConfigValues.fromJson(object)));
     }
 
     @Operation(summary = "Delete a topic and its data")
@@ -151,7 +155,7 @@ public class TopicsResource {
     @DELETE
     @Path("/{name}")
     public Response delete(@PathParam("name") String name) {
-        topics.delete(name);
+        administration.delete(name);
         return Response.noContent().build();
     }
 }

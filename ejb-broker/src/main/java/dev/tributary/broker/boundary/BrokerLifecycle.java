@@ -16,7 +16,9 @@ import dev.tributary.broker.security.AdminAccount;
 import dev.tributary.broker.security.Authorizer;
 import dev.tributary.broker.security.Users;
 import dev.tributary.broker.server.Broker;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.HostedReplicas;
+import dev.tributary.broker.topic.TopicAdministration;
+import dev.tributary.broker.topic.TopicMetadata;
 import dev.tributary.jca.spi.BrokerGateway;
 import dev.tributary.jca.spi.InVmBrokers;
 import jakarta.annotation.PostConstruct;
@@ -176,8 +178,18 @@ public class BrokerLifecycle {
     }
 
     @Produces
-    public TopicRegistry topicRegistry() {
-        return broker.topics();
+    public TopicMetadata topicMetadata() {
+        return broker.topicMetadata();
+    }
+
+    @Produces
+    public TopicAdministration topicAdministration() {
+        return broker.topicAdministration();
+    }
+
+    @Produces
+    public HostedReplicas hostedReplicas() {
+        return broker.hostedReplicas();
     }
 
     @Produces

@@ -56,12 +56,12 @@ final class BrokerMetricsPublisher {
         gauge(wanted, "tributary_kafka_connections", "Open Kafka-protocol connections", metrics::openConnections);
         gauge(wanted, "tributary_under_replicated_partitions",
                 "Partitions led here with fewer in-sync replicas than replicas",
-                () -> broker.topics().underReplicatedPartitionCount());
+                () -> broker.hostedReplicas().underReplicatedPartitionCount());
         gauge(wanted, "tributary_offline_partitions", "Partitions whose log could not be opened",
-                () -> broker.topics().offlinePartitionCount());
+                () -> broker.hostedReplicas().offlinePartitionCount());
         histogram(wanted, "tributary_log_flush_time_seconds", "Duration of log fsyncs (one per group commit)",
                 metrics.flushTimes());
-        for (String topic : broker.topics().topicNames()) {
+        for (String topic : broker.topicMetadata().topicNames()) {
             TopicTraffic traffic = metrics.topic(topic);
             Tag tag = new Tag("topic", topic);
             counter(wanted, "tributary_topic_bytes_in_total", "Bytes appended to the topic", traffic,

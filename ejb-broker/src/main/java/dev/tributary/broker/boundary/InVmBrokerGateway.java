@@ -34,7 +34,7 @@ final class InVmBrokerGateway implements BrokerGateway {
 
     InVmBrokerGateway(Broker broker) {
         this.broker = broker;
-        this.fetcher = new RecordFetcher(broker.topics(), broker.reader());
+        this.fetcher = new RecordFetcher(broker.hostedReplicas(), broker.reader());
     }
 
     @Override
@@ -110,7 +110,7 @@ final class InVmBrokerGateway implements BrokerGateway {
 
     @Override
     public GroupSession joinGroup(GroupSubscription subscription) {
-        GroupMember member = new GroupMember(broker.groups(), broker.topics(), subscription.groupId(),
+        GroupMember member = new GroupMember(broker.groups(), broker.topicMetadata(), subscription.groupId(),
                 subscription.topics(), subscription.clientId(), MemberTimeouts.defaults());
         return new InVmGroupSession(member, fetcher, subscription.fromEarliest());
     }

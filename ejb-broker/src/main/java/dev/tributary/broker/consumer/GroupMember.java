@@ -1,7 +1,7 @@
 package dev.tributary.broker.consumer;
 
 import dev.tributary.broker.group.GroupCoordinator;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.TopicMetadata;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +67,7 @@ public final class GroupMember implements AutoCloseable {
     }
 
     private final GroupCoordinator coordinator;
-    private final TopicRegistry topics;
+    private final TopicMetadata topics;
     private final String groupId;
     private final List<String> subscription;
     private final String clientId;
@@ -76,7 +76,7 @@ public final class GroupMember implements AutoCloseable {
     private volatile String memberId = "";
     private volatile boolean rejoinNeeded = true;
 
-    public GroupMember(GroupCoordinator coordinator, TopicRegistry topics, String groupId, List<String> subscription,
+    public GroupMember(GroupCoordinator coordinator, TopicMetadata topics, String groupId, List<String> subscription,
                        String clientId, MemberTimeouts timeouts) {
         this.coordinator = coordinator;
         this.topics = topics;

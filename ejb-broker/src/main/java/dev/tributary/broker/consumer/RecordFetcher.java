@@ -4,7 +4,7 @@ import dev.tributary.broker.log.AppendListener;
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.records.RecordPage;
 import dev.tributary.broker.records.RecordReader;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.HostedReplicas;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,17 +19,17 @@ import org.apache.kafka.common.errors.OffsetOutOfRangeException;
  */
 public final class RecordFetcher {
 
-    private final TopicRegistry topics;
+    private final HostedReplicas replicas;
     private final RecordReader reader;
 
-    public RecordFetcher(TopicRegistry topics, RecordReader reader) {
-        this.topics = topics;
+    public RecordFetcher(HostedReplicas replicas, RecordReader reader) {
+        this.replicas = replicas;
         this.reader = reader;
     }
 
     /** Where a partition starts without a committed offset: its log start, or its end (only new records). */
     public long resetOffset(TopicPartition partition, boolean fromEarliest) {
-        PartitionLog log = topics.replicaLog(partition.topic(), partition.partition());
+        PartitionLog log = replicas.replicaLog(partition.topic(), partition.partition());
         return fromEarliest ? log.logStartOffset() : log.highWatermark();
     }
 
@@ -42,7 +42,7 @@ public final class RecordFetcher {
      */
     public RecordPage fetch(TopicPartition partition, long offset, int maxRecords, Duration maxWait,
                             boolean fromEarliest) throws InterruptedException {
-        PartitionLog log = topics.replicaLog(partition.topic(), partition.partition());
+        PartitionLog log = replicas.replicaLog(partition.topic(), partition.partition());
         long from = offset;
         if (from < log.logStartOffset() || from > log.highWatermark()) {
             from = resetOffset(partition, fromEarliest);

@@ -2,7 +2,8 @@ package dev.tributary.broker.group;
 
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.log.TimestampOffset;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.HostedReplicas;
+import dev.tributary.broker.topic.TopicMetadata;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -25,11 +26,13 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 public final class GroupAdmin {
 
     private final GroupCoordinator groups;
-    private final TopicRegistry topics;
+    private final TopicMetadata topics;
+    private final HostedReplicas replicas;
 
-    public GroupAdmin(GroupCoordinator groups, TopicRegistry topics) {
+    public GroupAdmin(GroupCoordinator groups, TopicMetadata topics, HostedReplicas replicas) {
         this.groups = groups;
         this.topics = topics;
+        this.replicas = replicas;
     }
 
     /** Committed offsets of a group with their lag, ordered by topic and partition. */
@@ -80,7 +83,7 @@ public final class GroupAdmin {
                 : partitions;
         Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
         for (int partition : chosen) {
-            offsets.put(new TopicPartition(topic, partition), resolve(topics.replicaLog(topic, partition), target));
+            offsets.put(new TopicPartition(topic, partition), resolve(replicas.replicaLog(topic, partition), target));
         }
         groups.resetOffsets(groupId, offsets);
         return offsets;
@@ -101,7 +104,7 @@ public final class GroupAdmin {
 
     private OptionalLong highWatermark(TopicPartition tp) {
         try {
-            return OptionalLong.of(topics.replicaLog(tp.topic(), tp.partition()).highWatermark());
+            return OptionalLong.of(replicas.replicaLog(tp.topic(), tp.partition()).highWatermark());
         } catch (ApiException goneOrOffline) {
             return OptionalLong.empty();
         }

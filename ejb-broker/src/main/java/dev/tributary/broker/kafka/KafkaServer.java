@@ -33,7 +33,9 @@ import dev.tributary.broker.kafka.security.SaslServers;
 import dev.tributary.broker.kafka.security.ThrottledHandler;
 import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.server.Broker;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.HostedReplicas;
+import dev.tributary.broker.topic.TopicAdministration;
+import dev.tributary.broker.topic.TopicMetadata;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -99,27 +101,29 @@ public final class KafkaServer implements AutoCloseable {
             BrokerEndpoint endpoint = new BrokerEndpoint(brokerId, advertisedHost(config, listener),
                     config.advertisedPort() != 0 ? config.advertisedPort() : listener.port(),
                     broker.identity().clusterId());
-            TopicRegistry topics = broker.topics();
+            TopicMetadata topics = broker.topicMetadata();
+            HostedReplicas hosted = broker.hostedReplicas();
+            TopicAdministration administration = broker.topicAdministration();
             LiveBrokers liveBrokers = new LiveBrokers(endpoint, broker::liveBrokers);
             BrokerMetrics metrics = broker.metrics();
-            purgatory = new FetchPurgatory(topics, threads);
+            purgatory = new FetchPurgatory(hosted, threads);
             RequestAuthorization authorization = new RequestAuthorization(broker.authorizer(), topics);
             List<ApiHandler> apis = new ArrayList<>(new GroupApis(broker.groups(), authorization).handlers());
             apis.addAll(new AclApis(broker.authorizer()).handlers());
             apis.addAll(List.of(
-                    new ProduceHandler(topics, broker.replicas()),
-                    new FetchHandler(topics, purgatory, metrics, broker.replicas()),
-                    new ListOffsetsHandler(topics),
+                    new ProduceHandler(topics, hosted, broker.replicas()),
+                    new FetchHandler(topics, hosted, purgatory, metrics, broker.replicas()),
+                    new ListOffsetsHandler(topics, hosted),
                     new MetadataHandler(topics, endpoint, liveBrokers, authorization),
                     new FindCoordinatorHandler(endpoint, broker::liveBrokers),
                     new DescribeConfigsHandler(topics),
-                    new CreateTopicsHandler(topics, brokerId),
-                    new CreatePartitionsHandler(topics, brokerId),
-                    new DeleteTopicsHandler(topics),
-                    new IncrementalAlterConfigsHandler(topics),
-                    new AlterConfigsHandler(topics),
-                    new DeleteRecordsHandler(topics),
-                    new OffsetsForLeaderEpochHandler(topics),
+                    new CreateTopicsHandler(administration, topics, brokerId),
+                    new CreatePartitionsHandler(administration, topics, brokerId),
+                    new DeleteTopicsHandler(administration),
+                    new IncrementalAlterConfigsHandler(administration),
+                    new AlterConfigsHandler(administration),
+                    new DeleteRecordsHandler(hosted),
+                    new OffsetsForLeaderEpochHandler(topics, hosted),
                     new InitProducerIdHandler(broker.producerIds()),
                     new DescribeClusterHandler(endpoint, liveBrokers)));
             if (!config.saslMechanisms().isEmpty()) {

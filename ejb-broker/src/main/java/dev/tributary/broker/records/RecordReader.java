@@ -5,7 +5,7 @@ import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.log.TimestampOffset;
 import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.metrics.TopicTraffic;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.HostedReplicas;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,11 +25,11 @@ public final class RecordReader {
     /** How much of the log one read step pulls in; a page may take several. */
     private static final int READ_CHUNK_BYTES = 1 << 20;
 
-    private final TopicRegistry topics;
+    private final HostedReplicas replicas;
     private final BrokerMetrics metrics;
 
-    public RecordReader(TopicRegistry topics, BrokerMetrics metrics) {
-        this.topics = topics;
+    public RecordReader(HostedReplicas replicas, BrokerMetrics metrics) {
+        this.replicas = replicas;
         this.metrics = metrics;
     }
 
@@ -38,7 +38,7 @@ public final class RecordReader {
      *         watermark
      */
     public RecordPage read(String topic, int partition, long fromOffset, int maxRecords) {
-        PartitionLog log = topics.replicaLog(topic, partition);
+        PartitionLog log = replicas.replicaLog(topic, partition);
         long highWatermark = log.highWatermark();
         if (fromOffset < log.logStartOffset() || fromOffset > highWatermark) {
             throw new OffsetOutOfRangeException("Offset " + fromOffset + " is out of range for " + topic + "-"
@@ -77,7 +77,7 @@ public final class RecordReader {
 
     /** Reads from the first record whose timestamp is at or after {@code timestamp}. */
     public RecordPage readFromTimestamp(String topic, int partition, long timestamp, int maxRecords) {
-        PartitionLog log = topics.replicaLog(topic, partition);
+        PartitionLog log = replicas.replicaLog(topic, partition);
         long from = log.offsetForTimestamp(timestamp).map(TimestampOffset::offset).orElse(log.highWatermark());
         return read(topic, partition, Math.min(from, log.highWatermark()), maxRecords);
     }

@@ -5,8 +5,9 @@ import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.replication.InSyncReplicas;
 import dev.tributary.broker.replication.ProduceForwarder;
 import dev.tributary.broker.topic.KeyPartitioner;
+import dev.tributary.broker.topic.HostedReplicas;
 import dev.tributary.broker.topic.PartitionLeadership;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.TopicMetadata;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +35,8 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
  */
 public final class RecordWriter {
 
-    private final TopicRegistry topics;
+    private final TopicMetadata topics;
+    private final HostedReplicas hosted;
     private final KeyPartitioner partitioner = new KeyPartitioner();
     private final Clock clock;
     private final InSyncReplicas replicas;
@@ -45,9 +47,10 @@ public final class RecordWriter {
      * @param forwarder     sends the writes of partitions another broker leads to that broker
      * @param commitTimeout how long an append waits for the in-sync replicas, as Kafka's request.timeout.ms
      */
-    public RecordWriter(TopicRegistry topics, Clock clock, InSyncReplicas replicas, ProduceForwarder forwarder,
-                        Duration commitTimeout) {
+    public RecordWriter(TopicMetadata topics, HostedReplicas hosted, Clock clock, InSyncReplicas replicas,
+                        ProduceForwarder forwarder, Duration commitTimeout) {
         this.topics = topics;
+        this.hosted = hosted;
         this.clock = clock;
         this.replicas = replicas;
         this.forwarder = forwarder;
@@ -116,7 +119,7 @@ public final class RecordWriter {
             ProduceForwarder.Forwarded forwarded = forwarder.forward(tp, leadership.leader(), records, commitTimeout);
             return new Landed(tp.partition(), forwarded.firstOffset(), forwarded.logAppendTime());
         }
-        PartitionLog log = topics.partitionLog(tp.topic(), tp.partition());
+        PartitionLog log = hosted.leaderLog(tp.topic(), tp.partition());
         checkWritable(tp);
         LogAppendInfo info = log.appendUnflushed(records);
         local.add(new LocalAppend(log, info));

@@ -5,7 +5,8 @@ import dev.tributary.broker.cluster.ClusterView;
 import dev.tributary.broker.topic.LeadershipStore;
 import dev.tributary.broker.topic.LeadershipStore.Change;
 import dev.tributary.broker.topic.PartitionLeadership;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.TopicAdministration;
+import dev.tributary.broker.topic.TopicMetadata;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -42,16 +43,18 @@ public final class Controller implements AutoCloseable {
 
     private final int brokerId;
     private final LeadershipStore store;
-    private final TopicRegistry topics;
+    private final TopicMetadata topics;
+    private final TopicAdministration administration;
     private final Supplier<ClusterView> view;
     private final ScheduledExecutorService scheduler;
     private final ScheduledFuture<?> periodic;
 
-    public Controller(int brokerId, LeadershipStore store, TopicRegistry topics, Supplier<ClusterView> view,
-                      ScheduledExecutorService scheduler) {
+    public Controller(int brokerId, LeadershipStore store, TopicMetadata topics, TopicAdministration administration,
+                      Supplier<ClusterView> view, ScheduledExecutorService scheduler) {
         this.brokerId = brokerId;
         this.store = store;
         this.topics = topics;
+        this.administration = administration;
         this.view = view;
         this.scheduler = scheduler;
         this.periodic = scheduler.scheduleWithFixedDelay(() -> electIfController(false), PERIOD_MS, PERIOD_MS,
@@ -98,7 +101,7 @@ public final class Controller implements AutoCloseable {
                         + ", ISR " + was.isr() + "; live brokers " + live + ")");
         }
         if (!stored.isEmpty())
-            topics.refresh();
+            administration.refresh();
         return stored.size();
     }
 
@@ -135,7 +138,7 @@ public final class Controller implements AutoCloseable {
         }
         int changed = store.compareAndSetAll(changes).size();
         if (changed > 0)
-            topics.refresh();
+            administration.refresh();
         int moved = changed;
         LOG.info(() -> "Preferred leader election moved " + moved + " partition(s)");
         return changed;

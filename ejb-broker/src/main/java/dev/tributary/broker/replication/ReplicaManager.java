@@ -1,10 +1,11 @@
 package dev.tributary.broker.replication;
 
 import dev.tributary.broker.log.PartitionLog;
+import dev.tributary.broker.topic.HostedReplicas;
 import dev.tributary.broker.topic.LeadershipListener;
 import dev.tributary.broker.topic.LeadershipStore;
 import dev.tributary.broker.topic.PartitionLeadership;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.TopicAdministration;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
     private static final Logger LOG = Logger.getLogger(ReplicaManager.class.getName());
 
     private final int brokerId;
-    private final TopicRegistry topics;
+    private final TopicAdministration topics;
     private final LeadershipStore store;
     private final ReplicationConfig config;
     private final Clock clock;
@@ -53,9 +54,16 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
     private final ExecutorService isrUpdates;
     private final ScheduledFuture<?> lagCheck;
 
-    public ReplicaManager(TopicRegistry topics, LeadershipStore store, ReplicationConfig config, Clock clock,
-                          ScheduledExecutorService scheduler, Function<Integer, String> brokerAddresses) {
-        this.brokerId = topics.brokerId();
+    /**
+     * Starts as the {@link LeadershipListener} of {@code hosted}, which at once tells it the leadership of every
+     * local replica.
+     *
+     * @param topics where ISR changes this broker stored, or lost a race for, are applied
+     */
+    public ReplicaManager(HostedReplicas hosted, TopicAdministration topics, LeadershipStore store,
+                          ReplicationConfig config, Clock clock, ScheduledExecutorService scheduler,
+                          Function<Integer, String> brokerAddresses) {
+        this.brokerId = hosted.brokerId();
         this.topics = topics;
         this.store = store;
         this.config = config;
@@ -69,7 +77,7 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
         long period = Math.max(100, config.replicaLagTimeMaxMs() / 2);
         this.lagCheck = scheduler.scheduleWithFixedDelay(this::shrinkLaggingIsrs, period, period,
                 TimeUnit.MILLISECONDS);
-        topics.setLeadershipListener(this);
+        hosted.setLeadershipListener(this);
     }
 
     @Override

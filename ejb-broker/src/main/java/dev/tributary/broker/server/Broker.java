@@ -24,9 +24,12 @@ import dev.tributary.broker.replication.ProduceForwarder;
 import dev.tributary.broker.replication.ReplicaManager;
 import dev.tributary.broker.security.Authorizer;
 import dev.tributary.broker.security.Users;
+import dev.tributary.broker.topic.BrokerTopics;
+import dev.tributary.broker.topic.HostedReplicas;
 import dev.tributary.broker.topic.LeadershipStore;
+import dev.tributary.broker.topic.TopicAdministration;
 import dev.tributary.broker.topic.TopicDescription;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.TopicMetadata;
 import dev.tributary.broker.transaction.Transactions;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -64,7 +67,7 @@ public final class Broker implements AutoCloseable {
     private final Clock clock;
     private final MetadataDatabase metadata;
     private final LogManager logs;
-    private final TopicRegistry topics;
+    private final BrokerTopics topics;
     private final GroupCoordinator groups;
     private final GroupAdmin groupAdmin;
     private final ScheduledExecutorService ownedScheduler;
@@ -91,7 +94,7 @@ public final class Broker implements AutoCloseable {
     private final ProducerIdManager producerIds;
 
     private Broker(BrokerConfig config, Clock clock, MetadataDatabase metadata, LogManager logs,
-                   BrokerIdentity identity, TopicRegistry topics, ReplicaManager replicas, ProduceForwarder forwarder,
+                   BrokerIdentity identity, BrokerTopics topics, ReplicaManager replicas, ProduceForwarder forwarder,
                    AtomicReference<ClusterMembership> membership, GroupCoordinator groups, RecordWriter writer,
                    Transactions transactions, BrokerMetrics metrics, BrokerReadiness readiness,
                    ScheduledExecutorService scheduler, ScheduledExecutorService ownedScheduler) {
@@ -103,18 +106,19 @@ public final class Broker implements AutoCloseable {
         this.replicas = replicas;
         this.forwarder = forwarder;
         this.membership = membership;
-        this.metadataRefresher = new MetadataRefresher(leadershipStore, topics, config.replication(), scheduler);
+        this.metadataRefresher = new MetadataRefresher(leadershipStore, topics.administration(), config.replication(),
+                scheduler);
         this.identity = identity;
         this.brokerRegistry = metadata.brokerRegistry();
         this.clock = clock;
         this.groups = groups;
-        this.groupAdmin = new GroupAdmin(groups, topics);
+        this.groupAdmin = new GroupAdmin(groups, topics.metadata(), topics.replicas());
         this.ownedScheduler = ownedScheduler;
         this.metadata = metadata;
         this.logs = logs;
         this.topics = topics;
         this.writer = writer;
-        this.reader = new RecordReader(topics, metrics);
+        this.reader = new RecordReader(topics.replicas(), metrics);
         this.transactions = transactions;
         this.users = new Users(metadata.userStore());
         this.authorizer = new Authorizer(config.acls().enabled(), config.acls().superUsers(), metadata.aclStore());
@@ -160,25 +164,27 @@ public final class Broker implements AutoCloseable {
             readiness.recovering(logs);
             metadata = MetadataDatabase.open(config.dataDir(), config.dbUrl(), config.dbUser(), config.dbPassword());
             BrokerIdentity identity = BrokerIdentity.establish(config.dataDir(), metadata.brokerRegistry(), clock);
-            TopicRegistry topics = TopicRegistry.open(metadata.topicStore(), metadata.leadershipStore(), logs, clock,
+            BrokerTopics topics = BrokerTopics.open(metadata.topicStore(), metadata.leadershipStore(), logs, clock,
                     identity.brokerId());
             AtomicReference<ClusterMembership> membership = new AtomicReference<>();
             // Followers and forwarded writes reach leaders at the addresses they announced in the data grid.
             Function<Integer, String> kafkaAddresses = brokerId -> viewOf(membership.get()).broker(brokerId)
                     .map(BrokerInfo::kafkaAddress).filter(address -> !address.isEmpty()).orElse(null);
-            replicas = new ReplicaManager(topics, metadata.leadershipStore(), config.replication(), clock, scheduler,
-                    kafkaAddresses);
+            replicas = new ReplicaManager(topics.replicas(), topics.administration(), metadata.leadershipStore(),
+                    config.replication(), clock, scheduler, kafkaAddresses);
             forwarder = new ProduceForwarder(identity.brokerId(), kafkaAddresses::apply,
                     config.replication().login());
-            RecordWriter writer = new RecordWriter(topics, clock, replicas, forwarder, WRITE_COMMIT_TIMEOUT);
-            Transactions transactions = Transactions.open(transactionDir(config.dataDir()), topics, writer, clock);
+            RecordWriter writer = new RecordWriter(topics.metadata(), topics.replicas(), clock, replicas, forwarder,
+                    WRITE_COMMIT_TIMEOUT);
+            Transactions transactions = Transactions.open(transactionDir(config.dataDir()), topics.replicas(), writer,
+                    clock);
             GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(), config.groups(),
                     scheduler, clock);
             Broker broker = new Broker(config, clock, metadata, logs, identity, topics, replicas, forwarder,
                     membership, groups, writer, transactions, metrics, readiness, scheduler, owned);
             readiness.started();
             LOG.info(() -> "Broker " + identity.brokerId() + " started in " + (System.nanoTime() - started) / 1_000_000
-                    + " ms with " + topics.topicNames().size() + " topic(s): " + config);
+                    + " ms with " + topics.metadata().topicNames().size() + " topic(s): " + config);
             return broker;
         } catch (RuntimeException e) {
             readiness.failed(e);
@@ -195,8 +201,19 @@ public final class Broker implements AutoCloseable {
         return dataDir.resolve("transactions");
     }
 
-    public TopicRegistry topics() {
-        return topics;
+    /** The topics and the leadership of their partitions, read-only. */
+    public TopicMetadata topicMetadata() {
+        return topics.metadata();
+    }
+
+    /** Creates, deletes and reconfigures topics. */
+    public TopicAdministration topicAdministration() {
+        return topics.administration();
+    }
+
+    /** The logs of the replicas this broker holds. */
+    public HostedReplicas hostedReplicas() {
+        return topics.replicas();
     }
 
     public GroupCoordinator groups() {
@@ -277,9 +294,9 @@ public final class Broker implements AutoCloseable {
             throw e;
         }
         membership.set(joined);
-        topics.liveBrokersFrom(() -> liveBrokers().brokers().stream().map(BrokerInfo::id).toList());
-        Controller elector = new Controller(identity.brokerId(), leadershipStore, topics, this::liveBrokers,
-                scheduler);
+        topics.administration().liveBrokersFrom(() -> liveBrokers().brokers().stream().map(BrokerInfo::id).toList());
+        Controller elector = new Controller(identity.brokerId(), leadershipStore, topics.metadata(),
+                topics.administration(), this::liveBrokers, scheduler);
         joined.addListener(view -> elector.viewChanged());
         controller = elector;
         elector.viewChanged(); // brokers may have left while this one was away
@@ -330,15 +347,15 @@ public final class Broker implements AutoCloseable {
     public ClusterStatus clusterStatus() {
         ClusterView live = liveBrokers();
         List<TopicDescription> described = new ArrayList<>();
-        for (String topic : topics.topicNames()) {
+        for (String topic : topics.metadata().topicNames()) {
             try {
-                described.add(topics.describe(topic));
+                described.add(topics.metadata().describe(topic));
             } catch (UnknownTopicOrPartitionException deletedMeanwhile) {
                 // listed, then deleted before we described it: not a partition of the cluster any more
             }
         }
         return ClusterStatus.of(identity.clusterId(), brokerRegistry.list(), live, PartitionCounts.of(described),
-                topics.leadership());
+                topics.metadata().leadership());
     }
 
     /** Retention and time-based flushes; the boundary calls this every {@link BrokerConfig#maintenanceIntervalMs()}. */

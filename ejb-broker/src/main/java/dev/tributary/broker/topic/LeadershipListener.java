@@ -4,10 +4,10 @@ import dev.tributary.broker.log.PartitionLog;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Told by the {@link TopicRegistry} when the leadership of a partition this broker holds a replica of is first
- * known or changes, and when such a partition goes away: the replication layer turns that into leading or
- * following. Called under the registry's admin lock, in the order of changes; implementations must not call back
- * into the registry's admin operations and should only hand work to their own threads.
+ * Told by {@link HostedReplicas} when the leadership of a partition this broker holds a replica of is first known or
+ * changes, and when such a partition goes away: the replication layer turns that into leading or following. Called
+ * under the admin lock of {@link TopicAdministration}, in the order of changes; implementations must not call back
+ * into its operations and should only hand work to their own threads.
  */
 public interface LeadershipListener {
 

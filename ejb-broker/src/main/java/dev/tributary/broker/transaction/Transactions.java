@@ -4,7 +4,7 @@ import dev.tributary.broker.log.FetchDataInfo;
 import dev.tributary.broker.log.LogAppendInfo;
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.records.RecordWriter;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.HostedReplicas;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -57,7 +57,7 @@ public final class Transactions {
      */
     private static final long PRODUCER_ID_BASE = 1L << 62;
 
-    private final TopicRegistry topics;
+    private final HostedReplicas replicas;
     private final RecordWriter writer;
     private final Clock clock;
     private final TransactionLog log;
@@ -66,9 +66,9 @@ public final class Transactions {
     private final Map<String, Boolean> possiblyApplied = new ConcurrentHashMap<>();
     private final AtomicLong nextProducerId;
 
-    private Transactions(TopicRegistry topics, RecordWriter writer, Clock clock, TransactionLog log,
+    private Transactions(HostedReplicas replicas, RecordWriter writer, Clock clock, TransactionLog log,
                          List<PreparedTransaction> recovered) {
-        this.topics = topics;
+        this.replicas = replicas;
         this.writer = writer;
         this.clock = clock;
         this.log = log;
@@ -86,7 +86,7 @@ public final class Transactions {
      *
      * @throws CorruptTransactionLogException if a prepared transaction's file is damaged
      */
-    public static Transactions open(Path dir, TopicRegistry topics, RecordWriter writer, Clock clock) {
+    public static Transactions open(Path dir, HostedReplicas replicas, RecordWriter writer, Clock clock) {
         List<PreparedTransaction> recovered = new ArrayList<>();
         TransactionLog log = TransactionLog.open(dir, recovered);
         if (!recovered.isEmpty()) {
@@ -94,7 +94,7 @@ public final class Transactions {
                     + "broker stopped; they stay invisible until the transaction manager commits or rolls them back: "
                     + recovered.stream().map(PreparedTransaction::id).toList());
         }
-        return new Transactions(topics, writer, clock, log, recovered);
+        return new Transactions(replicas, writer, clock, log, recovered);
     }
 
     /**
@@ -177,7 +177,7 @@ public final class Transactions {
         indexes.forEach((partition, recordIndexes) -> {
             SimpleRecord[] batch = recordIndexes.stream().map(i -> records.get(i).record().toSimpleRecord(now))
                     .toArray(SimpleRecord[]::new);
-            long logEnd = topics.partitionLog(partition.topic(), partition.partition()).logEndOffset();
+            long logEnd = replicas.leaderLog(partition.topic(), partition.partition()).logEndOffset();
             batches.add(new PreparedBatch(partition, logEnd,
                     recordIndexes.stream().mapToInt(Integer::intValue).toArray(),
                     MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, EPOCH, 0, batch)));
@@ -191,7 +191,7 @@ public final class Transactions {
         // All partitions are checked before any is written, so a refusal leaves the transaction whole.
         transaction.batches().forEach(batch -> writer.checkWritable(batch.partition()));
         for (PreparedBatch batch : transaction.batches()) {
-            PartitionLog partitionLog = topics.partitionLog(batch.partition().topic(), batch.partition().partition());
+            PartitionLog partitionLog = replicas.leaderLog(batch.partition().topic(), batch.partition().partition());
             BatchPosition position = appendCommittedBatch(partitionLog, batch, transaction.producerId(), retry);
             int[] indexes = batch.recordIndexes();
             appendedTo.put(partitionLog, position.baseOffset() + indexes.length);

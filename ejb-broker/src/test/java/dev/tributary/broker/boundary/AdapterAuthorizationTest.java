@@ -43,7 +43,7 @@ class AdapterAuthorizationTest {
     void start() {
         broker = Broker.start(BrokerConfig.embedded(dataDir).withAcls(new AclConfig(true, Set.of("User:admin"))),
                 Clock.systemUTC());
-        broker.topics().create(new NewTopic("orders", 1, (short) 1, Map.of()));
+        broker.topicAdministration().create(new NewTopic("orders", 1, (short) 1, Map.of()));
         broker.users().save("alice", PASSWORD, Set.of());
         gateway = InVmBrokerGateway.forAdapter(broker);
     }

@@ -48,7 +48,7 @@ class GroupMemberTest {
     void start() {
         broker = Broker.start(BrokerConfig.embedded(dataDir), Clock.systemUTC());
         kafka = KafkaServer.start(broker, KafkaListenerConfig.of("127.0.0.1", 0), Executors.defaultThreadFactory());
-        broker.topics().create(new NewTopic(TOPIC, PARTITIONS, (short) 1, Map.of()));
+        broker.topicAdministration().create(new NewTopic(TOPIC, PARTITIONS, (short) 1, Map.of()));
     }
 
     @AfterEach
@@ -59,7 +59,7 @@ class GroupMemberTest {
 
     @Test
     void sharesPartitionsWithAKafkaConsumerAndLeavesWithoutASessionTimeout() throws Exception {
-        GroupMember member = new GroupMember(broker.groups(), broker.topics(), "mixed", List.of(TOPIC), "mdb", FAST);
+        GroupMember member = new GroupMember(broker.groups(), broker.topicMetadata(), "mixed", List.of(TOPIC), "mdb", FAST);
         AtomicReference<Set<TopicPartition>> memberAssignment = new AtomicReference<>(Set.of());
         Thread driver = new Thread(() -> drive(member, memberAssignment), "member-driver");
         driver.start();
@@ -92,8 +92,8 @@ class GroupMemberTest {
 
     @Test
     void aRebalanceIsNoticedByTheHeartbeatAndTheMemberRejoinsForItsShare() throws Exception {
-        GroupMember first = new GroupMember(broker.groups(), broker.topics(), "g", List.of(TOPIC), "a", FAST);
-        GroupMember second = new GroupMember(broker.groups(), broker.topics(), "g", List.of(TOPIC), "b", FAST);
+        GroupMember first = new GroupMember(broker.groups(), broker.topicMetadata(), "g", List.of(TOPIC), "a", FAST);
+        GroupMember second = new GroupMember(broker.groups(), broker.topicMetadata(), "g", List.of(TOPIC), "b", FAST);
         assertEquals(PARTITIONS, first.ensureActive(Duration.ofSeconds(30)).size());
 
         // The second member's join parks until the first rejoins: the group is rebalancing meanwhile.
@@ -117,12 +117,12 @@ class GroupMemberTest {
 
     @Test
     void theLeaderReassignsWhenASubscribedTopicAppears() throws Exception {
-        GroupMember member = new GroupMember(broker.groups(), broker.topics(), "early", List.of(TOPIC, "later"),
+        GroupMember member = new GroupMember(broker.groups(), broker.topicMetadata(), "early", List.of(TOPIC, "later"),
                 "mdb", FAST);
         assertEquals(PARTITIONS, member.ensureActive(Duration.ofSeconds(30)).size());
         assertTrue(member.heartbeat());
 
-        broker.topics().create(new NewTopic("later", 2, (short) 1, Map.of()));
+        broker.topicAdministration().create(new NewTopic("later", 2, (short) 1, Map.of()));
 
         assertTrue(!member.heartbeat(), "the leader notices the new topic");
         assertEquals(PARTITIONS + 2, member.ensureActive(Duration.ofSeconds(30)).size());

@@ -32,7 +32,7 @@ class RecordFetcherTest {
     @Test
     void aWaitingFetchReturnsAsSoonAsARecordIsAppended() throws Exception {
         try (Broker broker = start()) {
-            RecordFetcher fetcher = new RecordFetcher(broker.topics(), broker.reader());
+            RecordFetcher fetcher = new RecordFetcher(broker.hostedReplicas(), broker.reader());
             CompletableFuture<RecordPage> waiting = CompletableFuture.supplyAsync(() -> {
                 try {
                     return fetcher.fetch(PARTITION, 0, 10, Duration.ofMinutes(1), true);
@@ -54,7 +54,7 @@ class RecordFetcherTest {
         try (Broker broker = start()) {
             append(broker, "a");
             append(broker, "b");
-            RecordFetcher fetcher = new RecordFetcher(broker.topics(), broker.reader());
+            RecordFetcher fetcher = new RecordFetcher(broker.hostedReplicas(), broker.reader());
 
             assertEquals(List.of("a", "b"), values(fetcher.fetch(PARTITION, 99, 10, Duration.ZERO, true)));
             RecordPage latest = fetcher.fetch(PARTITION, 99, 10, Duration.ZERO, false);
@@ -67,7 +67,7 @@ class RecordFetcherTest {
 
     private Broker start() {
         Broker broker = Broker.start(BrokerConfig.embedded(dataDir), Clock.systemUTC());
-        broker.topics().create(new NewTopic("events", 1, (short) 1, Map.of()));
+        broker.topicAdministration().create(new NewTopic("events", 1, (short) 1, Map.of()));
         return broker;
     }
 

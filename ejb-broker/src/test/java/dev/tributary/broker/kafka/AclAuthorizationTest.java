@@ -53,8 +53,8 @@ class AclAuthorizationTest {
                 Set.of("User:admin"))), KafkaListenerConfig.of("127.0.0.1", 0).withSaslMechanisms(List.of("PLAIN")));
         kafka.broker.users().save("alice", ALICE_PASSWORD, Set.of());
         kafka.broker.users().save("admin", ADMIN_PASSWORD, Set.of());
-        kafka.broker.topics().create(new NewTopic("orders", 1, (short) 1, Map.of()));
-        kafka.broker.topics().create(new NewTopic("hidden", 1, (short) 1, Map.of()));
+        kafka.broker.topicAdministration().create(new NewTopic("orders", 1, (short) 1, Map.of()));
+        kafka.broker.topicAdministration().create(new NewTopic("hidden", 1, (short) 1, Map.of()));
     }
 
     @AfterEach

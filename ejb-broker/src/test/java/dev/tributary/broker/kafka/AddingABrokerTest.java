@@ -54,7 +54,7 @@ class AddingABrokerTest extends LocalClusterTest {
 
     private List<PartitionLeadership> leadership() {
         cluster.refreshAll();
-        return cluster.any().broker.topics().leadership().stream().filter(p -> p.topic().equals(TOPIC)).toList();
+        return cluster.any().broker.topicMetadata().leadership().stream().filter(p -> p.topic().equals(TOPIC)).toList();
     }
 
     private static List<Integer> partitionsLedBy(int brokerId, List<PartitionLeadership> leadership) {

@@ -53,7 +53,7 @@ class AlterConfigsTest {
     @BeforeEach
     void start() {
         kafka = new RunningKafkaBroker(dataDir);
-        kafka.broker.topics().create(new NewTopic("orders", 1, (short) 1,
+        kafka.broker.topicAdministration().create(new NewTopic("orders", 1, (short) 1,
                 Map.of("retention.ms", "1000", "segment.ms", "5000")));
     }
 
@@ -63,7 +63,7 @@ class AlterConfigsTest {
     }
 
     private Map<String, String> configs() {
-        return kafka.broker.topics().describe("orders").configs();
+        return kafka.broker.topicMetadata().describe("orders").configs();
     }
 
     private static void alter(Admin admin, ConfigResource resource, AlterConfigOp... ops) throws Exception {
@@ -85,7 +85,7 @@ class AlterConfigsTest {
             assertEquals("604800000", described.get("retention.ms").value(), "DELETE reverts to the default");
             assertEquals(ConfigEntry.ConfigSource.DEFAULT_CONFIG, described.get("retention.ms").source());
             assertEquals("delete", described.get("cleanup.policy").value());
-            assertEquals(4096, kafka.broker.topics().partitionLog("orders", 0).config().retentionBytes(),
+            assertEquals(4096, kafka.broker.hostedReplicas().leaderLog("orders", 0).config().retentionBytes(),
                     "the log runs with the new config");
 
             admin.incrementalAlterConfigs(Map.of(ORDERS, List.of(op("segment.ms", "1234", OpType.SET))),
@@ -160,7 +160,7 @@ class AlterConfigsTest {
             assertEquals(List.of(Errors.INVALID_REQUEST), incremental(socket, latest, resource("orders",
                     new IncrementalAlterConfigsRequestData.AlterableConfig().setName("retention.ms").setValue("1")
                             .setConfigOperation((byte) 9))), "an unknown operation");
-            kafka.broker.topics().create(new NewTopic("other", 1, (short) 1, Map.of()));
+            kafka.broker.topicAdministration().create(new NewTopic("other", 1, (short) 1, Map.of()));
             assertEquals(List.of(Errors.INVALID_REQUEST, Errors.NONE, Errors.INVALID_REQUEST),
                     incremental(socket, latest,
                             resource("orders", alterable("retention.ms", "1", OpType.SET)),
@@ -168,7 +168,7 @@ class AlterConfigsTest {
                             resource("orders", alterable("retention.ms", "3", OpType.SET))),
                     "a resource named twice fails every mention, the others are served");
             assertEquals("1000", configs().get("retention.ms"));
-            assertEquals("2", kafka.broker.topics().describe("other").configs().get("retention.ms"));
+            assertEquals("2", kafka.broker.topicMetadata().describe("other").configs().get("retention.ms"));
         }
     }
 

@@ -69,7 +69,7 @@ class ConsumerGroupAcrossBrokersTest {
         first = start("first", url);
         second = start("second", url.toLowerCase());
         // Replicated on both: the partitions the dying broker leads move to the survivor.
-        first.broker.topics().create(new NewTopic(TOPIC, PARTITIONS, (short) 2, Map.of()));
+        first.broker.topicAdministration().create(new NewTopic(TOPIC, PARTITIONS, (short) 2, Map.of()));
         second.broker.refreshMetadata();
     }
 

@@ -44,7 +44,7 @@ class ConsumerGroupCommandTest {
     @BeforeEach
     void start() throws Exception {
         kafka = new RunningKafkaBroker(dataDir);
-        kafka.broker.topics().create(new NewTopic(TOPIC, 2, (short) 1, Map.of()));
+        kafka.broker.topicAdministration().create(new NewTopic(TOPIC, 2, (short) 1, Map.of()));
         try (KafkaProducer<String, String> producer = kafka.producer(new Properties())) {
             for (int i = 0; i < 10; i++) {
                 producer.send(new ProducerRecord<>(TOPIC, i < 6 ? 0 : 1, "key-" + i, "value-" + i));

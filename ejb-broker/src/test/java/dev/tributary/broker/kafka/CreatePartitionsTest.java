@@ -66,7 +66,7 @@ class CreatePartitionsTest {
 
             admin.createPartitions(Map.of("orders", NewPartitions.increaseTo(6)),
                     new CreatePartitionsOptions().validateOnly(true)).all().get();
-            assertEquals(4, kafka.broker.topics().partitionCount("orders"), "validate-only adds nothing");
+            assertEquals(4, kafka.broker.topicMetadata().partitionCount("orders"), "validate-only adds nothing");
         }
         TopicPartition added = new TopicPartition("orders", 3);
         try (KafkaProducer<String, String> producer = kafka.producer(new Properties())) {
@@ -93,11 +93,11 @@ class CreatePartitionsTest {
                     NewPartitions.increaseTo(4, List.of(List.of(0), List.of(1))))).all().get());
             assertCause(InvalidReplicaAssignmentException.class, () -> admin.createPartitions(Map.of("orders",
                     NewPartitions.increaseTo(4, List.of(List.of(0))))).all().get());
-            assertEquals(2, kafka.broker.topics().partitionCount("orders"), "refused requests add nothing");
+            assertEquals(2, kafka.broker.topicMetadata().partitionCount("orders"), "refused requests add nothing");
 
             admin.createPartitions(Map.of("orders",
                     NewPartitions.increaseTo(4, List.of(List.of(0), List.of(0))))).all().get();
-            assertEquals(4, kafka.broker.topics().partitionCount("orders"));
+            assertEquals(4, kafka.broker.topicMetadata().partitionCount("orders"));
         }
     }
 
@@ -110,10 +110,10 @@ class CreatePartitionsTest {
                 count++;
                 CreatePartitionsTopicResult result = call(socket, v, topic("orders", count)).get(0);
                 assertEquals(Errors.NONE.code(), result.errorCode(), "v" + v + ": " + result.errorMessage());
-                assertEquals(count, kafka.broker.topics().partitionCount("orders"), "v" + v);
+                assertEquals(count, kafka.broker.topicMetadata().partitionCount("orders"), "v" + v);
             }
 
-            kafka.broker.topics().create(new dev.tributary.broker.topic.NewTopic("other", 1, (short) 1, Map.of()));
+            kafka.broker.topicAdministration().create(new dev.tributary.broker.topic.NewTopic("other", 1, (short) 1, Map.of()));
             List<CreatePartitionsTopicResult> results = call(socket, ApiKeys.CREATE_PARTITIONS.latestVersion(),
                     topic("orders", count + 1), topic("other", 2), topic("orders", count + 2));
             assertEquals(2, results.size(), "one answer per topic: " + results);
@@ -121,8 +121,8 @@ class CreatePartitionsTest {
                     .orElseThrow();
             assertEquals(Errors.INVALID_REQUEST.code(), orders.errorCode());
             assertTrue(orders.errorMessage().contains("more than once"), orders.errorMessage());
-            assertEquals(count, kafka.broker.topics().partitionCount("orders"));
-            assertEquals(2, kafka.broker.topics().partitionCount("other"), "the other topic is served on its own");
+            assertEquals(count, kafka.broker.topicMetadata().partitionCount("orders"));
+            assertEquals(2, kafka.broker.topicMetadata().partitionCount("other"), "the other topic is served on its own");
         }
     }
 

@@ -49,7 +49,7 @@ class DeleteRecordsTest {
     @BeforeEach
     void start() throws Exception {
         kafka = new RunningKafkaBroker(dataDir);
-        kafka.broker.topics().create(new NewTopic("orders", 2, (short) 1, Map.of()));
+        kafka.broker.topicAdministration().create(new NewTopic("orders", 2, (short) 1, Map.of()));
         // ten records in one batch: deleting below 4 cuts the batch in two
         Properties batching = new Properties();
         batching.put(ProducerConfig.LINGER_MS_CONFIG, "10000"); // flush() sends at once
@@ -58,7 +58,7 @@ class DeleteRecordsTest {
                 producer.send(new ProducerRecord<>("orders", 0, "k" + i, "v" + i));
             producer.flush();
         }
-        assertEquals(10, kafka.broker.topics().partitionLog("orders", 0).highWatermark());
+        assertEquals(10, kafka.broker.hostedReplicas().leaderLog("orders", 0).highWatermark());
     }
 
     @AfterEach
@@ -89,7 +89,7 @@ class DeleteRecordsTest {
         assertThrows(OffsetOutOfRangeException.class,
                 () -> kafka.broker.reader().read("orders", 0, 3, 10));
         List<StoredRecord> fromStart = kafka.broker.reader().read("orders", 0,
-                kafka.broker.topics().describe("orders").partitions().get(0).logStartOffset(), 10).records();
+                kafka.broker.topicMetadata().describe("orders").partitions().get(0).logStartOffset(), 10).records();
         assertEquals(4, fromStart.get(0).offset(), "REST reads from the log start offset skip the deleted part");
 
         try (RawKafkaSocket socket = new RawKafkaSocket(kafka.kafka.port())) {
@@ -124,7 +124,7 @@ class DeleteRecordsTest {
         try (Admin admin = kafka.admin()) {
             assertCause(OffsetOutOfRangeException.class, () -> deleteBefore(admin, 11));
         }
-        assertEquals(0, kafka.broker.topics().partitionLog("orders", 0).logStartOffset());
+        assertEquals(0, kafka.broker.hostedReplicas().leaderLog("orders", 0).logStartOffset());
     }
 
     @Test

@@ -41,7 +41,7 @@ class DivergentReplicaTest extends LocalClusterTest {
                     "min.insync.replicas", "1", "unclean.leader.election.enable", "true")))).all().get();
         }
         cluster.refreshAll();
-        PartitionLeadership initial = cluster.any().broker.topics().leadership(TOPIC, 0);
+        PartitionLeadership initial = cluster.any().broker.topicMetadata().leadership(TOPIC, 0);
         LocalCluster.Member leader = cluster.byBrokerId(initial.leader());
         LocalCluster.Member follower = cluster.byBrokerId(initial.replicas().stream()
                 .filter(id -> id != initial.leader()).findFirst().orElseThrow());
@@ -52,7 +52,7 @@ class DivergentReplicaTest extends LocalClusterTest {
         cluster.crash(follower);
         Conditions.await("the lost follower left the ISR", () -> {
             cluster.refreshAll();
-            return cluster.any().broker.topics().leadership(TOPIC, 0).isr().equals(List.of(leader.brokerId()));
+            return cluster.any().broker.topicMetadata().leadership(TOPIC, 0).isr().equals(List.of(leader.brokerId()));
         });
         produce("1", "only-on-the-old-leader-", 5);
         assertEquals(15, replica(leader).logEndOffset());
@@ -61,7 +61,7 @@ class DivergentReplicaTest extends LocalClusterTest {
         cluster.crash(leader);
         LocalCluster.Member newLeader = cluster.start(follower.index());
         Conditions.await("the returning follower is elected, uncleanly", () ->
-                newLeader.running().broker.topics().leadership(TOPIC, 0).leader() == newLeader.brokerId());
+                newLeader.running().broker.topicMetadata().leadership(TOPIC, 0).leader() == newLeader.brokerId());
         produce("all", "new-leader-", 3);
 
         LocalCluster.Member returning = cluster.start(leaderIndex);
@@ -75,11 +75,11 @@ class DivergentReplicaTest extends LocalClusterTest {
             expected.add("new-leader-" + i);
         assertEquals(expected, values(replica(newLeader)));
         assertEquals(expected, values(replica(returning)), "the same records at the same offsets");
-        assertTrue(newLeader.running().broker.topics().leadership(TOPIC, 0).leaderEpoch() > initial.leaderEpoch());
+        assertTrue(newLeader.running().broker.topicMetadata().leadership(TOPIC, 0).leaderEpoch() > initial.leaderEpoch());
     }
 
     private PartitionLog replica(LocalCluster.Member member) {
-        return member.running().broker.topics().replicaLog(TOPIC, 0);
+        return member.running().broker.hostedReplicas().replicaLog(TOPIC, 0);
     }
 
     private void produce(String acks, String prefix, int count) throws Exception {

@@ -38,7 +38,7 @@ class FetchLongPollingTest {
     @BeforeEach
     void start() {
         kafka = new RunningKafkaBroker(dataDir);
-        kafka.broker.topics().create(new NewTopic("idle", 1, (short) 1, Map.of()));
+        kafka.broker.topicAdministration().create(new NewTopic("idle", 1, (short) 1, Map.of()));
     }
 
     @AfterEach

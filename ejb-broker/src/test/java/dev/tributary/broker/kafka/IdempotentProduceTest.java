@@ -42,7 +42,7 @@ class IdempotentProduceTest {
     @BeforeEach
     void start() {
         kafka = new RunningKafkaBroker(dataDir);
-        kafka.broker.topics().create(new NewTopic("payments", 1, (short) 1, Map.of()));
+        kafka.broker.topicAdministration().create(new NewTopic("payments", 1, (short) 1, Map.of()));
     }
 
     @AfterEach
@@ -65,7 +65,7 @@ class IdempotentProduceTest {
             PartitionProduceResponse duplicate = partition(socket.call(produce(pid, epoch, 2, "c", "d", "e")));
             assertEquals(Errors.NONE.code(), duplicate.errorCode());
             assertEquals(2, duplicate.baseOffset());
-            assertEquals(5, kafka.broker.topics().partitionLog("payments", 0).logEndOffset());
+            assertEquals(5, kafka.broker.hostedReplicas().leaderLog("payments", 0).logEndOffset());
 
             PartitionProduceResponse gap = partition(socket.call(produce(pid, epoch, 9, "z")));
             assertEquals(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER.code(), gap.errorCode());
@@ -89,7 +89,7 @@ class IdempotentProduceTest {
             PartitionProduceResponse retry = partition(socket.call(produce(pid, (short) 0, 2, "c")));
             assertEquals(Errors.NONE.code(), retry.errorCode());
             assertEquals(2, retry.baseOffset());
-            assertEquals(3, kafka.broker.topics().partitionLog("payments", 0).logEndOffset());
+            assertEquals(3, kafka.broker.hostedReplicas().leaderLog("payments", 0).logEndOffset());
             assertEquals(3, partition(socket.call(produce(pid, (short) 0, 3, "d"))).baseOffset());
 
             long next = initProducerId(socket);
@@ -108,7 +108,7 @@ class IdempotentProduceTest {
         // A second broker with the same topic, whose partition directory is then replaced by a copy of the running
         // broker's, taken without closing anything: the files as a crash would leave them.
         try (RunningKafkaBroker other = new RunningKafkaBroker(crashedDir)) {
-            other.broker.topics().create(new NewTopic("payments", 1, (short) 1, Map.of()));
+            other.broker.topicAdministration().create(new NewTopic("payments", 1, (short) 1, Map.of()));
         }
         Path partitionDir = crashedDir.resolve("logs").resolve("payments-0");
         deleteRecursively(partitionDir);
@@ -116,11 +116,11 @@ class IdempotentProduceTest {
 
         try (RunningKafkaBroker recovered = new RunningKafkaBroker(crashedDir);
              RawKafkaSocket socket = new RawKafkaSocket(recovered.kafka.port())) {
-            assertFalse(recovered.broker.topics().partitionLog("payments", 0).recoveryInfo().cleanShutdown());
+            assertFalse(recovered.broker.hostedReplicas().leaderLog("payments", 0).recoveryInfo().cleanShutdown());
             PartitionProduceResponse retry = partition(socket.call(produce(pid, (short) 0, 2, "c")));
             assertEquals(Errors.NONE.code(), retry.errorCode());
             assertEquals(2, retry.baseOffset());
-            assertEquals(3, recovered.broker.topics().partitionLog("payments", 0).logEndOffset());
+            assertEquals(3, recovered.broker.hostedReplicas().leaderLog("payments", 0).logEndOffset());
         }
     }
 
@@ -134,7 +134,7 @@ class IdempotentProduceTest {
             buffer.put(last, (byte) (buffer.get(last) ^ 0x5A)); // a flipped bit in the record, under the CRC
             PartitionProduceResponse response = partition(socket.call(request(records)));
             assertEquals(Errors.CORRUPT_MESSAGE.code(), response.errorCode());
-            assertEquals(0, kafka.broker.topics().partitionLog("payments", 0).logEndOffset());
+            assertEquals(0, kafka.broker.hostedReplicas().leaderLog("payments", 0).logEndOffset());
         }
     }
 

@@ -171,7 +171,7 @@ class KafkaClientsTest {
             assertEquals(3, a.partitions().size());
             assertEquals(0, a.partitions().get(2).leader().id());
             assertEquals(kafka.kafka.port(), a.partitions().get(2).leader().port());
-            assertEquals(kafka.broker.topics().describe("a").topicId(), a.topicId());
+            assertEquals(kafka.broker.topicMetadata().describe("a").topicId(), a.topicId());
 
             Config config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, "b")))
                     .all().get().values().iterator().next();

@@ -32,7 +32,7 @@ class KafkaConsumerGroupTest {
     @Test
     void consumersShareRebalanceCommitAndResumeAfterRestart() throws Exception {
         try (RunningKafkaBroker kafka = new RunningKafkaBroker(dataDir)) {
-            kafka.broker.topics().create(new NewTopic(TOPIC, PARTITIONS, (short) 1, Map.of()));
+            kafka.broker.topicAdministration().create(new NewTopic(TOPIC, PARTITIONS, (short) 1, Map.of()));
 
             // Records are produced only once a generation is settled: what a member consumed and did not commit
             // before a rebalance is (correctly, at-least-once) delivered again to the partition's next owner.

@@ -59,7 +59,7 @@ class KafkaConsumerRebalanceTest {
 
     @Test
     void aJoiningCooperativeMemberTakesOnlyWhatTheOthersGiveUpAndNoRecordIsLostOrRepeated() {
-        kafka.broker.topics().create(new NewTopic(TOPIC, 6, (short) 1, Map.of()));
+        kafka.broker.topicAdministration().create(new NewTopic(TOPIC, 6, (short) 1, Map.of()));
         Properties cooperative = new Properties();
         cooperative.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         Member a = new Member("a", cooperative);
@@ -93,7 +93,7 @@ class KafkaConsumerRebalanceTest {
 
     @Test
     void aStaticMemberRestartedWithinItsSessionGetsItsPartitionsBackWithoutARebalance() {
-        kafka.broker.topics().create(new NewTopic(TOPIC, 4, (short) 1, Map.of()));
+        kafka.broker.topicAdministration().create(new NewTopic(TOPIC, 4, (short) 1, Map.of()));
         Member a = new Member("a", staticMember("instance-a"));
         Member b = new Member("b", staticMember("instance-b"));
         consumed.pollUntil(List.of(a.consumer, b.consumer), () -> a.owns(2) && b.owns(2));

@@ -65,7 +65,7 @@ class KafkaListenerLimitsTest {
     @Test
     void aConnectionWaitingForItsResponseIsNotIdle() throws Exception {
         startWithIdleLimit();
-        kafka.broker.topics().create(new NewTopic("quiet", 1, (short) 1, Map.of()));
+        kafka.broker.topicAdministration().create(new NewTopic("quiet", 1, (short) 1, Map.of()));
         // a long poll on an empty partition, parked for two idle limits
         FetchRequestData data = new FetchRequestData().setReplicaId(-1).setMaxWaitMs((int) (2 * IDLE_MS))
                 .setMinBytes(1).setMaxBytes(1 << 20).setSessionId(0).setSessionEpoch(-1)

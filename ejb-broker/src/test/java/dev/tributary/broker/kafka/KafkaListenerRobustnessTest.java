@@ -158,7 +158,7 @@ class KafkaListenerRobustnessTest {
 
     @Test
     void aMetadataRequestAtEveryAdvertisedVersionIsAnswered() throws Exception {
-        kafka.broker.topics().create(new dev.tributary.broker.topic.NewTopic("t", 2, (short) 1, java.util.Map.of()));
+        kafka.broker.topicAdministration().create(new dev.tributary.broker.topic.NewTopic("t", 2, (short) 1, java.util.Map.of()));
         try (RawKafkaSocket socket = new RawKafkaSocket(kafka.kafka.port())) {
             for (short v = ApiKeys.METADATA.oldestVersion(); v <= ApiKeys.METADATA.latestVersion(); v++) {
                 MetadataRequestData data = new MetadataRequestData().setTopics(v == 0 ? List.of() : null);

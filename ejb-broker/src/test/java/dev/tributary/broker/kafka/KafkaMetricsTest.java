@@ -37,7 +37,7 @@ class KafkaMetricsTest {
     @Test
     void countsRecordsInAndOutPerTopicWhateverThePath() throws Exception {
         try (RunningKafkaBroker kafka = new RunningKafkaBroker(dir)) {
-            kafka.broker.topics().create(new NewTopic("metered", 1, (short) 1, Map.of()));
+            kafka.broker.topicAdministration().create(new NewTopic("metered", 1, (short) 1, Map.of()));
             BrokerMetrics metrics = kafka.broker.metrics();
             TopicTraffic traffic = metrics.topic("metered");
 
@@ -71,7 +71,7 @@ class KafkaMetricsTest {
     @Test
     void countsAndTimesRequestsPerApiAndCountsOpenConnections() throws Exception {
         try (RunningKafkaBroker kafka = new RunningKafkaBroker(dir)) {
-            kafka.broker.topics().create(new NewTopic("timed", 1, (short) 1, Map.of()));
+            kafka.broker.topicAdministration().create(new NewTopic("timed", 1, (short) 1, Map.of()));
             BrokerMetrics metrics = kafka.broker.metrics();
             assertEquals(0, metrics.openConnections());
 
@@ -89,7 +89,7 @@ class KafkaMetricsTest {
     @Test
     void lagPerGroupAndPartitionFollowsCommitsAndAppends() throws Exception {
         try (RunningKafkaBroker kafka = new RunningKafkaBroker(dir)) {
-            kafka.broker.topics().create(new NewTopic("lagging", 2, (short) 1, Map.of()));
+            kafka.broker.topicAdministration().create(new NewTopic("lagging", 2, (short) 1, Map.of()));
             kafka.broker.writer().append("lagging", List.of(record("a"), record("b"), record("c")));
             TopicPartition p0 = new TopicPartition("lagging", 0);
             Properties group = new Properties();
@@ -106,8 +106,8 @@ class KafkaMetricsTest {
 
             kafka.broker.writer().append("lagging", List.of(record("d")));
             assertEquals(3, kafka.broker.groupAdmin().lagOfEveryGroup().get("billing").get(0).lag().getAsLong());
-            assertEquals(0, kafka.broker.topics().underReplicatedPartitionCount(), "one broker: every ISR is full");
-            assertEquals(0, kafka.broker.topics().offlinePartitionCount());
+            assertEquals(0, kafka.broker.hostedReplicas().underReplicatedPartitionCount(), "one broker: every ISR is full");
+            assertEquals(0, kafka.broker.hostedReplicas().offlinePartitionCount());
         }
     }
 

@@ -66,7 +66,7 @@ class KafkaProtocolFuzzTest {
     @BeforeEach
     void start() {
         kafka = new RunningKafkaBroker(dataDir);
-        kafka.broker.topics().create(new NewTopic(TOPIC, 2, (short) 1, Map.of()));
+        kafka.broker.topicAdministration().create(new NewTopic(TOPIC, 2, (short) 1, Map.of()));
         kafka.produceNumbered(TOPIC, 0, 200);
     }
 

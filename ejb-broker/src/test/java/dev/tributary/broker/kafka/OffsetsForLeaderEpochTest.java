@@ -60,7 +60,7 @@ class OffsetsForLeaderEpochTest {
     @BeforeEach
     void start() throws Exception {
         kafka = new RunningKafkaBroker(dataDir);
-        kafka.broker.topics().create(new NewTopic("orders", 1, (short) 1, Map.of()));
+        kafka.broker.topicAdministration().create(new NewTopic("orders", 1, (short) 1, Map.of()));
         try (KafkaProducer<String, String> producer = kafka.producer(new Properties())) {
             for (int i = 0; i < 5; i++)
                 producer.send(new ProducerRecord<>("orders", 0, "k" + i, "v" + i)).get();

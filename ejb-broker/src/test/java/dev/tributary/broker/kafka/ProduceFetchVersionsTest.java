@@ -43,7 +43,7 @@ class ProduceFetchVersionsTest {
     @BeforeEach
     void start() {
         kafka = new RunningKafkaBroker(dataDir);
-        kafka.broker.topics().create(new NewTopic("versions", 1, (short) 1, Map.of()));
+        kafka.broker.topicAdministration().create(new NewTopic("versions", 1, (short) 1, Map.of()));
     }
 
     @AfterEach
@@ -53,7 +53,7 @@ class ProduceFetchVersionsTest {
 
     @Test
     void everyAdvertisedVersionProducesAndFetches() throws Exception {
-        Uuid id = kafka.broker.topics().describe("versions").topicId();
+        Uuid id = kafka.broker.topicMetadata().describe("versions").topicId();
         try (RawKafkaSocket socket = new RawKafkaSocket(kafka.kafka.port())) {
             long expectedOffset = 0;
             for (short v = ApiKeys.PRODUCE.oldestVersion(); v <= ApiKeys.PRODUCE.latestVersion(); v++) {

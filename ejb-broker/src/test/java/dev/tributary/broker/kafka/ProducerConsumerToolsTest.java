@@ -42,7 +42,7 @@ class ProducerConsumerToolsTest {
 
     @Test
     void performanceToolsProduceAndConsumeEveryRecord() {
-        kafka.broker.topics().create(new NewTopic("perf", 3, (short) 1, Map.of()));
+        kafka.broker.topicAdministration().create(new NewTopic("perf", 3, (short) 1, Map.of()));
 
         String produced = InProcessTool.run(ProducerPerformance::main, "--bootstrap-server", kafka.bootstrap(),
                 "--topic", "perf", "--num-records", "2000", "--record-size", "100", "--throughput", "-1",
@@ -64,7 +64,7 @@ class ProducerConsumerToolsTest {
 
     @Test
     void consoleProducerWritesLinesThatTheConsoleConsumerPrints() {
-        kafka.broker.topics().create(new NewTopic("console", 1, (short) 1, Map.of()));
+        kafka.broker.topicAdministration().create(new NewTopic("console", 1, (short) 1, Map.of()));
 
         InProcessTool.runWithInput(ConsoleProducer::main, "alice:first line\nbob:second line\nalice:third line\n",
                 "--bootstrap-server", kafka.bootstrap(), "--topic", "console",
@@ -81,7 +81,7 @@ class ProducerConsumerToolsTest {
     }
 
     private static long logEndOffsets(String topic) {
-        return kafka.broker.topics().describe(topic).partitions().stream()
+        return kafka.broker.topicMetadata().describe(topic).partitions().stream()
                 .mapToLong(PartitionState::logEndOffset).sum();
     }
 }

@@ -37,7 +37,7 @@ class QuotaThrottlingTest {
     void start() {
         kafka = new RunningKafkaBroker(dataDir, KafkaListenerConfig.of("127.0.0.1", 0)
                 .withQuotas(new QuotaConfig(10_000, 10_000, 50)));
-        kafka.broker.topics().create(new NewTopic("quota", 1, (short) 1, Map.of()));
+        kafka.broker.topicAdministration().create(new NewTopic("quota", 1, (short) 1, Map.of()));
     }
 
     @AfterEach

@@ -57,7 +57,7 @@ class RemoteBrokerGatewayTest {
     @BeforeEach
     void start() {
         kafka = new RunningKafkaBroker(dataDir);
-        kafka.broker.topics().create(new NewTopic(TOPIC, 2, (short) 1, Map.of()));
+        kafka.broker.topicAdministration().create(new NewTopic(TOPIC, 2, (short) 1, Map.of()));
         gateway = new RemoteBrokerGateway(kafka.bootstrap());
     }
 
@@ -116,7 +116,7 @@ class RemoteBrokerGatewayTest {
                 () -> gateway.prepare("tx-1", records));
         assertTrue(refused.getMessage().contains("Two-phase (XA) commit needs the broker in this server's JVM"));
         assertEquals(List.of(), gateway.preparedTransactions());
-        assertEquals(0, kafka.broker.topics().partitionLog(TOPIC, 0).logEndOffset(),
+        assertEquals(0, kafka.broker.hostedReplicas().leaderLog(TOPIC, 0).logEndOffset(),
                 "a refused prepare writes nothing");
 
         List<RecordMetadata> landed = gateway.commitOnePhase(records);
@@ -164,7 +164,7 @@ class RemoteBrokerGatewayTest {
         try (RunningKafkaBroker secured = new RunningKafkaBroker(dataDir.resolve("secured"),
                 KafkaListenerConfig.of("127.0.0.1", 0).withSaslMechanisms(List.of("SCRAM-SHA-512")));
              RemoteBrokerGateway anonymous = new RemoteBrokerGateway(secured.bootstrap())) {
-            secured.broker.topics().create(new NewTopic(TOPIC, 1, (short) 1, Map.of()));
+            secured.broker.topicAdministration().create(new NewTopic(TOPIC, 1, (short) 1, Map.of()));
             secured.broker.users().save("alice", "alice-secret-1", java.util.Set.of());
             OutgoingRecord record = OutgoingRecord.builder().topic(TOPIC).value("as alice").build();
             RecordMetadata sent = anonymous.as("alice", "alice-secret-1".toCharArray()).append(record);

@@ -80,10 +80,10 @@ class ReplicationTest extends LocalClusterTest {
         }
         assertEquals(Set.of(0, 1, 2), leaders.keySet(), "leaders spread: " + leaders);
 
-        PartitionLeadership leadership = cluster.any().broker.topics().leadership(TOPIC, 0);
+        PartitionLeadership leadership = cluster.any().broker.topicMetadata().leadership(TOPIC, 0);
         LocalCluster.Member follower = cluster.byBrokerId(leadership.replicas().get(1));
         NotLeaderOrFollowerException refused = assertThrows(NotLeaderOrFollowerException.class,
-                () -> follower.running().broker.topics().partitionLog(TOPIC, 0));
+                () -> follower.running().broker.hostedReplicas().leaderLog(TOPIC, 0));
         assertTrue(refused.getMessage().contains("broker " + leadership.leader() + " does"), refused::getMessage);
     }
 
@@ -94,7 +94,7 @@ class ReplicationTest extends LocalClusterTest {
         for (RecordMetadata metadata : acked) {
             TopicPartition tp = new TopicPartition(TOPIC, metadata.partition());
             for (LocalCluster.Member member : cluster.members()) {
-                PartitionLog replica = member.running().broker.topics().replicaLog(TOPIC, tp.partition());
+                PartitionLog replica = member.running().broker.hostedReplicas().replicaLog(TOPIC, tp.partition());
                 assertTrue(replica.logEndOffset() > metadata.offset(), () -> "broker " + member.brokerId()
                         + " lacks acknowledged offset " + metadata.offset() + " of " + tp);
             }
@@ -106,13 +106,13 @@ class ReplicationTest extends LocalClusterTest {
     void theLeadersBrokerDyingMovesLeadershipAndLosesNoAcknowledgedRecord() throws Exception {
         startCluster(ReplicationConfig.defaults());
         List<RecordMetadata> before = produce(300);
-        int leader = cluster.any().broker.topics().leadership(TOPIC, 0).leader();
+        int leader = cluster.any().broker.topicMetadata().leadership(TOPIC, 0).leader();
         cluster.crash(cluster.byBrokerId(leader));
         Conditions.await("partition 0 has a new leader", () -> {
-            PartitionLeadership now = cluster.any().broker.topics().leadership(TOPIC, 0);
+            PartitionLeadership now = cluster.any().broker.topicMetadata().leadership(TOPIC, 0);
             return now.hasLeader() && now.leader() != leader;
         });
-        PartitionLeadership moved = cluster.any().broker.topics().leadership(TOPIC, 0);
+        PartitionLeadership moved = cluster.any().broker.topicMetadata().leadership(TOPIC, 0);
         assertTrue(moved.leaderEpoch() > 0);
         assertEquals(2, moved.isr().size(), "the dead broker left the ISR: " + moved);
 
@@ -121,7 +121,7 @@ class ReplicationTest extends LocalClusterTest {
         assertEquals(before.size() + after.size(), consumed.size(), () -> "acknowledged " + byPartition(before)
                 + " then " + byPartition(after) + "; consumed " + consumed.stream().collect(
                 Collectors.groupingBy(ConsumerRecord::partition, Collectors.counting()))
-                + "; leadership " + cluster.any().broker.topics().leadership());
+                + "; leadership " + cluster.any().broker.topicMetadata().leadership());
         Map<Integer, Long> next = new HashMap<>();
         for (ConsumerRecord<String, String> record : consumed) {
             long expected = next.getOrDefault(record.partition(), 0L);
@@ -134,13 +134,13 @@ class ReplicationTest extends LocalClusterTest {
     void acksAllIsRefusedWhileTheIsrIsBelowMinInsyncReplicas() throws Exception {
         startCluster(ReplicationConfig.defaults());
         setMinInsyncReplicas(3);
-        int leader = cluster.any().broker.topics().leadership(TOPIC, 0).leader();
+        int leader = cluster.any().broker.topicMetadata().leadership(TOPIC, 0).leader();
         LocalCluster.Member victim = cluster.members().stream().filter(m -> m.brokerId() != leader).findFirst()
                 .orElseThrow();
         cluster.crash(victim);
         Conditions.await("the dead broker left partition 0's ISR", () -> {
             cluster.refreshAll();
-            return cluster.any().broker.topics().leadership(TOPIC, 0).isr().size() == 2;
+            return cluster.any().broker.topicMetadata().leadership(TOPIC, 0).isr().size() == 2;
         });
         Properties noRetries = new Properties();
         noRetries.put(ProducerConfig.RETRIES_CONFIG, "0");
@@ -150,19 +150,19 @@ class ReplicationTest extends LocalClusterTest {
             ExecutionException e = assertThrows(ExecutionException.class, refused::get);
             assertInstanceOf(NotEnoughReplicasException.class, e.getCause());
         }
-        assertEquals(0, cluster.byBrokerId(leader).running().broker.topics().replicaLog(TOPIC, 0).logEndOffset(),
+        assertEquals(0, cluster.byBrokerId(leader).running().broker.hostedReplicas().replicaLog(TOPIC, 0).logEndOffset(),
                 "nothing was written");
     }
 
     @Test
     void aWriteThroughTheBrokersOwnWriterReturnsOnlyOnceEveryInSyncReplicaHasIt() throws Exception {
         startCluster(ReplicationConfig.defaults());
-        PartitionLeadership leadership = cluster.any().broker.topics().leadership(TOPIC, 0);
+        PartitionLeadership leadership = cluster.any().broker.topicMetadata().leadership(TOPIC, 0);
         List<AppendedRecord> appended = cluster.byBrokerId(leadership.leader()).running().broker.writer()
                 .append(TOPIC, 0, List.of(newRecord("a"), newRecord("b"), newRecord("c")));
         long end = appended.get(2).offset() + 1;
         for (LocalCluster.Member member : cluster.members()) {
-            assertTrue(member.running().broker.topics().replicaLog(TOPIC, 0).logEndOffset() >= end,
+            assertTrue(member.running().broker.hostedReplicas().replicaLog(TOPIC, 0).logEndOffset() >= end,
                     () -> "broker " + member.brokerId() + " lacks records REST or JCA saw acknowledged");
         }
     }
@@ -170,7 +170,7 @@ class ReplicationTest extends LocalClusterTest {
     @Test
     void aBrokerThatDoesNotLeadForwardsRestAndJcaWritesToTheLeaderAndServesReadsFromItsReplica() throws Exception {
         startCluster(ReplicationConfig.defaults());
-        PartitionLeadership leadership = cluster.any().broker.topics().leadership(TOPIC, 0);
+        PartitionLeadership leadership = cluster.any().broker.topicMetadata().leadership(TOPIC, 0);
         Broker follower = cluster.byBrokerId(leadership.replicas().stream().filter(id -> id != leadership.leader())
                 .findFirst().orElseThrow()).running().broker;
 
@@ -184,13 +184,13 @@ class ReplicationTest extends LocalClusterTest {
         assertEquals(2L, spread.get(0).offset(), "after the two records before it in partition 0");
         for (int p = 1; p < PARTITIONS; p++)
             assertEquals(0L, spread.get(p).offset(), "partition " + p);
-        PartitionLog leaderLog = cluster.byBrokerId(leadership.leader()).running().broker.topics()
+        PartitionLog leaderLog = cluster.byBrokerId(leadership.leader()).running().broker.hostedReplicas()
                 .replicaLog(TOPIC, 0);
         assertEquals(3, leaderLog.logEndOffset(), "the leader appended what the follower forwarded");
         // The follower holds them once acknowledged; its high watermark follows with its next fetch.
-        assertTrue(follower.topics().replicaLog(TOPIC, 0).logEndOffset() >= 3);
+        assertTrue(follower.hostedReplicas().replicaLog(TOPIC, 0).logEndOffset() >= 3);
         Conditions.await("the follower learns the new high watermark",
-                () -> follower.topics().replicaLog(TOPIC, 0).highWatermark() == 3);
+                () -> follower.hostedReplicas().replicaLog(TOPIC, 0).highWatermark() == 3);
         assertEquals(List.of("a", "b", "to-0"), follower.reader().read(TOPIC, 0, 0, 10).records().stream()
                 .map(record -> new String(record.value(), StandardCharsets.UTF_8)).toList());
     }
@@ -199,11 +199,11 @@ class ReplicationTest extends LocalClusterTest {
     void aWriteThroughTheBrokersOwnWritersIsRefusedWhileTheIsrIsBelowMinInsyncReplicas() throws Exception {
         startCluster(ReplicationConfig.defaults());
         setMinInsyncReplicas(3);
-        int leader = cluster.any().broker.topics().leadership(TOPIC, 0).leader();
+        int leader = cluster.any().broker.topicMetadata().leadership(TOPIC, 0).leader();
         cluster.crash(cluster.members().stream().filter(m -> m.brokerId() != leader).findFirst().orElseThrow());
         Conditions.await("the dead broker left partition 0's ISR", () -> {
             cluster.refreshAll();
-            return cluster.any().broker.topics().leadership(TOPIC, 0).isr().size() == 2;
+            return cluster.any().broker.topicMetadata().leadership(TOPIC, 0).isr().size() == 2;
         });
         Broker leading = cluster.byBrokerId(leader).running().broker;
         Broker following = cluster.members().stream().filter(m -> m.brokerId() != leader).findFirst().orElseThrow()
@@ -213,7 +213,7 @@ class ReplicationTest extends LocalClusterTest {
         assertThrows(NotEnoughReplicasException.class, () -> leading.writer().append(TOPIC, toPartition0));
         assertThrows(NotEnoughReplicasException.class, () -> following.writer().append(TOPIC, toPartition0),
                 "the leader's refusal of a forwarded write");
-        assertEquals(0, leading.topics().replicaLog(TOPIC, 0).logEndOffset(), "nothing was written");
+        assertEquals(0, leading.hostedReplicas().replicaLog(TOPIC, 0).logEndOffset(), "nothing was written");
     }
 
     private static NewRecord newRecord(String value) {

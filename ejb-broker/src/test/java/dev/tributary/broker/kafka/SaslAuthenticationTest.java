@@ -47,7 +47,7 @@ class SaslAuthenticationTest {
         kafka = new RunningKafkaBroker(dataDir, KafkaListenerConfig.of("127.0.0.1", 0)
                 .withSaslMechanisms(List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")));
         kafka.broker.users().save("alice", PASSWORD, Set.of("tributary-producer"));
-        kafka.broker.topics().create(new NewTopic("secured", 1, (short) 1, Map.of()));
+        kafka.broker.topicAdministration().create(new NewTopic("secured", 1, (short) 1, Map.of()));
     }
 
     @AfterEach

@@ -57,10 +57,10 @@ class SaslReplicationTest extends LocalClusterTest {
         try (KafkaProducer<String, String> producer = cluster.any().producer(props)) {
             acked = producer.send(new ProducerRecord<>(TOPIC, 0, "k", "v")).get();
         }
-        PartitionLeadership leadership = any.topics().leadership(TOPIC, 0);
+        PartitionLeadership leadership = any.topicMetadata().leadership(TOPIC, 0);
         Broker follower = cluster.byBrokerId(leadership.replicas().stream().filter(id -> id != leadership.leader())
                 .findFirst().orElseThrow()).running().broker;
-        assertTrue(follower.topics().replicaLog(TOPIC, 0).logEndOffset() > acked.offset(),
+        assertTrue(follower.hostedReplicas().replicaLog(TOPIC, 0).logEndOffset() > acked.offset(),
                 "acks=all with min.insync.replicas=2 returned only once the follower, logged in, had it");
 
         List<AppendedRecord> forwarded = follower.writer().append(TOPIC, 0, List.of(new NewRecord(

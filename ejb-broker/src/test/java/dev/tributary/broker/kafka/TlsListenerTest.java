@@ -64,7 +64,7 @@ class TlsListenerTest {
     @Test
     void sslClientsProduceAndConsumeThroughTls() throws Exception {
         try (RunningKafkaBroker kafka = new RunningKafkaBroker(dataDir, tlsListener(List.of()))) {
-            kafka.broker.topics().create(new NewTopic("encrypted", 1, (short) 1, Map.of()));
+            kafka.broker.topicAdministration().create(new NewTopic("encrypted", 1, (short) 1, Map.of()));
             Properties ssl = trusting("SSL");
             String value = "x".repeat(1024);
             try (KafkaProducer<String, String> producer = kafka.producer(ssl)) {

@@ -59,7 +59,7 @@ class TopicIdsTest {
         Uuid created = admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).topicId(topic).get();
         assertEquals(created, admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId(),
                 "CreateTopics and Metadata give the same id");
-        assertEquals(created, kafka.broker.topics().describe(topic).topicId());
+        assertEquals(created, kafka.broker.topicMetadata().describe(topic).topicId());
         return created;
     }
 
@@ -88,7 +88,7 @@ class TopicIdsTest {
                     .build(ApiKeys.METADATA.latestVersion()));
             assertEquals(Errors.UNKNOWN_TOPIC_ID.code(), byOldId.data().topics().iterator().next().errorCode());
         }
-        assertEquals(1, kafka.broker.topics().partitionLog("orders", 0).logEndOffset(),
+        assertEquals(1, kafka.broker.hostedReplicas().leaderLog("orders", 0).logEndOffset(),
                 "only the produce by the new id arrived");
     }
 

@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.broker.log.LogManager;
+import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.metadata.MetadataDatabase;
 import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.replication.ProduceForwarder;
 import dev.tributary.broker.replication.ReplicaManager;
 import dev.tributary.broker.replication.ReplicationConfig;
+import dev.tributary.broker.topic.BrokerTopics;
 import dev.tributary.broker.topic.NewTopic;
-import dev.tributary.broker.topic.TopicRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -52,7 +53,7 @@ class RecordWriterReaderTest {
     private LogManager logs;
     private RecordWriter writer;
     private RecordReader reader;
-    private TopicRegistry topics;
+    private BrokerTopics topics;
     private ScheduledExecutorService scheduler;
     private ReplicaManager replicas;
 
@@ -60,14 +61,14 @@ class RecordWriterReaderTest {
     void open() {
         metadata = MetadataDatabase.open(dataDir, Optional.empty(), Optional.empty(), Optional.empty());
         logs = new LogManager(dataDir.resolve("logs"), CLOCK);
-        topics = TopicRegistry.open(metadata.topicStore(), metadata.leadershipStore(), logs, CLOCK, 0);
+        topics = BrokerTopics.open(metadata.topicStore(), metadata.leadershipStore(), logs, CLOCK, 0);
         scheduler = Executors.newSingleThreadScheduledExecutor();
-        replicas = new ReplicaManager(topics, metadata.leadershipStore(), ReplicationConfig.defaults(), CLOCK,
-                scheduler, brokerId -> null);
-        topics.create(new NewTopic("orders", 4, (short) 1, Map.of()));
-        writer = new RecordWriter(topics, CLOCK, replicas, new ProduceForwarder(0, brokerId -> null, Optional.empty()),
-                Duration.ofSeconds(30));
-        reader = new RecordReader(topics, new BrokerMetrics());
+        replicas = new ReplicaManager(topics.replicas(), topics.administration(), metadata.leadershipStore(),
+                ReplicationConfig.defaults(), CLOCK, scheduler, brokerId -> null);
+        topics.administration().create(new NewTopic("orders", 4, (short) 1, Map.of()));
+        writer = new RecordWriter(topics.metadata(), topics.replicas(), CLOCK, replicas,
+                new ProduceForwarder(0, brokerId -> null, Optional.empty()), Duration.ofSeconds(30));
+        reader = new RecordReader(topics.replicas(), new BrokerMetrics());
     }
 
     @AfterEach
@@ -169,7 +170,7 @@ class RecordWriterReaderTest {
 
     @Test
     void anAppendToOnePartitionIsSplitIntoValidBatchesOfAtMostMaxMessageBytes() {
-        topics.create(new NewTopic("small", 2, (short) 1, Map.of("max.message.bytes", "1024")));
+        topics.administration().create(new NewTopic("small", 2, (short) 1, Map.of("max.message.bytes", "1024")));
         List<NewRecord> records = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             // varying sizes, keys, headers and timestamps (both sides of the first one), and a record's own
@@ -188,7 +189,8 @@ class RecordWriterReaderTest {
             assertEquals(records.get(i).timestamp().orElse(CLOCK.millis()), appended.get(i).timestamp());
         }
         int batches = 0;
-        for (RecordBatch batch : topics.partitionLog("small", 1).read(0, Integer.MAX_VALUE).records().batches()) {
+        PartitionLog small = topics.replicas().leaderLog("small", 1);
+        for (RecordBatch batch : small.read(0, Integer.MAX_VALUE).records().batches()) {
             batch.ensureValid();
             assertTrue(batch.sizeInBytes() <= 1024, () -> "a batch of " + batch.sizeInBytes() + " bytes");
             batches++;
@@ -207,7 +209,7 @@ class RecordWriterReaderTest {
 
     @Test
     void anAppendToOnePartitionWithARecordOverMaxMessageBytesWritesNothing() {
-        topics.create(new NewTopic("small", 1, (short) 1, Map.of("max.message.bytes", "1024")));
+        topics.administration().create(new NewTopic("small", 1, (short) 1, Map.of("max.message.bytes", "1024")));
         List<NewRecord> records = List.of(
                 new NewRecord(OptionalInt.empty(), null, bytes("fits"), List.of(), OptionalLong.empty()),
                 new NewRecord(OptionalInt.empty(), null, new byte[2_000], List.of(), OptionalLong.empty()),

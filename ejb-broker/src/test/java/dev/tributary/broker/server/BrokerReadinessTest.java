@@ -126,7 +126,7 @@ class BrokerReadinessTest {
         Broker broker = Broker.start(BrokerConfig.embedded(dir), Clock.systemUTC(), java.util.concurrent.Executors
                 .newSingleThreadScheduledExecutor(), readiness);
         try {
-            broker.topics().create(new NewTopic("orders", 2, (short) 1, Map.of()));
+            broker.topicAdministration().create(new NewTopic("orders", 2, (short) 1, Map.of()));
             assertTrue(readiness.readiness().up());
             assertTrue(readiness.liveness().up());
         } finally {

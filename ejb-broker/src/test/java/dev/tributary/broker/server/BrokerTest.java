@@ -31,12 +31,12 @@ class BrokerTest {
     @Test
     void restartRestoresTopicsConfigsAndRecords() {
         try (Broker broker = Broker.start(BrokerConfig.embedded(dataDir), Clock.systemUTC())) {
-            broker.topics().create(new NewTopic("events", 2, (short) 1, Map.of("retention.ms", "60000")));
+            broker.topicAdministration().create(new NewTopic("events", 2, (short) 1, Map.of("retention.ms", "60000")));
             broker.writer().append("events", List.of(record(0, "a"), record(1, "b"), record(1, "c")));
         }
         try (Broker broker = Broker.start(BrokerConfig.embedded(dataDir), Clock.systemUTC())) {
-            assertEquals(List.of("events"), broker.topics().topicNames());
-            assertEquals("60000", broker.topics().describe("events").configs().get("retention.ms"));
+            assertEquals(List.of("events"), broker.topicMetadata().topicNames());
+            assertEquals("60000", broker.topicMetadata().describe("events").configs().get("retention.ms"));
             assertEquals(List.of("b", "c"), broker.reader().read("events", 1, 0, 10).records().stream()
                     .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
             assertEquals(1, broker.reader().read("events", 0, 0, 10).records().size());
@@ -49,8 +49,8 @@ class BrokerTest {
         try (Broker broker = Broker.start(BrokerConfig.embedded(dataDir), Clock.systemUTC())) {
             identity = broker.identity();
             assertEquals(Broker.SINGLE_BROKER_ID, identity.brokerId());
-            broker.topics().create(new NewTopic("events", 1, (short) 1, Map.of()));
-            assertEquals(Broker.SINGLE_BROKER_ID, broker.topics().describe("events").partitions().get(0).leader());
+            broker.topicAdministration().create(new NewTopic("events", 1, (short) 1, Map.of()));
+            assertEquals(Broker.SINGLE_BROKER_ID, broker.topicMetadata().describe("events").partitions().get(0).leader());
         }
         try (Broker broker = Broker.start(BrokerConfig.embedded(dataDir), Clock.systemUTC())) {
             assertEquals(identity, broker.identity(), "same id and cluster id from meta.properties");
@@ -61,7 +61,7 @@ class BrokerTest {
     @Test
     void aBrokerWithoutADataGridIsItsOwnController() {
         try (Broker broker = Broker.start(BrokerConfig.embedded(dataDir), Clock.systemUTC())) {
-            broker.topics().create(new NewTopic("events", 3, (short) 1, Map.of()));
+            broker.topicAdministration().create(new NewTopic("events", 3, (short) 1, Map.of()));
             broker.joinCluster(Optional.empty(), "127.0.0.1:9092", Optional.of("http://127.0.0.1:8080/"));
 
             ClusterStatus status = broker.clusterStatus();
@@ -80,7 +80,7 @@ class BrokerTest {
             KafkaStorageException failure = assertThrows(KafkaStorageException.class,
                     () -> Broker.start(BrokerConfig.embedded(dataDir), Clock.systemUTC()));
             assertTrue(failure.getMessage().contains("in use"), failure.getMessage());
-            first.topics().create(new NewTopic("still-works", 1, (short) 1, Map.of()));
+            first.topicAdministration().create(new NewTopic("still-works", 1, (short) 1, Map.of()));
         }
     }
 

@@ -55,11 +55,11 @@ class TransactionsTest {
     @Test
     void aCommitIsDurableWhenItReturnsEvenIfTheTopicDoesNotFsyncEveryAppend() {
         try (Broker broker = start()) {
-            broker.topics().create(new NewTopic("lazy", 1, (short) 1,
+            broker.topicAdministration().create(new NewTopic("lazy", 1, (short) 1,
                     Map.of("flush.messages", Long.toString(Long.MAX_VALUE))));
             broker.transactions().commitOnePhase(List.of(new TransactionRecord("lazy", newRecord("a", 0)),
                     new TransactionRecord("lazy", newRecord("b", 0))));
-            assertEquals(2, broker.topics().partitionLog("lazy", 0).recoveryPoint());
+            assertEquals(2, broker.hostedReplicas().leaderLog("lazy", 0).recoveryPoint());
         }
     }
 
@@ -119,7 +119,7 @@ class TransactionsTest {
             PreparedTransaction prepared = loadPrepared().get(0);
             PreparedBatch first = prepared.batches().get(0);
             assertEquals(0, first.partition().partition());
-            broker.topics().partitionLog("orders", 0).append(first.freshRecords());
+            broker.hostedReplicas().leaderLog("orders", 0).append(first.freshRecords());
             broker.writer().append("orders", List.of(newRecord("after", 0)));
         }
         try (Broker broker = start()) {
@@ -166,8 +166,8 @@ class TransactionsTest {
 
     private Broker start() {
         Broker broker = Broker.start(BrokerConfig.embedded(dataDir), Clock.systemUTC());
-        if (!broker.topics().topicNames().contains("orders")) {
-            broker.topics().create(new NewTopic("orders", 2, (short) 1, Map.of()));
+        if (!broker.topicMetadata().topicNames().contains("orders")) {
+            broker.topicAdministration().create(new NewTopic("orders", 2, (short) 1, Map.of()));
         }
         return broker;
     }

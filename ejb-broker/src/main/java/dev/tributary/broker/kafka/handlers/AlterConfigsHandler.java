@@ -2,7 +2,7 @@ package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.TopicAdministration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,14 +24,14 @@ import org.apache.kafka.common.requests.ApiError;
 /**
  * The legacy AlterConfigs for topics (older tools; the Java admin client uses IncrementalAlterConfigs): the request
  * gives a topic's whole set of overrides, and every config it leaves out reverts to its default
- * ({@link TopicRegistry#replaceConfigs}). A config without a value is INVALID_REQUEST, as in Kafka; see
+ * ({@link TopicAdministration#replaceConfigs}). A config without a value is INVALID_REQUEST, as in Kafka; see
  * {@link ConfigResourceAlteration} for the checks on the resources themselves.
  */
 public final class AlterConfigsHandler implements ApiHandler {
 
-    private final TopicRegistry topics;
+    private final TopicAdministration topics;
 
-    public AlterConfigsHandler(TopicRegistry topics) {
+    public AlterConfigsHandler(TopicAdministration topics) {
         this.topics = topics;
     }
 

@@ -2,7 +2,8 @@ package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.TopicAdministration;
+import dev.tributary.broker.topic.TopicMetadata;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,19 +24,22 @@ import org.apache.kafka.common.requests.CreatePartitionsRequest;
 import org.apache.kafka.common.requests.CreatePartitionsResponse;
 
 /**
- * CreatePartitions through {@link TopicRegistry#createPartitions}, each topic on its own, by Kafka's rules: the count
- * must grow (INVALID_PARTITIONS otherwise), a topic named twice in one request is INVALID_REQUEST, and a manual
- * assignment must give one replica list per new partition. This single broker can only accept lists that name
- * exactly itself (INVALID_REPLICA_ASSIGNMENT otherwise). {@code validate_only} runs the same checks and adds nothing.
+ * CreatePartitions through {@link TopicAdministration#createPartitions}, each topic on its own, by Kafka's rules:
+ * the count must grow (INVALID_PARTITIONS otherwise), a topic named twice in one request is INVALID_REQUEST, and a
+ * manual assignment must give one replica list per new partition. This single broker can only accept lists that
+ * name exactly itself (INVALID_REPLICA_ASSIGNMENT otherwise). {@code validate_only} runs the same checks and adds
+ * nothing.
  */
 public final class CreatePartitionsHandler implements ApiHandler {
 
     private static final Logger LOG = Logger.getLogger(CreatePartitionsHandler.class.getName());
 
-    private final TopicRegistry topics;
+    private final TopicAdministration administration;
+    private final TopicMetadata topics;
     private final int brokerId;
 
-    public CreatePartitionsHandler(TopicRegistry topics, int brokerId) {
+    public CreatePartitionsHandler(TopicAdministration administration, TopicMetadata topics, int brokerId) {
+        this.administration = administration;
         this.topics = topics;
         this.brokerId = brokerId;
     }
@@ -84,7 +88,7 @@ public final class CreatePartitionsHandler implements ApiHandler {
             int current = topics.partitionCount(topic.name());
             if (topic.assignments() != null && topic.count() > current)
                 checkAssignments(topic.assignments(), topic.count() - current);
-            topics.createPartitions(topic.name(), topic.count(), validateOnly);
+            administration.createPartitions(topic.name(), topic.count(), validateOnly);
             return ApiError.NONE;
         } catch (RuntimeException e) {
             ApiError error = ApiError.fromThrowable(e);

@@ -4,8 +4,9 @@ import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
 import dev.tributary.broker.log.LogConfig;
 import dev.tributary.broker.topic.NewTopic;
+import dev.tributary.broker.topic.TopicAdministration;
 import dev.tributary.broker.topic.TopicDescription;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.TopicMetadata;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,9 +35,9 @@ import org.apache.kafka.common.requests.CreateTopicsRequest;
 import org.apache.kafka.common.requests.CreateTopicsResponse;
 
 /**
- * CreateTopics through the {@link TopicRegistry}, each topic on its own: one failing does not stop the others.
+ * CreateTopics through {@link TopicAdministration}, each topic on its own: one failing does not stop the others.
  * Defaults as Kafka's ({@code num.partitions=1}, {@code default.replication.factor=1}) when the request says -1.
- * Replicas are placed by the registry ({@code ReplicaPlacement}); a manual assignment is accepted only as what a
+ * Replicas are placed by {@code ReplicaPlacement}; a manual assignment is accepted only as what a
  * broker alone does: every partition on this broker.
  * {@code validate_only} runs the same checks without creating anything.
  */
@@ -46,10 +47,12 @@ public final class CreateTopicsHandler implements ApiHandler {
     private static final int DEFAULT_PARTITIONS = 1;
     private static final short DEFAULT_REPLICATION_FACTOR = 1;
 
-    private final TopicRegistry topics;
+    private final TopicAdministration administration;
+    private final TopicMetadata topics;
     private final int brokerId;
 
-    public CreateTopicsHandler(TopicRegistry topics, int brokerId) {
+    public CreateTopicsHandler(TopicAdministration administration, TopicMetadata topics, int brokerId) {
+        this.administration = administration;
         this.topics = topics;
         this.brokerId = brokerId;
     }
@@ -132,13 +135,13 @@ public final class CreateTopicsHandler implements ApiHandler {
         Set<String> overridden;
         Uuid topicId = Uuid.ZERO_UUID; // validate_only creates no topic, so it has no id
         if (validateOnly) {
-            topics.checkReplicationFactor(replicationFactor);
+            administration.checkReplicationFactor(replicationFactor);
             effective = LogConfig.defaults().withOverrides(configs).toMap();
             overridden = configs.keySet();
             if (topics.topicNames().contains(topic.name()))
                 throw new TopicExistsException("Topic '" + topic.name() + "' already exists");
         } else {
-            TopicDescription created = topics.create(newTopic);
+            TopicDescription created = administration.create(newTopic);
             effective = created.configs();
             overridden = created.configOverrides().keySet();
             topicId = created.topicId();

@@ -3,7 +3,7 @@ package dev.tributary.broker.kafka.handlers;
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
 import dev.tributary.broker.log.PartitionLog;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.HostedReplicas;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,10 +34,10 @@ public final class DeleteRecordsHandler implements ApiHandler {
 
     private static final Logger LOG = Logger.getLogger(DeleteRecordsHandler.class.getName());
 
-    private final TopicRegistry topics;
+    private final HostedReplicas replicas;
 
-    public DeleteRecordsHandler(TopicRegistry topics) {
-        this.topics = topics;
+    public DeleteRecordsHandler(HostedReplicas replicas) {
+        this.replicas = replicas;
     }
 
     @Override
@@ -78,7 +78,7 @@ public final class DeleteRecordsHandler implements ApiHandler {
     private DeleteRecordsPartitionResult delete(TopicPartition tp, long offset) {
         DeleteRecordsPartitionResult result = new DeleteRecordsPartitionResult().setPartitionIndex(tp.partition());
         try {
-            PartitionLog log = topics.partitionLog(tp.topic(), tp.partition());
+            PartitionLog log = replicas.leaderLog(tp.topic(), tp.partition());
             long before = offset == DeleteRecordsRequest.HIGH_WATERMARK ? log.highWatermark() : offset;
             return result.setErrorCode(Errors.NONE.code()).setLowWatermark(log.advanceLogStartOffset(before));
         } catch (RuntimeException e) {

@@ -2,7 +2,7 @@ package dev.tributary.broker.kafka.handlers;
 
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.TopicAdministration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,14 +19,14 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.DeleteTopicsRequest;
 import org.apache.kafka.common.requests.DeleteTopicsResponse;
 
-/** DeleteTopics through the {@link TopicRegistry}, by name or (v6+) by id, each topic on its own. */
+/** DeleteTopics through the {@link TopicAdministration}, by name or (v6+) by id, each topic on its own. */
 public final class DeleteTopicsHandler implements ApiHandler {
 
     private static final Logger LOG = Logger.getLogger(DeleteTopicsHandler.class.getName());
 
-    private final TopicRegistry topics;
+    private final TopicAdministration topics;
 
-    public DeleteTopicsHandler(TopicRegistry topics) {
+    public DeleteTopicsHandler(TopicAdministration topics) {
         this.topics = topics;
     }
 

@@ -3,7 +3,7 @@ package dev.tributary.broker.kafka.handlers;
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
 import dev.tributary.broker.topic.TopicDescription;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.TopicMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,9 +27,9 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse;
  */
 public final class DescribeConfigsHandler implements ApiHandler {
 
-    private final TopicRegistry topics;
+    private final TopicMetadata topics;
 
-    public DescribeConfigsHandler(TopicRegistry topics) {
+    public DescribeConfigsHandler(TopicMetadata topics) {
         this.topics = topics;
     }
 

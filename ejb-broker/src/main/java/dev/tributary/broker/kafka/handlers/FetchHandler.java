@@ -4,7 +4,8 @@ import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
 import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.replication.ReplicaManager;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.HostedReplicas;
+import dev.tributary.broker.topic.TopicMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,13 +34,16 @@ import org.apache.kafka.common.requests.FetchResponse;
  */
 public final class FetchHandler implements ApiHandler {
 
-    private final TopicRegistry topics;
+    private final TopicMetadata topics;
+    private final HostedReplicas hosted;
     private final FetchPurgatory purgatory;
     private final BrokerMetrics metrics;
     private final ReplicaManager replicas;
 
-    public FetchHandler(TopicRegistry topics, FetchPurgatory purgatory, BrokerMetrics metrics, ReplicaManager replicas) {
+    public FetchHandler(TopicMetadata topics, HostedReplicas hosted, FetchPurgatory purgatory, BrokerMetrics metrics,
+                        ReplicaManager replicas) {
         this.topics = topics;
+        this.hosted = hosted;
         this.replicas = replicas;
         this.purgatory = purgatory;
         this.metrics = metrics;
@@ -82,7 +86,7 @@ public final class FetchHandler implements ApiHandler {
                         partition.partitionMaxBytes()));
             reads.add(new FetchOperation.TopicReads(name, id, partitions));
         }
-        FetchOperation fetch = new FetchOperation(topics, version, reads, data.maxBytes(), data.minBytes(),
+        FetchOperation fetch = new FetchOperation(topics, hosted, version, reads, data.maxBytes(), data.minBytes(),
                 body.isolationLevel(), metrics, replicas, body.isFromFollower() ? body.replicaId() : -1);
         FetchOperation.Result now = fetch.read();
         if (data.maxWaitMs() <= 0 || fetch.satisfiedBy(now) || fetch.partitions().isEmpty())

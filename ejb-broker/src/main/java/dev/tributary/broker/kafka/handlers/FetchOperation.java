@@ -4,7 +4,8 @@ import dev.tributary.broker.log.FetchIsolation;
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.replication.ReplicaManager;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.HostedReplicas;
+import dev.tributary.broker.topic.TopicMetadata;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -59,7 +60,8 @@ final class FetchOperation {
     record Result(FetchResponse response, long bytes, boolean hasError) {
     }
 
-    private final TopicRegistry topics;
+    private final TopicMetadata topics;
+    private final HostedReplicas hosted;
     private final short version;
     private final List<TopicReads> reads;
     private final int maxBytes;
@@ -70,9 +72,11 @@ final class FetchOperation {
     /** The fetching follower's broker id, or -1 for a consumer. */
     private final int replicaId;
 
-    FetchOperation(TopicRegistry topics, short version, List<TopicReads> reads, int maxBytes, int minBytes,
-                   IsolationLevel isolation, BrokerMetrics metrics, ReplicaManager replicas, int replicaId) {
+    FetchOperation(TopicMetadata topics, HostedReplicas hosted, short version, List<TopicReads> reads, int maxBytes,
+                   int minBytes, IsolationLevel isolation, BrokerMetrics metrics, ReplicaManager replicas,
+                   int replicaId) {
         this.topics = topics;
+        this.hosted = hosted;
         this.replicas = replicas;
         this.replicaId = replicaId;
         this.version = version;
@@ -184,8 +188,8 @@ final class FetchOperation {
                 records = log.read(read.fetchOffset(), limit, FetchIsolation.LOG_END).records();
             } else {
                 // By id when the request used one: a parked fetch of a deleted topic never reads a re-created one.
-                log = Uuid.ZERO_UUID.equals(topic.id()) ? topics.partitionLog(topic.name(), read.partition())
-                        : topics.partitionLog(topic.id(), read.partition());
+                log = Uuid.ZERO_UUID.equals(topic.id()) ? hosted.leaderLog(topic.name(), read.partition())
+                        : hosted.leaderLog(topic.id(), read.partition());
                 PartitionLeaderEpoch.checkCurrent(read.currentLeaderEpoch(),
                         topics.leadership(topic.name(), read.partition()).leaderEpoch(),
                         log.topicPartition().toString());

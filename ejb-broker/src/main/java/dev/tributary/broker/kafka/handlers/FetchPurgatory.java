@@ -4,7 +4,7 @@ import dev.tributary.broker.kafka.network.CloseConnectionException;
 import dev.tributary.broker.log.AppendListener;
 import dev.tributary.broker.log.LogEndListener;
 import dev.tributary.broker.log.PartitionLog;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.HostedReplicas;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +37,7 @@ public final class FetchPurgatory implements AppendListener, LogEndListener, Aut
     public record Stats(long parked, long completedByData, long expired) {
     }
 
-    private final TopicRegistry topics;
+    private final HostedReplicas replicas;
     private final ScheduledThreadPoolExecutor timer;
     private final ConcurrentHashMap<TopicPartition, Set<DelayedFetch>> watchers = new ConcurrentHashMap<>();
     /** Logs this purgatory listens to, so that {@link #close} can stop listening. */
@@ -48,8 +48,8 @@ public final class FetchPurgatory implements AppendListener, LogEndListener, Aut
     private final LongAdder completedByData = new LongAdder();
     private final LongAdder expired = new LongAdder();
 
-    public FetchPurgatory(TopicRegistry topics, ThreadFactory threads) {
-        this.topics = topics;
+    public FetchPurgatory(HostedReplicas replicas, ThreadFactory threads) {
+        this.replicas = replicas;
         this.timer = new ScheduledThreadPoolExecutor(1, threads);
         this.timer.setRemoveOnCancelPolicy(true);
     }
@@ -69,7 +69,7 @@ public final class FetchPurgatory implements AppendListener, LogEndListener, Aut
                 return result;
             });
             try {
-                PartitionLog log = topics.partitionLog(tp.topic(), tp.partition());
+                PartitionLog log = replicas.leaderLog(tp.topic(), tp.partition());
                 if (fetch.fromReplica()) {
                     if (watchedLogEnds.add(log))
                         log.addLogEndListener(this);

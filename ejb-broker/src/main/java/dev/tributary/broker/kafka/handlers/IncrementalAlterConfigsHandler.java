@@ -3,7 +3,7 @@ package dev.tributary.broker.kafka.handlers;
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
 import dev.tributary.broker.topic.ConfigChange;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.TopicAdministration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -23,15 +23,15 @@ import org.apache.kafka.common.requests.IncrementalAlterConfigsResponse;
 
 /**
  * IncrementalAlterConfigs for topics: SET, DELETE, APPEND and SUBTRACT (see {@link ConfigChange}) through
- * {@link TopicRegistry#alterConfigs(String, List, boolean)}, the same path REST's config patch takes. An invalid
+ * {@link TopicAdministration#alterConfigs(String, List, boolean)}, the same path REST's config patch takes. An invalid
  * name or value is INVALID_CONFIG with the reason, an unknown topic UNKNOWN_TOPIC_OR_PARTITION; see
  * {@link ConfigResourceAlteration} for the checks on the resources themselves.
  */
 public final class IncrementalAlterConfigsHandler implements ApiHandler {
 
-    private final TopicRegistry topics;
+    private final TopicAdministration topics;
 
-    public IncrementalAlterConfigsHandler(TopicRegistry topics) {
+    public IncrementalAlterConfigsHandler(TopicAdministration topics) {
         this.topics = topics;
     }
 

@@ -4,7 +4,8 @@ import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.log.TimestampOffset;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.HostedReplicas;
+import dev.tributary.broker.topic.TopicMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,10 +42,12 @@ public final class ListOffsetsHandler implements ApiHandler {
 
     private static final int SCAN_CHUNK_BYTES = 1 << 20;
 
-    private final TopicRegistry topics;
+    private final TopicMetadata topics;
+    private final HostedReplicas replicas;
 
-    public ListOffsetsHandler(TopicRegistry topics) {
+    public ListOffsetsHandler(TopicMetadata topics, HostedReplicas replicas) {
         this.topics = topics;
+        this.replicas = replicas;
     }
 
     @Override
@@ -89,7 +92,7 @@ public final class ListOffsetsHandler implements ApiHandler {
     private ListOffsetsPartitionResponse lookUp(String topic, ListOffsetsPartition partition) {
         int index = partition.partitionIndex();
         try {
-            PartitionLog log = topics.partitionLog(topic, index);
+            PartitionLog log = replicas.leaderLog(topic, index);
             int leaderEpoch = topics.leadership(topic, index).leaderEpoch();
             PartitionLeaderEpoch.checkCurrent(partition.currentLeaderEpoch(), leaderEpoch,
                     log.topicPartition().toString());

@@ -5,7 +5,7 @@ import dev.tributary.broker.kafka.network.KafkaRequest;
 import dev.tributary.broker.kafka.security.RequestAuthorization;
 import dev.tributary.broker.topic.PartitionState;
 import dev.tributary.broker.topic.TopicDescription;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.TopicMetadata;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -40,13 +40,13 @@ import org.apache.kafka.common.resource.ResourceType;
  */
 public final class MetadataHandler implements ApiHandler {
 
-    private final TopicRegistry topics;
+    private final TopicMetadata topics;
     private final BrokerEndpoint broker;
     private final LiveBrokers liveBrokers;
     /** Topics the principal may not DESCRIBE are left out of "all topics" and refused when named. */
     private final RequestAuthorization authorization;
 
-    public MetadataHandler(TopicRegistry topics, BrokerEndpoint broker, LiveBrokers liveBrokers,
+    public MetadataHandler(TopicMetadata topics, BrokerEndpoint broker, LiveBrokers liveBrokers,
                     RequestAuthorization authorization) {
         this.topics = topics;
         this.broker = broker;

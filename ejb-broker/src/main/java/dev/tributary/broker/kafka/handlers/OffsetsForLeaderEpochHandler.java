@@ -3,7 +3,8 @@ package dev.tributary.broker.kafka.handlers;
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
 import dev.tributary.broker.log.PartitionLog;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.HostedReplicas;
+import dev.tributary.broker.topic.TopicMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,10 +31,12 @@ import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
  */
 public final class OffsetsForLeaderEpochHandler implements ApiHandler {
 
-    private final TopicRegistry topics;
+    private final TopicMetadata topics;
+    private final HostedReplicas replicas;
 
-    public OffsetsForLeaderEpochHandler(TopicRegistry topics) {
+    public OffsetsForLeaderEpochHandler(TopicMetadata topics, HostedReplicas replicas) {
         this.topics = topics;
+        this.replicas = replicas;
     }
 
     @Override
@@ -67,7 +70,7 @@ public final class OffsetsForLeaderEpochHandler implements ApiHandler {
     private EpochEndOffset endOffset(String topic, OffsetForLeaderPartition partition) {
         EpochEndOffset result = new EpochEndOffset().setPartition(partition.partition());
         try {
-            PartitionLog log = topics.partitionLog(topic, partition.partition());
+            PartitionLog log = replicas.leaderLog(topic, partition.partition());
             PartitionLeaderEpoch.checkCurrent(partition.currentLeaderEpoch(),
                     topics.leadership(topic, partition.partition()).leaderEpoch(), log.topicPartition().toString());
             dev.tributary.broker.log.EpochEndOffset found = log.endOffsetForEpoch(partition.leaderEpoch());

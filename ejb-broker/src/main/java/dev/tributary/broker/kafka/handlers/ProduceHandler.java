@@ -6,7 +6,8 @@ import dev.tributary.broker.kafka.network.KafkaRequest;
 import dev.tributary.broker.log.LogAppendInfo;
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.replication.ReplicaManager;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.HostedReplicas;
+import dev.tributary.broker.topic.TopicMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -54,11 +55,13 @@ public final class ProduceHandler implements ApiHandler {
 
     private static final Logger LOG = Logger.getLogger(ProduceHandler.class.getName());
 
-    private final TopicRegistry topics;
+    private final TopicMetadata topics;
+    private final HostedReplicas hosted;
     private final ReplicaManager replicas;
 
-    public ProduceHandler(TopicRegistry topics, ReplicaManager replicas) {
+    public ProduceHandler(TopicMetadata topics, HostedReplicas hosted, ReplicaManager replicas) {
         this.topics = topics;
+        this.hosted = hosted;
         this.replicas = replicas;
     }
 
@@ -151,7 +154,7 @@ public final class ProduceHandler implements ApiHandler {
                 throw new InvalidRecordException("Produce request for " + topic + "-" + index + " has no records");
             ProduceRequest.validateRecords(version, records);
             // by id from v13, so that an id of a deleted topic never writes to a re-created one of the same name
-            PartitionLog log = version >= 13 ? topics.partitionLog(topicId, index) : topics.partitionLog(topic, index);
+            PartitionLog log = version >= 13 ? hosted.leaderLog(topicId, index) : hosted.leaderLog(topic, index);
             if (allReplicas)
                 replicas.checkEnoughReplicas(log.topicPartition());
             return new PartitionAppend(index, log, log.appendUnflushed(records), null, replicas);

@@ -2,7 +2,7 @@ package dev.tributary.broker.kafka.security;
 
 import dev.tributary.broker.kafka.network.KafkaRequest;
 import dev.tributary.broker.security.Authorizer;
-import dev.tributary.broker.topic.TopicRegistry;
+import dev.tributary.broker.topic.TopicMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -71,9 +71,9 @@ public final class RequestAuthorization {
     private static final String CLUSTER = "kafka-cluster";
 
     private final Authorizer authorizer;
-    private final TopicRegistry topics;
+    private final TopicMetadata topics;
 
-    public RequestAuthorization(Authorizer authorizer, TopicRegistry topics) {
+    public RequestAuthorization(Authorizer authorizer, TopicMetadata topics) {
         this.authorizer = authorizer;
         this.topics = topics;
     }
