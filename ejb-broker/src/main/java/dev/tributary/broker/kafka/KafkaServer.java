@@ -111,7 +111,7 @@ public final class KafkaServer implements AutoCloseable {
             List<ApiHandler> apis = new ArrayList<>(new GroupApis(broker.groups(), authorization).handlers());
             apis.addAll(new AclApis(broker.authorizer()).handlers());
             apis.addAll(List.of(
-                    new ProduceHandler(topics, hosted, broker.replicas()),
+                    new ProduceHandler(topics, broker.leaderAppends()),
                     new FetchHandler(topics, hosted, purgatory, metrics, broker.replicas()),
                     new ListOffsetsHandler(topics, hosted),
                     new MetadataHandler(topics, endpoint, liveBrokers, authorization),

@@ -1,11 +1,11 @@
 package dev.tributary.broker.records;
 
 import dev.tributary.broker.log.LogAppendInfo;
-import dev.tributary.broker.log.PartitionLog;
-import dev.tributary.broker.replication.InSyncReplicas;
+import dev.tributary.broker.replication.LeaderAppends;
+import dev.tributary.broker.replication.PendingAppend;
 import dev.tributary.broker.replication.ProduceForwarder;
+import dev.tributary.broker.replication.RequiredAcks;
 import dev.tributary.broker.topic.KeyPartitioner;
-import dev.tributary.broker.topic.HostedReplicas;
 import dev.tributary.broker.topic.PartitionLeadership;
 import dev.tributary.broker.topic.TopicMetadata;
 import java.nio.ByteBuffer;
@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeMap;
@@ -30,29 +29,29 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
  * Appends records that arrive one by one (REST, JCA) rather than as client-built batches: it chooses each
  * record's partition, builds one RecordBatch per partition and appends it, so a request of N records to one
  * partition costs one append and one group-committed fsync, not N. Like a Kafka producer with {@code acks=all},
- * it acknowledges only records every in-sync replica holds. A partition another broker leads gets its batch
- * through that broker ({@link ProduceForwarder}), so writers need not know where leaders are.
+ * it acknowledges only records every in-sync replica holds. A partition this broker leads is written through
+ * {@link LeaderAppends}, the leader-write path every writer shares; one another broker leads gets its batch through
+ * that broker ({@link ProduceForwarder}), so writers need not know where leaders are.
  */
 public final class RecordWriter {
 
     private final TopicMetadata topics;
-    private final HostedReplicas hosted;
     private final KeyPartitioner partitioner = new KeyPartitioner();
     private final Clock clock;
-    private final InSyncReplicas replicas;
+    private final LeaderAppends appends;
     private final ProduceForwarder forwarder;
     private final Duration commitTimeout;
 
     /**
+     * @param appends       writes the partitions this broker leads
      * @param forwarder     sends the writes of partitions another broker leads to that broker
      * @param commitTimeout how long an append waits for the in-sync replicas, as Kafka's request.timeout.ms
      */
-    public RecordWriter(TopicMetadata topics, HostedReplicas hosted, Clock clock, InSyncReplicas replicas,
-                        ProduceForwarder forwarder, Duration commitTimeout) {
+    public RecordWriter(TopicMetadata topics, Clock clock, LeaderAppends appends, ProduceForwarder forwarder,
+                        Duration commitTimeout) {
         this.topics = topics;
-        this.hosted = hosted;
         this.clock = clock;
-        this.replicas = replicas;
+        this.appends = appends;
         this.forwarder = forwarder;
         this.commitTimeout = commitTimeout;
     }
@@ -68,7 +67,7 @@ public final class RecordWriter {
         }
         AppendedRecord[] results = new AppendedRecord[records.size()];
         // Every partition's batch is written before any fsync is awaited, so the partitions' fsyncs overlap.
-        List<LocalAppend> local = new ArrayList<>();
+        List<PendingAppend> local = new ArrayList<>();
         indexesByPartition.forEach((partition, indexes) -> {
             SimpleRecord[] batch = new SimpleRecord[indexes.size()];
             for (int i = 0; i < batch.length; i++) {
@@ -80,7 +79,7 @@ public final class RecordWriter {
                 results[indexes.get(i)] = landed.record(i, batch[i]);
             }
         });
-        awaitCommitted(local);
+        PendingAppend.awaitAll(local);
         return List.of(results);
     }
 
@@ -99,13 +98,13 @@ public final class RecordWriter {
         SimpleRecord[] stamped = new SimpleRecord[records.size()];
         for (int i = 0; i < stamped.length; i++)
             stamped[i] = records.get(i).toSimpleRecord(now);
-        List<LocalAppend> local = new ArrayList<>(1);
+        List<PendingAppend> local = new ArrayList<>(1);
         Landed landed = write(new TopicPartition(topic, partition),
                 batches(stamped, topics.config(topic).maxMessageBytes()), local);
         List<AppendedRecord> results = new ArrayList<>(stamped.length);
         for (int i = 0; i < stamped.length; i++)
             results.add(landed.record(i, stamped[i]));
-        awaitCommitted(local);
+        PendingAppend.awaitAll(local);
         return results;
     }
 
@@ -113,29 +112,16 @@ public final class RecordWriter {
      * Appends to this broker's log if it leads the partition (the waits for the fsync and the in-sync replicas
      * come after every partition's append), or forwards to the broker that leads it, which answers once committed.
      */
-    private Landed write(TopicPartition tp, MemoryRecords records, List<LocalAppend> local) {
+    private Landed write(TopicPartition tp, MemoryRecords records, List<PendingAppend> local) {
         PartitionLeadership leadership = topics.leadership(tp.topic(), tp.partition());
         if (leadership.hasLeader() && leadership.leader() != topics.brokerId()) {
             ProduceForwarder.Forwarded forwarded = forwarder.forward(tp, leadership.leader(), records, commitTimeout);
             return new Landed(tp.partition(), forwarded.firstOffset(), forwarded.logAppendTime());
         }
-        PartitionLog log = hosted.leaderLog(tp.topic(), tp.partition());
-        checkWritable(tp);
-        LogAppendInfo info = log.appendUnflushed(records);
-        local.add(new LocalAppend(log, info));
+        PendingAppend pending = appends.append(tp, records, RequiredAcks.ALL, commitTimeout);
+        local.add(pending);
+        LogAppendInfo info = pending.appended();
         return new Landed(tp.partition(), info.firstOffset(), info.logAppendTime());
-    }
-
-    private void awaitCommitted(List<LocalAppend> local) {
-        Map<TopicPartition, Long> ends = new LinkedHashMap<>();
-        for (LocalAppend append : local) {
-            append.log().awaitFlushPolicy(append.info());
-            ends.put(append.log().topicPartition(), append.info().lastOffset() + 1);
-        }
-        awaitCommitted(ends);
-    }
-
-    private record LocalAppend(PartitionLog log, LogAppendInfo info) {
     }
 
     /** Where a partition's batch landed: its first offset and, under LogAppendTime, the time it got (else -1). */
@@ -145,19 +131,6 @@ public final class RecordWriter {
             return new AppendedRecord(partition, firstOffset + index,
                     logAppendTime >= 0 ? logAppendTime : written.timestamp());
         }
-    }
-
-    /**
-     * Refuses a write to {@code partition} before anything is appended, as {@link #append} does: for writers that
-     * append batches of their own (transactions).
-     */
-    public void checkWritable(TopicPartition partition) {
-        replicas.checkEnoughReplicas(partition);
-    }
-
-    /** Waits, as {@link #append} does, until the in-sync replicas hold the records below each end offset. */
-    public void awaitCommitted(Map<TopicPartition, Long> endOffsets) {
-        replicas.awaitReplicated(endOffsets, commitTimeout);
     }
 
     /**

@@ -1,13 +1,11 @@
 package dev.tributary.broker.replication;
 
-import java.time.Duration;
-import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * What a write must reach before it is acknowledged as committed: its partition's in-sync replicas. The writers
- * that build their own batches (REST, the JCA adapter, its transactions) have no acks setting; they always wait as
- * a Kafka producer with {@code acks=all} does, so a record they acknowledge survives the leader's broker dying.
+ * The in-sync replicas of the partitions this broker leads, as {@link LeaderAppends} needs them for
+ * {@code acks=all} ({@link ReplicaManager} keeps them).
  */
 public interface InSyncReplicas {
 
@@ -21,13 +19,12 @@ public interface InSyncReplicas {
     void checkEnoughReplicas(TopicPartition tp);
 
     /**
-     * Blocks until every in-sync replica of each partition holds the records below its end offset.
-     *
-     * @throws org.apache.kafka.common.errors.TimeoutException if that takes longer than {@code timeout}: the
-     *         records are in the leader's log and may still be committed
-     * @throws org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException if the ISR fell below
-     *         {@code min.insync.replicas} meanwhile
-     * @throws org.apache.kafka.common.errors.NotLeaderOrFollowerException if this broker stopped leading
+     * Completes once every in-sync replica of {@code tp} holds the records below {@code endOffset} (the high
+     * watermark reached it); never times out by itself. Fails with
+     * {@link org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException} if the ISR fell below
+     * {@code min.insync.replicas} meanwhile, and with
+     * {@link org.apache.kafka.common.errors.NotLeaderOrFollowerException} if this broker does not lead {@code tp}
+     * or stops leading it first.
      */
-    void awaitReplicated(Map<TopicPartition, Long> endOffsets, Duration timeout);
+    CompletableFuture<Void> awaitReplicated(TopicPartition tp, long endOffset);
 }

@@ -7,14 +7,12 @@ import dev.tributary.broker.topic.LeadershipStore;
 import dev.tributary.broker.topic.PartitionLeadership;
 import dev.tributary.broker.topic.TopicAdministration;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,9 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 
 /**
@@ -128,30 +124,13 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
         leader(tp).checkEnoughReplicas();
     }
 
-    /** Completes once every in-sync replica holds the records below {@code endOffset}; see {@link LeaderPartition}. */
+    /** See {@link LeaderPartition#awaitReplicated}. */
+    @Override
     public CompletableFuture<Void> awaitReplicated(TopicPartition tp, long endOffset) {
         LeaderPartition leader = leaders.get(tp);
         if (leader == null)
             return CompletableFuture.failedFuture(notLeader(tp));
         return leader.awaitReplicated(endOffset);
-    }
-
-    @Override
-    public void awaitReplicated(Map<TopicPartition, Long> endOffsets, Duration timeout) {
-        CompletableFuture<?>[] waits = endOffsets.entrySet().stream()
-                .map(end -> awaitReplicated(end.getKey(), end.getValue())).toArray(CompletableFuture[]::new);
-        try {
-            CompletableFuture.allOf(waits).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException failure ? failure : new KafkaException(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new org.apache.kafka.common.errors.TimeoutException("The in-sync replicas of " + endOffsets.keySet()
-                    + " did not all receive the records within " + timeout.toMillis() + " ms; they are in the"
-                    + " leader's log and may still be committed");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptException(e);
-        }
     }
 
     /**

@@ -19,6 +19,7 @@ import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.records.RecordWriter;
 import dev.tributary.broker.replication.Controller;
+import dev.tributary.broker.replication.LeaderAppends;
 import dev.tributary.broker.replication.MetadataRefresher;
 import dev.tributary.broker.replication.ProduceForwarder;
 import dev.tributary.broker.replication.ReplicaManager;
@@ -82,6 +83,7 @@ public final class Broker implements AutoCloseable {
     private final BrokerRegistry brokerRegistry;
     private final LeadershipStore leadershipStore;
     private final ReplicaManager replicas;
+    private final LeaderAppends appends;
     private final ProduceForwarder forwarder;
     private final MetadataRefresher metadataRefresher;
     private final ScheduledExecutorService scheduler;
@@ -94,16 +96,18 @@ public final class Broker implements AutoCloseable {
     private final ProducerIdManager producerIds;
 
     private Broker(BrokerConfig config, Clock clock, MetadataDatabase metadata, LogManager logs,
-                   BrokerIdentity identity, BrokerTopics topics, ReplicaManager replicas, ProduceForwarder forwarder,
-                   AtomicReference<ClusterMembership> membership, GroupCoordinator groups, RecordWriter writer,
-                   Transactions transactions, BrokerMetrics metrics, BrokerReadiness readiness,
-                   ScheduledExecutorService scheduler, ScheduledExecutorService ownedScheduler) {
+                   BrokerIdentity identity, BrokerTopics topics, ReplicaManager replicas, LeaderAppends appends,
+                   ProduceForwarder forwarder, AtomicReference<ClusterMembership> membership,
+                   GroupCoordinator groups, RecordWriter writer, Transactions transactions, BrokerMetrics metrics,
+                   BrokerReadiness readiness, ScheduledExecutorService scheduler,
+                   ScheduledExecutorService ownedScheduler) {
         this.config = config;
         this.scheduler = scheduler;
         this.producerIds = config.dbUrl().isPresent() ? new ProducerIdManager(metadata.producerIdBlocks())
                 : logs.producerIds();
         this.leadershipStore = metadata.leadershipStore();
         this.replicas = replicas;
+        this.appends = appends;
         this.forwarder = forwarder;
         this.membership = membership;
         this.metadataRefresher = new MetadataRefresher(leadershipStore, topics.administration(), config.replication(),
@@ -174,13 +178,13 @@ public final class Broker implements AutoCloseable {
                     config.replication(), clock, scheduler, kafkaAddresses);
             forwarder = new ProduceForwarder(identity.brokerId(), kafkaAddresses::apply,
                     config.replication().login());
-            RecordWriter writer = new RecordWriter(topics.metadata(), topics.replicas(), clock, replicas, forwarder,
-                    WRITE_COMMIT_TIMEOUT);
-            Transactions transactions = Transactions.open(transactionDir(config.dataDir()), topics.replicas(), writer,
-                    clock);
+            LeaderAppends appends = new LeaderAppends(topics.replicas(), replicas);
+            RecordWriter writer = new RecordWriter(topics.metadata(), clock, appends, forwarder, WRITE_COMMIT_TIMEOUT);
+            Transactions transactions = Transactions.open(transactionDir(config.dataDir()), topics.replicas(), appends,
+                    writer, clock, WRITE_COMMIT_TIMEOUT);
             GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(), config.groups(),
                     scheduler, clock);
-            Broker broker = new Broker(config, clock, metadata, logs, identity, topics, replicas, forwarder,
+            Broker broker = new Broker(config, clock, metadata, logs, identity, topics, replicas, appends, forwarder,
                     membership, groups, writer, transactions, metrics, readiness, scheduler, owned);
             readiness.started();
             LOG.info(() -> "Broker " + identity.brokerId() + " started in " + (System.nanoTime() - started) / 1_000_000
@@ -316,6 +320,11 @@ public final class Broker implements AutoCloseable {
 
     private static ClusterView viewOf(ClusterMembership membership) {
         return membership == null ? new ClusterView(List.of()) : membership.view();
+    }
+
+    /** The one way records are written to the partitions this broker leads. */
+    public LeaderAppends leaderAppends() {
+        return appends;
     }
 
     /** This broker's part in replication: what it leads and follows, and the waits for in-sync replicas. */

@@ -4,9 +4,13 @@ import dev.tributary.broker.log.FetchDataInfo;
 import dev.tributary.broker.log.LogAppendInfo;
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.records.RecordWriter;
+import dev.tributary.broker.replication.LeaderAppends;
+import dev.tributary.broker.replication.PendingAppend;
+import dev.tributary.broker.replication.RequiredAcks;
 import dev.tributary.broker.topic.HostedReplicas;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +36,9 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
  * <li>{@link #prepare} chooses each record's partition, builds one idempotent batch per partition under a producer
  *     id of the transaction's own, and writes the transaction durably to the {@link TransactionLog}. Nothing is
  *     appended.</li>
- * <li>{@link #commit} appends the batches, makes them durable, then deletes the transaction's file.</li>
+ * <li>{@link #commit} appends the batches through {@link LeaderAppends} (all partitions are checked first, so a
+ *     refusal appends nothing), makes them durable and waits for the in-sync replicas, then deletes the
+ *     transaction's file.</li>
  * <li>{@link #rollback} deletes the file.</li>
  * </ul>
  *
@@ -58,19 +64,23 @@ public final class Transactions {
     private static final long PRODUCER_ID_BASE = 1L << 62;
 
     private final HostedReplicas replicas;
+    private final LeaderAppends appends;
     private final RecordWriter writer;
     private final Clock clock;
+    private final Duration commitTimeout;
     private final TransactionLog log;
     private final Map<String, PreparedTransaction> prepared = new ConcurrentHashMap<>();
     /** Transactions whose batches may already be in some partitions (recovered, or a commit that failed). */
     private final Map<String, Boolean> possiblyApplied = new ConcurrentHashMap<>();
     private final AtomicLong nextProducerId;
 
-    private Transactions(HostedReplicas replicas, RecordWriter writer, Clock clock, TransactionLog log,
-                         List<PreparedTransaction> recovered) {
+    private Transactions(HostedReplicas replicas, LeaderAppends appends, RecordWriter writer, Clock clock,
+                         Duration commitTimeout, TransactionLog log, List<PreparedTransaction> recovered) {
         this.replicas = replicas;
+        this.appends = appends;
         this.writer = writer;
         this.clock = clock;
+        this.commitTimeout = commitTimeout;
         this.log = log;
         long next = PRODUCER_ID_BASE + (clock.millis() << 10);
         for (PreparedTransaction transaction : recovered) {
@@ -84,9 +94,14 @@ public final class Transactions {
     /**
      * Opens the transaction log in {@code dir}; transactions prepared before a crash are prepared again.
      *
+     * @param replicas      the leader logs: their log end at prepare, and committed batches found at a retry
+     * @param appends       writes the committed batches
+     * @param writer        places records on partitions, as for writes outside transactions
+     * @param commitTimeout how long a commit waits for the in-sync replicas
      * @throws CorruptTransactionLogException if a prepared transaction's file is damaged
      */
-    public static Transactions open(Path dir, HostedReplicas replicas, RecordWriter writer, Clock clock) {
+    public static Transactions open(Path dir, HostedReplicas replicas, LeaderAppends appends, RecordWriter writer,
+                                    Clock clock, Duration commitTimeout) {
         List<PreparedTransaction> recovered = new ArrayList<>();
         TransactionLog log = TransactionLog.open(dir, recovered);
         if (!recovered.isEmpty()) {
@@ -94,7 +109,7 @@ public final class Transactions {
                     + "broker stopped; they stay invisible until the transaction manager commits or rolls them back: "
                     + recovered.stream().map(PreparedTransaction::id).toList());
         }
-        return new Transactions(replicas, writer, clock, log, recovered);
+        return new Transactions(replicas, appends, writer, clock, commitTimeout, log, recovered);
     }
 
     /**
@@ -187,62 +202,54 @@ public final class Transactions {
 
     private List<CommittedRecord> apply(PreparedTransaction transaction, boolean retry) {
         CommittedRecord[] landed = new CommittedRecord[transaction.recordCount()];
-        Map<PartitionLog, Long> appendedTo = new LinkedHashMap<>();
         // All partitions are checked before any is written, so a refusal leaves the transaction whole.
-        transaction.batches().forEach(batch -> writer.checkWritable(batch.partition()));
+        appends.checkWritable(transaction.batches().stream().map(PreparedBatch::partition).toList(), RequiredAcks.ALL);
+        List<PendingAppend> pending = new ArrayList<>(transaction.batches().size());
         for (PreparedBatch batch : transaction.batches()) {
-            PartitionLog partitionLog = replicas.leaderLog(batch.partition().topic(), batch.partition().partition());
-            BatchPosition position = appendCommittedBatch(partitionLog, batch, transaction.producerId(), retry);
+            PendingAppend append = appendCommittedBatch(batch, transaction.producerId(), retry);
+            pending.add(append);
+            LogAppendInfo position = append.appended();
             int[] indexes = batch.recordIndexes();
-            appendedTo.put(partitionLog, position.baseOffset() + indexes.length);
             int i = 0;
             for (Record record : batch.freshRecords().records()) {
                 long timestamp = position.logAppendTime() >= 0 ? position.logAppendTime() : record.timestamp();
                 landed[indexes[i]] = new CommittedRecord(batch.partition().topic(), batch.partition().partition(),
-                        position.baseOffset() + i, timestamp);
+                        position.firstOffset() + i, timestamp);
                 i++;
             }
         }
-        // Durable before the transaction's file goes: after commit returns, a crash must lose nothing. Under the
-        // default flush.messages=1 the appends already are.
-        Map<TopicPartition, Long> ends = new LinkedHashMap<>();
-        appendedTo.forEach((partitionLog, batchEnd) -> {
-            if (partitionLog.recoveryPoint() < batchEnd) {
-                partitionLog.flush();
-            }
-            ends.put(partitionLog.topicPartition(), batchEnd);
-        });
+        // Durable before the transaction's file goes: after commit returns, a crash must lose nothing, whatever the
+        // topic's flush.messages. Under the default flush.messages=1 the appends' own fsyncs already make them so.
+        pending.forEach(PendingAppend::makeDurable);
         // and on every in-sync replica, so that the leader's broker dying loses nothing either
-        writer.awaitCommitted(ends);
+        PendingAppend.awaitAll(pending);
         return List.of(landed);
-    }
-
-    /** Where a committed batch is: its base offset and, under LogAppendTime, the time stamped on it. */
-    private record BatchPosition(long baseOffset, long logAppendTime) {
     }
 
     /**
      * THE one path by which committed transactions reach partition logs. Each transaction has a producer id of its
      * own and one batch per partition, so "already appended" means "the partition holds a batch of that producer".
      * Today that is found by scanning the partition from the log end offset recorded at prepare, and only when
-     * the batch may have been appended before ({@code retry}: a commit after a crash or a failed commit).
+     * the batch may have been appended before ({@code retry}: a commit after a crash or a failed commit); such a
+     * batch is then awaited as if just appended.
      * The log's own idempotent-producer state would also answer such a retry with the first offset, but it forgets
      * producers after {@code producer.id.expiration.ms}, and an in-doubt transaction may be resolved later than
      * that; the scan has no such limit and runs only on that rare path.
      */
-    private static BatchPosition appendCommittedBatch(PartitionLog log, PreparedBatch batch, long producerId,
-                                                      boolean retry) {
+    private PendingAppend appendCommittedBatch(PreparedBatch batch, long producerId, boolean retry) {
+        TopicPartition partition = batch.partition();
         if (retry) {
-            Optional<BatchPosition> existing = findBatch(log, batch.searchFrom(), producerId);
-            if (existing.isPresent()) {
-                return existing.get();
+            PartitionLog log = replicas.leaderLog(partition.topic(), partition.partition());
+            Optional<LogAppendInfo> earlier = findBatch(log, batch.searchFrom(), producerId);
+            if (earlier.isPresent()) {
+                return appends.appendedEarlier(partition, earlier.get(), RequiredAcks.ALL, commitTimeout);
             }
         }
-        LogAppendInfo info = log.append(batch.freshRecords());
-        return new BatchPosition(info.firstOffset(), info.logAppendTime());
+        return appends.append(partition, batch.freshRecords(), RequiredAcks.ALL, commitTimeout);
     }
 
-    private static Optional<BatchPosition> findBatch(PartitionLog log, long searchFrom, long producerId) {
+    /** The batch of {@code producerId} in {@code log} at or after {@code searchFrom}, as its append wrote it. */
+    private static Optional<LogAppendInfo> findBatch(PartitionLog log, long searchFrom, long producerId) {
         long offset = Math.max(searchFrom, log.logStartOffset());
         while (offset < log.logEndOffset()) {
             FetchDataInfo data = log.read(offset, 1 << 20);
@@ -251,7 +258,9 @@ public final class Transactions {
                 if (batch.producerId() == producerId) {
                     long appendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME
                             ? batch.maxTimestamp() : -1;
-                    return Optional.of(new BatchPosition(batch.baseOffset(), appendTime));
+                    int count = (int) (batch.lastOffset() - batch.baseOffset() + 1);
+                    return Optional.of(new LogAppendInfo(batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(),
+                            appendTime, count, 0, true));
                 }
                 next = Math.max(next, batch.nextOffset());
             }

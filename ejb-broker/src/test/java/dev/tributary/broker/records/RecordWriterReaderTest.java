@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tributary.broker.log.LogManager;
 import dev.tributary.broker.log.PartitionLog;
-import dev.tributary.broker.metadata.MetadataDatabase;
 import dev.tributary.broker.metrics.BrokerMetrics;
+import dev.tributary.broker.replication.LeaderAppends;
 import dev.tributary.broker.replication.ProduceForwarder;
 import dev.tributary.broker.replication.ReplicaManager;
 import dev.tributary.broker.replication.ReplicationConfig;
+import dev.tributary.broker.testing.LocalTopics;
 import dev.tributary.broker.topic.BrokerTopics;
 import dev.tributary.broker.topic.NewTopic;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +49,7 @@ class RecordWriterReaderTest {
     @TempDir
     Path dataDir;
 
-    private MetadataDatabase metadata;
-    private LogManager logs;
+    private LocalTopics local;
     private RecordWriter writer;
     private RecordReader reader;
     private BrokerTopics topics;
@@ -59,14 +58,13 @@ class RecordWriterReaderTest {
 
     @BeforeEach
     void open() {
-        metadata = MetadataDatabase.open(dataDir, Optional.empty(), Optional.empty(), Optional.empty());
-        logs = new LogManager(dataDir.resolve("logs"), CLOCK);
-        topics = BrokerTopics.open(metadata.topicStore(), metadata.leadershipStore(), logs, CLOCK, 0);
+        local = LocalTopics.open(dataDir, CLOCK);
+        topics = local.topics();
         scheduler = Executors.newSingleThreadScheduledExecutor();
-        replicas = new ReplicaManager(topics.replicas(), topics.administration(), metadata.leadershipStore(),
+        replicas = new ReplicaManager(topics.replicas(), topics.administration(), local.database().leadershipStore(),
                 ReplicationConfig.defaults(), CLOCK, scheduler, brokerId -> null);
         topics.administration().create(new NewTopic("orders", 4, (short) 1, Map.of()));
-        writer = new RecordWriter(topics.metadata(), topics.replicas(), CLOCK, replicas,
+        writer = new RecordWriter(topics.metadata(), CLOCK, new LeaderAppends(topics.replicas(), replicas),
                 new ProduceForwarder(0, brokerId -> null, Optional.empty()), Duration.ofSeconds(30));
         reader = new RecordReader(topics.replicas(), new BrokerMetrics());
     }
@@ -75,8 +73,7 @@ class RecordWriterReaderTest {
     void close() {
         replicas.close();
         scheduler.shutdownNow();
-        logs.close();
-        metadata.close();
+        local.close();
     }
 
     @Test

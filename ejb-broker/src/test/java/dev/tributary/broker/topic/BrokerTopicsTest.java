@@ -1,10 +1,8 @@
 package dev.tributary.broker.topic;
 
-import dev.tributary.broker.log.LogManager;
-import dev.tributary.broker.metadata.MetadataDatabase;
+import dev.tributary.broker.testing.LocalTopics;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,27 +17,22 @@ abstract class BrokerTopicsTest {
     @TempDir
     Path dataDir;
 
-    MetadataDatabase database;
-    LogManager logs;
+    LocalTopics local;
     TopicAdministration admin;
     TopicMetadata topics;
     HostedReplicas replicas;
 
     @BeforeEach
     void open() {
-        database = MetadataDatabase.open(dataDir, Optional.empty(), Optional.empty(), Optional.empty());
-        logs = new LogManager(dataDir.resolve("logs"), Clock.systemUTC());
-        BrokerTopics opened = BrokerTopics.open(database.topicStore(), database.leadershipStore(), logs,
-                Clock.systemUTC(), 0);
-        admin = opened.administration();
-        topics = opened.metadata();
-        replicas = opened.replicas();
+        local = LocalTopics.open(dataDir, Clock.systemUTC());
+        admin = local.topics().administration();
+        topics = local.topics().metadata();
+        replicas = local.topics().replicas();
     }
 
     @AfterEach
     void close() {
-        logs.close();
-        database.close();
+        local.close();
     }
 
     void reopen() {

@@ -130,7 +130,7 @@ class TopicAdministrationTest extends BrokerTopicsTest {
         replicas.leaderLog("orders", 0).append(MemoryRecords.withRecords(Compression.NONE,
                 new SimpleRecord("old".getBytes(StandardCharsets.UTF_8))));
         // A crash between the metadata delete and the file delete leaves the directory behind.
-        database.topicStore().delete("orders");
+        local.database().topicStore().delete("orders");
         reopen();
         assertEquals(List.of(), topics.topicNames());
         assertTrue(Files.isDirectory(dataDir.resolve("logs").resolve("orders-0")), "orphans are left alone");
@@ -234,7 +234,7 @@ class TopicAdministrationTest extends BrokerTopicsTest {
         replicas.leaderLog("orders", 1).append(MemoryRecords.withRecords(Compression.NONE,
                 new SimpleRecord("old".getBytes(StandardCharsets.UTF_8))));
         // A two-partition "orders" whose delete crashed after its metadata went: its files stay behind.
-        database.topicStore().delete("orders");
+        local.database().topicStore().delete("orders");
         reopen();
         admin.create(new NewTopic("orders", 1, (short) 1, Map.of()));
         assertTrue(Files.isDirectory(dataDir.resolve("logs").resolve("orders-1")), "the stale partition 1");
