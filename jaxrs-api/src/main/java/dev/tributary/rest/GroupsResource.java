@@ -1,7 +1,6 @@
 package dev.tributary.rest;
 
 import dev.tributary.broker.group.GroupAdmin;
-import dev.tributary.broker.group.GroupCoordinator;
 import dev.tributary.broker.group.GroupView;
 import dev.tributary.broker.group.MemberView;
 import dev.tributary.broker.group.OffsetResetTarget;
@@ -34,8 +33,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
-import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
-import org.apache.kafka.common.protocol.Errors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -53,10 +50,7 @@ public class GroupsResource {
     private static final String CONSUMER_PROTOCOL = "consumer";
 
     @Inject
-    GroupCoordinator groups;
-
-    @Inject
-    GroupAdmin admin;
+    GroupAdmin groups;
 
     @Operation(summary = "List consumer groups")
     @APIResponse(responseCode = "200", description = "All groups",
@@ -83,7 +77,7 @@ public class GroupsResource {
         return new GroupDetails(group.groupId(), group.state().kafkaName(), group.protocolType().orElse(null),
                 group.protocolName().orElse(null), group.generationId(), group.leaderId().orElse(null),
                 group.members().stream().map(m -> member(m, consumers)).toList(),
-                admin.lag(group).stream().map(GroupsResource::offset).toList());
+                groups.lag(group).stream().map(GroupsResource::offset).toList());
     }
 
     @Operation(summary = "Delete a group without members")
@@ -95,12 +89,7 @@ public class GroupsResource {
     @DELETE
     @Path("/{id}")
     public Response delete(@PathParam("id") String groupId) {
-        for (DeletableGroupResult result : groups.deleteGroups(List.of(groupId)).results()) {
-            Errors error = Errors.forCode(result.errorCode());
-            if (error != Errors.NONE) {
-                throw error.exception("Cannot delete group '" + groupId + "': " + error.message());
-            }
-        }
+        groups.delete(groupId);
         return Response.noContent().build();
     }
 
@@ -121,7 +110,7 @@ public class GroupsResource {
             throw new InvalidRequestException(
                     "Expected {\"topic\": ..., \"to\": \"earliest|latest|timestamp|offset\", ...}");
         }
-        Map<org.apache.kafka.common.TopicPartition, Long> reset = admin.resetOffsets(groupId, request.topic(),
+        Map<org.apache.kafka.common.TopicPartition, Long> reset = groups.resetOffsets(groupId, request.topic(),
                 partitions(request.partitions()), target(request));
         return new ResetOffsetsResponse(groupId, reset.entrySet().stream()
                 .map(e -> new CommittedOffsetDto(e.getKey().topic(), e.getKey().partition(), e.getValue(), null, null,

@@ -2,7 +2,6 @@ package dev.tributary.rest;
 
 import dev.tributary.broker.records.RecordPage;
 import dev.tributary.broker.records.RecordReader;
-import dev.tributary.broker.topic.HostedReplicas;
 import dev.tributary.rest.dto.Problem;
 import dev.tributary.rest.dto.RecordsPage;
 import dev.tributary.rest.security.Roles;
@@ -33,9 +32,6 @@ public class PartitionRecordsResource {
 
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 10_000;
-
-    @Inject
-    HostedReplicas replicas;
 
     @Inject
     RecordReader reader;
@@ -73,10 +69,10 @@ public class PartitionRecordsResource {
         RecordPage page;
         if (timestamp != null) {
             page = reader.readFromTimestamp(topic, partition, timestamp.toLong("timestamp", 0, Long.MAX_VALUE), max);
+        } else if (offset != null) {
+            page = reader.read(topic, partition, offset.toLong("offset", 0, Long.MAX_VALUE), max);
         } else {
-            long from = offset != null ? offset.toLong("offset", 0, Long.MAX_VALUE)
-                    : replicas.replicaLog(topic, partition).logStartOffset();
-            page = reader.read(topic, partition, from, max);
+            page = reader.readFromStart(topic, partition, max);
         }
         return new RecordsPage(topic, partition,
                 page.records().stream().map(RecordCodec::toConsumedRecord).toList(), page.nextOffset());

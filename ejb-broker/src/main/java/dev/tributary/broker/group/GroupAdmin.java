@@ -17,11 +17,14 @@ import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
+import org.apache.kafka.common.protocol.Errors;
 
 /**
- * What operators ask of groups that needs the logs as well: lag per partition, and offset resets resolved against
- * each partition's log (earliest, latest, by timestamp, explicit). The coordinator still decides whether a reset
- * is allowed (only while the group has no members).
+ * What operators ask of groups (REST, metrics): listing, describing and deleting them, and what needs the logs as
+ * well: lag per partition, and offset resets resolved against each partition's log (earliest, latest, by timestamp,
+ * explicit). The coordinator still decides whether a reset or a delete is allowed (only while the group has no
+ * members).
  */
 public final class GroupAdmin {
 
@@ -33,6 +36,29 @@ public final class GroupAdmin {
         this.groups = groups;
         this.topics = topics;
         this.replicas = replicas;
+    }
+
+    /** The groups this broker coordinates. */
+    public List<GroupSummary> groups() {
+        return groups.groups();
+    }
+
+    /** The group, if this broker coordinates it and it exists. */
+    public Optional<GroupView> group(String groupId) {
+        return groups.group(groupId);
+    }
+
+    /**
+     * Deletes a group and its committed offsets.
+     *
+     * @throws ApiException Kafka's error for why not: GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP, NOT_COORDINATOR, ...
+     */
+    public void delete(String groupId) {
+        for (DeletableGroupResult result : groups.deleteGroups(List.of(groupId)).results()) {
+            Errors error = Errors.forCode(result.errorCode());
+            if (error != Errors.NONE)
+                throw error.exception("Cannot delete group '" + groupId + "': " + error.message());
+        }
     }
 
     /** Committed offsets of a group with their lag, ordered by topic and partition. */

@@ -75,6 +75,11 @@ public final class RecordReader {
         return new RecordPage(records, next);
     }
 
+    /** Reads from the partition's log start offset: its oldest record still kept. */
+    public RecordPage readFromStart(String topic, int partition, int maxRecords) {
+        return read(topic, partition, replicas.replicaLog(topic, partition).logStartOffset(), maxRecords);
+    }
+
     /** Reads from the first record whose timestamp is at or after {@code timestamp}. */
     public RecordPage readFromTimestamp(String topic, int partition, long timestamp, int maxRecords) {
         PartitionLog log = replicas.replicaLog(topic, partition);
