@@ -70,6 +70,10 @@ import org.apache.kafka.common.protocol.Errors;
  * JoinGroup and SyncGroup responses complete later, on the thread of the request or timer that completes the
  * rebalance: callers must not block in their continuations. Timers run on the injected scheduler, which the caller
  * owns (and shuts down after {@link #close}).
+ *
+ * <p><b>Size.</b> A facade with one method per Kafka group API, each translating its request's versions and
+ * errors; the protocols themselves are in {@link MembershipProtocol} and {@link OffsetProtocol}. A new group type
+ * brings a facade of its own rather than growing this one.
  */
 public final class GroupCoordinator implements AutoCloseable {
 

@@ -45,6 +45,12 @@ import org.apache.kafka.common.protocol.Errors;
  * timer task re-checks under the group's monitor that it is still current, since cancellation can race with it.
  *
  * <p>Concurrency: every method works on a group under its monitor, through {@link Groups}.
+ *
+ * <p><b>Size.</b> JoinGroup, SyncGroup, Heartbeat, LeaveGroup and the three timers are transitions of one state
+ * machine over one group's state under its monitor, each checked against the others it can race with; Kafka's
+ * {@code GroupMetadataManager} keeps them together for the same reason. What is not a transition (the group's
+ * state, its members, offsets, placement) lives in {@link ClassicGroup}, {@link ClassicGroupMember},
+ * {@link OffsetProtocol} and {@link CoordinatorPlacement}.
  */
 final class MembershipProtocol {
 

@@ -41,6 +41,11 @@ import java.util.logging.Logger;
  * write throws {@link KafkaStorageException}; close it and open it again, and recovery repairs what the error
  * left. A full disk is not a failure: the append that does not fit is refused with {@link LogFullException} and
  * leaves the files as they were.
+ *
+ * <p><b>Size.</b> Every segment operation must keep the invariants above, and most of them interleave with the
+ * lock-free readers in the same few ways; kept together, each can be checked against the others in one place (about
+ * a quarter of the file is that Javadoc). Recovery of an interrupted segment swap lives in {@link SwapRecovery}, the
+ * fsync bookkeeping in {@link RecoveryPoint}.
  */
 final class LocalLog {
     private static final Logger LOG = Logger.getLogger(LocalLog.class.getName());

@@ -71,6 +71,12 @@ import java.util.logging.Logger;
  *
  * <p><b>Failure.</b> An I/O error while appending or fsyncing takes the log offline: further appends throw
  * {@link KafkaStorageException}; close it and open it again to recover.
+ *
+ * <p><b>Size.</b> This class is the partition's one public face: some forty operations, each with its contract, its
+ * exceptions and the lock it takes written on it (that Javadoc is about a third of the file). The mechanics live in
+ * the classes it composes — {@link LocalLog} (the files), {@link RecoveryPoint} (fsync), {@link HighWatermark},
+ * {@link RetentionPolicy}, {@link ProducerStateManager}, {@link LeaderEpochHistory} — and a new concern (cleaning,
+ * transactions) belongs in a class of its own beside them, not here.
  */
 public final class PartitionLog implements Closeable {
     private static final Logger LOG = Logger.getLogger(PartitionLog.class.getName());
