@@ -2,6 +2,7 @@ package dev.tributary.broker.boundary;
 
 import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
+import dev.tributary.broker.log.CleanerConfig;
 import dev.tributary.broker.kafka.security.QuotaConfig;
 import dev.tributary.broker.kafka.security.TlsSettings;
 import dev.tributary.broker.replication.InterBrokerLogin;
@@ -59,6 +60,11 @@ final class BrokerSettings {
     /** Creates (or resets) the user {@code admin} with every role at start; environment TRIBUTARY_ADMIN_PASSWORD. */
     static final String ADMIN_PASSWORD = "tributary.admin.password";
     static final String METRICS_REFRESH_MS = "tributary.metrics.refresh.ms";
+    /** Kafka's {@code log.cleaner.*} broker settings (see {@link CleanerConfig}). */
+    static final String CLEANER_THREADS = "tributary.log.cleaner.threads";
+    static final String CLEANER_DEDUPE_BUFFER_SIZE = "tributary.log.cleaner.dedupe.buffer.size";
+    static final String CLEANER_IO_MAX_BYTES_PER_SECOND = "tributary.log.cleaner.io.max.bytes.per.second";
+    static final String CLEANER_BACKOFF_MS = "tributary.log.cleaner.backoff.ms";
     static final long DEFAULT_METRICS_REFRESH_MS = 5_000;
 
     private BrokerSettings() {
@@ -74,7 +80,19 @@ final class BrokerSettings {
                         .orElse(BrokerConfig.DEFAULT_MAINTENANCE_INTERVAL_MS),
                 groups(config),
                 acls(config),
-                replication(config));
+                replication(config),
+                cleaner(config));
+    }
+
+    /** @throws IllegalArgumentException naming the setting if a value is out of Kafka's range */
+    private static CleanerConfig cleaner(Config config) {
+        CleanerConfig defaults = CleanerConfig.defaults();
+        return new CleanerConfig(
+                config.getOptionalValue(CLEANER_THREADS, Integer.class).orElse(defaults.threads()),
+                config.getOptionalValue(CLEANER_DEDUPE_BUFFER_SIZE, Long.class).orElse(defaults.dedupeBufferSize()),
+                config.getOptionalValue(CLEANER_IO_MAX_BYTES_PER_SECOND, Double.class)
+                        .orElse(defaults.ioMaxBytesPerSecond()),
+                config.getOptionalValue(CLEANER_BACKOFF_MS, Long.class).orElse(defaults.backoffMs()));
     }
 
     private static ReplicationConfig replication(Config config) {

@@ -20,7 +20,12 @@ final class DelayedSegmentDeletion {
 
     /** Renames the segment's files to {@code .deleted} and schedules their removal at {@code deleteAtMs}. */
     void schedule(LogSegment segment, long deleteAtMs) throws IOException {
-        segment.renameWithSuffix(LogFiles.DELETED_SUFFIX);
+        schedule(segment, deleteAtMs, CleaningSteps.NONE);
+    }
+
+    /** As {@link #schedule(LogSegment, long)}, telling {@code steps} of each rename. */
+    void schedule(LogSegment segment, long deleteAtMs, CleaningSteps steps) throws IOException {
+        segment.renameWithSuffix(LogFiles.DELETED_SUFFIX, steps);
         pending.addLast(new Pending(segment, deleteAtMs));
     }
 

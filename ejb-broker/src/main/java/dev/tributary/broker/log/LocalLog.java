@@ -454,16 +454,23 @@ final class LocalLog {
      *   <li>The {@code .swap} files get their plain names, the data file last; fsync.</li>
      * </ol>
      *
+     * <p>The loader recognises the replaced segments by their base offsets lying below the new segment's last offset,
+     * so {@code cleaned} must reach into the last old segment that holds data: the cleaner keeps that segment's last
+     * batch (empty if need be, as Kafka keeps the last batch of a cleaning round).
+     *
      * <p>The log start and end, the recovery point and the active segment do not change; keeping the owner's producer
      * state and epoch history right is the cleaner's job (it must keep what they rely on).
      *
-     * @param old the replaced segments: consecutive segments of the log, oldest first, not the active one; the new
-     *            segment's batches must lie in their offset range
-     * @throws IllegalArgumentException if the segments do not meet these conditions; nothing was changed
-     * @throws IOException              the replacement stopped part-way; the caller takes the log offline, and the
-     *                                  next open completes or undoes it
+     * @param old   the replaced segments: consecutive segments of the log, oldest first, not the active one; the new
+     *              segment's batches must lie in their offset range
+     * @param steps told of each rename, for tests to cut the replacement there
+     * @throws IllegalArgumentException        if the segments do not meet these conditions; nothing was changed
+     * @throws UncommittedReplacementException the replacement failed before its commit: the new segment's files are
+     *                                         removed and the log is as it was
+     * @throws IOException                     the replacement stopped after its commit; the caller takes the log
+     *                                         offline, and the next open completes it
      */
-    void replaceSegments(LogSegment cleaned, List<LogSegment> old) throws IOException {
+    void replaceSegments(LogSegment cleaned, List<LogSegment> old, CleaningSteps steps) throws IOException {
         checkRun(old);
         LogSegment first = old.get(0);
         LogSegment last = old.get(old.size() - 1);
@@ -478,37 +485,82 @@ final class LocalLog {
         if (cleanedEnd > rangeEnd)
             throw new IllegalArgumentException("The new segment of partition " + topicPartition + " holds offsets up to "
                     + (cleanedEnd - 1) + ", beyond the replaced segments, which end before " + rangeEnd);
+        for (LogSegment segment : old) {
+            if (segment.size() > 0 && segment.baseOffset() >= cleanedEnd)
+                throw new IllegalArgumentException("The new segment of partition " + topicPartition + " ends before "
+                        + cleanedEnd + ", so after a crash the loader could not tell that it replaces " + segment
+                        + ": it must keep that segment's last batch");
+        }
 
-        cleaned.onBecomeInactiveSegment();
-        cleaned.flushData();
-        cleaned.renameWithSuffix(LogFiles.SWAP_SUFFIX);
-        LogFiles.fsyncDirectory(dir);
+        commit(cleaned, steps);
 
         segments.replace(first, cleaned);
-        for (LogSegment segment : old)
-            remove(segment, clock.millis());
+        for (LogSegment segment : old) {
+            segments.remove(segment);
+            delayedDeletion.schedule(segment, clock.millis() + config.fileDeleteDelayMs(), steps);
+        }
         LogFiles.fsyncDirectory(dir);
 
-        cleaned.renameWithSuffix("");
+        cleaned.renameWithSuffix("", steps);
         LogFiles.fsyncDirectory(dir);
         LOG.info(() -> "Partition " + topicPartition + ": replaced " + old.size() + " segment(s) with offsets "
                 + first.baseOffset() + " to " + (rangeEnd - 1) + " by one of " + cleaned.size() + " bytes");
     }
 
+    /**
+     * Steps 1 and 2 of {@link #replaceSegments}: seal and fsync {@code cleaned}, rename its files {@code .swap}, the
+     * data file last. A failure before that last rename removes the new files and throws
+     * {@link UncommittedReplacementException}.
+     */
+    private void commit(LogSegment cleaned, CleaningSteps steps) throws IOException {
+        try {
+            cleaned.onBecomeInactiveSegment();
+            cleaned.flushData();
+            steps.done("fsynced the compacted segment " + cleaned.logFile().getFileName());
+            cleaned.renameWithSuffix(LogFiles.SWAP_SUFFIX, steps);
+        } catch (IOException | RuntimeException e) {
+            if (cleaned.logFile().getFileName().toString().endsWith(LogFiles.SWAP_SUFFIX))
+                throw e; // committed: only recovery may finish it
+            try {
+                cleaned.deleteFiles();
+            } catch (IOException cannotDelete) {
+                e.addSuppressed(cannotDelete); // the loader removes the leftovers at the next open
+            }
+            throw new UncommittedReplacementException("Replacing segments of partition " + topicPartition
+                    + " failed before it was committed; the log is unchanged: " + e, e);
+        }
+        LogFiles.fsyncDirectory(dir);
+    }
+
     /** Checks that {@code run} is a non-empty run of consecutive segments of this log, ending before the active one. */
     private void checkRun(List<LogSegment> run) {
+        String problem = runProblem(run);
+        if (problem != null)
+            throw new IllegalArgumentException(problem);
+    }
+
+    /**
+     * Whether {@code run} is still a run of consecutive sealed segments of this log: retention or a truncation may
+     * have removed or cut some since a reader took them. Writer only.
+     */
+    boolean isSealedRun(List<LogSegment> run) {
+        return runProblem(run) == null;
+    }
+
+    private String runProblem(List<LogSegment> run) {
         if (run.isEmpty())
-            throw new IllegalArgumentException("No segments given for partition " + topicPartition);
+            return "No segments given for partition " + topicPartition;
         LogSegment expected = segments.floor(run.get(0).baseOffset());
         for (LogSegment segment : run) {
             if (segment != expected)
-                throw new IllegalArgumentException("Segment " + segment + " is not, or no longer, the next segment of"
-                        + " partition " + topicPartition + " (found " + expected + ")");
+                return "Segment " + segment + " is not, or no longer, the next segment of partition " + topicPartition
+                        + " (found " + expected + ")";
             expected = segments.higher(segment.baseOffset());
         }
         if (expected == null)
-            throw new IllegalArgumentException("The active segment of partition " + topicPartition
-                    + " cannot be deleted or replaced: " + run.get(run.size() - 1));
+            return "The active segment of partition " + topicPartition + " cannot be deleted or replaced: "
+                    + run.get(run.size() - 1);
+        return null;
     }
 
     // ---- durability ----
@@ -564,6 +616,11 @@ final class LocalLog {
     void ensureOpen() {
         if (closed)
             throw new KafkaStorageException("The log of partition " + topicPartition + " is closed");
+    }
+
+    /** Whether the log is open and not offline. */
+    boolean writable() {
+        return !closed && failure == null;
     }
 
     /** @throws KafkaStorageException if the log is closed or offline */

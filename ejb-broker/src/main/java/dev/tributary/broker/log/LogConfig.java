@@ -3,9 +3,12 @@ package dev.tributary.broker.log;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -33,13 +36,24 @@ import java.util.Set;
  *                             the segment
  * @param messageTimestampType {@code message.timestamp.type}: {@code CreateTime} keeps the producer's timestamps,
  *                             {@code LogAppendTime} stamps batches with the broker clock
- * @param cleanupPolicy        {@code cleanup.policy}: only {@code delete} is supported
+ * @param cleanupPolicy        {@code cleanup.policy}: {@code delete} (retention removes old segments),
+ *                             {@code compact} (the {@link LogCleaner} keeps the latest record of every key), or
+ *                             both, comma-separated (compaction, and retention on top of it)
  * @param fileDeleteDelayMs    {@code file.delete.delay.ms}: how long files of segments removed by retention stay
  *                             on disk (renamed {@code .deleted}) so that in-flight reads of them complete
  * @param minInsyncReplicas    {@code min.insync.replicas}: an {@code acks=all} write is refused with
  *                             NOT_ENOUGH_REPLICAS while fewer replicas than this are in sync
  * @param uncleanLeaderElection {@code unclean.leader.election.enable}: whether a replica outside the in-sync set
  *                             may become leader when none in it is alive (losing what only they held)
+ * @param minCleanableDirtyRatio {@code min.cleanable.dirty.ratio}: a compacted log is cleaned once its dirty part
+ *                             (written since the last cleaning) is at least this share of the cleanable log
+ * @param minCompactionLagMs   {@code min.compaction.lag.ms}: a record stays uncompacted at least this long
+ * @param maxCompactionLagMs   {@code max.compaction.lag.ms}: a record becomes cleanable at the latest this long
+ *                             after it was written, whatever the dirty ratio; it also caps the active segment's age
+ *                             ({@link #maxSegmentMs()}), since the active segment is never cleaned
+ * @param deleteRetentionMs    {@code delete.retention.ms}: how long a tombstone (a record with a null value) of a
+ *                             compacted log stays readable after the cleaner first met it, so that a consumer
+ *                             reading from the start sees the delete
  */
 public record LogConfig(int segmentBytes,
                         long segmentMs,
@@ -54,7 +68,11 @@ public record LogConfig(int segmentBytes,
                         String cleanupPolicy,
                         long fileDeleteDelayMs,
                         int minInsyncReplicas,
-                        boolean uncleanLeaderElection) {
+                        boolean uncleanLeaderElection,
+                        double minCleanableDirtyRatio,
+                        long minCompactionLagMs,
+                        long maxCompactionLagMs,
+                        long deleteRetentionMs) {
 
     public static final String SEGMENT_BYTES = "segment.bytes";
     public static final String SEGMENT_MS = "segment.ms";
@@ -70,13 +88,20 @@ public record LogConfig(int segmentBytes,
     public static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
     public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
     public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
+    public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
+    public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
+    public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
+    public static final String DELETE_RETENTION_MS = "delete.retention.ms";
 
     public static final String CLEANUP_POLICY_DELETE = "delete";
+    public static final String CLEANUP_POLICY_COMPACT = "compact";
+    private static final List<String> CLEANUP_POLICIES = List.of(CLEANUP_POLICY_COMPACT, CLEANUP_POLICY_DELETE);
 
-    private static final Set<String> SUPPORTED_KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(java.util.List.of(
+    private static final Set<String> SUPPORTED_KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
             SEGMENT_BYTES, SEGMENT_MS, RETENTION_MS, RETENTION_BYTES, MAX_MESSAGE_BYTES, FLUSH_MESSAGES, FLUSH_MS,
             INDEX_INTERVAL_BYTES, SEGMENT_INDEX_BYTES, MESSAGE_TIMESTAMP_TYPE, CLEANUP_POLICY, FILE_DELETE_DELAY_MS,
-            MIN_INSYNC_REPLICAS, UNCLEAN_LEADER_ELECTION_ENABLE)));
+            MIN_INSYNC_REPLICAS, UNCLEAN_LEADER_ELECTION_ENABLE, MIN_CLEANABLE_DIRTY_RATIO, MIN_COMPACTION_LAG_MS,
+            MAX_COMPACTION_LAG_MS, DELETE_RETENTION_MS)));
     /** Keys whose value is a comma-separated list (Kafka's {@code LIST} type). */
     private static final Set<String> LIST_KEYS = Set.of(CLEANUP_POLICY);
 
@@ -97,7 +122,11 @@ public record LogConfig(int segmentBytes,
             CLEANUP_POLICY_DELETE,
             60000L,                // file.delete.delay.ms
             1,                     // min.insync.replicas
-            false);                // unclean.leader.election.enable
+            false,                 // unclean.leader.election.enable
+            0.5,                   // min.cleanable.dirty.ratio
+            0L,                    // min.compaction.lag.ms
+            Long.MAX_VALUE,        // max.compaction.lag.ms
+            86400000L);            // delete.retention.ms: 1 day
 
     /** Checks every value; the message names the key and the allowed range. */
     public LogConfig {
@@ -113,9 +142,45 @@ public record LogConfig(int segmentBytes,
         atLeast(FILE_DELETE_DELAY_MS, fileDeleteDelayMs, 0);
         atLeast(MIN_INSYNC_REPLICAS, minInsyncReplicas, 1);
         if (messageTimestampType != TimestampType.CREATE_TIME && messageTimestampType != TimestampType.LOG_APPEND_TIME)
-            throw new InvalidLogConfigException("Invalid value " + messageTimestampType + " for configuration "
-                    + MESSAGE_TIMESTAMP_TYPE + ": must be CreateTime or LogAppendTime");
+            throw invalid(messageTimestampType, MESSAGE_TIMESTAMP_TYPE, "String must be one of: CreateTime,"
+                    + " LogAppendTime");
         checkCleanupPolicy(cleanupPolicy);
+        if (!(minCleanableDirtyRatio >= 0)) // also NaN
+            throw invalid(minCleanableDirtyRatio, MIN_CLEANABLE_DIRTY_RATIO, "Value must be at least 0");
+        if (minCleanableDirtyRatio > 1)
+            throw invalid(minCleanableDirtyRatio, MIN_CLEANABLE_DIRTY_RATIO, "Value must be no more than 1");
+        atLeast(MIN_COMPACTION_LAG_MS, minCompactionLagMs, 0);
+        atLeast(MAX_COMPACTION_LAG_MS, maxCompactionLagMs, 1);
+        atLeast(DELETE_RETENTION_MS, deleteRetentionMs, 0);
+        if (minCompactionLagMs > maxCompactionLagMs)
+            throw new InvalidLogConfigException("conflict topic config setting " + MIN_COMPACTION_LAG_MS + " ("
+                    + minCompactionLagMs + ") > " + MAX_COMPACTION_LAG_MS + " (" + maxCompactionLagMs + ")");
+    }
+
+    /** Whether the {@link LogCleaner} compacts the log: {@code cleanup.policy} names {@code compact}. */
+    public boolean compact() {
+        return cleanupPolicies().contains(CLEANUP_POLICY_COMPACT);
+    }
+
+    /**
+     * Whether retention deletes old segments by {@code retention.ms} and {@code retention.bytes}:
+     * {@code cleanup.policy} names {@code delete}. Segments below the log start offset go in any case.
+     */
+    public boolean delete() {
+        return cleanupPolicies().contains(CLEANUP_POLICY_DELETE);
+    }
+
+    private List<String> cleanupPolicies() {
+        return Arrays.stream(cleanupPolicy.split(",")).map(String::trim).toList();
+    }
+
+    /**
+     * How old the active segment may grow before the next append rolls it: {@code segment.ms}, or for a compacted
+     * log {@code max.compaction.lag.ms} if that is shorter, so that records reach a cleanable segment in time
+     * (Kafka's {@code maxSegmentMs}).
+     */
+    public long maxSegmentMs() {
+        return compact() ? Math.min(segmentMs, maxCompactionLagMs) : segmentMs;
     }
 
     /** Kafka's defaults, except {@code flush.messages=1} (see the class comment). */
@@ -154,10 +219,14 @@ public record LogConfig(int segmentBytes,
                 parseInt(merged, INDEX_INTERVAL_BYTES),
                 parseInt(merged, SEGMENT_INDEX_BYTES),
                 parseTimestampType(value(merged, MESSAGE_TIMESTAMP_TYPE)),
-                value(merged, CLEANUP_POLICY).trim(),
+                normalizedList(value(merged, CLEANUP_POLICY)),
                 parseLong(merged, FILE_DELETE_DELAY_MS),
                 parseInt(merged, MIN_INSYNC_REPLICAS),
-                parseBoolean(merged, UNCLEAN_LEADER_ELECTION_ENABLE));
+                parseBoolean(merged, UNCLEAN_LEADER_ELECTION_ENABLE),
+                parseDouble(merged, MIN_CLEANABLE_DIRTY_RATIO),
+                parseLong(merged, MIN_COMPACTION_LAG_MS),
+                parseLong(merged, MAX_COMPACTION_LAG_MS),
+                parseLong(merged, DELETE_RETENTION_MS));
     }
 
     /** Every effective value by key name, in a stable order; {@code fromMap(c.toMap()).equals(c)}. */
@@ -177,6 +246,10 @@ public record LogConfig(int segmentBytes,
         map.put(FILE_DELETE_DELAY_MS, Long.toString(fileDeleteDelayMs));
         map.put(MIN_INSYNC_REPLICAS, Integer.toString(minInsyncReplicas));
         map.put(UNCLEAN_LEADER_ELECTION_ENABLE, Boolean.toString(uncleanLeaderElection));
+        map.put(MIN_CLEANABLE_DIRTY_RATIO, Double.toString(minCleanableDirtyRatio));
+        map.put(MIN_COMPACTION_LAG_MS, Long.toString(minCompactionLagMs));
+        map.put(MAX_COMPACTION_LAG_MS, Long.toString(maxCompactionLagMs));
+        map.put(DELETE_RETENTION_MS, Long.toString(deleteRetentionMs));
         return Collections.unmodifiableMap(map);
     }
 
@@ -195,29 +268,42 @@ public record LogConfig(int segmentBytes,
 
     private static void atLeast(String key, long value, long min) {
         if (value < min)
-            throw new InvalidLogConfigException("Invalid value " + value + " for configuration " + key
-                    + ": must be at least " + min);
+            throw invalid(value, key, "Value must be at least " + min);
     }
 
+    /** Kafka's {@code ConfigException} message: "Invalid value V for configuration K: why". */
+    private static InvalidLogConfigException invalid(Object value, String key, String why) {
+        return new InvalidLogConfigException("Invalid value " + value + " for configuration " + key + ": " + why);
+    }
+
+    /**
+     * Kafka's rule: a comma-separated list of {@code compact} and {@code delete}. Kafka 4.x also takes an empty list
+     * (neither); Tributary refuses it, so that every log says how it is cleaned up.
+     */
     private static void checkCleanupPolicy(String policy) {
         if (policy == null)
-            throw new InvalidLogConfigException("Invalid value null for configuration " + CLEANUP_POLICY
-                    + ": must be 'delete'");
-        if (CLEANUP_POLICY_DELETE.equals(policy))
-            return;
-        for (String part : policy.split(",")) {
-            if ("compact".equals(part.trim()))
-                throw new InvalidLogConfigException("Invalid value '" + policy + "' for configuration "
-                        + CLEANUP_POLICY + ": log compaction is not supported yet; only 'delete' is");
+            throw invalid(null, CLEANUP_POLICY, "a value is required");
+        if (policy.isBlank())
+            throw invalid("''", CLEANUP_POLICY, "name at least one of: " + String.join(", ", CLEANUP_POLICIES));
+        for (String item : policy.split(",", -1)) {
+            if (!CLEANUP_POLICIES.contains(item.trim()))
+                throw invalid(item.trim(), CLEANUP_POLICY, "String must be one of: "
+                        + String.join(", ", CLEANUP_POLICIES));
         }
-        throw new InvalidLogConfigException("Invalid value '" + policy + "' for configuration " + CLEANUP_POLICY
-                + ": must be 'delete'");
+    }
+
+    /** A list value with its items trimmed and joined by commas, as Kafka's {@code LIST} type reads it. */
+    private static String normalizedList(String value) {
+        List<String> items = new ArrayList<>();
+        for (String item : value.split(",", -1))
+            items.add(item.trim());
+        return String.join(",", items);
     }
 
     private static String value(Map<String, String> map, String key) {
         String v = map.get(key);
         if (v == null)
-            throw new InvalidLogConfigException("Invalid value null for configuration " + key + ": a value is required");
+            throw invalid(null, key, "a value is required");
         return v;
     }
 
@@ -226,8 +312,8 @@ public record LogConfig(int segmentBytes,
         try {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
-            throw new InvalidLogConfigException("Invalid value '" + v + "' for configuration " + key
-                    + ": not a whole number (64-bit)", e);
+            throw new InvalidLogConfigException("Invalid value " + v + " for configuration " + key
+                    + ": Not a number of type LONG", e);
         }
     }
 
@@ -236,8 +322,21 @@ public record LogConfig(int segmentBytes,
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new InvalidLogConfigException("Invalid value '" + v + "' for configuration " + key
-                    + ": not a whole number between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE, e);
+            throw new InvalidLogConfigException("Invalid value " + v + " for configuration " + key
+                    + ": Not a number of type INT", e);
+        }
+    }
+
+    private static double parseDouble(Map<String, String> map, String key) {
+        String v = value(map, key).trim();
+        try {
+            double d = Double.parseDouble(v);
+            if (Double.isNaN(d) || Double.isInfinite(d))
+                throw new NumberFormatException(v);
+            return d;
+        } catch (NumberFormatException e) {
+            throw new InvalidLogConfigException("Invalid value " + v + " for configuration " + key
+                    + ": Not a number of type DOUBLE", e);
         }
     }
 
@@ -245,8 +344,7 @@ public record LogConfig(int segmentBytes,
         String v = value(map, key).trim();
         if ("true".equalsIgnoreCase(v) || "false".equalsIgnoreCase(v))
             return Boolean.parseBoolean(v);
-        throw new InvalidLogConfigException("Invalid value '" + v + "' for configuration " + key
-                + ": must be true or false");
+        throw invalid(v, key, "Expected value to be either true or false");
     }
 
     private static TimestampType parseTimestampType(String v) {
@@ -255,7 +353,6 @@ public record LogConfig(int segmentBytes,
             return TimestampType.CREATE_TIME;
         if (TimestampType.LOG_APPEND_TIME.name.equals(name))
             return TimestampType.LOG_APPEND_TIME;
-        throw new InvalidLogConfigException("Invalid value '" + v + "' for configuration " + MESSAGE_TIMESTAMP_TYPE
-                + ": must be CreateTime or LogAppendTime");
+        throw invalid(v, MESSAGE_TIMESTAMP_TYPE, "String must be one of: CreateTime, LogAppendTime");
     }
 }

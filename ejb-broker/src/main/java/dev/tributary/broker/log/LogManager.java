@@ -37,6 +37,10 @@ import java.util.logging.Logger;
  * <p>A log that cannot be opened because it is corrupt (or unreadable) is recorded in
  * {@link #offlinePartitions()} with the reason; every other partition keeps working.
  *
+ * <p>The manager owns the {@link LogCleaner} that compacts its logs with {@code cleanup.policy=compact}: it is told
+ * of every log's truncations, pauses a log's cleaning before deleting the log, and stops before the logs close. Its
+ * threads run from {@link #startCleaner()} on.
+ *
  * <p>Thread-safe. Creating, opening, deleting and closing logs serialize on this manager; {@link #log} and the
  * logs themselves are used concurrently without it.
  */
@@ -55,6 +59,7 @@ public final class LogManager implements Closeable {
     private final Set<TopicPartition> opening = ConcurrentHashMap.newKeySet();
     private final BrokerMetrics metrics;
     private final ProducerIdManager producerIds;
+    private final LogCleaner cleaner;
     private volatile boolean closed;
 
     /**
@@ -69,6 +74,11 @@ public final class LogManager implements Closeable {
 
     /** As {@link #LogManager(Path, Clock)}, with the logs' appends and fsyncs measured in {@code metrics}. */
     public LogManager(Path dataDir, Clock clock, BrokerMetrics metrics) {
+        this(dataDir, clock, metrics, CleanerConfig.defaults());
+    }
+
+    /** As {@link #LogManager(Path, Clock, BrokerMetrics)}, with the log cleaner configured by {@code cleanerConfig}. */
+    public LogManager(Path dataDir, Clock clock, BrokerMetrics metrics, CleanerConfig cleanerConfig) {
         this.dataDir = dataDir;
         this.clock = clock;
         this.metrics = metrics;
@@ -88,6 +98,7 @@ public final class LogManager implements Closeable {
             this.lock = acquired;
             this.producerIds = new ProducerIdManager(dataDir);
             removeInterruptedDeletions();
+            this.cleaner = new LogCleaner(cleanerConfig, dataDir, clock, metrics.cleaner(), logs::values);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             if (e instanceof KafkaStorageException kse)
@@ -114,6 +125,7 @@ public final class LogManager implements Closeable {
             throw new KafkaStorageException("Cannot create the log directory " + dir + ": " + e, e);
         }
         PartitionLog log = PartitionLog.open(dir, tp, config, clock, metrics);
+        log.setTruncationListener(cleaner::truncated);
         logs.put(tp, log);
         offline.remove(tp);
         return log;
@@ -148,6 +160,7 @@ public final class LogManager implements Closeable {
         opening.add(tp);
         try {
             PartitionLog log = PartitionLog.open(dir, tp, config, clock, metrics, highWatermarkFollowsLogEnd);
+            log.setTruncationListener(cleaner::truncated);
             logs.put(tp, log);
             offline.remove(tp);
             return log;
@@ -195,12 +208,14 @@ public final class LogManager implements Closeable {
     }
 
     /**
-     * Closes the log of {@code tp} (if open) and removes its files. As Kafka does, the directory is first renamed
-     * to {@code <topic>-<partition>.<id>-delete}, so a crash half way through never leaves a partial log under the
-     * partition's name; such leftovers are removed when a manager starts.
+     * Closes the log of {@code tp} (if open) and removes its files. A cleaning of it under way is stopped first. As
+     * Kafka does, the directory is first renamed to {@code <topic>-<partition>.<id>-delete}, so a crash half way
+     * through never leaves a partial log under the partition's name; such leftovers are removed when a manager
+     * starts.
      */
     public synchronized void deleteLog(TopicPartition tp) {
         ensureOpen();
+        cleaner.abortAndPause(tp, "the log is being deleted");
         PartitionLog log = logs.remove(tp);
         offline.remove(tp);
         Path dir = dirOf(tp);
@@ -214,9 +229,26 @@ public final class LogManager implements Closeable {
                 LogFiles.fsyncDirectory(dataDir);
                 LogFiles.deleteRecursively(doomed);
             }
+            cleaner.forget(tp);
         } catch (IOException e) {
             throw new KafkaStorageException("Cannot delete the log of partition " + tp + " in " + dir + ": " + e, e);
         }
+    }
+
+    /** Starts the log cleaner's threads (compaction); call once the logs the broker hosts are open. */
+    public void startCleaner() {
+        ensureOpen();
+        cleaner.startup();
+    }
+
+    /** The log cleaner of these logs: its state per partition, and one round of cleaning on demand. */
+    public LogCleaner cleaner() {
+        return cleaner;
+    }
+
+    /** The cleaner's view of the log of {@code tp}: empty if it is not open or not compacted. */
+    public Optional<CleaningStatus> cleaningStatus(TopicPartition tp) {
+        return log(tp).flatMap(cleaner::status);
     }
 
     /** Where idempotent producers get their ids: unique across restarts of a broker on this data directory. */
@@ -247,6 +279,7 @@ public final class LogManager implements Closeable {
         if (closed)
             return;
         closed = true;
+        cleaner.close();
         RuntimeException first = null;
         for (PartitionLog log : logs.values()) {
             try {

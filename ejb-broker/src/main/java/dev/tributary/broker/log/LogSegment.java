@@ -11,6 +11,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Iterator;
 import java.util.Optional;
 
@@ -130,17 +131,18 @@ final class LogSegment implements Closeable {
      */
     long largestTimestamp() throws IOException {
         long max = maxTimestampSoFar.timestamp();
-        return max >= 0 ? max : Files.getLastModifiedTime(logFile()).toMillis();
+        return max >= 0 ? max : lastModified();
     }
 
     /**
      * Whether the next append must go to a new segment: it would push the data file past {@code segment.bytes},
-     * the segment is non-empty and older than {@code segment.ms}, an index is full, or
+     * the segment is non-empty and older than {@code segment.ms} (or a compacted log's shorter
+     * {@code max.compaction.lag.ms}, see {@link LogConfig#maxSegmentMs()}), an index is full, or
      * {@code lastOffsetOfAppend} would not fit the 4-byte relative offsets (Kafka's {@code shouldRoll}).
      */
     boolean shouldRoll(int appendBytes, long lastOffsetOfAppend, long nowMs, LogConfig config) {
         int size = size();
-        boolean tooOld = size > 0 && nowMs - rollingBaseMs > config.segmentMs();
+        boolean tooOld = size > 0 && nowMs - rollingBaseMs > config.maxSegmentMs();
         return size > config.segmentBytes() - appendBytes
                 || tooOld
                 || offsetIndex.isFull()
@@ -357,9 +359,24 @@ final class LogSegment implements Closeable {
             rollingBaseMs = -1;
             return;
         }
-        Iterator<FileChannelRecordBatch> batches = log.batches().iterator();
-        long first = batches.hasNext() ? batches.next().maxTimestamp() : RecordBatch.NO_TIMESTAMP;
+        long first = firstBatchTimestamp();
         rollingBaseMs = first >= 0 && first <= nowMs ? first : nowMs;
+    }
+
+    /** The largest timestamp of the segment's first batch, or -1 if it has none or the segment is empty. */
+    long firstBatchTimestamp() {
+        Iterator<FileChannelRecordBatch> batches = log.batches().iterator();
+        return batches.hasNext() ? batches.next().maxTimestamp() : RecordBatch.NO_TIMESTAMP;
+    }
+
+    /** The data file's last-modified time: what retention measures a segment without timestamps by. */
+    long lastModified() throws IOException {
+        return Files.getLastModifiedTime(logFile()).toMillis();
+    }
+
+    /** Sets the data file's last-modified time: a compacted segment keeps that of the segments it replaces. */
+    void setLastModified(long millis) throws IOException {
+        Files.setLastModifiedTime(logFile(), FileTime.fromMillis(millis));
     }
 
     /**
@@ -395,9 +412,20 @@ final class LogSegment implements Closeable {
      * name (see {@link LocalLog#replaceSegments}).
      */
     void renameWithSuffix(String suffix) throws IOException {
-        offsetIndex.renameTo(LogFiles.withSuffix(LogFiles.offsetIndexFile(dir, baseOffset), suffix));
-        timeIndex.renameTo(LogFiles.withSuffix(LogFiles.timeIndexFile(dir, baseOffset), suffix));
-        log.renameTo(LogFiles.withSuffix(LogFiles.logFile(dir, baseOffset), suffix).toFile());
+        renameWithSuffix(suffix, CleaningSteps.NONE);
+    }
+
+    /** As {@link #renameWithSuffix(String)}, telling {@code steps} of each file renamed. */
+    void renameWithSuffix(String suffix, CleaningSteps steps) throws IOException {
+        Path index = LogFiles.withSuffix(LogFiles.offsetIndexFile(dir, baseOffset), suffix);
+        offsetIndex.renameTo(index);
+        steps.done("renamed the offset index to " + index.getFileName());
+        Path timeIndexFile = LogFiles.withSuffix(LogFiles.timeIndexFile(dir, baseOffset), suffix);
+        timeIndex.renameTo(timeIndexFile);
+        steps.done("renamed the time index to " + timeIndexFile.getFileName());
+        Path data = LogFiles.withSuffix(LogFiles.logFile(dir, baseOffset), suffix);
+        log.renameTo(data.toFile());
+        steps.done("renamed the data file to " + data.getFileName());
     }
 
     /** Closes the data file without flushing and removes all files of the segment. */

@@ -9,11 +9,14 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.internals.CloseableIterator;
+import org.apache.kafka.common.utils.internals.BufferSupplier;
 
 /**
  * Checks a produce request's batches and assigns their offsets (the part of Kafka's {@code LogValidator} that
- * applies to RecordBatch v2 without idempotence or transactions).
+ * applies to RecordBatch v2 without idempotence or transactions), and checks batches replicated from a leader.
  *
  * <p>{@link #validate} runs before the log's write lock is taken, so CRC checks of concurrent producers run in
  * parallel; it either accepts every batch or throws, so a request is written entirely or not at all.
@@ -47,7 +50,9 @@ final class LogValidator {
      * Accepts {@code records} or throws without side effects.
      *
      * @throws InvalidRecordException        empty request, a batch that is not v2, has no records, has a last-offset
-     *                                       delta that disagrees with its record count, or is a control batch
+     *                                       delta that disagrees with its record count, or is a control batch; for
+     *                                       a compacted log ({@code cleanup.policy} with {@code compact}), a record
+     *                                       without a key
      * @throws CorruptRecordException        a batch fails its CRC or its length field, or the request ends in a partial
      *                                       batch
      * @throws RecordTooLargeException       a batch is larger than {@code max.message.bytes}
@@ -60,8 +65,10 @@ final class LogValidator {
 
     /**
      * Accepts batches replicated from the leader or throws without side effects: the checks of {@link #validate}
-     * that protect the log's format (v2, CRC, sizes, record counts), not those that judge a producer's request
-     * (control batches, timestamps), which the leader made.
+     * that protect the log's format (v2, CRC, sizes), not those that judge a producer's request (control batches,
+     * timestamps, keys), which the leader made. A batch the leader's cleaner compacted holds fewer records than its
+     * offsets span, or none at all (kept for its producer's sequence, or to mark where a cleaned segment ends), so
+     * only more records than offsets is refused.
      */
     static ValidatedRecords validateReplicated(TopicPartition tp, MemoryRecords records, LogConfig config) {
         return validate(tp, records, config, true);
@@ -93,12 +100,20 @@ final class LogValidator {
                 throw new CorruptRecordException("Record " + where + " is corrupt: " + e.getMessage(), e);
             }
             Integer count = batch.countOrNull();
-            if (count == null || count <= 0)
-                throw new InvalidRecordException("Record " + where + " contains no records");
             long delta = batch.lastOffset() - batch.baseOffset();
-            if (delta != count - 1)
-                throw new InvalidRecordException("Record " + where + " has a last offset delta of " + delta
-                        + " but " + count + " records");
+            if (replicated) {
+                if (count == null || count < 0 || delta < count - 1L)
+                    throw new InvalidRecordException("Record " + where + " has a last offset delta of " + delta
+                            + " but " + count + " records");
+            } else {
+                if (count == null || count <= 0)
+                    throw new InvalidRecordException("Record " + where + " contains no records");
+                if (delta != count - 1)
+                    throw new InvalidRecordException("Record " + where + " has a last offset delta of " + delta
+                            + " but " + count + " records");
+                if (config.compact())
+                    requireKeys(tp, batch);
+            }
             if (!replicated && batch.isControlBatch())
                 throw new InvalidRecordException("Record " + where + " is a control batch; clients may not write"
                         + " control records");
@@ -119,22 +134,40 @@ final class LogValidator {
     }
 
     /**
-     * Checks that replicated batches continue the log: the first starts at {@code logEndOffset} and each starts
-     * right after the previous one (the log's offsets have no gaps). Returns the offsets and largest timestamp they
-     * carry.
+     * Kafka's rule for compacted topics: the cleaner keeps the latest record of each key, so a record without one
+     * could never be kept or replaced; it is refused. Decompresses the batch if it is compressed.
+     */
+    private static void requireKeys(TopicPartition tp, RecordBatch batch) {
+        try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+            while (records.hasNext()) {
+                if (!records.next().hasKey())
+                    throw new InvalidRecordException("Compacted topic cannot accept message without key in topic"
+                            + " partition " + tp + ".");
+            }
+        }
+    }
+
+    /**
+     * Checks that replicated batches continue the log: the first starts at or after {@code logEndOffset} and each
+     * after the previous one. A batch may start beyond where the previous one ended: the leader's cleaner removed
+     * whole batches there, and the follower's log keeps the same gap. Returns the offsets and largest timestamp they
+     * carry; the first offset is the first batch's base offset.
      *
-     * @throws UnexpectedAppendOffsetException if they do not
+     * @throws UnexpectedAppendOffsetException if a batch starts below where the log or the previous batch ends
      */
     static AssignedOffsets checkReplicatedOffsets(TopicPartition tp, MemoryRecords records, long logEndOffset) {
         long expected = logEndOffset;
+        long first = -1;
         long maxTimestamp = RecordBatch.NO_TIMESTAMP;
         for (MutableRecordBatch batch : records.batches()) {
-            if (batch.baseOffset() != expected)
+            if (batch.baseOffset() < expected)
                 throw new UnexpectedAppendOffsetException(tp, expected, batch.baseOffset(), batch.lastOffset());
+            if (first < 0)
+                first = batch.baseOffset();
             maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
             expected = batch.lastOffset() + 1;
         }
-        return new AssignedOffsets(logEndOffset, expected - 1, maxTimestamp);
+        return new AssignedOffsets(first, expected - 1, maxTimestamp);
     }
 
     /**

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -93,6 +94,8 @@ public final class PartitionLog implements Closeable {
     private final LeaderEpochHistory epochs;
     private final CopyOnWriteArrayList<LogEndListener> logEndListeners = new CopyOnWriteArrayList<>();
     private final TopicTraffic traffic;
+    /** Told of truncations, under the write lock: the cleaner, which must not replace what a truncation changed. */
+    private volatile TruncationListener truncationListener = TruncationListener.NONE;
     /** Changed under the write lock. */
     private volatile long logStartOffset;
 
@@ -457,6 +460,7 @@ public final class PartitionLog implements Closeable {
             if (offset >= end)
                 return end;
             long cut = local.batchBoundaryAtOrBelow(offset);
+            truncationListener.truncated(topicPartition, cut);
             if (cut < logStartOffset) {
                 raisedHighWatermark = truncateFullyLocked(cut);
             } else {
@@ -495,6 +499,7 @@ public final class PartitionLog implements Closeable {
         writeLock.lock();
         try {
             local.ensureWritable();
+            truncationListener.truncated(topicPartition, newStart);
             raisedHighWatermark = truncateFullyLocked(newStart);
             LOG.info(() -> "Partition " + topicPartition + ": emptied, starting at offset " + newStart);
         } catch (IOException e) {
@@ -790,6 +795,64 @@ public final class PartitionLog implements Closeable {
             if (removed > 0)
                 LOG.fine(() -> "Partition " + topicPartition + ": " + removed + " idempotent producer(s) expired");
             return removed;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    // ---- for the LogCleaner ----
+
+    /** The segments, for the cleaner to read without the write lock (they are sealed; it changes nothing). */
+    LocalLog local() {
+        return local;
+    }
+
+    /**
+     * The last offset of each idempotent producer's latest batch: the batches the cleaner keeps (empty if need be),
+     * so that the producers' sequences survive compaction and a reload of the log (Kafka's
+     * {@code lastRecordsOfActiveProducers}). Takes the write lock briefly.
+     */
+    Map<Long, Long> lastOffsetsOfProducers() {
+        writeLock.lock();
+        try {
+            return producerState.lastOffsets();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Registers what is told of every truncation (the {@link LogManager}'s cleaner); replaces the previous one. */
+    void setTruncationListener(TruncationListener listener) {
+        truncationListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Puts the cleaner's compacted segment in the place of {@code old} ({@link LocalLog#replaceSegments}) under the
+     * write lock, unless the cleaning was aborted or the segments changed since the cleaner read them.
+     *
+     * @param stillWanted runs under the write lock first and throws {@link CleaningAbortedException} if the cleaning
+     *                    was aborted (a truncation aborts it under this lock, so none slips in between)
+     * @throws CleaningAbortedException        aborted, or {@code old} is no longer a run of sealed segments of this
+     *                                         log (retention deleted or a truncation cut some); nothing changed
+     * @throws UncommittedReplacementException the replacement failed before its commit; the log is unchanged and
+     *                                         online
+     * @throws KafkaStorageException           the log is closed or offline, or the replacement failed after its
+     *                                         commit, which takes it offline (the next open completes it)
+     */
+    void replaceSegments(LogSegment cleaned, List<LogSegment> old, Runnable stillWanted, CleaningSteps steps)
+            throws UncommittedReplacementException {
+        writeLock.lock();
+        try {
+            local.ensureWritable();
+            stillWanted.run();
+            if (!local.isSealedRun(old))
+                throw new CleaningAbortedException("The segments of partition " + topicPartition + " that were"
+                        + " cleaned changed meanwhile (retention or truncation)");
+            local.replaceSegments(cleaned, old, steps);
+        } catch (UncommittedReplacementException e) {
+            throw e;
+        } catch (IOException e) {
+            throw local.fail("replacing segments with a compacted one", e);
         } finally {
             writeLock.unlock();
         }

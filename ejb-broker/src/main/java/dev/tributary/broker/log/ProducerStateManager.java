@@ -90,6 +90,13 @@ final class ProducerStateManager {
         return producers.size();
     }
 
+    /** For each producer, the last offset of its latest batch in the log. */
+    Map<Long, Long> lastOffsets() {
+        Map<Long, Long> offsets = new HashMap<>();
+        producers.forEach((id, entry) -> offsets.put(id, entry.lastOffset()));
+        return offsets;
+    }
+
     /**
      * Forgets producers whose last append is {@code expirationMs} or more before {@code nowMs}; their next batch
      * must start a new sequence (the Java producer then resets itself on UNKNOWN_PRODUCER_ID).

@@ -14,6 +14,8 @@ import java.util.List;
  *   <li>with {@code retention.bytes}, the oldest segments as long as the log without them is still at least that
  *       large.</li>
  * </ol>
+ * The last two apply only when {@code cleanup.policy} includes {@code delete}: a log that is only compacted keeps
+ * the latest record of every key for ever, as in Kafka.
  * Only segments wholly below the high watermark go (as in Kafka), so records not yet known to be replicated stay,
  * and never an empty active segment. A non-empty active segment may be due: the log then rolls before deleting it.
  *
@@ -44,13 +46,13 @@ final class RetentionPolicy {
         while (next < candidates.size() && log.nextOffsetAfter(candidates.get(next)) <= logStartOffset)
             next++;
         next = take(candidates, 0, next, "log start offset " + logStartOffset, expired);
-        if (config.retentionMs() >= 0) {
+        if (config.delete() && config.retentionMs() >= 0) {
             int end = next;
             while (end < candidates.size() && nowMs - candidates.get(end).largestTimestamp() > config.retentionMs())
                 end++;
             next = take(candidates, next, end, "retention.ms=" + config.retentionMs(), expired);
         }
-        if (config.retentionBytes() >= 0) {
+        if (config.delete() && config.retentionBytes() >= 0) {
             long excess = log.sizeInBytes() - config.retentionBytes();
             for (int i = 0; i < next; i++)
                 excess -= candidates.get(i).size();

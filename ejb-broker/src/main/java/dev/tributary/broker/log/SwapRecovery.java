@@ -30,9 +30,10 @@ import java.util.logging.Logger;
  *       stay; after it the new data file has its plain name and the loader rebuilds its indexes.</li>
  * </ul>
  *
- * <p>A replaced segment that holds only offsets beyond the new segment's last batch (compaction removed all that
- * was there) is not recognised as replaced and stays: its records come back, which compaction's guarantee (the
- * latest value of every key is kept) allows and the next cleaning undoes.
+ * <p>Every replaced segment that holds data has its base offset below the new segment's last offset:
+ * {@link LocalLog#replaceSegments} refuses a new segment that does not reach into the last of them (the cleaner
+ * keeps that segment's last batch, empty if need be). So the replaced segments are exactly recognised, and the
+ * segment after them, which starts at or after the new segment's end, is never taken for one.
  *
  * <p>The {@code .swap} data file is validated completely before anything is deleted: it was fsynced before it got
  * that name, so damage means the storage lost data, and with the old segments possibly half deleted nothing may be

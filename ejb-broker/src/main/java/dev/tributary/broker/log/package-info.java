@@ -24,6 +24,13 @@
  *       hands out producer ids that survive restarts.</li>
  *   <li>{@link dev.tributary.broker.log.LeaderEpochHistory} records which leader epoch appended which offsets
  *       ({@code leader-epoch-checkpoint}), for followers to find where their log diverges from the leader's.</li>
+ *   <li>Compaction ({@code cleanup.policy=compact}, Kafka's log cleaner): the
+ *       {@link dev.tributary.broker.log.LogCleaner}'s threads pick the log that most needs it
+ *       ({@code LogCleanerManager}: the {@code LogCleaningState} of each partition, the
+ *       {@code cleaner-offset-checkpoint}, {@code LogToClean}); a {@code Cleaner} cleans it pass by pass with an
+ *       {@code OffsetMap} bounded by {@code log.cleaner.dedupe.buffer.size}, keeping what the
+ *       {@code CompactionFilter} keeps, and swaps each compacted segment in with
+ *       {@code LocalLog.replaceSegments}; a {@link dev.tributary.broker.log.Throttler} bounds its I/O.</li>
  * </ul>
  *
  * <p>The package is plain Java plus kafka-clients; it must not depend on Jakarta EE types. The broker boundary

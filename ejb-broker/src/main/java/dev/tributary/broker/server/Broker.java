@@ -164,12 +164,13 @@ public final class Broker implements AutoCloseable {
         try {
             // The log manager locks the data directory first: a second broker on it fails before touching anything.
             BrokerMetrics metrics = new BrokerMetrics();
-            logs = new LogManager(logDir(config.dataDir()), clock, metrics);
+            logs = new LogManager(logDir(config.dataDir()), clock, metrics, config.cleaner());
             readiness.recovering(logs);
             metadata = MetadataDatabase.open(config.dataDir(), config.dbUrl(), config.dbUser(), config.dbPassword());
             BrokerIdentity identity = BrokerIdentity.establish(config.dataDir(), metadata.brokerRegistry(), clock);
             BrokerTopics topics = BrokerTopics.open(metadata.topicStore(), metadata.leadershipStore(), logs, clock,
                     identity.brokerId());
+            logs.startCleaner();
             AtomicReference<ClusterMembership> membership = new AtomicReference<>();
             // Followers and forwarded writes reach leaders at the addresses they announced in the data grid.
             Function<Integer, String> kafkaAddresses = brokerId -> viewOf(membership.get()).broker(brokerId)

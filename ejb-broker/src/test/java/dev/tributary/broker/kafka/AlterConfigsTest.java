@@ -94,6 +94,37 @@ class AlterConfigsTest {
         }
     }
 
+    /** Every API that creates or alters a topic takes compaction, as Kafka Streams and Connect need. */
+    @Test
+    void compactionIsAcceptedWhereverATopicIsCreatedOrAltered() throws Exception {
+        ConfigResource changelog = new ConfigResource(ConfigResource.Type.TOPIC, "changelog");
+        try (Admin admin = kafka.admin()) {
+            Config created = admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("changelog", 1,
+                    (short) 1).configs(Map.of("cleanup.policy", "compact", "min.cleanable.dirty.ratio", "0.1",
+                    "delete.retention.ms", "1000")))).config("changelog").get();
+            assertEquals("compact", created.get("cleanup.policy").value());
+            assertEquals("0.1", created.get("min.cleanable.dirty.ratio").value());
+            assertTrue(kafka.broker.hostedReplicas().leaderLog("changelog", 0).config().compact());
+
+            alter(admin, ORDERS, op("cleanup.policy", "compact", OpType.APPEND));
+            assertEquals("delete,compact", configs().get("cleanup.policy"));
+            alter(admin, ORDERS, op("cleanup.policy", "delete", OpType.SUBTRACT),
+                    op("max.compaction.lag.ms", "60000", OpType.SET));
+            assertEquals("compact", configs().get("cleanup.policy"));
+            assertEquals(60000, kafka.broker.hostedReplicas().leaderLog("orders", 0).config().maxCompactionLagMs());
+            alter(admin, changelog, op("cleanup.policy", "compact,delete", OpType.SET));
+            assertEquals("compact,delete",
+                    kafka.broker.topicMetadata().describe("changelog").configs().get("cleanup.policy"));
+        }
+        try (RawKafkaSocket socket = new RawKafkaSocket(kafka.kafka.port())) {
+            AlterConfigsResponseData.AlterConfigsResourceResponse response = legacy(socket,
+                    ApiKeys.ALTER_CONFIGS.latestVersion(), false,
+                    legacyResource(ConfigResource.Type.TOPIC, "orders", "cleanup.policy", "delete,compact")).get(0);
+            assertEquals(Errors.NONE.code(), response.errorCode(), response.errorMessage());
+            assertEquals("delete,compact", configs().get("cleanup.policy"));
+        }
+    }
+
     /** Kafka keeps what the user set even when it equals the default, and kafka-configs --describe lists it. */
     @Test
     void anOverrideEqualToTheDefaultIsReportedAsSetOnTheTopic() throws Exception {
@@ -128,10 +159,15 @@ class AlterConfigsTest {
                             op("retention.ms", "soon", OpType.SET)));
             assertMessage(InvalidConfigurationException.class, "not a list",
                     () -> alter(admin, ORDERS, op("retention.ms", "1", OpType.APPEND)));
-            assertMessage(InvalidConfigurationException.class, "compaction",
-                    () -> alter(admin, ORDERS, op("cleanup.policy", "compact", OpType.APPEND)));
+            assertMessage(InvalidConfigurationException.class, "Invalid value shred for configuration cleanup.policy:"
+                            + " String must be one of: compact, delete",
+                    () -> alter(admin, ORDERS, op("cleanup.policy", "shred", OpType.APPEND)));
             assertMessage(InvalidConfigurationException.class, "cleanup.policy",
                     () -> alter(admin, ORDERS, op("cleanup.policy", "delete", OpType.SUBTRACT)));
+            assertMessage(InvalidConfigurationException.class, "conflict topic config setting min.compaction.lag.ms"
+                            + " (10) > max.compaction.lag.ms (5)",
+                    () -> alter(admin, ORDERS, op("min.compaction.lag.ms", "10", OpType.SET),
+                            op("max.compaction.lag.ms", "5", OpType.SET)));
             assertCause(UnknownTopicOrPartitionException.class, () -> alter(admin,
                     new ConfigResource(ConfigResource.Type.TOPIC, "missing"), op("retention.ms", "1", OpType.SET)));
             assertMessage(InvalidRequestException.class, "Only topic configurations",

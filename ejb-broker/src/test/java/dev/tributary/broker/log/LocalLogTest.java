@@ -249,6 +249,10 @@ class LocalLogTest {
         return cleaned;
     }
 
+    private static void replace(LocalLog log, LogSegment cleaned, List<LogSegment> old) throws IOException {
+        log.replaceSegments(cleaned, old, CleaningSteps.NONE);
+    }
+
     private static List<LogSegment> firstTwo(LocalLog log) {
         return List.copyOf(log.segments()).subList(0, 2);
     }
@@ -264,7 +268,7 @@ class LocalLogTest {
             appendBatch(log, n);
         LogSegment cleaned = cleanedSegment(log, 1, 3);
 
-        log.replaceSegments(cleaned, firstTwo(log));
+        replace(log, cleaned, firstTwo(log));
 
         assertEquals(List.of(0L, 12L, 18L), baseOffsets(log));
         assertEquals(COMPACTED, contents(log));
@@ -288,18 +292,18 @@ class LocalLogTest {
         List<LogSegment> segments = List.copyOf(log.segments());
         LogSegment cleaned = cleanedSegment(log, 1, 3);
 
-        assertThrows(IllegalArgumentException.class, () -> log.replaceSegments(cleaned, List.of()));
+        assertThrows(IllegalArgumentException.class, () -> replace(log, cleaned, List.of()));
         assertThrows(IllegalArgumentException.class,
-                () -> log.replaceSegments(cleaned, List.of(segments.get(0), segments.get(2))), "not consecutive");
-        assertThrows(IllegalArgumentException.class, () -> log.replaceSegments(cleaned, segments.subList(1, 3)),
+                () -> replace(log, cleaned, List.of(segments.get(0), segments.get(2))), "not consecutive");
+        assertThrows(IllegalArgumentException.class, () -> replace(log, cleaned, segments.subList(1, 3)),
                 "the new segment starts elsewhere");
-        assertThrows(IllegalArgumentException.class, () -> log.replaceSegments(cleaned, segments),
+        assertThrows(IllegalArgumentException.class, () -> replace(log, cleaned, segments),
                 "the active segment");
-        assertThrows(IllegalArgumentException.class, () -> log.replaceSegments(cleaned, segments.subList(0, 1)),
+        assertThrows(IllegalArgumentException.class, () -> replace(log, cleaned, segments.subList(0, 1)),
                 "batch 3 (9..11) lies beyond the segment at 0 (0..5)");
         LogSegment plainNamed = LogSegment.open(tmp, 0, log.config());
         try {
-            assertThrows(IllegalArgumentException.class, () -> log.replaceSegments(plainNamed, firstTwo(log)),
+            assertThrows(IllegalArgumentException.class, () -> replace(log, plainNamed, firstTwo(log)),
                     "not a .cleaned segment");
         } finally {
             plainNamed.close();
@@ -329,7 +333,7 @@ class LocalLogTest {
         Path blocker = Files.createDirectory(dir().resolve(blockedName));
         Files.createFile(blocker.resolve("occupied"));
 
-        assertThrows(IOException.class, () -> log.replaceSegments(cleaned, firstTwo(log)));
+        assertThrows(IOException.class, () -> replace(log, cleaned, firstTwo(log)));
         Files.delete(blocker.resolve("occupied"));
         Files.delete(blocker);
 
@@ -346,7 +350,7 @@ class LocalLogTest {
     @ValueSource(ints = {0, 1, 2, 3})
     void aCrashWhileTheNewSegmentGetsItsPlainNamesIsCompletedOnReopen(int renamed) throws IOException {
         LocalLog log = logWithThreeSealedSegments();
-        log.replaceSegments(cleanedSegment(log, 1, 3), firstTwo(log));
+        replace(log, cleanedSegment(log, 1, 3), firstTwo(log));
         List<Path> inRenameOrder = List.of(LogFiles.offsetIndexFile(dir(), 0), LogFiles.timeIndexFile(dir(), 0),
                 LogFiles.logFile(dir(), 0));
         for (Path file : inRenameOrder.subList(renamed, 3))
@@ -365,24 +369,37 @@ class LocalLogTest {
     }
 
     @Test
-    void aReplacedSegmentBeyondTheNewSegmentsLastBatchSurvivesACrashAfterTheCommit() throws IOException {
+    void aNewSegmentMustReachIntoTheLastReplacedSegmentThatHoldsData() throws IOException {
         LocalLog log = logWithThreeSealedSegments();
-        LogSegment cleaned = cleanedSegment(log, 1); // compaction kept nothing of the segment at 6
-        Path blocker = Files.createDirectory(dir().resolve("00000000000000000000.index.deleted"));
-        Files.createFile(blocker.resolve("occupied"));
-        assertThrows(IOException.class, () -> log.replaceSegments(cleaned, firstTwo(log)));
-        Files.delete(blocker.resolve("occupied"));
-        Files.delete(blocker);
+        LogSegment cleaned = cleanedSegment(log, 1); // kept nothing of the segment at 6, not even its last batch
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> replace(log, cleaned, firstTwo(log)));
+        assertTrue(e.getMessage().contains("could not tell that it replaces"), e.getMessage());
+        assertEquals(OLD, contents(log), "after a crash the loader could not have recognised the segment at 6");
+        cleaned.close();
+    }
 
-        LocalLog reopened = reopenAfterCrash(log);
-        assertEquals(recordsOfBatches(1, 2, 3, 4, 5, 6), contents(reopened),
-                "the segment at 6 is not in the new segment's range (0..5): its records come back");
+    @Test
+    void aFailureBeforeTheCommitRemovesTheNewSegmentAndLeavesTheLogAsItWas() throws IOException {
+        LocalLog log = logWithThreeSealedSegments();
+        LogSegment cleaned = cleanedSegment(log, 1, 3);
+        UncommittedReplacementException e = assertThrows(UncommittedReplacementException.class,
+                () -> log.replaceSegments(cleaned, firstTwo(log), step -> {
+                    if (step.contains("time index"))
+                        throw new IOException("No space left on device");
+                }));
+        assertTrue(e.getMessage().contains("the log is unchanged"), e.getMessage());
+        assertEquals(OLD, contents(log));
+        assertEquals(List.of(), files(LogFiles.SWAP_SUFFIX));
+        assertEquals(List.of(), files(LogFiles.CLEANED_SUFFIX));
+        appendBatch(log, 7);
+        assertEquals(24, log.logEndOffset(), "the log stays writable");
     }
 
     @Test
     void aDamagedCommittedSegmentIsCorruptionNotAGuess() throws IOException {
         LocalLog log = logWithThreeSealedSegments();
-        log.replaceSegments(cleanedSegment(log, 1, 3), firstTwo(log));
+        replace(log, cleanedSegment(log, 1, 3), firstTwo(log));
         Path data = LogFiles.logFile(dir(), 0);
         Files.move(data, LogFiles.withSuffix(data, LogFiles.SWAP_SUFFIX));
         TestRecords.flipByte(LogFiles.withSuffix(data, LogFiles.SWAP_SUFFIX), BATCH + 40);

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +30,10 @@ class LogConfigTest {
         assertEquals(TimestampType.CREATE_TIME, c.messageTimestampType());
         assertEquals("delete", c.cleanupPolicy());
         assertEquals(60000L, c.fileDeleteDelayMs());
+        assertEquals(0.5, c.minCleanableDirtyRatio());
+        assertEquals(0L, c.minCompactionLagMs());
+        assertEquals(Long.MAX_VALUE, c.maxCompactionLagMs());
+        assertEquals(86400000L, c.deleteRetentionMs());
         assertEquals(c, LogConfig.fromMap(Map.of()));
     }
 
@@ -94,15 +99,67 @@ class LogConfigTest {
     }
 
     @Test
-    void compactionIsNotSupportedYet() {
-        for (String policy : new String[]{"compact", "compact,delete", "delete, compact"}) {
-            InvalidLogConfigException e = assertThrows(InvalidLogConfigException.class,
-                    () -> LogConfig.fromMap(Map.of("cleanup.policy", policy)));
-            assertTrue(e.getMessage().contains("cleanup.policy") && e.getMessage().contains("not supported yet"),
-                    e.getMessage());
-        }
-        assertThrows(InvalidLogConfigException.class, () -> LogConfig.fromMap(Map.of("cleanup.policy", "shred")));
-        assertEquals("delete", LogConfig.fromMap(Map.of("cleanup.policy", "delete")).cleanupPolicy());
+    void cleanupPolicyIsAListOfCompactAndDelete() {
+        LogConfig compact = LogConfig.fromMap(Map.of("cleanup.policy", "compact"));
+        assertTrue(compact.compact());
+        assertFalse(compact.delete());
+        LogConfig both = LogConfig.fromMap(Map.of("cleanup.policy", "delete, compact"));
+        assertEquals("delete,compact", both.cleanupPolicy(), "items trimmed, as Kafka's LIST type reads them");
+        assertTrue(both.compact() && both.delete());
+        assertTrue(LogConfig.fromMap(Map.of("cleanup.policy", "compact,delete")).compact());
+        LogConfig delete = LogConfig.defaults();
+        assertTrue(delete.delete());
+        assertFalse(delete.compact());
+
+        assertMessage("Invalid value shred for configuration cleanup.policy: String must be one of: compact, delete",
+                Map.of("cleanup.policy", "shred"));
+        assertMessage("Invalid value shred for configuration cleanup.policy: String must be one of: compact, delete",
+                Map.of("cleanup.policy", "compact,shred"));
+        InvalidLogConfigException empty = assertThrows(InvalidLogConfigException.class,
+                () -> LogConfig.fromMap(Map.of("cleanup.policy", " ")));
+        assertTrue(empty.getMessage().contains("cleanup.policy"), empty.getMessage());
+    }
+
+    @Test
+    void compactionKeysHaveKafkasRangesAndMessages() {
+        LogConfig c = LogConfig.fromMap(Map.of("min.cleanable.dirty.ratio", "0.01", "min.compaction.lag.ms", "10",
+                "max.compaction.lag.ms", "20", "delete.retention.ms", "0"));
+        assertEquals(0.01, c.minCleanableDirtyRatio());
+        assertEquals(10, c.minCompactionLagMs());
+        assertEquals(20, c.maxCompactionLagMs());
+        assertEquals(0, c.deleteRetentionMs());
+        assertEquals(c, LogConfig.fromMap(c.toMap()));
+
+        // The messages Apache Kafka 4.4.0's LogConfig.validate gives for the same values.
+        assertMessage("Invalid value 1.5 for configuration min.cleanable.dirty.ratio: Value must be no more than 1",
+                Map.of("min.cleanable.dirty.ratio", "1.5"));
+        assertMessage("Invalid value -0.1 for configuration min.cleanable.dirty.ratio: Value must be at least 0",
+                Map.of("min.cleanable.dirty.ratio", "-0.1"));
+        assertMessage("Invalid value abc for configuration min.cleanable.dirty.ratio: Not a number of type DOUBLE",
+                Map.of("min.cleanable.dirty.ratio", "abc"));
+        assertMessage("Invalid value -1 for configuration min.compaction.lag.ms: Value must be at least 0",
+                Map.of("min.compaction.lag.ms", "-1"));
+        assertMessage("Invalid value 0 for configuration max.compaction.lag.ms: Value must be at least 1",
+                Map.of("max.compaction.lag.ms", "0"));
+        assertMessage("Invalid value x for configuration max.compaction.lag.ms: Not a number of type LONG",
+                Map.of("max.compaction.lag.ms", "x"));
+        assertMessage("Invalid value -1 for configuration delete.retention.ms: Value must be at least 0",
+                Map.of("delete.retention.ms", "-1"));
+        assertMessage("conflict topic config setting min.compaction.lag.ms (1000) > max.compaction.lag.ms (500)",
+                Map.of("min.compaction.lag.ms", "1000", "max.compaction.lag.ms", "500"));
+    }
+
+    @Test
+    void maxCompactionLagCapsTheActiveSegmentsAgeOfACompactedLogOnly() {
+        assertEquals(1000, LogConfig.fromMap(Map.of("cleanup.policy", "compact", "max.compaction.lag.ms", "1000"))
+                .maxSegmentMs());
+        assertEquals(604800000L, LogConfig.fromMap(Map.of("max.compaction.lag.ms", "1000")).maxSegmentMs());
+        assertEquals(604800000L, LogConfig.fromMap(Map.of("cleanup.policy", "compact")).maxSegmentMs());
+    }
+
+    private static void assertMessage(String expected, Map<String, String> overrides) {
+        InvalidLogConfigException e = assertThrows(InvalidLogConfigException.class, () -> LogConfig.fromMap(overrides));
+        assertEquals(expected, e.getMessage());
     }
 
     @Test
@@ -120,6 +177,7 @@ class LogConfigTest {
         assertThrows(InvalidLogConfigException.class, () -> new LogConfig(d.segmentBytes(), d.segmentMs(),
                 d.retentionMs(), d.retentionBytes(), d.maxMessageBytes(), 0, d.flushMs(), d.indexIntervalBytes(),
                 d.segmentIndexBytes(), d.messageTimestampType(), d.cleanupPolicy(), d.fileDeleteDelayMs(),
-                d.minInsyncReplicas(), d.uncleanLeaderElection()));
+                d.minInsyncReplicas(), d.uncleanLeaderElection(), d.minCleanableDirtyRatio(), d.minCompactionLagMs(),
+                d.maxCompactionLagMs(), d.deleteRetentionMs()));
     }
 }

@@ -258,12 +258,16 @@ class TopicAdministrationTest extends BrokerTopicsTest {
                 () -> admin.alterConfigs("orders", List.of(
                         new ConfigChange("segment.ms", ConfigChange.Operation.APPEND, "1")), false));
         assertTrue(notAList.getMessage().contains("not a list"), notAList.getMessage());
-        InvalidConfigurationException compact = assertThrows(InvalidConfigurationException.class,
+        assertEquals("delete,compact", admin.alterConfigs("orders", List.of(
+                new ConfigChange("cleanup.policy", ConfigChange.Operation.APPEND, "compact")), false)
+                .configs().get("cleanup.policy"));
+        assertTrue(replicas.leaderLog("orders", 0).config().compact(), "the log is compacted from now on");
+        InvalidConfigurationException shred = assertThrows(InvalidConfigurationException.class,
                 () -> admin.alterConfigs("orders", List.of(
-                        new ConfigChange("cleanup.policy", ConfigChange.Operation.APPEND, "compact")), false));
-        assertTrue(compact.getMessage().contains("compaction"), compact.getMessage());
+                        new ConfigChange("cleanup.policy", ConfigChange.Operation.APPEND, "shred")), false));
+        assertTrue(shred.getMessage().contains("String must be one of: compact, delete"), shred.getMessage());
         assertThrows(InvalidConfigurationException.class, () -> admin.alterConfigs("orders", List.of(
-                new ConfigChange("cleanup.policy", ConfigChange.Operation.SUBTRACT, "delete")), false),
+                new ConfigChange("cleanup.policy", ConfigChange.Operation.SUBTRACT, "delete,compact")), false),
                 "an empty cleanup.policy is not valid");
         assertThrows(InvalidConfigurationException.class, () -> admin.alterConfigs("orders", List.of(
                 ConfigChange.set("retention.ms", "forever")), false));

@@ -1,0 +1,103 @@
+package dev.tributary.broker.log;
+
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+
+import java.util.Map;
+
+/**
+ * Which batches and records one cleaning pass keeps, as Kafka's cleaner decides (its {@code cleanInto} filter).
+ * {@link MemoryRecords#filterTo} applies it and rewrites the batches that lose records; a kept record keeps its
+ * offset, timestamp and headers, and a rewritten batch keeps its base and last offsets, producer id, epoch and base
+ * sequence, so offsets never change and a producer's last sequence survives.
+ *
+ * <p>A record is kept if its offset is at or beyond what the {@link OffsetMap} covers, or it is the latest of its key
+ * in the map (or its key is not in the map: it was deduplicated by an earlier cleaning). A kept tombstone (null value)
+ * stays until {@code delete.retention.ms} after the cleaning that first kept it: {@code filterTo} stamps that
+ * deadline in its batch (Kafka's delete horizon, KIP-534), and a cleaning after it drops the tombstone. A record
+ * without a key is dropped (a compacted topic refuses them; they can only come from before the topic was compacted).
+ *
+ * <p>A batch with no record left is dropped, except the last batch of an idempotent producer (its producer state
+ * must survive a reload of the log) and the last batch of the cleaned segments (so that the compacted segment ends
+ * where they did and the loader recognises what it replaced, see {@link LocalLog#replaceSegments}): those are kept
+ * empty.
+ *
+ * <p>One per group of segments; used by the cleaning thread only.
+ */
+final class CompactionFilter extends MemoryRecords.RecordFilter {
+    private final OffsetMap map;
+    private final long mapEnd;
+    private final Map<Long, Long> lastOffsetsOfProducers;
+    private final long lastBatchEnd;
+    private final CleanerStats stats;
+    /** Set by {@link #checkBatchRetention} for the records of the batch being filtered. */
+    private boolean keepWholeBatch;
+    private boolean changed;
+
+    /**
+     * @param map                    the latest offset of each key of the dirty part this pass covers
+     * @param mapEnd                 the offset after what the map covers: later records are all kept
+     * @param lastOffsetsOfProducers each idempotent producer's last batch, by its last offset
+     * @param lastBatchEnd           the next offset of the last batch of the segments being cleaned together
+     */
+    CompactionFilter(long nowMs, long deleteRetentionMs, OffsetMap map, long mapEnd,
+                     Map<Long, Long> lastOffsetsOfProducers, long lastBatchEnd, CleanerStats stats) {
+        super(nowMs, deleteRetentionMs);
+        this.map = map;
+        this.mapEnd = mapEnd;
+        this.lastOffsetsOfProducers = lastOffsetsOfProducers;
+        this.lastBatchEnd = lastBatchEnd;
+        this.stats = stats;
+    }
+
+    /** Whether the output differs from the input: a record or batch was dropped, or a tombstone got its deadline. */
+    boolean changed() {
+        return changed;
+    }
+
+    @Override
+    protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
+        keepWholeBatch = batch.isControlBatch() || batch.isTransactional();
+        if (keepWholeBatch) {
+            // Kafka transactions: here Kafka drops the records of aborted transactions and the markers of
+            // transactions whose records are all cleaned away (its CleanedTransactionMetadata, fed from the
+            // aborted-transaction index). Tributary's logs hold no transactional batches or markers yet, so any
+            // found is kept as it is.
+            return new BatchRetentionResult(BatchRetention.RETAIN_EMPTY, false);
+        }
+        Long producersLast = batch.hasProducerId() ? lastOffsetsOfProducers.get(batch.producerId()) : null;
+        boolean keepEmpty = (producersLast != null && producersLast == batch.lastOffset())
+                || batch.nextOffset() == lastBatchEnd;
+        if (!keepEmpty && Integer.valueOf(0).equals(batch.countOrNull()))
+            changed = true; // an empty batch that is no longer needed goes
+        return new BatchRetentionResult(keepEmpty ? BatchRetention.RETAIN_EMPTY : BatchRetention.DELETE_EMPTY, false);
+    }
+
+    @Override
+    protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
+        if (keepWholeBatch || record.offset() >= mapEnd)
+            return true;
+        if (!record.hasKey())
+            return drop();
+        if (record.offset() < map.get(record.key()))
+            return drop();
+        if (record.hasValue())
+            return true;
+        if (batch.deleteHorizonMs().isPresent()) {
+            long horizon = batch.deleteHorizonMs().getAsLong();
+            if (currentTime >= horizon)
+                return drop();
+            stats.tombstoneKept(horizon);
+        } else {
+            changed = true; // filterTo rewrites the batch with its delete horizon
+            stats.tombstoneKept(currentTime + deleteRetentionMs);
+        }
+        return true;
+    }
+
+    private boolean drop() {
+        changed = true;
+        return false;
+    }
+}
