@@ -101,7 +101,9 @@ class ObservabilityIT {
         awaitMetric("tributary_kafka_request_latency_seconds_bucket", "le=\"+Inf\"", v -> v >= 5);
         String text = get("metrics", "text/plain").body();
         for (String always : List.of("tributary_under_replicated_partitions", "tributary_offline_partitions",
-                "tributary_kafka_connections", "tributary_log_flush_time_seconds_count")) {
+                "tributary_kafka_connections", "tributary_log_flush_time_seconds_count",
+                "tributary_log_cleaner_bytes_read_total", "tributary_log_cleaner_max_dirty_ratio",
+                "tributary_log_cleaner_lag_seconds", "tributary_log_cleaner_failed_partitions")) {
             assertTrue(value(text, always, "").isPresent(), () -> always + " missing from /metrics:\n" + text);
         }
         assertEquals(0.0, value(text, "tributary_under_replicated_partitions", "").getAsDouble());

@@ -212,7 +212,7 @@ final class RestScenario {
         assertTrue(api.get("groups").body().contains("\"" + group + "\""), "and listed");
     }
 
-    /** Config overrides can be changed and removed again. */
+    /** Config overrides can be changed and removed again; a topic can become compacted and back. */
     void verifyConfigChanges(String topic) {
         RestClient.Reply changed = api.patch("topics/" + topic + "/configs", "{\"retention.ms\": 3600000}");
         assertEquals(200, changed.status(), changed::toString);
@@ -224,6 +224,21 @@ final class RestScenario {
         assertEquals("604800000", reverted.json().getJsonObject("configs").getString("retention.ms"),
                 "removing the override restores Kafka's default");
         assertTrue(!reverted.json().getJsonObject("configOverrides").containsKey("retention.ms"), reverted::toString);
+
+        RestClient.Reply compacted = api.patch("topics/" + topic + "/configs",
+                "{\"cleanup.policy\": \"compact,delete\", \"min.cleanable.dirty.ratio\": \"0.2\"}");
+        assertEquals(200, compacted.status(), compacted::toString);
+        assertEquals("compact,delete", compacted.json().getJsonObject("configs").getString("cleanup.policy"));
+        JsonObject cleaner = compacted.json().getJsonArray("partitions").getJsonObject(0)
+                .getJsonObject("cleaner");
+        assertTrue(cleaner != null && !cleaner.getBoolean("failed"), "the cleaner's view: " + compacted);
+        assertProblem(400, "String must be one of: compact, delete",
+                api.patch("topics/" + topic + "/configs", "{\"cleanup.policy\": \"shred\"}"));
+        RestClient.Reply deleteAgain = api.patch("topics/" + topic + "/configs",
+                "{\"cleanup.policy\": null, \"min.cleanable.dirty.ratio\": null}");
+        assertEquals("delete", deleteAgain.json().getJsonObject("configs").getString("cleanup.policy"));
+        assertTrue(!deleteAgain.json().getJsonArray("partitions").getJsonObject(0).containsKey("cleaner"),
+                "only a compacted topic shows the cleaner: " + deleteAgain);
     }
 
     /** Partitions can be added (never removed); the topic keeps its id. */

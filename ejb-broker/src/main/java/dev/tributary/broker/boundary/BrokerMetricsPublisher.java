@@ -2,6 +2,7 @@ package dev.tributary.broker.boundary;
 
 import dev.tributary.broker.group.PartitionLag;
 import dev.tributary.broker.metrics.BrokerMetrics;
+import dev.tributary.broker.metrics.CleanerMetrics;
 import dev.tributary.broker.metrics.LatencyHistogram;
 import dev.tributary.broker.metrics.TopicTraffic;
 import dev.tributary.broker.server.Broker;
@@ -61,6 +62,7 @@ final class BrokerMetricsPublisher {
                 () -> broker.hostedReplicas().offlinePartitionCount());
         histogram(wanted, "tributary_log_flush_time_seconds", "Duration of log fsyncs (one per group commit)",
                 metrics.flushTimes());
+        cleaner(wanted, metrics.cleaner());
         for (String topic : broker.topicMetadata().topicNames()) {
             TopicTraffic traffic = metrics.topic(topic);
             Tag tag = new Tag("topic", topic);
@@ -96,6 +98,24 @@ final class BrokerMetricsPublisher {
                 registered.remove(stale);
             }
         }
+    }
+
+    /** The log cleaner's (compaction's) gauges. */
+    private void cleaner(Set<MetricID> wanted, CleanerMetrics cleaner) {
+        counter(wanted, "tributary_log_cleaner_bytes_read_total",
+                "Bytes of compacted logs' segments the cleaner read and filtered", cleaner, CleanerMetrics::bytesRead);
+        counter(wanted, "tributary_log_cleaner_bytes_written_total",
+                "Bytes the cleaner kept and wrote into compacted segments", cleaner, CleanerMetrics::bytesWritten);
+        counter(wanted, "tributary_log_cleaner_cleanings_total", "Cleanings of a partition completed", cleaner,
+                CleanerMetrics::cleanings);
+        gauge(wanted, "tributary_log_cleaner_max_dirty_ratio",
+                "Largest share of a compacted log written since its last cleaning (0 to 1)", cleaner::maxDirtyRatio);
+        gauge(wanted, "tributary_log_cleaner_lag_seconds",
+                "Longest time a compacted partition that needs cleaning has waited for it",
+                () -> cleaner.maxLagMs() / 1000.0);
+        gauge(wanted, "tributary_log_cleaner_failed_partitions",
+                "Partitions whose cleaning failed (they stay online, uncompacted, until the broker restarts)",
+                cleaner::failedPartitions);
     }
 
     /** Removes every gauge this publisher registered. */

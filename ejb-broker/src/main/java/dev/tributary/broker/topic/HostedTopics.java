@@ -1,9 +1,11 @@
 package dev.tributary.broker.topic;
 
 import dev.tributary.broker.log.LogManager;
+import dev.tributary.broker.log.PartitionLog;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -97,6 +99,11 @@ final class HostedTopics {
     void remove(HostedTopic topic) {
         byName.remove(topic.name());
         namesById.remove(topic.record().topicId());
+    }
+
+    /** What the log cleaner says of {@code log}: empty if its topic is not compacted. */
+    Optional<CompactionState> compaction(PartitionLog log) {
+        return logs.cleaner().status(log).map(CompactionState::of);
     }
 
     /** Why the log of a partition this broker holds a replica of could not be opened. */

@@ -3,13 +3,23 @@ package dev.tributary.broker.topic;
 import java.util.List;
 import java.util.Optional;
 
-/** One partition as a client or operator sees it. {@code offlineReason} is present when the partition cannot serve. */
+/**
+ * One partition as a client or operator sees it. {@code offlineReason} is present when the partition cannot serve;
+ * {@code cleaner} when its topic is compacted and this broker holds a replica: what the log cleaner says of it.
+ */
 public record PartitionState(int partition, int leader, List<Integer> replicas, List<Integer> isr,
                              long logStartOffset, long logEndOffset, long highWatermark,
-                             Optional<String> offlineReason) {
+                             Optional<String> offlineReason, Optional<CompactionState> cleaner) {
 
     public PartitionState {
         replicas = List.copyOf(replicas);
         isr = List.copyOf(isr);
+    }
+
+    /** A partition whose log the cleaner does not compact here. */
+    public PartitionState(int partition, int leader, List<Integer> replicas, List<Integer> isr, long logStartOffset,
+                          long logEndOffset, long highWatermark, Optional<String> offlineReason) {
+        this(partition, leader, replicas, isr, logStartOffset, logEndOffset, highWatermark, offlineReason,
+                Optional.empty());
     }
 }

@@ -67,7 +67,7 @@ final class TopicMetadataCache implements TopicMetadata {
             return new PartitionState(partition, leadership.leader(), leadership.replicas(), leadership.isr(), -1, -1,
                     -1, offline);
         return new PartitionState(partition, leadership.leader(), leadership.replicas(), leadership.isr(),
-                log.logStartOffset(), log.logEndOffset(), log.highWatermark(), offline);
+                log.logStartOffset(), log.logEndOffset(), log.highWatermark(), offline, topics.compaction(log));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tributary.broker.kafka;
 
 import dev.tributary.broker.cluster.FakeDataGrid;
+import dev.tributary.broker.log.CleanerConfig;
 import dev.tributary.broker.replication.ReplicationConfig;
 import dev.tributary.broker.server.BrokerConfig;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ final class LocalCluster implements AutoCloseable {
     private final ReplicationConfig replication;
     private final KafkaListenerConfig listener;
     private final Properties clientSecurity;
+    private final CleanerConfig cleaner;
     private final List<Member> members = new ArrayList<>();
 
     record Member(int index, RunningKafkaBroker running, FakeDataGrid gridMember) {
@@ -35,16 +37,27 @@ final class LocalCluster implements AutoCloseable {
     }
 
     LocalCluster(Path root, int brokers, ReplicationConfig replication) {
-        this(root, brokers, replication, KafkaListenerConfig.of("127.0.0.1", 0), new Properties());
+        this(root, brokers, replication, CleanerConfig.defaults());
+    }
+
+    /** @param cleaner every broker's log cleaner settings (a short back-off makes compaction happen soon) */
+    LocalCluster(Path root, int brokers, ReplicationConfig replication, CleanerConfig cleaner) {
+        this(root, brokers, replication, KafkaListenerConfig.of("127.0.0.1", 0), new Properties(), cleaner);
     }
 
     /** @param clientSecurity what clients made here ({@link #admin}) need for {@code listener}, e.g. SASL */
     LocalCluster(Path root, int brokers, ReplicationConfig replication, KafkaListenerConfig listener,
                  Properties clientSecurity) {
+        this(root, brokers, replication, listener, clientSecurity, CleanerConfig.defaults());
+    }
+
+    private LocalCluster(Path root, int brokers, ReplicationConfig replication, KafkaListenerConfig listener,
+                         Properties clientSecurity, CleanerConfig cleaner) {
         this.root = root;
         this.replication = replication;
         this.listener = listener;
         this.clientSecurity = clientSecurity;
+        this.cleaner = cleaner;
         try {
             for (int i = 0; i < brokers; i++)
                 start(i);
@@ -57,7 +70,8 @@ final class LocalCluster implements AutoCloseable {
     /** Starts broker {@code index} (again, on its old data directory, after a crash) and joins it to the grid. */
     Member start(int index) {
         BrokerConfig config = BrokerConfig.embedded(root.resolve("broker-" + index))
-                .withDatabase(dbUrl, Optional.empty(), Optional.empty()).withReplication(replication);
+                .withDatabase(dbUrl, Optional.empty(), Optional.empty()).withReplication(replication)
+                .withCleaner(cleaner);
         RunningKafkaBroker running = new RunningKafkaBroker(config, listener);
         FakeDataGrid gridMember = grid.join();
         running.broker.joinCluster(Optional.of(gridMember), running.bootstrap(), Optional.empty());
