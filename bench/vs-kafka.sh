@@ -17,29 +17,16 @@ rounds=${1:-3}
 trib_port=${TRIBUTARY_PORT:-29092}; trib_http=${TRIBUTARY_HTTP_PORT:-28080}
 export KAFKA_PORT=${KAFKA_PORT:-19092}
 out=${OUT:-$(mktemp -d /tmp/tributary-vs-kafka.XXXXXX)}; mkdir -p "$out/kafka" "$out/tributary"
-trib_data=$out/tributary-data; trib_pid=; sampler=
+trib_data=$out/tributary-data; sampler=
+source "$root/bench/tributary-process.sh"
 # kafka-broker.sh runs Kafka with group.initial.rebalance.delay.ms=0; ConsumerPerformance's rates include the join.
 export TRIBUTARY_GROUP_INITIAL_REBALANCE_DELAY_MS=0
 
-stop_tributary() {
-  [[ -n "$trib_pid" ]] || return 0
-  kill -TERM "$trib_pid" 2>/dev/null || true   # SIGTERM: Payara shuts down and the broker closes its logs cleanly
-  wait "$trib_pid" 2>/dev/null || true; trib_pid=
-}
 cleanup() {
   [[ -n "$sampler" ]] && kill "$sampler" 2>/dev/null
   stop_tributary; "$shared/kafka-broker.sh" stop >/dev/null || true
 }
 trap cleanup EXIT
-
-wait_for_port() {  # PORT PID
-  for _ in $(seq 1 240); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.5
-  done
-  return 1
-}
 
 # round BROKER N BOOTSTRAP PID: samples the broker process while kafka-perf.sh runs against it
 round() {
@@ -58,10 +45,7 @@ for r in $(seq 1 "$rounds"); do
   "$shared/kafka-broker.sh" stop >/dev/null
 
   rm -rf "$trib_data"
-  "$root/bin/tributary" start --data-dir "$trib_data" --http-port "$trib_http" --kafka-port "$trib_port" \
-      > "$out/tributary/server-$r.log" 2>&1 &
-  trib_pid=$!
-  wait_for_port "$trib_port" "$trib_pid" || { echo "tributary did not start: $out/tributary/server-$r.log" >&2; exit 1; }
+  start_tributary "$trib_data" "$trib_http" "$trib_port" "$out/tributary/server-$r.log"
   round tributary "$r" "127.0.0.1:$trib_port" "$trib_pid"
   stop_tributary
 done

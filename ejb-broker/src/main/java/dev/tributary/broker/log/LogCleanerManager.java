@@ -5,8 +5,10 @@ import org.apache.kafka.common.TopicPartition;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -49,47 +51,61 @@ final class LogCleanerManager {
     /**
      * Picks, among the compacted logs that nothing cleans, pauses or gave up on, the one with the highest dirty ratio
      * of those that need cleaning ({@link LogToClean#cleanable}), and marks it in progress. Also refreshes the
-     * largest dirty ratio and the waiting times the metrics report.
+     * largest dirty ratio and the waiting times the metrics report. The logs are looked at without this object's
+     * monitor, so that truncations reporting meanwhile do not wait for a look at every log.
      */
-    synchronized Optional<LogToClean> grabFilthiestLog(Collection<PartitionLog> logs) {
+    Optional<LogToClean> grabFilthiestLog(Collection<PartitionLog> logs) {
         long now = clock.millis();
-        LogToClean filthiest = null;
-        double maxRatio = 0;
-        for (PartitionLog log : logs) {
-            TopicPartition tp = log.topicPartition();
-            if (!log.config().compact() || !log.local().writable()) {
-                cleanableSinceMs.remove(tp);
-                continue;
+        Map<PartitionLog, OptionalLong> checkpoints = new HashMap<>();
+        Map<PartitionLog, Boolean> sweeps = new HashMap<>();
+        synchronized (this) {
+            for (PartitionLog log : logs) {
+                TopicPartition tp = log.topicPartition();
+                if (!log.config().compact() || !log.local().writable())
+                    cleanableSinceMs.remove(tp);
+                else if (!states.containsKey(tp)) {
+                    checkpoints.put(log, offsetOf(tp));
+                    Long sweepAt = tombstoneSweepAtMs.get(tp);
+                    sweeps.put(log, sweepAt != null && sweepAt <= now);
+                }
             }
-            if (states.containsKey(tp))
-                continue;
-            LogToClean candidate;
-            try {
-                Long sweepAt = tombstoneSweepAtMs.get(tp);
-                candidate = LogToClean.of(log, offsetOf(tp), sweepAt != null && sweepAt <= now, now);
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "Partition " + tp + ": cannot look at its log for cleaning now: " + e, e);
-                continue; // closed or being deleted meanwhile
-            }
-            if (candidate.resetCheckpoint()) {
-                LOG.info(() -> "Partition " + tp + ": its log now starts at " + candidate.firstDirtyOffset()
-                        + ", beyond the cleaner checkpoint; cleaning starts there");
-                firstDirtyOffsets.put(tp, candidate.firstDirtyOffset());
-            }
-            maxRatio = Math.max(maxRatio, candidate.dirtyRatio());
-            if (!candidate.cleanable()) {
-                cleanableSinceMs.remove(tp);
-                continue;
-            }
-            cleanableSinceMs.putIfAbsent(tp, now);
-            if (filthiest == null || candidate.dirtyRatio() > filthiest.dirtyRatio())
-                filthiest = candidate;
         }
-        maxDirtyRatio = maxRatio;
-        if (filthiest == null)
-            return Optional.empty();
-        states.put(filthiest.log().topicPartition(), new LogCleaningState.InProgress(now));
-        return Optional.of(filthiest);
+        List<LogToClean> candidates = new ArrayList<>();
+        for (Map.Entry<PartitionLog, OptionalLong> entry : checkpoints.entrySet()) {
+            try {
+                candidates.add(LogToClean.of(entry.getKey(), entry.getValue(), sweeps.get(entry.getKey()), now));
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Partition " + entry.getKey().topicPartition() + ": cannot look at its log for"
+                        + " cleaning now: " + e, e); // closed or being deleted meanwhile
+            }
+        }
+        synchronized (this) {
+            LogToClean filthiest = null;
+            double maxRatio = 0;
+            for (LogToClean candidate : candidates) {
+                TopicPartition tp = candidate.log().topicPartition();
+                if (states.containsKey(tp))
+                    continue; // paused or truncated while we looked
+                if (candidate.resetCheckpoint()) {
+                    LOG.info(() -> "Partition " + tp + ": its log now starts at " + candidate.firstDirtyOffset()
+                            + ", beyond the cleaner checkpoint; cleaning starts there");
+                    firstDirtyOffsets.put(tp, candidate.firstDirtyOffset());
+                }
+                maxRatio = Math.max(maxRatio, candidate.dirtyRatio());
+                if (!candidate.cleanable()) {
+                    cleanableSinceMs.remove(tp);
+                    continue;
+                }
+                cleanableSinceMs.putIfAbsent(tp, now);
+                if (filthiest == null || candidate.dirtyRatio() > filthiest.dirtyRatio())
+                    filthiest = candidate;
+            }
+            maxDirtyRatio = maxRatio;
+            if (filthiest == null)
+                return Optional.empty();
+            states.put(filthiest.log().topicPartition(), new LogCleaningState.InProgress(now));
+            return Optional.of(filthiest);
+        }
     }
 
     /**

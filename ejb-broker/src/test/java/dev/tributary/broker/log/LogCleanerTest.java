@@ -102,6 +102,36 @@ class LogCleanerTest extends CompactedLogTest {
     }
 
     @Test
+    void recordsYoungerThanMinCompactionLagStayUncleaned() throws IOException {
+        openCompacted(Map.of("min.compaction.lag.ms", "60000"));
+        putRounds(5, 4);
+        roll();
+        assertFalse(cleaner().cleanOnce(), "every record is younger than a minute");
+        clock.advance(60_001);
+        assertTrue(cleaner.cleanOnce());
+        assertEquals(expected(), readAll(log));
+    }
+
+    @Test
+    void maxCompactionLagRollsTheActiveSegmentAndCleansWhateverTheDirtyRatio() throws IOException {
+        openCompacted(Map.of("max.compaction.lag.ms", "60000", "min.cleanable.dirty.ratio", "0.99"));
+        putRounds(10, 3);
+        roll();
+        cleaner().cleanOnce();
+        put("key-1", "again");
+        put("key-1", "and again");
+        int segments = log.segmentCount();
+        clock.advance(60_001);
+        put("key-new", "later"); // a new key: the active segment is never cleaned
+        assertEquals(segments + 1, log.segmentCount(), "the active segment was older than max.compaction.lag.ms");
+
+        CleaningStatus status = cleaner.status(log).orElseThrow();
+        assertTrue(status.dirtyRatio() < 0.99, "the dirty part is small: " + status);
+        assertTrue(cleaner.cleanOnce(), "a dirty record waited max.compaction.lag.ms");
+        assertEquals(expected(), readAll(log));
+    }
+
+    @Test
     void aPartitionWithMoreKeysThanTheMapHoldsIsCleanedInSeveralPasses() throws IOException, InterruptedException {
         openCompacted(Map.of("segment.bytes", "4096"));
         putRounds(200, 3);
