@@ -29,18 +29,23 @@ trap cleanup EXIT
 (cd "$root" && mvn -q -o -pl ejb-broker test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test)
 cp="$root/ejb-broker/target/test-classes:$root/ejb-broker/target/classes:$(cat "$root/ejb-broker/target/bench-classpath.txt")"
-jvm() { java -Xms1g -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -cp "$cp" "$@"; }
+jvm() { java -Xms1g -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -cp "$cp" "$@"; }  # as the anchor broker
 echo "machine: $(nproc) CPUs, $(uptime)" | tee "$out/machine.txt"
 
+# clean CLEANER LABEL [JVM FLAGS]: one CleanerComparison run on fresh data, its RESULT line labelled
+clean() {
+  local data; data=$(mktemp -d "$out/data.XXXXXX")
+  jvm "${@:3}" dev.tributary.broker.log.bench.CleanerComparison "$1" "$data" "$scale" 2>>"$out/cleaners.err" \
+    | grep RESULT | sed "s/^RESULT /RESULT $2 /" | tee -a "$out/cleaners.log"
+  rm -rf "$data"
+}
 if [[ $parts == *A* ]]; then
   for r in $(seq 1 "$rounds"); do
-    for cleaner in kafka tributary; do
-      data=$(mktemp -d "$out/data.XXXXXX")
-      jvm dev.tributary.broker.log.bench.CleanerComparison "$cleaner" "$data" "$scale" 2>"$out/cleaner-$cleaner-$r.err" \
-        | grep RESULT | sed "s/^RESULT /RESULT round=$r /" | tee -a "$out/cleaners.log"
-      rm -rf "$data"
-    done
+    for cleaner in kafka tributary; do clean "$cleaner" "round=$r"; done
   done
+  # The heap each cleaning needs: a 16 MiB young generation makes the JVM collect every 16 MiB allocated, so the
+  # heap in use after each collection follows what the cleaning holds (peak_live_heap_MB), not its garbage.
+  for cleaner in kafka tributary; do clean "$cleaner" "round=heap" -Xmn16m; done
 fi
 
 # produce BROKER BOOTSTRAP LOG ROUND: delete then compact (even rounds: compact then delete), cleanings counted
@@ -78,15 +83,19 @@ def rows(name):
 med = lambda xs: statistics.median(xs) if xs else float("nan")
 cl = rows("cleaners.log")
 if cl:
-    print("| cleaner | seconds | MB/s | peak heap MB | allocated MB | records kept |\n|---|---:|---:|---:|---:|---:|")
+    print("| cleaner | seconds | MB/s | heap in use, peak MB | allocated MB | live heap, peak MB (16 MiB young gen) "
+          "| records kept |\n|---|---:|---:|---:|---:|---:|---:|")
     m = {}
     for c in ("kafka", "tributary"):
-        r = [x for x in cl if x["cleaner"] == c]
+        r = [x for x in cl if x["cleaner"] == c and x["round"] != "heap"]
+        h = [x for x in cl if x["cleaner"] == c and x["round"] == "heap"]
         m[c] = {k: med([float(x[k]) for x in r]) for k in ("seconds", "MB_s", "peak_heap_MB", "allocated_MB")}
+        m[c]["live"] = med([float(x["peak_live_heap_MB"]) for x in h])
         print(f"| {c} | {m[c]['seconds']:.1f} | {m[c]['MB_s']:.0f} | {m[c]['peak_heap_MB']:.0f} | "
-              f"{m[c]['allocated_MB']:.0f} | {r[0]['kept']} |")
+              f"{m[c]['allocated_MB']:.0f} | {m[c]['live']:.0f} | {r[0]['kept']} |")
     print(f"\nTributary / Kafka: time {m['tributary']['seconds'] / m['kafka']['seconds']:.2f}, "
-          f"peak heap {m['tributary']['peak_heap_MB'] / m['kafka']['peak_heap_MB']:.2f}\n")
+          f"heap in use {m['tributary']['peak_heap_MB'] / m['kafka']['peak_heap_MB']:.2f}, "
+          f"live heap {m['tributary']['live'] / m['kafka']['live']:.2f}\n")
 pr = rows("produce.log")
 if pr:
     print("| broker | delete rec/s | compact rec/s | compact / delete | cleanings during the compact runs |\n|---|---:|---:|---:|---|")

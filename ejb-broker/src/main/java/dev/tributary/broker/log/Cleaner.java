@@ -2,11 +2,15 @@ package dev.tributary.broker.log;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.internals.BufferSupplier;
+import org.apache.kafka.common.utils.internals.ByteUtils;
 import org.apache.kafka.common.utils.internals.CloseableIterator;
 
 import java.io.IOException;
@@ -130,20 +134,57 @@ final class Cleaner {
         while (position < size) {
             abort.run();
             MemoryRecords chunk = readValidBatches(tp, segment, position, size);
+            int batchStart = 0;
             for (MutableRecordBatch batch : chunk.batches()) {
-                if (batch.lastOffset() < from || batch.isControlBatch())
-                    continue; // Kafka transactions: aborted transactions' batches would be skipped here too
-                try (CloseableIterator<Record> records = batch.streamingIterator(decompression)) {
-                    while (records.hasNext()) {
-                        Record record = records.next();
-                        if (record.offset() >= from && record.hasKey() && !map.put(record.key(), record.offset()))
-                            return record.offset();
-                    }
+                // Kafka transactions: aborted transactions' batches would be skipped here too.
+                if (batch.lastOffset() >= from && !batch.isControlBatch()) {
+                    long stoppedAt = batch.compressionType() == CompressionType.NONE
+                            ? mapUncompressed(chunk.buffer(), batchStart, batch, from)
+                            : mapDecompressed(batch, from);
+                    if (stoppedAt >= 0)
+                        return stoppedAt;
                 }
+                batchStart += batch.sizeInBytes();
             }
             position += chunk.sizeInBytes();
             stats.mapped(chunk.sizeInBytes());
             throttler.acquire(chunk.sizeInBytes());
+        }
+        return -1;
+    }
+
+    /**
+     * Maps the keys of the uncompressed batch at {@code batchStart} of {@code buffer} where they lie, reading each
+     * record's header fields (RecordBatch v2: length, attributes, timestamp delta, offset delta, key length, all
+     * varints but the attributes) instead of decoding records into objects: the map pass allocates nothing per
+     * record. Returns where a full map stopped, or -1.
+     */
+    private long mapUncompressed(ByteBuffer buffer, int batchStart, RecordBatch batch, long from) {
+        ByteBuffer records = buffer.duplicate();
+        records.position(buffer.position() + batchStart + DefaultRecordBatch.RECORD_BATCH_OVERHEAD);
+        int count = batch.countOrNull();
+        for (int i = 0; i < count; i++) {
+            int length = ByteUtils.readVarint(records);
+            int next = records.position() + length;
+            records.get(); // attributes
+            ByteUtils.readVarlong(records); // timestamp delta
+            long offset = batch.baseOffset() + ByteUtils.readVarint(records);
+            int keyLength = ByteUtils.readVarint(records);
+            if (offset >= from && keyLength >= 0 && !map.put(records, records.position(), keyLength, offset))
+                return offset;
+            records.position(next);
+        }
+        return -1;
+    }
+
+    /** Maps the keys of a compressed batch, decompressing it. Returns where a full map stopped, or -1. */
+    private long mapDecompressed(RecordBatch batch, long from) {
+        try (CloseableIterator<Record> records = batch.streamingIterator(decompression)) {
+            while (records.hasNext()) {
+                Record record = records.next();
+                if (record.offset() >= from && record.hasKey() && !map.put(record.key(), record.offset()))
+                    return record.offset();
+            }
         }
         return -1;
     }

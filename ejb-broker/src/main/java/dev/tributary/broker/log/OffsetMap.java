@@ -1,5 +1,7 @@
 package dev.tributary.broker.log;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -79,7 +81,12 @@ final class OffsetMap {
      * @return false if the key is new and the map is full: nothing was recorded
      */
     boolean put(ByteBuffer key, long offset) {
-        long h1 = hash1(key);
+        return put(key, key.position(), key.remaining(), offset);
+    }
+
+    /** As {@link #put(ByteBuffer, long)}, for the key in bytes {@code [start, start + length)} of {@code buffer}. */
+    boolean put(ByteBuffer buffer, int start, int length, long offset) {
+        long h1 = hash1(buffer, start, length);
         int at = 3 * slotFor(h1, lastHash2);
         if (table[at + 2] == 0) {
             if (entries >= maxEntries)
@@ -96,7 +103,7 @@ final class OffsetMap {
     long get(ByteBuffer key) {
         if (entries == 0)
             return -1;
-        long h1 = hash1(key);
+        long h1 = hash1(key, key.position(), key.remaining());
         return table[3 * slotFor(h1, lastHash2) + 2] - 1;
     }
 
@@ -134,16 +141,17 @@ final class OffsetMap {
     /** The second word of the last hash computed: {@link #hash1} returns the first. */
     private long lastHash2;
 
-    private long hash1(ByteBuffer key) {
-        ByteBuffer b = key.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        int start = b.position();
-        int length = b.remaining();
+    /** Little-endian words at any index of any buffer, whatever its own byte order, without a view object. */
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** The hash of bytes {@code [start, start + length)} of {@code b}: returns its first word, sets {@link #lastHash2}. */
+    private long hash1(ByteBuffer b, int start, int length) {
         long h1 = 0;
         long h2 = 0;
         int blocks = length / 16;
         for (int i = 0; i < blocks; i++) {
-            long k1 = b.getLong(start + 16 * i);
-            long k2 = b.getLong(start + 16 * i + 8);
+            long k1 = (long) LONGS.get(b, start + 16 * i);
+            long k2 = (long) LONGS.get(b, start + 16 * i + 8);
             h1 ^= mixK1(k1);
             h1 = Long.rotateLeft(h1, 27) + h2;
             h1 = h1 * 5 + 0x52dce729;

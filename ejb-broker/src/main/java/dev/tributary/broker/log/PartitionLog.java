@@ -34,12 +34,14 @@ import java.util.logging.Logger;
 
 /**
  * The log of one topic partition (Kafka's {@code UnifiedLog}): an append-only sequence of RecordBatch v2 batches
- * with contiguous offsets, kept as segments in one directory by a {@link LocalLog}. This class gives the offsets
+ * with increasing offsets, kept as segments in one directory by a {@link LocalLog}. This class gives the offsets
  * their meaning: it validates appends and assigns their offsets, and keeps the log start offset, the
  * {@link HighWatermark}, the leader-epoch history and the idempotent producers' state, and decides which segments
  * retention deletes.
  *
- * <p><b>Invariants.</b> Offsets are contiguous from {@link #logStartOffset()} to {@link #logEndOffset()} - 1.
+ * <p><b>Invariants.</b> Offsets increase from {@link #logStartOffset()} to {@link #logEndOffset()} - 1, without gaps
+ * unless the log is compacted: the {@link LogCleaner} removes records but never changes an offset, and a follower
+ * keeps the gaps of its leader's batches.
  * The log start offset only moves forward (except when a truncation below it starts the log over) and never passes
  * the log end offset; segments may still hold records below it until retention removes them. Every offset below
  * {@link #recoveryPoint()} is on disk.
@@ -56,7 +58,8 @@ import java.util.logging.Logger;
  *
  * <p><b>Concurrency.</b> One writer at a time: the appends, {@link #truncateTo}, {@link #truncateFullyAndStartAt},
  * {@link #assignLeaderEpoch}, {@link #advanceLogStartOffset}, {@link #applyRetention},
- * {@link #removeExpiredProducers}, {@link #close} and {@link #closeAndDelete} serialize on the write lock, which
+ * {@link #removeExpiredProducers}, {@link #close}, {@link #closeAndDelete} and the {@link LogCleaner}'s swap of a
+ * compacted segment ({@code replaceSegments}) serialize on the write lock, which
  * guards every change of the {@link LocalLog}, the log start offset, the producer state and the epoch history.
  * Readers ({@link #read}, {@link #offsetForTimestamp}, {@link #endOffsetForEpoch} and the accessors) never take it
  * and never wait for a writer: every read is bounded by the log end the {@link LocalLog} publishes once a batch is
@@ -234,7 +237,9 @@ public final class PartitionLog implements Closeable {
     /**
      * Appends batches replicated from the leader, as they are: their offsets, timestamps and partition leader
      * epochs were assigned by the leader and are kept. They are validated as {@link #append} validates them, and
-     * must continue this log: the first starts at the log end offset and the others follow without gaps.
+     * must continue this log: the first starts at or after the log end offset and each after the previous one (a
+     * compacted leader's batches leave gaps, which this log keeps; they may also hold fewer records than offsets,
+     * or none).
      *
      * <p>Idempotent producers' state is updated from the batches without any duplicate or sequence check (the
      * leader decided), so this replica answers retries correctly once it leads. A batch with an epoch newer than the
@@ -242,8 +247,8 @@ public final class PartitionLog implements Closeable {
      * as for {@link #append}; {@link LogEndListener}s are told. The high watermark is not touched unless it follows
      * the log end: a follower's comes from the leader through {@link #updateHighWatermark}.
      *
-     * @throws UnexpectedAppendOffsetException the batches do not start at the log end offset or leave gaps; which
-     *                                         offsets is in the message
+     * @throws UnexpectedAppendOffsetException a batch starts below the log end offset or the previous batch's end;
+     *                                         which offsets is in the message
      * @throws InvalidRecordException          empty request, a batch that is not v2 or has no records
      * @throws CorruptRecordException          a batch fails its CRC or the request ends in a partial batch
      * @throws RecordTooLargeException         a batch is larger than {@code max.message.bytes}

@@ -4,7 +4,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Batches replicated from the leader ({@link PartitionLog#appendAsFollower}) do not continue the follower's log:
- * the first does not start at its log end offset, or a later one leaves a gap or overlaps. Nothing was appended.
+ * the first starts below its log end offset, or a later one overlaps the one before (a gap is fine: a compacted
+ * leader's log has them). Nothing was appended.
  * The replication layer refetches from {@link #expectedOffset()} (or truncates first if it believes the logs
  * diverged). Kafka's {@code UnexpectedAppendOffsetException}.
  */
@@ -22,7 +23,7 @@ public class UnexpectedAppendOffsetException extends IllegalStateException {
         this.batchBaseOffset = batchBaseOffset;
     }
 
-    /** The offset the batch should have started at: the log end offset, or the end of the previous batch. */
+    /** The offset the batch should have started at or after: the log end offset, or the end of the previous batch. */
     public long expectedOffset() {
         return expectedOffset;
     }

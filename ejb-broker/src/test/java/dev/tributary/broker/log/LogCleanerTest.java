@@ -1,12 +1,19 @@
 package dev.tributary.broker.log;
 
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.InvalidRecordException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,6 +57,38 @@ class LogCleanerTest extends CompactedLogTest {
         assertEquals(1, cleanerMetrics.cleanings());
         assertEquals(List.of(), files(LogFiles.CLEANED_SUFFIX));
         assertEquals(List.of(), files(LogFiles.SWAP_SUFFIX));
+    }
+
+    /** Batches of several records, compressed or not: the map reads the keys in place or decompressed. */
+    @ParameterizedTest
+    @EnumSource(value = CompressionType.class, names = {"NONE", "GZIP", "SNAPPY", "LZ4", "ZSTD"})
+    void batchesOfManyRecordsCompressedOrNotAreCompactedRecordByRecord(CompressionType type) throws IOException {
+        openCompacted(Map.of("segment.bytes", "4096"));
+        Compression compression = Compression.of(type).build();
+        int n = 0;
+        for (int round = 0; round < 8; round++) {
+            clock.advance(10);
+            SimpleRecord[] records = new SimpleRecord[7];
+            for (int i = 0; i < records.length; i++, n++) {
+                String key = "key-" + (n * 3 % 11);
+                String value = n % 13 == 0 ? null : "value-" + n + "-with-some-length-to-it";
+                records[i] = new SimpleRecord(clock.millis() + i, bytes(key), value == null ? null : bytes(value),
+                        new Header[]{new RecordHeader("n", bytes(Integer.toString(n)))});
+            }
+            LogAppendInfo info = log.append(MemoryRecords.withRecords(RecordBatch.MAGIC_VALUE_V2, 0L, compression,
+                    TimestampType.CREATE_TIME, records));
+            for (int i = 0; i < records.length; i++) {
+                String key = TestRecords.string(records[i].key());
+                String value = TestRecords.string(records[i].value());
+                latest.put(key, new TestRecords.ReadRecord(info.firstOffset() + i, records[i].timestamp(), key, value,
+                        List.of("n=" + (info.firstOffset() + i))));
+            }
+        }
+        roll();
+
+        assertTrue(cleaner().cleanOnce());
+
+        assertEquals(expected(), readAll(log), type + ": the latest record of each of the 11 keys, as written");
     }
 
     @Test
