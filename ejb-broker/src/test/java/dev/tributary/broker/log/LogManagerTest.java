@@ -53,6 +53,36 @@ class LogManagerTest {
         }
     }
 
+    /**
+     * The manager's cleaner compacts its logs, hears their truncations, and forgets a deleted log: a partition
+     * created again under the same name is cleaned from its start, not from the old checkpoint.
+     */
+    @Test
+    void itsCleanerCompactsItsLogsAndForgetsADeletedOne() throws IOException {
+        LogConfig compacted = LogConfig.fromMap(Map.of("cleanup.policy", "compact", "min.cleanable.dirty.ratio",
+                "0.01"));
+        try (LogManager manager = new LogManager(dataDir, clock)) {
+            PartitionLog log = manager.createLog(ORDERS_0, compacted);
+            for (int i = 0; i < 20; i++)
+                log.append(CompactedLogTest.keyed(clock.millis(), "key-" + (i % 2), "v" + i));
+            log.local().roll();
+            assertTrue(manager.cleaner().cleanOnce());
+            assertEquals(2, readAll(log).size());
+            assertEquals(20, manager.cleaningStatus(ORDERS_0).orElseThrow().firstDirtyOffset());
+            assertTrue(Files.readString(dataDir.resolve(CleanerCheckpoint.FILE_NAME)).contains("orders 0 20"));
+
+            log.truncateTo(15);
+            assertEquals(15, manager.cleaningStatus(ORDERS_0).orElseThrow().firstDirtyOffset(),
+                    "what is written again after a truncation is dirty");
+
+            manager.deleteLog(ORDERS_0);
+            assertFalse(Files.readString(dataDir.resolve(CleanerCheckpoint.FILE_NAME)).contains("orders 0"));
+            manager.createLog(ORDERS_0, compacted);
+            assertEquals(0, manager.cleaningStatus(ORDERS_0).orElseThrow().firstDirtyOffset());
+            assertEquals("idle", manager.cleaningStatus(ORDERS_0).orElseThrow().state(), "not left paused");
+        }
+    }
+
     @Test
     void aCorruptPartitionGoesOfflineWhileOthersOpen() throws IOException {
         try (LogManager manager = new LogManager(dataDir, clock)) {
