@@ -5,6 +5,7 @@ import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.log.CleanerConfig;
 import dev.tributary.broker.kafka.security.QuotaConfig;
 import dev.tributary.broker.kafka.security.TlsSettings;
+import dev.tributary.broker.log.ScrubberConfig;
 import dev.tributary.broker.replication.InterBrokerLogin;
 import dev.tributary.broker.replication.ReplicationConfig;
 import dev.tributary.broker.security.AclConfig;
@@ -65,6 +66,10 @@ final class BrokerSettings {
     static final String CLEANER_DEDUPE_BUFFER_SIZE = "tributary.log.cleaner.dedupe.buffer.size";
     static final String CLEANER_IO_MAX_BYTES_PER_SECOND = "tributary.log.cleaner.io.max.bytes.per.second";
     static final String CLEANER_BACKOFF_MS = "tributary.log.cleaner.backoff.ms";
+    /** The log scrubber: whether it runs, how fast it reads, how often a pass starts (see {@link ScrubberConfig}). */
+    static final String SCRUB_ENABLED = "tributary.log.scrub.enabled";
+    static final String SCRUB_BYTES_PER_SECOND = "tributary.log.scrub.bytes.per.second";
+    static final String SCRUB_INTERVAL_MS = "tributary.log.scrub.interval.ms";
     static final long DEFAULT_METRICS_REFRESH_MS = 5_000;
 
     private BrokerSettings() {
@@ -81,7 +86,8 @@ final class BrokerSettings {
                 groups(config),
                 acls(config),
                 replication(config),
-                cleaner(config));
+                cleaner(config),
+                scrub(config));
     }
 
     /** @throws IllegalArgumentException naming the setting if a value is out of Kafka's range */
@@ -93,6 +99,20 @@ final class BrokerSettings {
                 config.getOptionalValue(CLEANER_IO_MAX_BYTES_PER_SECOND, Double.class)
                         .orElse(defaults.ioMaxBytesPerSecond()),
                 config.getOptionalValue(CLEANER_BACKOFF_MS, Long.class).orElse(defaults.backoffMs()));
+    }
+
+    /** @throws IllegalArgumentException naming the setting whose value is out of range */
+    private static ScrubberConfig scrub(Config config) {
+        ScrubberConfig defaults = ScrubberConfig.defaults();
+        long bytesPerSecond = config.getOptionalValue(SCRUB_BYTES_PER_SECOND, Long.class)
+                .orElse(defaults.bytesPerSecond());
+        long intervalMs = config.getOptionalValue(SCRUB_INTERVAL_MS, Long.class).orElse(defaults.intervalMs());
+        if (bytesPerSecond < 1)
+            throw new IllegalArgumentException(SCRUB_BYTES_PER_SECOND + " must be at least 1, not " + bytesPerSecond);
+        if (intervalMs < 1)
+            throw new IllegalArgumentException(SCRUB_INTERVAL_MS + " must be at least 1, not " + intervalMs);
+        return new ScrubberConfig(config.getOptionalValue(SCRUB_ENABLED, Boolean.class).orElse(defaults.enabled()),
+                bytesPerSecond, intervalMs);
     }
 
     private static ReplicationConfig replication(Config config) {

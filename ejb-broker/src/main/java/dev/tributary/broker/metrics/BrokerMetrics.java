@@ -23,6 +23,7 @@ public final class BrokerMetrics {
     private final Map<ApiKeys, LatencyHistogram> requests = new EnumMap<>(ApiKeys.class);
     private final LatencyHistogram flushTimes = new LatencyHistogram();
     private final CleanerMetrics cleaner = new CleanerMetrics();
+    private final LogIntegrity logIntegrity = new LogIntegrity();
     private volatile IntSupplier openConnections = NO_CONNECTIONS;
 
     public BrokerMetrics() {
@@ -57,6 +58,11 @@ public final class BrokerMetrics {
     /** What the log cleaner (compaction) did and how far behind it is. */
     public CleanerMetrics cleaner() {
         return cleaner;
+    }
+
+    /** The log scrubber's work and the corrupt batches and bad indexes found in the logs. */
+    public LogIntegrity logIntegrity() {
+        return logIntegrity;
     }
 
     /** Open connections of the Kafka listener; 0 while no listener runs. */

@@ -2,6 +2,7 @@ package dev.tributary.broker.server;
 
 import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.log.CleanerConfig;
+import dev.tributary.broker.log.ScrubberConfig;
 import dev.tributary.broker.replication.ReplicationConfig;
 import dev.tributary.broker.security.AclConfig;
 import java.nio.file.Path;
@@ -17,43 +18,50 @@ import java.util.Optional;
  * @param acls           whether Kafka-protocol requests are checked against ACLs, and who is exempt
  * @param replication    how followers fetch and when they fall out of sync
  * @param cleaner        the log cleaner's threads, memory, I/O limit and back-off (compaction)
+ * @param scrub          how the log scrubber re-reads sealed segments to find corrupt data
  */
 public record BrokerConfig(Path dataDir, Optional<String> dbUrl, Optional<String> dbUser,
                            Optional<String> dbPassword, long maintenanceIntervalMs, GroupCoordinatorConfig groups,
-                           AclConfig acls, ReplicationConfig replication, CleanerConfig cleaner) {
+                           AclConfig acls, ReplicationConfig replication, CleanerConfig cleaner,
+                           ScrubberConfig scrub) {
 
     public static final long DEFAULT_MAINTENANCE_INTERVAL_MS = 30_000;
 
     public static BrokerConfig embedded(Path dataDir) {
         return new BrokerConfig(dataDir, Optional.empty(), Optional.empty(), Optional.empty(),
                 DEFAULT_MAINTENANCE_INTERVAL_MS, GroupCoordinatorConfig.defaults(), AclConfig.disabled(),
-                ReplicationConfig.defaults(), CleanerConfig.defaults());
+                ReplicationConfig.defaults(), CleanerConfig.defaults(), ScrubberConfig.defaults());
     }
 
     public BrokerConfig withGroups(GroupCoordinatorConfig newGroups) {
         return new BrokerConfig(dataDir, dbUrl, dbUser, dbPassword, maintenanceIntervalMs, newGroups, acls,
-                replication, cleaner);
+                replication, cleaner, scrub);
     }
 
     public BrokerConfig withAcls(AclConfig newAcls) {
         return new BrokerConfig(dataDir, dbUrl, dbUser, dbPassword, maintenanceIntervalMs, groups, newAcls,
-                replication, cleaner);
+                replication, cleaner, scrub);
     }
 
     /** This configuration on a shared metadata database, as a broker of a cluster. */
     public BrokerConfig withDatabase(String url, Optional<String> user, Optional<String> password) {
         return new BrokerConfig(dataDir, Optional.of(url), user, password, maintenanceIntervalMs, groups, acls,
-                replication, cleaner);
+                replication, cleaner, scrub);
     }
 
     public BrokerConfig withReplication(ReplicationConfig newReplication) {
         return new BrokerConfig(dataDir, dbUrl, dbUser, dbPassword, maintenanceIntervalMs, groups, acls,
-                newReplication, cleaner);
+                newReplication, cleaner, scrub);
     }
 
     public BrokerConfig withCleaner(CleanerConfig newCleaner) {
         return new BrokerConfig(dataDir, dbUrl, dbUser, dbPassword, maintenanceIntervalMs, groups, acls,
-                replication, newCleaner);
+                replication, newCleaner, scrub);
+    }
+
+    public BrokerConfig withScrub(ScrubberConfig newScrub) {
+        return new BrokerConfig(dataDir, dbUrl, dbUser, dbPassword, maintenanceIntervalMs, groups, acls,
+                replication, cleaner, newScrub);
     }
 
     /** Never prints the password. */
@@ -61,6 +69,6 @@ public record BrokerConfig(Path dataDir, Optional<String> dbUrl, Optional<String
     public String toString() {
         return "BrokerConfig[dataDir=" + dataDir + ", dbUrl=" + dbUrl.orElse("embedded H2") + ", dbUser="
                 + dbUser.orElse("") + ", maintenanceIntervalMs=" + maintenanceIntervalMs + ", groups=" + groups + ", acls=" + acls
-                + ", replication=" + replication + ", cleaner=" + cleaner + "]";
+                + ", replication=" + replication + ", cleaner=" + cleaner + ", scrub=" + scrub + "]";
     }
 }

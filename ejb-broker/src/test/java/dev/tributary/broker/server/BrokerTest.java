@@ -98,7 +98,8 @@ class BrokerTest {
                 java.util.Optional.of("broker"), java.util.Optional.of("s3cret"), 1000,
                 GroupCoordinatorConfig.defaults(), dev.tributary.broker.security.AclConfig.disabled(),
                 dev.tributary.broker.replication.ReplicationConfig.defaults(),
-                dev.tributary.broker.log.CleanerConfig.defaults());
+                dev.tributary.broker.log.CleanerConfig.defaults(),
+                dev.tributary.broker.log.ScrubberConfig.defaults());
         assertTrue(!config.toString().contains("s3cret"), config::toString);
     }
 
