@@ -15,7 +15,8 @@ import org.apache.kafka.common.errors.OffsetOutOfRangeException;
  * Reads records for in-process consumers: a long poll that waits (on the log's append notification, not by
  * polling) until records arrive or the wait is over, and an offset out of the log's range (deleted by retention,
  * or never there) reset to the log start or end, as {@code auto.offset.reset} does for a Kafka consumer. It reads
- * this broker's replica, leader or follower, up to that replica's high watermark.
+ * this broker's replica, leader or follower, as a read_committed consumer: up to the last stable offset, without
+ * aborted transactions' records (see {@link RecordReader}).
  */
 public final class RecordFetcher {
 
@@ -30,7 +31,7 @@ public final class RecordFetcher {
     /** Where a partition starts without a committed offset: its log start, or its end (only new records). */
     public long resetOffset(TopicPartition partition, boolean fromEarliest) {
         PartitionLog log = replicas.replicaLog(partition.topic(), partition.partition());
-        return fromEarliest ? log.logStartOffset() : log.highWatermark();
+        return fromEarliest ? log.logStartOffset() : log.lastStableOffset();
     }
 
     /**
@@ -47,7 +48,7 @@ public final class RecordFetcher {
         if (from < log.logStartOffset() || from > log.highWatermark()) {
             from = resetOffset(partition, fromEarliest);
         }
-        if (from >= log.highWatermark() && !maxWait.isZero()) {
+        if (from >= log.lastStableOffset() && !maxWait.isZero()) {
             awaitAppend(log, from, maxWait);
         }
         try {
@@ -64,7 +65,7 @@ public final class RecordFetcher {
         AppendListener listener = (tp, logEndOffset) -> appended.countDown();
         log.addAppendListener(listener);
         try {
-            if (from >= log.highWatermark()) { // re-checked after registering: an append in between is not missed
+            if (from >= log.lastStableOffset()) { // re-checked after registering: an append in between is not missed
                 appended.await(maxWait.toNanos(), TimeUnit.NANOSECONDS);
             }
         } finally {
