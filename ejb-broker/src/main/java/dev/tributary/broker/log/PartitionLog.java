@@ -370,6 +370,19 @@ public final class PartitionLog implements Closeable {
         return unstable.lastStableOffset(highWatermark.offset(), logStartOffset);
     }
 
+    /**
+     * Whether {@code producerId} at {@code epoch} has a transaction open on this partition: its batches need no
+     * further check with the transaction coordinator (KIP-890 verifies only the first batch of a transaction).
+     */
+    public boolean inTransaction(long producerId, short epoch) {
+        writeLock.lock();
+        try {
+            return producerState.inTransaction(producerId, epoch);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     /** What this partition knows of each producer that appended to it, for DescribeProducers. */
     public List<ActiveProducer> activeProducers() {
         writeLock.lock();

@@ -166,6 +166,12 @@ final class ProducerStateManager {
         ongoingTxns.remove(completed.firstOffset());
     }
 
+    /** Whether {@code producerId} at {@code epoch} has an open transaction here. */
+    boolean inTransaction(long producerId, short epoch) {
+        ProducerStateEntry entry = producers.get(producerId);
+        return entry != null && entry.epoch() == epoch && entry.inTransaction();
+    }
+
     /** First offset of the earliest open transaction, or empty if none is open. */
     OptionalLong firstUndecidedOffset() {
         return ongoingTxns.isEmpty() ? OptionalLong.empty() : OptionalLong.of(ongoingTxns.firstKey());
