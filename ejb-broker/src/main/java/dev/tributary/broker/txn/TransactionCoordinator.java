@@ -128,8 +128,10 @@ public final class TransactionCoordinator implements AutoCloseable {
             }
             TransactionMetadata current = existing.get();
             if (completing.contains(transactionalId) || current.state().isPreparing()
-                    || current.state() == TransactionState.DEAD)
+                    || current.state() == TransactionState.DEAD) {
+                resumeIfStalled(current);
                 return ProducerIdAndEpoch.failed(Errors.CONCURRENT_TRANSACTIONS);
+            }
             if (current.state() == TransactionState.ONGOING) {
                 fenceAndAbort(current, now);
                 return ProducerIdAndEpoch.failed(Errors.CONCURRENT_TRANSACTIONS);
@@ -183,8 +185,10 @@ public final class TransactionCoordinator implements AutoCloseable {
             if (invalid != Errors.NONE)
                 return invalid;
             TransactionMetadata current = existing.get();
-            if (completing.contains(transactionalId) || current.state().isPreparing())
+            if (completing.contains(transactionalId) || current.state().isPreparing()) {
+                resumeIfStalled(current);
                 return Errors.CONCURRENT_TRANSACTIONS;
+            }
             if (current.state() == TransactionState.DEAD || current.state() == TransactionState.PREPARE_EPOCH_FENCE)
                 return Errors.INVALID_TXN_STATE;
             boolean ongoing = current.state() == TransactionState.ONGOING;
@@ -263,14 +267,18 @@ public final class TransactionCoordinator implements AutoCloseable {
                 // a retry of an EndTxn that bumped the epoch already
                 if (current.state() == decided)
                     return done(ProducerIdAndEpoch.of(current));
-                if (current.state() == preparing)
+                if (current.state() == preparing) {
+                    resumeIfStalled(current);
                     return done(ProducerIdAndEpoch.failed(Errors.CONCURRENT_TRANSACTIONS));
+                }
                 return done(ProducerIdAndEpoch.failed(Errors.INVALID_TXN_STATE));
             }
             if (epoch != current.producerEpoch())
                 return done(ProducerIdAndEpoch.failed(Errors.PRODUCER_FENCED));
-            if (current.state() == preparing || completing.contains(transactionalId))
+            if (current.state() == preparing || completing.contains(transactionalId)) {
+                resumeIfStalled(current);
                 return done(ProducerIdAndEpoch.failed(Errors.CONCURRENT_TRANSACTIONS));
+            }
             if (current.state() == decided && !bumps)
                 return done(ProducerIdAndEpoch.of(current));
             boolean abortOfNothing = !commit && bumps && current.state().isIdle();
@@ -324,6 +332,22 @@ public final class TransactionCoordinator implements AutoCloseable {
                 + current.producerId() + ", epoch " + current.producerEpoch() + " fenced; the abort carries epoch "
                 + fenced.producerEpoch() + ")");
         complete(fenced);
+    }
+
+    /**
+     * A prepared transaction whose markers nobody here is writing (the previous coordinator died, or this broker
+     * restarted): takes it over now, bumping the row version so the previous coordinator is fenced, rather than
+     * letting its producer retry until the next periodic check. Lock of the id held.
+     */
+    private void resumeIfStalled(TransactionMetadata current) {
+        if (!current.state().isPreparing() || completing.contains(current.transactionalId()))
+            return;
+        TransactionMetadata resumed = current.withState(current.state(), clock.millis());
+        if (store.compareAndSet(resumed)) {
+            LOG.info(() -> "Resuming the " + current.state().kafkaName() + " markers of "
+                    + current.transactionalId());
+            complete(resumed);
+        }
     }
 
     /**
@@ -410,11 +434,7 @@ public final class TransactionCoordinator implements AutoCloseable {
                     return null;
                 TransactionMetadata current = fresh.get();
                 if (current.state().isPreparing()) {
-                    TransactionMetadata resumed = current.withState(current.state(), now);
-                    if (store.compareAndSet(resumed)) {
-                        LOG.info(() -> "Resuming the " + current.state().kafkaName() + " markers of " + id);
-                        complete(resumed);
-                    }
+                    resumeIfStalled(current);
                 } else if (current.timedOut(now)) {
                     LOG.info(() -> "The transaction of " + id + " has been open for " + (now - current.startTimeMs())
                             + " ms, beyond its timeout of " + current.timeoutMs() + " ms; aborting it");

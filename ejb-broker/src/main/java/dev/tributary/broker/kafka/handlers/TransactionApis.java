@@ -87,15 +87,17 @@ public final class TransactionApis {
     private CompletableFuture<AbstractResponse> addPartitions(KafkaRequest request) {
         AddPartitionsToTxnRequest body = request.body(AddPartitionsToTxnRequest.class);
         AddPartitionsToTxnResultCollection results = new AddPartitionsToTxnResultCollection();
-        for (AddPartitionsToTxnTransaction transaction : body.normalizeRequest().data().transactions()) {
+        boolean fromBroker = request.version() >= FIRST_BROKER_ADD_PARTITIONS_VERSION;
+        // v0-3 carry one transaction in fields of their own, which normalizeRequest moves into the v4+ form
+        AddPartitionsToTxnRequest normalized = fromBroker ? body : body.normalizeRequest();
+        for (AddPartitionsToTxnTransaction transaction : normalized.data().transactions()) {
             Set<TopicPartition> partitions = new LinkedHashSet<>(
                     AddPartitionsToTxnRequest.getPartitions(transaction.topics()));
-            Map<TopicPartition, Errors> errors = addPartitions(transaction, partitions,
-                    request.version() >= FIRST_BROKER_ADD_PARTITIONS_VERSION);
+            Map<TopicPartition, Errors> errors = addPartitions(transaction, partitions, fromBroker);
             results.add(AddPartitionsToTxnResponse.resultForTransaction(transaction.transactionalId(), errors));
         }
         AddPartitionsToTxnResponseData data = new AddPartitionsToTxnResponseData();
-        if (request.version() < FIRST_BROKER_ADD_PARTITIONS_VERSION) {
+        if (!fromBroker) {
             // v0-3 answer one transaction's partitions, without its id
             data.setResultsByTopicV3AndBelow(results.iterator().next().topicResults());
         } else {
