@@ -97,7 +97,12 @@ public final class RecordReader {
 
     /** Reads from the partition's log start offset: its oldest record still kept, read_committed. */
     public RecordPage readFromStart(String topic, int partition, int maxRecords) {
-        return read(topic, partition, replicas.replicaLog(topic, partition).logStartOffset(), maxRecords);
+        return readFromStart(topic, partition, maxRecords, IsolationLevel.READ_COMMITTED);
+    }
+
+    /** Reads from the partition's log start offset, at {@code isolation}. */
+    public RecordPage readFromStart(String topic, int partition, int maxRecords, IsolationLevel isolation) {
+        return read(topic, partition, replicas.replicaLog(topic, partition).logStartOffset(), maxRecords, isolation);
     }
 
     /** Reads from the first record whose timestamp is at or after {@code timestamp}, read_committed. */

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kafka's own {@code kafka-transactions.sh} ({@link TransactionsCommand}) against the broker: list, describe,
- * find-hanging and abort. The broker runs on a clock 20 minutes behind the tool's, so that a transaction it just
+ * describe-producers, find-hanging and abort. The broker runs on a clock 20 minutes behind the tool's, so that a transaction it just
  * saw open looks older than the tool's default 15-minute timeout, as a real hanging transaction would.
  */
 class TransactionsCommandTest {
@@ -57,7 +57,7 @@ class TransactionsCommandTest {
     }
 
     @Test
-    void listDescribeFindHangingAndAbort() {
+    void listDescribeDescribeProducersFindHangingAndAbort() {
         Properties props = new Properties();
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-listed");
         try (KafkaProducer<String, String> producer = kafka.producer(props)) {
@@ -78,6 +78,11 @@ class TransactionsCommandTest {
 
         String described = transactions("describe", "--transactional-id", "tx-listed").assertSucceeded().out();
         assertTrue(described.contains("CompleteCommit"), described);
+
+        String producers = transactions("describe-producers", "--topic", TOPIC, "--partition", "0")
+                .assertSucceeded().out();
+        assertTrue(producers.lines().anyMatch(line -> line.contains(String.valueOf(HANGING_PRODUCER))
+                && line.contains(String.valueOf(hangingStart))), producers);
 
         String hanging = transactions("find-hanging", "--broker-id", "0").assertSucceeded().out();
         assertTrue(hanging.lines().anyMatch(line -> line.contains(String.valueOf(HANGING_PRODUCER))
