@@ -62,6 +62,7 @@ import org.apache.kafka.common.requests.OffsetDeleteRequest;
 import org.apache.kafka.common.requests.OffsetFetchRequest;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.RequestUtils;
 import org.apache.kafka.common.requests.SyncGroupRequest;
 import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
 import org.apache.kafka.common.resource.ResourceType;
@@ -70,7 +71,10 @@ import org.apache.kafka.common.resource.ResourceType;
  * What each Kafka request needs from the ACLs, by Kafka's authorization model: WRITE on a topic to produce, READ to
  * fetch, DESCRIBE to see offsets and metadata, CREATE/DELETE/ALTER/ALTER_CONFIGS to administer it; READ on a group
  * to be its member or commit (plus READ on the topics committed), DESCRIBE to look at it, DELETE to delete it;
- * ALTER on the cluster for ACLs themselves.
+ * WRITE on a transactional id to use it (InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn,
+ * TxnOffsetCommit, and a Produce of transactional batches), DESCRIBE to find its coordinator or describe it;
+ * CLUSTER_ACTION for what only brokers send (WriteTxnMarkers, AddPartitionsToTxn v4+); ALTER on the cluster for ACLs
+ * themselves.
  *
  * <p>One difference from Kafka, to keep every handler unaware of ACLs: a request touching a resource it may not
  * use is refused as a whole (each of its topics or partitions answers the authorization error), where Kafka would
@@ -97,8 +101,15 @@ public final class RequestAuthorization {
         Check check = new Check(request.session().principal(), request.clientHost());
         AbstractRequest body = request.body();
         switch (request.header().apiKey()) {
-            case PRODUCE -> check.topics(AclOperation.WRITE, body(body, ProduceRequest.class).data().topicData()
-                    .stream().map(t -> name(t.name(), t.topicId())));
+            case PRODUCE -> {
+                ProduceRequest produce = body(body, ProduceRequest.class);
+                // Transactional batches need WRITE on their transactional id, as in Kafka: with transaction
+                // version 2 no AddPartitionsToTxn precedes them, so this is where the id's ACL is enforced.
+                if (RequestUtils.hasTransactionalRecords(produce))
+                    check.transactionalIdOrNone(AclOperation.WRITE, produce.transactionalId());
+                check.topics(AclOperation.WRITE, produce.data().topicData().stream()
+                        .map(t -> name(t.name(), t.topicId())));
+            }
             case FETCH -> check.topics(AclOperation.READ, body(body, FetchRequest.class).data().topics().stream()
                     .map(t -> name(t.topic(), t.topicId())));
             case LIST_OFFSETS -> check.topics(AclOperation.DESCRIBE, body(body, ListOffsetsRequest.class).data()
@@ -163,11 +174,10 @@ public final class RequestAuthorization {
                 AddPartitionsToTxnRequest add = body(body, AddPartitionsToTxnRequest.class);
                 if (add.version() >= 4) { // brokers' KIP-890 requests
                     check.cluster(AclOperation.CLUSTER_ACTION);
-                } else {
-                    add.partitionsByTransaction().forEach((id, partitions) -> {
-                        check.transactionalId(AclOperation.WRITE, id);
-                        check.topics(AclOperation.WRITE, partitions.stream().map(TopicPartition::topic));
-                    });
+                } else { // a client's request: one transaction, in the v3AndBelow fields
+                    check.transactionalId(AclOperation.WRITE, add.data().v3AndBelowTransactionalId());
+                    check.topics(AclOperation.WRITE, AddPartitionsToTxnRequest.getPartitions(
+                            add.data().v3AndBelowTopics()).stream().map(TopicPartition::topic));
                 }
             }
             case ADD_OFFSETS_TO_TXN -> {
@@ -283,6 +293,14 @@ public final class RequestAuthorization {
             if (id != null && !allowed(operation, ResourceType.TRANSACTIONAL_ID, id))
                 deny(new TransactionalIdAuthorizationException(principal + " may not " + operation
                         + " transactional id " + id));
+        }
+
+        /** As {@link #transactionalId}, but a request that needs an id and names none is refused too. */
+        void transactionalIdOrNone(AclOperation operation, String id) {
+            if (id == null)
+                deny(new TransactionalIdAuthorizationException("Transactional records without a transactional id"));
+            else
+                transactionalId(operation, id);
         }
 
         void cluster(AclOperation operation) {
