@@ -6,6 +6,7 @@
 #
 # Usage: bench/vs-kafka.sh [ROUNDS=3]
 #   env: SCALE (1.0; 0.05 for a smoke run), PARTITIONS (1), SHARED_BENCH (../shared/bench beside the checkout),
+#        PERF (the workload: $SHARED_BENCH/kafka-perf.sh; bench/transactional-perf.sh for transactions),
 #        TRIBUTARY_PORT (29092), TRIBUTARY_HTTP_PORT (28080), KAFKA_PORT (19092), OUT (a fresh dir under /tmp)
 # Output: the raw rounds in $OUT/{kafka,tributary}/round-N.{log,proc,err}, medians per broker (summarize.py) and
 #         the ratio table ($OUT/ratios.md).
@@ -13,6 +14,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 shared=${SHARED_BENCH:-$root/../shared/bench}
 [[ -x "$shared/kafka-perf.sh" ]] || { echo "vs-kafka: no $shared/kafka-perf.sh (set SHARED_BENCH)" >&2; exit 1; }
+perf=${PERF:-$shared/kafka-perf.sh}
 rounds=${1:-3}
 trib_port=${TRIBUTARY_PORT:-29092}; trib_http=${TRIBUTARY_HTTP_PORT:-28080}
 export KAFKA_PORT=${KAFKA_PORT:-19092}
@@ -32,7 +34,7 @@ trap cleanup EXIT
 round() {
   local dir=$out/$1
   "$shared/proc-sample.sh" "$4" "$dir/round-$2.proc" & sampler=$!
-  "$shared/kafka-perf.sh" "$3" 2>"$dir/round-$2.err" | tee "$dir/round-$2.log" | grep RESULT | sed "s/^/$1 /"
+  "$perf" "$3" 2>"$dir/round-$2.err" | tee "$dir/round-$2.log" | grep RESULT | sed "s/^/$1 /"
   kill "$sampler"; wait "$sampler" 2>/dev/null || true; sampler=
 }
 

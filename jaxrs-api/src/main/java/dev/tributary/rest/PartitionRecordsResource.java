@@ -14,6 +14,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.apache.kafka.common.IsolationLevel;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -38,12 +39,13 @@ public class PartitionRecordsResource {
 
     /**
      * Reads from {@code offset}, or from the first record at or after {@code timestamp}, or (neither given) from
-     * the start of the log.
+     * the start of the log; committed records only (as a read_committed Kafka consumer), unless
+     * {@code isolation=read_uncommitted}.
      */
     @Operation(summary = "Read records of a partition from an offset or a timestamp")
     @APIResponse(responseCode = "200", description = "Records and the next offset to read",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RecordsPage.class)))
-    @APIResponse(responseCode = "400", description = "Malformed partition, offset, timestamp or limit",
+    @APIResponse(responseCode = "400", description = "Malformed partition, offset, timestamp, limit or isolation",
             content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such topic or partition",
             content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
@@ -59,7 +61,10 @@ public class PartitionRecordsResource {
                             @PathParam("partition") @Parameter(schema = @Schema(type = SchemaType.INTEGER))
                             String partitionParam,
                             @QueryParam("offset") String offsetParam, @QueryParam("timestamp") String timestampParam,
-                            @QueryParam("limit") String limitParam) {
+                            @QueryParam("limit") String limitParam,
+                            @QueryParam("isolation") @Parameter(description = "read_committed (the default): records"
+                                    + " of committed transactions and of no transaction; read_uncommitted: also those of"
+                                    + " open and aborted transactions") String isolationParam) {
         // Numbers are read here, exactly, not by JAX-RS, which would answer a malformed one with 404.
         int partition = WholeNumber.of(partitionParam).toInt("partition", 0, Integer.MAX_VALUE);
         WholeNumber offset = WholeNumber.ofParameter(offsetParam);
@@ -69,15 +74,26 @@ public class PartitionRecordsResource {
         if (offset != null && timestamp != null) {
             throw new InvalidRequestException("Give either offset or timestamp, not both");
         }
+        IsolationLevel isolation = isolation(isolationParam);
         RecordPage page;
         if (timestamp != null) {
-            page = reader.readFromTimestamp(topic, partition, timestamp.toLong("timestamp", 0, Long.MAX_VALUE), max);
+            page = reader.readFromTimestamp(topic, partition, timestamp.toLong("timestamp", 0, Long.MAX_VALUE), max,
+                    isolation);
         } else if (offset != null) {
-            page = reader.read(topic, partition, offset.toLong("offset", 0, Long.MAX_VALUE), max);
+            page = reader.read(topic, partition, offset.toLong("offset", 0, Long.MAX_VALUE), max, isolation);
         } else {
-            page = reader.readFromStart(topic, partition, max);
+            page = reader.readFromStart(topic, partition, max, isolation);
         }
         return new RecordsPage(topic, partition,
                 page.records().stream().map(RecordCodec::toConsumedRecord).toList(), page.nextOffset());
+    }
+
+    /** Kafka's names of the isolation levels; none given is read_committed. */
+    private static IsolationLevel isolation(String value) {
+        if (value == null || value.equals("read_committed"))
+            return IsolationLevel.READ_COMMITTED;
+        if (value.equals("read_uncommitted"))
+            return IsolationLevel.READ_UNCOMMITTED;
+        throw new InvalidRequestException("isolation must be read_committed or read_uncommitted, not '" + value + "'");
     }
 }

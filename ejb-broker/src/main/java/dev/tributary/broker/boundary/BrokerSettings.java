@@ -10,6 +10,7 @@ import dev.tributary.broker.replication.InterBrokerLogin;
 import dev.tributary.broker.replication.ReplicationConfig;
 import dev.tributary.broker.security.AclConfig;
 import dev.tributary.broker.server.BrokerConfig;
+import dev.tributary.broker.txn.TransactionCoordinatorConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -53,6 +54,15 @@ final class BrokerSettings {
     /** Environment TRIBUTARY_INTERBROKER_PASSWORD. */
     static final String INTERBROKER_PASSWORD = "tributary.interbroker.password";
     static final String ACL_SUPER_USERS = "tributary.acl.super.users";
+    /** Kafka's {@code transaction.max.timeout.ms}: the longest {@code transaction.timeout.ms} a producer may ask for. */
+    static final String TRANSACTION_MAX_TIMEOUT_MS = "tributary.transaction.max.timeout.ms";
+    /** Kafka's {@code transactional.id.expiration.ms}: how long an unused transactional id is remembered. */
+    static final String TRANSACTIONAL_ID_EXPIRATION_MS = "tributary.transactional.id.expiration.ms";
+    /** The {@code transaction.version} feature level the broker finalizes: 2 (default) or 1. */
+    static final String TRANSACTION_VERSION = "tributary.transaction.version";
+    /** Kafka's {@code transaction.abort.timed.out.transaction.cleanup.interval.ms}. */
+    static final String TRANSACTION_ABORT_CHECK_INTERVAL_MS =
+            "tributary.transaction.abort.timed.out.transaction.cleanup.interval.ms";
     /**
      * The base URL of this broker's REST API as other brokers and tools reach it ({@code http://host:port/});
      * {@code bin/tributary} sets it from {@code --host} and {@code --http-port}. Only announced, never bound.
@@ -87,7 +97,8 @@ final class BrokerSettings {
                 acls(config),
                 replication(config),
                 cleaner(config),
-                scrub(config));
+                scrub(config),
+                transactions(config));
     }
 
     /** @throws IllegalArgumentException naming the setting if a value is out of Kafka's range */
@@ -113,6 +124,18 @@ final class BrokerSettings {
             throw new IllegalArgumentException(SCRUB_INTERVAL_MS + " must be at least 1, not " + intervalMs);
         return new ScrubberConfig(config.getOptionalValue(SCRUB_ENABLED, Boolean.class).orElse(defaults.enabled()),
                 bytesPerSecond, intervalMs);
+    }
+
+    private static TransactionCoordinatorConfig transactions(Config config) {
+        TransactionCoordinatorConfig defaults = TransactionCoordinatorConfig.defaults();
+        return defaults.withMaxTimeoutMs(config.getOptionalValue(TRANSACTION_MAX_TIMEOUT_MS, Integer.class)
+                        .orElse(defaults.maxTimeoutMs()))
+                .withIdExpirationMs(config.getOptionalValue(TRANSACTIONAL_ID_EXPIRATION_MS, Long.class)
+                        .orElse(defaults.idExpirationMs()))
+                .withAbortCheckIntervalMs(config.getOptionalValue(TRANSACTION_ABORT_CHECK_INTERVAL_MS, Long.class)
+                        .orElse(defaults.abortCheckIntervalMs()))
+                .withTransactionVersion(config.getOptionalValue(TRANSACTION_VERSION, Short.class)
+                        .orElse(defaults.transactionVersion()));
     }
 
     private static ReplicationConfig replication(Config config) {

@@ -16,6 +16,7 @@ import dev.tributary.jca.spi.BrokerGateway;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.apache.kafka.common.IsolationLevel;
 
 /**
  * The broker as the JCA adapter's in-VM gateway: each call goes straight to the core ({@code RecordWriter},
@@ -112,7 +113,8 @@ final class InVmBrokerGateway implements BrokerGateway {
     public GroupSession joinGroup(GroupSubscription subscription) {
         GroupMember member = new GroupMember(broker.groups(), broker.topicMetadata(), subscription.groupId(),
                 subscription.topics(), subscription.clientId(), MemberTimeouts.defaults());
-        return new InVmGroupSession(member, fetcher, subscription.fromEarliest());
+        return new InVmGroupSession(member, fetcher, subscription.fromEarliest(),
+                subscription.readCommitted() ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED);
     }
 
     private static List<TransactionRecord> transactionRecords(List<OutgoingRecord> records) {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /** A {@link GroupMember} and a {@link RecordFetcher} behind the adapter's {@link GroupSession}. */
@@ -20,11 +21,13 @@ final class InVmGroupSession implements GroupSession {
     private final GroupMember member;
     private final RecordFetcher fetcher;
     private final boolean fromEarliest;
+    private final IsolationLevel isolation;
 
-    InVmGroupSession(GroupMember member, RecordFetcher fetcher, boolean fromEarliest) {
+    InVmGroupSession(GroupMember member, RecordFetcher fetcher, boolean fromEarliest, IsolationLevel isolation) {
         this.member = member;
         this.fetcher = fetcher;
         this.fromEarliest = fromEarliest;
+        this.isolation = isolation;
     }
 
     @Override
@@ -58,7 +61,7 @@ final class InVmGroupSession implements GroupSession {
         Map<PartitionId, Long> start = new HashMap<>();
         for (TopicPartition partition : topicPartitions) {
             Long offset = committed.get(partition);
-            start.put(id(partition), offset != null ? offset : fetcher.resetOffset(partition, fromEarliest));
+            start.put(id(partition), offset != null ? offset : fetcher.resetOffset(partition, fromEarliest, isolation));
         }
         return start;
     }
@@ -72,7 +75,8 @@ final class InVmGroupSession implements GroupSession {
     public FetchedRecords fetch(PartitionId partition, long offset, int maxRecords, Duration maxWait)
             throws InterruptedException {
         try {
-            RecordPage page = fetcher.fetch(topicPartition(partition), offset, maxRecords, maxWait, fromEarliest);
+            RecordPage page = fetcher.fetch(topicPartition(partition), offset, maxRecords, maxWait, fromEarliest,
+                    isolation);
             return new FetchedRecords(page.records().stream()
                     .map(r -> InVmRecords.toConsumedRecord(partition.topic(), partition.partition(), r)).toList(),
                     page.nextOffset());

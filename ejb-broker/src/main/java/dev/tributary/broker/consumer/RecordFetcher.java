@@ -8,6 +8,7 @@ import dev.tributary.broker.topic.HostedReplicas;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 
@@ -15,9 +16,10 @@ import org.apache.kafka.common.errors.OffsetOutOfRangeException;
  * Reads records for in-process consumers: a long poll that waits (on the log's append notification, not by
  * polling) until records arrive or the wait is over, and an offset out of the log's range (deleted by retention,
  * or never there) reset to the log start or end, as {@code auto.offset.reset} does for a Kafka consumer. It reads
- * this broker's replica, leader or follower, up to that replica's high watermark, through {@link RecordReader}, so
- * every batch is checked before it is delivered: a corrupt one fails the fetch with
- * {@link dev.tributary.broker.log.LogCorruptionException} naming the partition and offset, and is never delivered.
+ * this broker's replica, leader or follower, by default as a read_committed consumer: up to the last stable
+ * offset, without aborted transactions' records (see {@link RecordReader}). Every batch is checked before it is
+ * delivered: a corrupt one fails the fetch with {@link dev.tributary.broker.log.LogCorruptionException} naming the
+ * partition and offset, and is never delivered.
  */
 public final class RecordFetcher {
 
@@ -29,44 +31,63 @@ public final class RecordFetcher {
         this.reader = reader;
     }
 
-    /** Where a partition starts without a committed offset: its log start, or its end (only new records). */
+    /** Where a partition starts without a committed offset, read_committed: its log start, or its end. */
     public long resetOffset(TopicPartition partition, boolean fromEarliest) {
+        return resetOffset(partition, fromEarliest, IsolationLevel.READ_COMMITTED);
+    }
+
+    /**
+     * Where a partition starts without a committed offset: its log start, or its end (only new records) as a
+     * consumer of {@code isolation} sees it, the last stable offset or the high watermark.
+     */
+    public long resetOffset(TopicPartition partition, boolean fromEarliest, IsolationLevel isolation) {
         PartitionLog log = replicas.replicaLog(partition.topic(), partition.partition());
-        return fromEarliest ? log.logStartOffset() : log.highWatermark();
+        return fromEarliest ? log.logStartOffset() : end(log, isolation);
+    }
+
+    private static long end(PartitionLog log, IsolationLevel isolation) {
+        return isolation == IsolationLevel.READ_COMMITTED ? log.lastStableOffset() : log.highWatermark();
+    }
+
+    /** {@link #fetch(TopicPartition, long, int, Duration, boolean, IsolationLevel)} read_committed. */
+    public RecordPage fetch(TopicPartition partition, long offset, int maxRecords, Duration maxWait,
+                            boolean fromEarliest) throws InterruptedException {
+        return fetch(partition, offset, maxRecords, maxWait, fromEarliest, IsolationLevel.READ_COMMITTED);
     }
 
     /**
      * Up to {@code maxRecords} records from {@code offset} (or from the reset position if it is out of range),
-     * waiting up to {@code maxWait} for the first.
+     * waiting up to {@code maxWait} for the first, as a consumer of {@code isolation} sees them.
      *
      * @return the records and the offset to read from next
      * @throws org.apache.kafka.common.errors.UnknownTopicOrPartitionException if the partition does not exist
      */
     public RecordPage fetch(TopicPartition partition, long offset, int maxRecords, Duration maxWait,
-                            boolean fromEarliest) throws InterruptedException {
+                            boolean fromEarliest, IsolationLevel isolation) throws InterruptedException {
         PartitionLog log = replicas.replicaLog(partition.topic(), partition.partition());
         long from = offset;
         if (from < log.logStartOffset() || from > log.highWatermark()) {
-            from = resetOffset(partition, fromEarliest);
+            from = resetOffset(partition, fromEarliest, isolation);
         }
-        if (from >= log.highWatermark() && !maxWait.isZero()) {
-            awaitAppend(log, from, maxWait);
+        if (from >= end(log, isolation) && !maxWait.isZero()) {
+            awaitAppend(log, from, maxWait, isolation);
         }
         try {
-            return reader.read(partition.topic(), partition.partition(), from, maxRecords);
+            return reader.read(partition.topic(), partition.partition(), from, maxRecords, isolation);
         } catch (OffsetOutOfRangeException raced) {
             // Retention moved the log start past it meanwhile: start over from the reset position.
-            return reader.read(partition.topic(), partition.partition(), resetOffset(partition, fromEarliest),
-                    maxRecords);
+            return reader.read(partition.topic(), partition.partition(),
+                    resetOffset(partition, fromEarliest, isolation), maxRecords, isolation);
         }
     }
 
-    private static void awaitAppend(PartitionLog log, long from, Duration maxWait) throws InterruptedException {
+    private static void awaitAppend(PartitionLog log, long from, Duration maxWait, IsolationLevel isolation)
+            throws InterruptedException {
         CountDownLatch appended = new CountDownLatch(1);
         AppendListener listener = (tp, logEndOffset) -> appended.countDown();
         log.addAppendListener(listener);
         try {
-            if (from >= log.highWatermark()) { // re-checked after registering: an append in between is not missed
+            if (from >= end(log, isolation)) { // re-checked after registering: an append in between is not missed
                 appended.await(maxWait.toNanos(), TimeUnit.NANOSECONDS);
             }
         } finally {

@@ -46,6 +46,8 @@ import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -80,6 +82,28 @@ public final class GroupCoordinator implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GroupCoordinator.class.getName());
     /** The group type ListGroups v5+ reports; Tributary has only Kafka's classic groups. */
     private static final String CLASSIC_GROUP_TYPE = "classic";
+    /** For coordinators without transactions (tests): nothing is ever pending. */
+    private static final TransactionalOffsetStore NO_TRANSACTIONAL_OFFSETS = new TransactionalOffsetStore() {
+        @Override
+        public void stage(String groupId, long producerId, Map<TopicPartition, CommittedOffset> offsets) {
+            throw new OffsetStoreException("This coordinator keeps no transactional offsets", null);
+        }
+
+        @Override
+        public Map<TopicPartition, CommittedOffset> complete(String groupId, long producerId, boolean commit) {
+            return Map.of();
+        }
+
+        @Override
+        public java.util.Set<String> groupsWithPending(long producerId) {
+            return java.util.Set.of();
+        }
+
+        @Override
+        public java.util.Set<TopicPartition> pendingPartitions(String groupId) {
+            return java.util.Set.of();
+        }
+    };
     /** The width of {@code TRIB_COMMITTED_OFFSET.GROUP_ID}. */
     public static final int MAX_GROUP_ID_LENGTH = 255;
 
@@ -89,9 +113,11 @@ public final class GroupCoordinator implements AutoCloseable {
     private final OffsetProtocol offsets;
     private final GroupCoordinatorConfig config;
     private final GroupHandover handover;
+    private final TransactionalOffsets transactionalOffsets;
 
-    private GroupCoordinator(Groups groups, OffsetStore store, GroupCoordinatorConfig config,
-                             ScheduledExecutorService scheduler, Clock clock) {
+    private GroupCoordinator(Groups groups, OffsetStore store, TransactionalOffsetStore pending,
+                             GroupCoordinatorConfig config, ScheduledExecutorService scheduler, Clock clock) {
+        this.transactionalOffsets = new TransactionalOffsets(groups, pending, config, clock);
         this.groups = groups;
         this.store = store;
         this.config = config;
@@ -108,11 +134,19 @@ public final class GroupCoordinator implements AutoCloseable {
      */
     public static GroupCoordinator open(OffsetStore store, GroupCoordinatorConfig config,
                                         ScheduledExecutorService scheduler, Clock clock) {
+        return open(store, NO_TRANSACTIONAL_OFFSETS, config, scheduler, clock);
+    }
+
+    /** As {@link #open(OffsetStore, GroupCoordinatorConfig, ScheduledExecutorService, Clock)}, with
+     * transactional offsets (TxnOffsetCommit) staged in {@code pending}. */
+    public static GroupCoordinator open(OffsetStore store, TransactionalOffsetStore pending,
+                                        GroupCoordinatorConfig config, ScheduledExecutorService scheduler,
+                                        Clock clock) {
         Groups groups = new Groups();
         Map<String, Map<TopicPartition, CommittedOffset>> stored = store.loadAll();
         stored.forEach((groupId, committed) -> groups.seed(groupId).offsets().putAll(committed));
         LOG.info(() -> "Group coordinator loaded the committed offsets of " + stored.size() + " group(s)");
-        return new GroupCoordinator(groups, store, config, scheduler, clock);
+        return new GroupCoordinator(groups, store, pending, config, scheduler, clock);
     }
 
     public GroupCoordinatorConfig config() {
@@ -194,6 +228,32 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /**
+     * TxnOffsetCommit: stages the offsets for the producer's transaction; they become committed offsets when it
+     * commits ({@link #completeTransaction}). Topics must be named and exist (the protocol layer checks).
+     */
+    public TxnOffsetCommitResponseData commitTransactionalOffsets(TxnOffsetCommitRequestData request) {
+        if (invalid(request.groupId()))
+            return TransactionalOffsets.error(request, Errors.INVALID_GROUP_ID);
+        return answer(() -> transactionalOffsets.commit(request),
+                error -> TransactionalOffsets.error(request, error));
+    }
+
+    /**
+     * A transaction marker for the group coordinator (Kafka's {@code onTransactionCompleted}): the producer's staged
+     * offsets of every group become committed offsets, or are dropped.
+     *
+     * @throws OffsetStoreException if they could not be completed; the transaction coordinator retries
+     */
+    public void completeTransaction(long producerId, boolean commit) {
+        transactionalOffsets.complete(producerId, commit);
+    }
+
+    /** Partitions of {@code groupId} whose offsets wait for a transaction to end (OffsetFetch require_stable). */
+    public java.util.Set<TopicPartition> pendingTransactionalOffsets(String groupId) {
+        return transactionalOffsets.pending(groupId);
+    }
+
+    /**
      * OffsetFetch: one group before v8, a batch of groups from v8. A null topic list (v2+) asks for every committed
      * offset of the group. In v10 the protocol layer resolves topic ids to names and fills the ids of an "all
      * topics" answer.
@@ -204,13 +264,14 @@ public final class GroupCoordinator implements AutoCloseable {
             for (OffsetFetchRequestData.OffsetFetchRequestGroup group : request.groups()) {
                 List<RequestedTopic> requested = group.topics() == null ? null : group.topics().stream()
                         .map(t -> new RequestedTopic(t.name(), t.topicId(), t.partitionIndexes())).toList();
-                response.groups().add(fetchedGroup(group.groupId(), fetch(group.groupId(), requested), version));
+                response.groups().add(fetchedGroup(group.groupId(),
+                        fetch(group.groupId(), requested, request.requireStable()), version));
             }
             return response;
         }
         List<RequestedTopic> requested = request.topics() == null ? null : request.topics().stream()
                 .map(t -> new RequestedTopic(t.name(), null, t.partitionIndexes())).toList();
-        FetchedGroup fetched = fetch(request.groupId(), requested);
+        FetchedGroup fetched = fetch(request.groupId(), requested, version >= 7 && request.requireStable());
         if (version < 2 && fetched.error() != Errors.NONE) {
             // v0-1 have no group-level error: every requested partition carries it.
             fetched = failedFetch(fetched.error(), requested);
@@ -237,11 +298,34 @@ public final class GroupCoordinator implements AutoCloseable {
         return response;
     }
 
-    private FetchedGroup fetch(String groupId, List<RequestedTopic> requested) {
+    /**
+     * With {@code requireStable} (a read_committed consumer), partitions whose offsets wait for a transaction to end
+     * are answered UNSTABLE_OFFSET_COMMIT, for the consumer to retry, as Kafka answers.
+     */
+    private FetchedGroup fetch(String groupId, List<RequestedTopic> requested, boolean requireStable) {
         if (invalid(groupId)) {
             return new FetchedGroup(Errors.INVALID_GROUP_ID, List.of());
         }
-        return answer(() -> offsets.fetch(groupId, requested), error -> new FetchedGroup(error, List.of()));
+        FetchedGroup fetched = answer(() -> offsets.fetch(groupId, requested),
+                error -> new FetchedGroup(error, List.of()));
+        if (!requireStable || fetched.error() != Errors.NONE)
+            return fetched;
+        java.util.Set<TopicPartition> pending;
+        try {
+            pending = transactionalOffsets.pending(groupId);
+        } catch (OffsetStoreException e) {
+            return new FetchedGroup(Errors.COORDINATOR_NOT_AVAILABLE, List.of());
+        }
+        if (pending.isEmpty())
+            return fetched;
+        List<FetchedTopic> topics = new ArrayList<>();
+        for (FetchedTopic topic : fetched.topics()) {
+            topics.add(new FetchedTopic(topic.name(), topic.topicId(), topic.partitions().stream()
+                    .map(p -> pending.contains(new TopicPartition(topic.name(), p.partition()))
+                            ? new FetchedPartition(p.partition(), Optional.empty(), Errors.UNSTABLE_OFFSET_COMMIT)
+                            : p).toList()));
+        }
+        return new FetchedGroup(Errors.NONE, topics);
     }
 
     private static FetchedGroup failedFetch(Errors error, List<RequestedTopic> requested) {

@@ -10,6 +10,7 @@ import dev.tributary.broker.kafka.handlers.DeleteRecordsHandler;
 import dev.tributary.broker.kafka.handlers.DeleteTopicsHandler;
 import dev.tributary.broker.kafka.handlers.DescribeClusterHandler;
 import dev.tributary.broker.kafka.handlers.DescribeConfigsHandler;
+import dev.tributary.broker.kafka.handlers.DescribeProducersHandler;
 import dev.tributary.broker.kafka.handlers.FetchHandler;
 import dev.tributary.broker.kafka.handlers.FetchPurgatory;
 import dev.tributary.broker.kafka.handlers.FindCoordinatorHandler;
@@ -21,6 +22,9 @@ import dev.tributary.broker.kafka.handlers.LiveBrokers;
 import dev.tributary.broker.kafka.handlers.MetadataHandler;
 import dev.tributary.broker.kafka.handlers.OffsetsForLeaderEpochHandler;
 import dev.tributary.broker.kafka.handlers.ProduceHandler;
+import dev.tributary.broker.kafka.handlers.TransactionApis;
+import dev.tributary.broker.kafka.handlers.TxnOffsetCommitHandler;
+import dev.tributary.broker.kafka.handlers.WriteTxnMarkersHandler;
 import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaListener;
 import dev.tributary.broker.kafka.network.RequestDispatcher;
@@ -110,8 +114,9 @@ public final class KafkaServer implements AutoCloseable {
             RequestAuthorization authorization = new RequestAuthorization(broker.authorizer(), topics);
             List<ApiHandler> apis = new ArrayList<>(new GroupApis(broker.groups(), authorization).handlers());
             apis.addAll(new AclApis(broker.authorizer()).handlers());
+            apis.addAll(new TransactionApis(broker.transactionCoordinator(), topics, authorization).handlers());
             apis.addAll(List.of(
-                    new ProduceHandler(topics, broker.leaderAppends()),
+                    new ProduceHandler(topics, broker.leaderAppends(), broker.transactionVerifier()),
                     new FetchHandler(topics, hosted, purgatory, metrics, broker.replicas()),
                     new ListOffsetsHandler(topics, hosted),
                     new MetadataHandler(topics, endpoint, liveBrokers, authorization),
@@ -124,7 +129,10 @@ public final class KafkaServer implements AutoCloseable {
                     new AlterConfigsHandler(administration),
                     new DeleteRecordsHandler(hosted),
                     new OffsetsForLeaderEpochHandler(topics, hosted),
-                    new InitProducerIdHandler(broker.producerIds()),
+                    new InitProducerIdHandler(broker.producerIds(), broker.transactionCoordinator()),
+                    new TxnOffsetCommitHandler(broker.groups(), broker.transactionVerifier(), topics),
+                    new WriteTxnMarkersHandler(broker.transactionMarkers(), broker.groups()),
+                    new DescribeProducersHandler(hosted),
                     new DescribeClusterHandler(endpoint, liveBrokers)));
             if (!config.saslMechanisms().isEmpty()) {
                 apis.add(new SaslHandshakeHandler(new SaslServers(broker.users())));

@@ -249,6 +249,35 @@ final class LocalLog {
     }
 
     /**
+     * The aborted transactions that overlap the records of {@code read} (a {@link #read} from
+     * {@code read.fetchOffset()} bounded by {@code bound}), for a read_committed consumer to drop (Kafka's
+     * {@code addAbortedTransactions}): from the segment holding the fetch offset on, until a segment's
+     * {@link TransactionIndex} shows that no later marker can belong to a transaction that started in the range.
+     */
+    List<AbortedTxn> abortedTransactions(FetchDataInfo read, long bound) {
+        long fetchOffset = read.fetchOffset();
+        LogSegment segment = segments.floor(fetchOffset);
+        if (segment == null)
+            return List.of();
+        boolean any = false;
+        for (LogSegment s = segment; s != null && !any; s = segments.higher(s.baseOffset()))
+            any = !s.txnIndex().isEmpty();
+        if (!any)
+            return List.of();
+        LogSegment next = segments.higher(segment.baseOffset());
+        long upperBound = Math.min(bound, segment.fetchUpperBoundOffset(fetchOffset, read.records().sizeInBytes())
+                .orElse(next != null ? next.baseOffset() : bound));
+        List<AbortedTxn> aborted = new ArrayList<>();
+        for (LogSegment s = segment; s != null; s = segments.higher(s.baseOffset())) {
+            TransactionIndex.SearchResult found = s.txnIndex().collect(fetchOffset, upperBound);
+            aborted.addAll(found.aborted());
+            if (found.complete())
+                break;
+        }
+        return aborted;
+    }
+
+    /**
      * Where {@code offset} lives on disk: the segment that holds it and the position of the batch holding it, or
      * the segment's size as of this call if no batch holds it yet (so a batch appended meanwhile is left out).
      * Empty if {@code offset} is below every segment, which happens only while a full truncation replaces them.
@@ -376,7 +405,7 @@ final class LocalLog {
         if (!LogFullException.isNoSpace(e))
             return e;
         try {
-            segment.truncateTo(sizeBefore);
+            segment.truncateTo(sizeBefore, logEnd.messageOffset());
         } catch (IOException cannotCut) {
             e.addSuppressed(cannotCut);
             return e; // a partial append stays beyond the published end: offline until recovery cuts it

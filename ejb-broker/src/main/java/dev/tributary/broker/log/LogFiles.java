@@ -40,6 +40,7 @@ public final class LogFiles {
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
+    static final String TXN_INDEX_SUFFIX = ".txnindex";
     /** Producer-state snapshots, named by the offset up to which they hold the state. */
     static final String SNAPSHOT_SUFFIX = ".snapshot";
     /** Kafka renames a segment's files with this suffix before removing them. */
@@ -80,6 +81,10 @@ public final class LogFiles {
 
     static Path timeIndexFile(Path dir, long baseOffset) {
         return dir.resolve(filenamePrefix(baseOffset) + TIME_INDEX_SUFFIX);
+    }
+
+    static Path txnIndexFile(Path dir, long baseOffset) {
+        return dir.resolve(filenamePrefix(baseOffset) + TXN_INDEX_SUFFIX);
     }
 
     static Path producerSnapshotFile(Path dir, long offset) {

@@ -118,7 +118,16 @@ final class LogLoader {
     private LoadedLog load(List<LogSegment> list, Optional<CleanShutdownMarker> marker, OptionalLong checkpoint)
             throws IOException {
         LogSegments segments = new LogSegments();
-        producerStateLoader = new ProducerStateLoader(dir, tp, checkpoint.orElse(0), nowMs);
+        int n = list.size();
+        LogSegment lastSegment = n == 0 ? null : list.get(n - 1);
+        boolean trusted = marker.isPresent() && lastSegment != null
+                && marker.get().activeSegmentBytes() == lastSegment.size();
+        int firstToRecover = trusted ? n : indexOfSegmentHolding(list, checkpoint.orElse(0));
+        // Recovered segments get their transaction index rebuilt from the producer state at their start, so no
+        // snapshot beyond the first of them may be used.
+        long snapshotBound = firstToRecover < n ? Math.min(checkpoint.orElse(0), list.get(firstToRecover).baseOffset())
+                : checkpoint.orElse(0);
+        producerStateLoader = new ProducerStateLoader(dir, tp, snapshotBound, nowMs);
         if (list.isEmpty()) {
             if (checkpoint.isPresent() && checkpoint.getAsLong() > 0)
                 throw new LogCorruptionException(tp, dir, -1, "the recovery point checkpoint says offsets below "
@@ -136,14 +145,10 @@ final class LogLoader {
                     OffsetCheckpointFile.HIGH_WATERMARK.read(dir));
         }
 
-        int n = list.size();
-        LogSegment lastSegment = list.get(n - 1);
-        boolean trusted = marker.isPresent() && marker.get().activeSegmentBytes() == lastSegment.size();
         if (marker.isPresent() && !trusted)
             LOG.warning(() -> "Partition " + tp + ": the clean-shutdown marker does not match the last segment "
                     + lastSegment.logFile() + " (recorded " + marker.get().activeSegmentBytes() + " bytes, found "
                     + lastSegment.size() + "); recovering as after a crash");
-        int firstToRecover = trusted ? n : indexOfSegmentHolding(list, checkpoint.orElse(0));
 
         long previousNextOffset = -1;
         for (int i = 0; i < n; i++) {
@@ -175,7 +180,7 @@ final class LogLoader {
                 segmentsRecovered++;
             }
             if (recover)
-                nextOffset = recoverSegment(segment, last, previousNextOffset);
+                nextOffset = recoverSegment(segment, last, i >= firstToRecover);
             else
                 producerStateLoader.replayUnscanned(segment, nextOffset);
             if (previousNextOffset > segment.baseOffset())
@@ -264,11 +269,15 @@ final class LogLoader {
     }
 
     /**
-     * Validates {@code segment} and rebuilds its indexes; truncates a torn tail of the last segment; throws for
-     * any other damage. Returns the segment's next offset.
+     * Validates {@code segment} and rebuilds its offset and time indexes, and its transaction index if
+     * {@code rebuildTxnIndex} (a segment above the recovery point; a segment below it whose other indexes are
+     * damaged keeps its transaction index, which was fsynced with it); truncates a torn tail of the last segment;
+     * throws for any other damage. Returns the segment's next offset.
      */
-    private long recoverSegment(LogSegment segment, boolean last, long previousNextOffset) throws IOException {
-        RecordBatchScanner.Result result = segment.recover(producerStateLoader);
+    private long recoverSegment(LogSegment segment, boolean last, boolean rebuildTxnIndex) throws IOException {
+        producerStateLoader.rebuildingTxnIndexOf(rebuildTxnIndex ? segment : null);
+        RecordBatchScanner.Result result = segment.recover(producerStateLoader, rebuildTxnIndex);
+        producerStateLoader.rebuildingTxnIndexOf(null);
         if (result.damage().isEmpty())
             return result.nextOffset();
         RecordBatchScanner.Damage damage = result.damage().get();
@@ -293,7 +302,7 @@ final class LogLoader {
                         + " the log end offset is now %d.%s", tp, dropped, damage.position(), segment.logFile(),
                 damage.description(), result.nextOffset(), damage.claimedOffsetRange(), result.nextOffset(),
                 flushedNote));
-        segment.truncateTo(result.validBytes());
+        segment.truncateTo(result.validBytes(), result.nextOffset());
         bytesTruncated += dropped;
         return result.nextOffset();
     }

@@ -14,10 +14,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Iterator;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One segment of a partition log: the data file ({@code <base>.log}, a Kafka {@link FileRecords}) holding record
- * batches with offsets from {@link #baseOffset()} on, plus its {@link OffsetIndex} and {@link TimeIndex}.
+ * batches with offsets from {@link #baseOffset()} on, plus its {@link OffsetIndex}, {@link TimeIndex} and
+ * {@link TransactionIndex} (the aborted transactions whose markers it holds).
  *
  * <p>Invariants: batches in the data file have strictly increasing offsets, all at or above the base offset and
  * within {@code Integer.MAX_VALUE} of it; index entries refer only to batches already in the data file.
@@ -35,6 +37,7 @@ final class LogSegment implements Closeable {
     private final FileRecords log;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
     private final boolean indexFilesExisted;
     private final int indexIntervalBytes;
 
@@ -48,7 +51,8 @@ final class LogSegment implements Closeable {
     private boolean inactive;
 
     private LogSegment(Path dir, long baseOffset, FileRecords log, OffsetIndex offsetIndex, TimeIndex timeIndex,
-                       boolean indexFilesExisted, int indexIntervalBytes) {
+                       TransactionIndex txnIndex, boolean indexFilesExisted, int indexIntervalBytes) {
+        this.txnIndex = txnIndex;
         this.dir = dir;
         this.baseOffset = baseOffset;
         this.log = log;
@@ -77,16 +81,21 @@ final class LogSegment implements Closeable {
         Path timeIndexFile = LogFiles.withSuffix(LogFiles.timeIndexFile(dir, baseOffset), fileSuffix);
         boolean indexesExisted = Files.exists(indexFile) && Files.exists(timeIndexFile);
         FileRecords records = FileRecords.open(logFile.toFile(), true, Files.exists(logFile), 0, false);
+        Path txnIndexFile = LogFiles.withSuffix(LogFiles.txnIndexFile(dir, baseOffset), fileSuffix);
         OffsetIndex offsetIndex = null;
+        TimeIndex timeIndex = null;
         try {
             offsetIndex = new OffsetIndex(indexFile, baseOffset, config.segmentIndexBytes());
-            TimeIndex timeIndex = new TimeIndex(timeIndexFile, baseOffset, config.segmentIndexBytes());
-            return new LogSegment(dir, baseOffset, records, offsetIndex, timeIndex, indexesExisted,
+            timeIndex = new TimeIndex(timeIndexFile, baseOffset, config.segmentIndexBytes());
+            TransactionIndex txnIndex = new TransactionIndex(txnIndexFile, baseOffset);
+            return new LogSegment(dir, baseOffset, records, offsetIndex, timeIndex, txnIndex, indexesExisted,
                     config.indexIntervalBytes());
         } catch (IOException | RuntimeException e) {
             records.close();
             if (offsetIndex != null)
                 offsetIndex.close();
+            if (timeIndex != null)
+                timeIndex.close();
             throw e;
         }
     }
@@ -114,6 +123,10 @@ final class LogSegment implements Closeable {
 
     TimeIndex timeIndex() {
         return timeIndex;
+    }
+
+    TransactionIndex txnIndex() {
+        return txnIndex;
     }
 
     boolean indexFilesExisted() {
@@ -212,6 +225,20 @@ final class LogSegment implements Closeable {
     }
 
     /**
+     * An offset above every record of the slice {@link #read} returned for {@code fetchOffset} with
+     * {@code sliceBytes} bytes: the last offset of the first indexed batch that starts at or after the slice's end,
+     * or empty if the index has none (the caller then takes the next segment's base offset or its read bound).
+     * Over-inclusive by up to {@code index.interval.bytes} of batches, as Kafka's {@code fetchUpperBoundOffset},
+     * which a search for aborted transactions may be.
+     */
+    OptionalLong fetchUpperBoundOffset(long fetchOffset, int sliceBytes) {
+        LogOffsetPosition start = translateOffset(fetchOffset);
+        if (start == null)
+            return OptionalLong.empty();
+        return offsetIndex.firstOffsetAtOrAfterPosition(start.position + sliceBytes);
+    }
+
+    /**
      * The first record at or after {@code startingOffset} whose timestamp is at or after {@code timestamp}: a time
      * index lookup, an offset index lookup, then a scan of batches whose largest timestamp qualifies.
      */
@@ -224,11 +251,16 @@ final class LogSegment implements Closeable {
     }
 
     /**
-     * Validates every batch of the data file and rebuilds both indexes from the valid ones, passing each valid
-     * batch on to {@code visitor} too. Does not modify the data file: the loader decides from the result whether to
-     * truncate ({@link #truncateTo}) or to refuse the log.
+     * Validates every batch of the data file and rebuilds the offset and time indexes from the valid ones, passing
+     * each valid batch on to {@code visitor} too. With {@code resetTxnIndex} the transaction index is emptied first,
+     * for the visitor to fill again (which needs the producer state as of the segment's base offset). Does not
+     * modify the data file: the loader decides from the result whether to truncate ({@link #truncateTo}) or to
+     * refuse the log.
      */
-    RecordBatchScanner.Result recover(RecordBatchScanner.BatchVisitor visitor) throws IOException {
+    RecordBatchScanner.Result recover(RecordBatchScanner.BatchVisitor visitor, boolean resetTxnIndex)
+            throws IOException {
+        if (resetTxnIndex)
+            txnIndex.reset();
         resetIndexes();
         return new RecordBatchScanner(log.channel(), log.sizeInBytes(), baseOffset).scan((batch, position) -> {
             indexBatch(batch, position);
@@ -329,6 +361,7 @@ final class LogSegment implements Closeable {
     void truncateFrom(long batchBoundary, int position, long nowMs) throws IOException {
         offsetIndex.truncateTo(batchBoundary);
         timeIndex.truncateTo(batchBoundary);
+        txnIndex.truncateTo(batchBoundary);
         log.truncateTo(position);
         log.channel().force(true);
         makeActive();
@@ -347,9 +380,13 @@ final class LogSegment implements Closeable {
         return max;
     }
 
-    /** Cuts the data file to {@code size} bytes (dropping a damaged tail found by {@link #recover()}). */
-    void truncateTo(int size) throws IOException {
+    /**
+     * Cuts the data file to {@code size} bytes (dropping a damaged tail found by {@link #recover}), and the
+     * transaction index to the markers below {@code nextOffset}, the offset after what remains.
+     */
+    void truncateTo(int size, long nextOffset) throws IOException {
         log.truncateTo(size);
+        txnIndex.truncateTo(nextOffset);
     }
 
     /**
@@ -440,9 +477,13 @@ final class LogSegment implements Closeable {
         inactive = false;
     }
 
-    /** fdatasync of the data file: what an acknowledged append needs. Safe to call concurrently with appends. */
+    /**
+     * fdatasync of the data file, and fsync of the transaction index if it has new entries: what an acknowledged
+     * append needs. Safe to call concurrently with appends.
+     */
     void flushData() throws IOException {
         log.channel().force(false);
+        txnIndex.flush();
     }
 
     /**
@@ -462,6 +503,9 @@ final class LogSegment implements Closeable {
         Path timeIndexFile = LogFiles.withSuffix(LogFiles.timeIndexFile(dir, baseOffset), suffix);
         timeIndex.renameTo(timeIndexFile);
         steps.done("renamed the time index to " + timeIndexFile.getFileName());
+        Path txnIndexFile = LogFiles.withSuffix(LogFiles.txnIndexFile(dir, baseOffset), suffix);
+        txnIndex.renameTo(txnIndexFile);
+        steps.done("renamed the transaction index to " + txnIndexFile.getFileName());
         Path data = LogFiles.withSuffix(LogFiles.logFile(dir, baseOffset), suffix);
         log.renameTo(data.toFile());
         steps.done("renamed the data file to " + data.getFileName());
@@ -472,12 +516,14 @@ final class LogSegment implements Closeable {
         log.deleteIfExists();
         offsetIndex.deleteIfExists();
         timeIndex.deleteIfExists();
+        txnIndex.deleteIfExists();
     }
 
     /** Closes the data file's channel without flushing or touching the indexes: for a log that failed to load. */
     void closeHandles() {
         try {
             log.channel().close();
+            txnIndex.close();
         } catch (IOException e) {
             // nothing to do: the log is not being used
         }
@@ -489,6 +535,8 @@ final class LogSegment implements Closeable {
         onBecomeInactiveSegment();
         offsetIndex.close();
         timeIndex.close();
+        txnIndex.flush();
+        txnIndex.close();
         log.close();
     }
 

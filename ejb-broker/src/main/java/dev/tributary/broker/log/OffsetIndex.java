@@ -3,6 +3,7 @@ package dev.tributary.broker.log;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /**
  * Sparse index from offset to file position of one segment, in Kafka's {@code .index} format: 8-byte entries of
@@ -43,6 +44,28 @@ final class OffsetIndex extends AbstractIndex {
         MappedByteBuffer buf = buffer();
         int slot = largestSlotBelow(buf, count, targetOffset, false);
         return slot < 0 ? new OffsetPosition(baseOffset(), 0) : entry(buf, slot);
+    }
+
+    /**
+     * The offset of the first entry whose batch starts at or after byte {@code position}, or empty if there is
+     * none: an offset beyond every batch that ends before {@code position}.
+     */
+    OptionalLong firstOffsetAtOrAfterPosition(int position) {
+        int count = entries();
+        MappedByteBuffer buf = buffer();
+        int lo = 0;
+        int hi = count - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (buf.getInt(mid * ENTRY_SIZE + 4) >= position) {
+                found = mid;
+                hi = mid - 1;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return found < 0 ? OptionalLong.empty() : OptionalLong.of(entry(buf, found).offset());
     }
 
     /** The last entry, or {@code (baseOffset, 0)} if the index is empty. */

@@ -15,6 +15,8 @@ import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownProducerIdException;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
@@ -22,6 +24,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -73,6 +76,15 @@ import java.util.logging.Logger;
  * and on close) and rebuilt from it on open. Checks and updates of that state happen under the write lock, with the
  * append they belong to.
  *
+ * <p><b>Transactions.</b> A transactional batch opens its producer's transaction on this partition, and a
+ * transaction marker written by the coordinator ({@link #appendTransactionMarker}) or replicated from the leader
+ * ends it; an aborted transaction is entered in the {@link TransactionIndex} of the segment holding its marker. The
+ * {@link #lastStableOffset()} is the first offset of the earliest transaction not yet decided (or whose marker is
+ * not below the high watermark yet), at most the high watermark and at least the log start offset; a
+ * {@link FetchIsolation#TXN_COMMITTED} read stops there and names the aborted transactions among its records. The
+ * producer state, open transactions included, survives restarts with its snapshots; the loader rebuilds the
+ * transaction indexes of the segments it recovers.
+ *
  * <p><b>Failure.</b> An I/O error while appending or fsyncing takes the log offline: further appends throw
  * {@link KafkaStorageException}; close it and open it again to recover.
  *
@@ -107,6 +119,8 @@ public final class PartitionLog implements Closeable {
     private final LogDamage damage;
     /** Changed under the write lock. */
     private volatile long logStartOffset;
+    /** Replaced under the write lock whenever the producer state changes. */
+    private volatile UnstableOffsets unstable = UnstableOffsets.NONE;
 
     private PartitionLog(Path dir, TopicPartition topicPartition, LogConfig config, Clock clock,
                          LogLoader.LoadedLog loaded, FlushListener flushListener, BrokerMetrics metrics,
@@ -123,6 +137,8 @@ public final class PartitionLog implements Closeable {
         this.highWatermark = new HighWatermark(local, logStartOffset, loaded.highWatermark(),
                 highWatermarkFollowsLogEnd);
         this.damage = new LogDamage(topicPartition, local, writeLock, metrics.logIntegrity(), clock);
+        this.unstable = UnstableOffsets.NONE.next(producerState.firstUndecidedOffset(), List.of(),
+                highWatermark.offset());
     }
 
     /**
@@ -200,7 +216,7 @@ public final class PartitionLog implements Closeable {
      * @throws OutOfOrderSequenceException  a producer's sequence does not follow its last batch
      * @throws InvalidProducerEpochException a producer's epoch is older than its current one
      * @throws UnknownProducerIdException   no state for the producer and its sequence does not start at 0
-     * @throws InvalidTxnStateException     a transactional batch (transactions are not supported)
+     * @throws InvalidTxnStateException     a non-transactional batch of a producer whose transaction is open
      * @throws KafkaStorageException        the log is closed or offline, or an I/O error took it offline now
      */
     public LogAppendInfo append(MemoryRecords records) {
@@ -277,7 +293,7 @@ public final class PartitionLog implements Closeable {
             long now = clock.millis();
             recordEpochsOf(records);
             local.append(records, validated.sizeInBytes(), offsets.lastOffset(), now);
-            producerState.update(records, now);
+            updateProducerState(records, now);
             info = new LogAppendInfo(offsets.firstOffset(), offsets.lastOffset(), offsets.maxTimestamp(),
                     logAppendTimeOf(records), validated.recordCount(), validated.sizeInBytes(), false);
             if (highWatermark.followsLogEnd())
@@ -290,6 +306,108 @@ public final class PartitionLog implements Closeable {
         notifyAppended(info.lastOffset() + 1, raisedHighWatermark);
         awaitFlushPolicy(info);
         return info;
+    }
+
+    /**
+     * Records appended batches in the producer state: a marker that ends a transaction enters an abort in the active
+     * segment's {@link TransactionIndex} (which holds the batches just appended) with the last stable offset after
+     * it, then completes it; then the {@link UnstableOffsets} readers see are replaced. Write lock held.
+     */
+    private void updateProducerState(MemoryRecords appended, long nowMs) throws IOException {
+        List<CompletedTxn> completed = new ArrayList<>(0);
+        for (RecordBatch batch : appended.batches()) {
+            Optional<CompletedTxn> ended = producerState.replay(batch, nowMs);
+            if (ended.isEmpty())
+                continue;
+            CompletedTxn txn = ended.get();
+            if (txn.aborted())
+                local.activeSegment().txnIndex().append(new AbortedTxn(txn.producerId(), txn.firstOffset(),
+                        txn.lastOffset(), producerState.lastStableOffsetAfter(txn)));
+            producerState.complete(txn);
+            completed.add(txn);
+        }
+        if (!completed.isEmpty() || producerState.firstUndecidedOffset().isPresent() || unstable != UnstableOffsets.NONE)
+            unstable = unstable.next(producerState.firstUndecidedOffset(), completed, highWatermark.offset());
+    }
+
+    /**
+     * Appends a transaction marker for {@code producerId} as the partition's leader, on behalf of the transaction
+     * coordinator (Kafka's WriteTxnMarkers append): a control batch of one COMMIT or ABORT record with the
+     * producer's id and {@code epoch} and the coordinator's epoch, at the log end offset, stamped with the latest
+     * leader epoch. It ends the producer's open transaction on this partition if it has one (an abort is entered in
+     * the transaction index); a marker for a producer without one is written all the same, as Kafka does, and
+     * fences older epochs of the producer.
+     *
+     * <p>Returns, like {@link #appendUnflushed}, before the fsync that {@code flush.messages} may demand: the
+     * coordinator must wait for it ({@link #awaitFlushPolicy}) and for the in-sync replicas before it counts the
+     * marker as written.
+     *
+     * @param type {@link ControlRecordType#COMMIT} or {@link ControlRecordType#ABORT}
+     * @throws InvalidProducerEpochException                                  {@code epoch} is older than the
+     *                                                                        producer's
+     * @throws org.apache.kafka.common.errors.TransactionCoordinatorFencedException {@code coordinatorEpoch} is older
+     *                                                                        than that of the last marker
+     * @throws KafkaStorageException                                          the log is closed or offline
+     */
+    public LogAppendInfo appendTransactionMarker(long producerId, short epoch, int coordinatorEpoch,
+                                                 ControlRecordType type) {
+        if (type != ControlRecordType.COMMIT && type != ControlRecordType.ABORT)
+            throw new IllegalArgumentException("A transaction marker commits or aborts, not " + type);
+        LogAppendInfo info;
+        long raisedHighWatermark = -1;
+        writeLock.lock();
+        try {
+            local.ensureWritable();
+            producerState.checkMarker(producerId, epoch, coordinatorEpoch);
+            long now = clock.millis();
+            long offset = local.logEndOffset();
+            MemoryRecords marker = MemoryRecords.withEndTransactionMarker(offset, now, epochs.latestEpoch(),
+                    producerId, epoch, new EndTransactionMarker(type, coordinatorEpoch));
+            local.append(marker, marker.sizeInBytes(), offset, now);
+            updateProducerState(marker, now);
+            info = new LogAppendInfo(offset, offset, now, -1L, 1, marker.sizeInBytes(), false);
+            if (highWatermark.followsLogEnd())
+                raisedHighWatermark = highWatermark.raise(offset + 1);
+        } catch (IOException e) {
+            throw local.fail("appending a transaction marker to the log", e);
+        } finally {
+            writeLock.unlock();
+        }
+        notifyAppended(info.lastOffset() + 1, raisedHighWatermark);
+        return info;
+    }
+
+    /**
+     * The offset below which every transaction is decided (Kafka's last stable offset): the first offset of the
+     * earliest open transaction, or of a transaction whose marker is not below the high watermark yet; the high
+     * watermark if there is none. Never above the high watermark, never below the log start offset. What
+     * read_committed consumers read up to.
+     */
+    public long lastStableOffset() {
+        return unstable.lastStableOffset(highWatermark.offset(), logStartOffset);
+    }
+
+    /**
+     * Whether {@code producerId} at {@code epoch} has a transaction open on this partition: its batches need no
+     * further check with the transaction coordinator (KIP-890 verifies only the first batch of a transaction).
+     */
+    public boolean inTransaction(long producerId, short epoch) {
+        writeLock.lock();
+        try {
+            return producerState.inTransaction(producerId, epoch);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** What this partition knows of each producer that appended to it, for DescribeProducers. */
+    public List<ActiveProducer> activeProducers() {
+        writeLock.lock();
+        try {
+            return producerState.activeProducers();
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** Starts in the history every epoch of the batches newer than the latest, and writes it if it changed. */
@@ -333,7 +451,7 @@ public final class PartitionLog implements Closeable {
                 cfg.messageTimestampType(), now);
         local.append(records, validated.sizeInBytes(), assigned.lastOffset(), now);
         if (idempotent)
-            producerState.update(records, now);
+            updateProducerState(records, now);
         long logAppendTime = cfg.messageTimestampType() == TimestampType.LOG_APPEND_TIME ? now : -1L;
         return new LogAppendInfo(firstOffset, assigned.lastOffset(), assigned.maxTimestamp(), logAppendTime,
                 validated.recordCount(), validated.sizeInBytes(), false);
@@ -351,10 +469,11 @@ public final class PartitionLog implements Closeable {
      * {@code maxBytes}, but at least the whole first batch (Kafka's minOneMessage), so a consumer can always make
      * progress. See {@link FetchDataInfo} for the shape of the slice.
      *
-     * <p>{@code isolation} bounds the slice: {@link FetchIsolation#HIGH_WATERMARK} (consumers) ends it at the last
-     * batch boundary at or below the high watermark, leaving out a batch that straddles it;
-     * {@link FetchIsolation#LOG_END} (replica fetches) at the log end. Reading at or beyond that bound, but not
-     * beyond the log end, returns no records.
+     * <p>{@code isolation} bounds the slice: {@link FetchIsolation#TXN_COMMITTED} (read_committed consumers) at the
+     * last stable offset, and the result names the aborted transactions among its records;
+     * {@link FetchIsolation#HIGH_WATERMARK} (read_uncommitted consumers) at the last batch boundary at or below the
+     * high watermark, leaving out a batch that straddles it; {@link FetchIsolation#LOG_END} (replica fetches) at the
+     * log end. Reading at or beyond that bound, but not beyond the log end, returns no records.
      *
      * @throws OffsetOutOfRangeException if {@code startOffset} is below the log start offset or above the log end
      *                                   offset; the message gives the valid range
@@ -380,10 +499,15 @@ public final class PartitionLog implements Closeable {
      * @throws KafkaStorageException     if the log is closed or its files cannot be read
      */
     public FetchDataInfo readVerified(long startOffset, int maxBytes) {
+        return readVerified(startOffset, maxBytes, FetchIsolation.HIGH_WATERMARK);
+    }
+
+    /** As {@link #readVerified(long, int)}, up to the bound {@code isolation} sets, as {@link #read} reads. */
+    public FetchDataInfo readVerified(long startOffset, int maxBytes, FetchIsolation isolation) {
         for (int attempt = 1; ; attempt++) {
             long truncations = local.truncations();
             try {
-                return read(startOffset, maxBytes, FetchIsolation.HIGH_WATERMARK, true);
+                return read(startOffset, maxBytes, isolation, true);
             } catch (DamagedBatchException e) {
                 CorruptBatch found = damage.found(e.segment(), e.damage(), e.offset(), "a read that decodes records");
                 if (damage.recordIfUnchanged(e.segment(), truncations, found))
@@ -404,19 +528,35 @@ public final class PartitionLog implements Closeable {
         if (startOffset == end.messageOffset())
             return FetchDataInfo.empty(startOffset);
         checkInRange(startOffset, end);
-        LogOffsetMetadata bound = isolation == FetchIsolation.LOG_END ? end : highWatermark.resolved(end);
+        LogOffsetMetadata bound = switch (isolation) {
+            case LOG_END -> end;
+            case HIGH_WATERMARK -> highWatermark.resolved(end);
+            case TXN_COMMITTED -> lastStable(end);
+        };
         if (startOffset >= bound.messageOffset())
             return FetchDataInfo.empty(startOffset);
         Optional<FetchDataInfo> found = verified ? local.readVerified(startOffset, maxBytes, bound)
                 : local.read(startOffset, maxBytes, bound);
-        if (found.isPresent())
-            return found.get();
+        if (found.isPresent()) {
+            if (isolation != FetchIsolation.TXN_COMMITTED)
+                return found.get();
+            return found.get().withAbortedTransactions(local.abortedTransactions(found.get(), bound.messageOffset()));
+        }
         // Retention removed the segment while we looked for it: the log start offset has already moved past it.
         checkInRange(startOffset, local.logEnd());
         if (bound.messageOffset() < end.messageOffset())
             return FetchDataInfo.empty(startOffset); // the batch holding startOffset straddles the high watermark
         throw new IllegalStateException("No batch holds offset " + startOffset + " of partition " + topicPartition
                 + " although it is below the log end offset " + end.messageOffset());
+    }
+
+    /** The last stable offset with its place on disk, at most {@code end}. */
+    private LogOffsetMetadata lastStable(LogOffsetMetadata end) {
+        LogOffsetMetadata hw = highWatermark.resolved(end);
+        long lso = unstable.lastStableOffset(hw.messageOffset(), logStartOffset);
+        if (lso >= hw.messageOffset())
+            return hw;
+        return local.offsetMetadata(lso).orElse(new LogOffsetMetadata(lso, Long.MIN_VALUE, 0));
     }
 
     private void checkInRange(long offset, LogOffsetMetadata end) {
@@ -574,6 +714,7 @@ public final class PartitionLog implements Closeable {
         if (epochs.clear())
             epochs.write();
         producerState.truncateFully();
+        unstable = UnstableOffsets.NONE;
         return newStart > oldHighWatermark ? newStart : -1;
     }
 
@@ -604,8 +745,11 @@ public final class PartitionLog implements Closeable {
         producerState.deleteSnapshotsAbove(logEndOffset);
         long from = producerState.loadLatestSnapshot(logEndOffset).orElse(0);
         long now = clock.millis();
-        local.forEachBatch(from, logEndOffset, (batch, position) -> producerState.replay(batch, now));
+        // markers below the cut already have their transaction index entries
+        local.forEachBatch(from, logEndOffset,
+                (batch, position) -> producerState.replay(batch, now).ifPresent(producerState::complete));
         producerState.onLogStartOffsetIncremented(logStartOffset);
+        unstable = UnstableOffsets.NONE.next(producerState.firstUndecidedOffset(), List.of(), highWatermark.offset());
     }
 
     // ---- corruption ----

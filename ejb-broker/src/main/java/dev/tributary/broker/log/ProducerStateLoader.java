@@ -4,12 +4,15 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.nio.file.Path;
 import java.util.logging.Logger;
 
 /**
  * Rebuilds a partition's {@link ProducerStateManager} while {@link LogLoader} opens the log: the newest usable
- * snapshot at or below the recovery point, then every batch from the snapshot's offset to the log end.
+ * snapshot at or below the recovery point (and the first recovered segment), then every batch from the snapshot's
+ * offset to the log end.
  *
  * <p>Those batches come from the loader's own recovery scan wherever it has one (this class is the scan's
  * {@link RecordBatchScanner.BatchVisitor}), so segments validated after a crash are read once. Only segments the
@@ -22,6 +25,9 @@ import java.util.logging.Logger;
  * data), the snapshot is discarded and the state rebuilt from an older one, so it never keeps batches above the
  * log end.
  *
+ * <p>Aborted transactions found in segments the loader recovers are entered in their rebuilt transaction indexes; for
+ * that, the snapshot used is at or below the first recovered segment's base offset.
+ *
  * <p>Used by the loading thread only.
  */
 final class ProducerStateLoader implements RecordBatchScanner.BatchVisitor {
@@ -31,9 +37,11 @@ final class ProducerStateLoader implements RecordBatchScanner.BatchVisitor {
     private final TopicPartition tp;
     private final long nowMs;
     private long replayFrom;
+    private LogSegment rebuilding;
 
     /**
-     * @param recoveryPoint the checkpointed recovery point; newer snapshots are not used
+     * @param recoveryPoint the checkpointed recovery point, or the first recovered segment's base offset if lower;
+     *                      newer snapshots are not used
      * @param nowMs         the time replayed producers count as last active: a crash must not make them expire early
      */
     ProducerStateLoader(Path dir, TopicPartition tp, long recoveryPoint, long nowMs) throws IOException {
@@ -43,11 +51,32 @@ final class ProducerStateLoader implements RecordBatchScanner.BatchVisitor {
         this.replayFrom = state.loadLatestSnapshot(recoveryPoint).orElse(0);
     }
 
+    /**
+     * From now on, aborted transactions found by {@link #accept} are entered in {@code segment}'s transaction index
+     * (the segment being recovered, whose index was emptied); {@code null} stops that.
+     */
+    void rebuildingTxnIndexOf(LogSegment segment) {
+        this.rebuilding = segment;
+    }
+
     /** A valid batch found by the loader's scan, in offset order. */
     @Override
     public void accept(RecordBatch batch, int position) {
-        if (batch.baseOffset() >= replayFrom)
-            state.replay(batch, nowMs);
+        if (batch.baseOffset() < replayFrom)
+            return;
+        Optional<CompletedTxn> completed = state.replay(batch, nowMs);
+        if (completed.isEmpty())
+            return;
+        if (rebuilding != null && completed.get().aborted()) {
+            try {
+                rebuilding.txnIndex().append(new AbortedTxn(completed.get().producerId(),
+                        completed.get().firstOffset(), completed.get().lastOffset(),
+                        state.lastStableOffsetAfter(completed.get())));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot rebuild the transaction index of " + rebuilding, e);
+            }
+        }
+        state.complete(completed.get());
     }
 
     /** Replays a segment the loader did not scan, if it holds batches the snapshot does not reflect. */

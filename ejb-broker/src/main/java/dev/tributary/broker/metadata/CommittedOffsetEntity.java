@@ -2,14 +2,13 @@ package dev.tributary.broker.metadata;
 
 import dev.tributary.broker.group.CommittedOffset;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 import java.io.Serializable;
-import java.time.Instant;
 import java.util.Objects;
-import java.util.OptionalInt;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -34,18 +33,8 @@ public class CommittedOffsetEntity {
     @Column(name = "PARTITION_ID")
     private int partition;
 
-    @Column(name = "COMMITTED_OFFSET", nullable = false)
-    private long offset;
-
-    /** Null when the committing client did not know the leader epoch. */
-    @Column(name = "LEADER_EPOCH")
-    private Integer leaderEpoch;
-
-    @Column(name = "METADATA", length = 4096, nullable = false)
-    private String metadata;
-
-    @Column(name = "COMMIT_TIME_MS", nullable = false)
-    private long commitTimeMillis;
+    @Embedded
+    private OffsetColumns committed;
 
     protected CommittedOffsetEntity() {
         // for JPA
@@ -56,10 +45,7 @@ public class CommittedOffsetEntity {
         entity.groupId = groupId;
         entity.topic = partition.topic();
         entity.partition = partition.partition();
-        entity.offset = committed.offset();
-        entity.leaderEpoch = committed.leaderEpoch().isPresent() ? committed.leaderEpoch().getAsInt() : null;
-        entity.metadata = committed.metadata();
-        entity.commitTimeMillis = committed.committedAt().toEpochMilli();
+        entity.committed = OffsetColumns.from(committed);
         return entity;
     }
 
@@ -72,8 +58,7 @@ public class CommittedOffsetEntity {
     }
 
     CommittedOffset toCommittedOffset() {
-        return new CommittedOffset(offset, leaderEpoch == null ? OptionalInt.empty() : OptionalInt.of(leaderEpoch),
-                metadata, Instant.ofEpochMilli(commitTimeMillis));
+        return committed.toCommittedOffset();
     }
 
     /** The primary key (GROUP_ID, TOPIC, PARTITION_ID). */

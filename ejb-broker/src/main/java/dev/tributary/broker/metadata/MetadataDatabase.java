@@ -94,6 +94,14 @@ public final class MetadataDatabase implements AutoCloseable {
         return new JpaOffsetStore(emf);
     }
 
+    public JpaTransactionStateStore transactionStateStore() {
+        return new JpaTransactionStateStore(emf);
+    }
+
+    public JpaTransactionalOffsetStore transactionalOffsetStore() {
+        return new JpaTransactionalOffsetStore(emf);
+    }
+
     public JpaUserStore userStore() {
         return new JpaUserStore(emf);
     }

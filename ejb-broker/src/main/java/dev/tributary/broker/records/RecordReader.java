@@ -1,6 +1,8 @@
 package dev.tributary.broker.records;
 
+import dev.tributary.broker.log.AbortedTransactionFilter;
 import dev.tributary.broker.log.FetchDataInfo;
+import dev.tributary.broker.log.FetchIsolation;
 import dev.tributary.broker.log.LogCorruptionException;
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.log.TimestampOffset;
@@ -10,17 +12,22 @@ import dev.tributary.broker.topic.HostedReplicas;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Reads decoded records from a partition for callers that want records rather than batches (REST, and in-VM
- * consumers through {@link dev.tributary.broker.consumer.RecordFetcher}). Reads this broker's replica, whether it
- * leads the partition or follows, and never returns a record at or above that replica's high watermark: a
- * follower's trails the leader's a little, and everything below it is committed. What it returns is counted as
- * served in the topic's {@link TopicTraffic} (bytes: each record's size in its batch).
+ * Reads decoded records from a partition for callers that want records rather than batches (REST, and the JCA
+ * adapter's deliveries through {@code RecordFetcher}). Reads this broker's replica, whether it leads the partition
+ * or follows, and never returns a record at or above that replica's high watermark: a follower's trails the
+ * leader's a little, and everything below it is replicated.
+ *
+ * <p>By default it reads as a read_committed Kafka consumer does: up to the last stable offset, without the records
+ * of aborted transactions and without transaction markers. {@link IsolationLevel#READ_UNCOMMITTED} reads up to the
+ * high watermark, records of open and aborted transactions included (markers are never returned). What it returns
+ * is counted as served in the topic's {@link TopicTraffic} (bytes: each record's size in its batch).
  *
  * <p>Every batch is checked (CRC included) before a record of it is decoded ({@link PartitionLog#readVerified}):
  * data that went bad on disk is never returned. A bad batch, or a replica already known to hold one, fails the read
@@ -45,8 +52,18 @@ public final class RecordReader {
      * @throws LogCorruptionException    if the replica holds corrupt data
      */
     public RecordPage read(String topic, int partition, long fromOffset, int maxRecords) {
+        return read(topic, partition, fromOffset, maxRecords, IsolationLevel.READ_COMMITTED);
+    }
+
+    /**
+     * As {@link #read(String, int, long, int)}, at {@code isolation}: read_committed reads stop at the last stable
+     * offset (a read from between it and the high watermark returns nothing yet).
+     */
+    public RecordPage read(String topic, int partition, long fromOffset, int maxRecords, IsolationLevel isolation) {
         PartitionLog log = replicas.replicaLog(topic, partition);
+        boolean committed = isolation == IsolationLevel.READ_COMMITTED;
         long highWatermark = log.highWatermark();
+        long bound = committed ? Math.min(log.lastStableOffset(), highWatermark) : highWatermark;
         if (fromOffset < log.logStartOffset() || fromOffset > highWatermark) {
             throw new OffsetOutOfRangeException("Offset " + fromOffset + " is out of range for " + topic + "-"
                     + partition + ": valid offsets are " + log.logStartOffset() + ".." + highWatermark);
@@ -54,17 +71,19 @@ public final class RecordReader {
         List<StoredRecord> records = new ArrayList<>(Math.min(maxRecords, 1024));
         long bytes = 0;
         long next = fromOffset;
-        while (records.size() < maxRecords && next < highWatermark) {
-            FetchDataInfo data = log.readVerified(next, READ_CHUNK_BYTES);
+        while (records.size() < maxRecords && next < bound) {
+            FetchDataInfo data = log.readVerified(next, READ_CHUNK_BYTES,
+                    committed ? FetchIsolation.TXN_COMMITTED : FetchIsolation.HIGH_WATERMARK);
+            AbortedTransactionFilter aborted = new AbortedTransactionFilter(data.abortedTransactions());
             long afterChunk = next;
             for (RecordBatch batch : data.records().batches()) {
                 afterChunk = Math.max(afterChunk, batch.nextOffset());
-                if (batch.isControlBatch()) {
+                if (aborted.skips(batch) || batch.isControlBatch()) {
                     continue;
                 }
                 for (Record record : batch) {
                     long offset = record.offset();
-                    if (offset >= next && offset < highWatermark && records.size() < maxRecords) {
+                    if (offset >= next && offset < bound && records.size() < maxRecords) {
                         records.add(decode(record));
                         bytes += record.sizeInBytes();
                     }
@@ -74,7 +93,7 @@ public final class RecordReader {
                 break;
             }
             next = records.size() == maxRecords ? records.get(records.size() - 1).offset() + 1
-                    : Math.min(afterChunk, highWatermark);
+                    : Math.min(afterChunk, bound);
         }
         if (!records.isEmpty()) {
             metrics.topic(topic).served(records.size(), bytes);
@@ -82,16 +101,28 @@ public final class RecordReader {
         return new RecordPage(records, next);
     }
 
-    /** Reads from the partition's log start offset: its oldest record still kept. */
+    /** Reads from the partition's log start offset: its oldest record still kept, read_committed. */
     public RecordPage readFromStart(String topic, int partition, int maxRecords) {
-        return read(topic, partition, replicas.replicaLog(topic, partition).logStartOffset(), maxRecords);
+        return readFromStart(topic, partition, maxRecords, IsolationLevel.READ_COMMITTED);
     }
 
-    /** Reads from the first record whose timestamp is at or after {@code timestamp}. */
+    /** Reads from the partition's log start offset, at {@code isolation}. */
+    public RecordPage readFromStart(String topic, int partition, int maxRecords, IsolationLevel isolation) {
+        return read(topic, partition, replicas.replicaLog(topic, partition).logStartOffset(), maxRecords, isolation);
+    }
+
+    /** Reads from the first record whose timestamp is at or after {@code timestamp}, read_committed. */
     public RecordPage readFromTimestamp(String topic, int partition, long timestamp, int maxRecords) {
+        return readFromTimestamp(topic, partition, timestamp, maxRecords, IsolationLevel.READ_COMMITTED);
+    }
+
+    /** Reads from the first record whose timestamp is at or after {@code timestamp}, at {@code isolation}. */
+    public RecordPage readFromTimestamp(String topic, int partition, long timestamp, int maxRecords,
+                                        IsolationLevel isolation) {
         PartitionLog log = replicas.replicaLog(topic, partition);
-        long from = log.offsetForTimestamp(timestamp).map(TimestampOffset::offset).orElse(log.highWatermark());
-        return read(topic, partition, Math.min(from, log.highWatermark()), maxRecords);
+        long end = isolation == IsolationLevel.READ_COMMITTED ? log.lastStableOffset() : log.highWatermark();
+        long from = log.offsetForTimestamp(timestamp).map(TimestampOffset::offset).orElse(end);
+        return read(topic, partition, Math.min(from, end), maxRecords, isolation);
     }
 
     private static StoredRecord decode(Record record) {

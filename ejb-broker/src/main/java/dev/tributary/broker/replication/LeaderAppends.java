@@ -12,6 +12,7 @@ import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
 /**
@@ -25,6 +26,9 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  *   <li>hand back a {@link PendingAppend}, whose completion comes after the fsync {@code flush.messages} demands
  *       and, for {@link RequiredAcks#ALL}, once every in-sync replica holds the records, within a timeout.</li>
  * </ol>
+ *
+ * <p>Transaction markers, the control batches a transaction coordinator writes to end a transaction in a partition,
+ * take the same path ({@link #appendTransactionMarker}), always as {@link RequiredAcks#ALL} writes.
  *
  * <p>Splitting the append from the waits lets a writer append to every partition it writes before it waits for
  * any (the fsyncs overlap and are shared), and lets the Produce handler release its connection in between.
@@ -56,7 +60,18 @@ public final class LeaderAppends {
      */
     public PendingAppend append(TopicPartition partition, MemoryRecords records, RequiredAcks acks,
                                 Duration timeout) {
-        return append(replicas.leaderLog(partition.topic(), partition.partition()), records, acks, timeout);
+        return append(partition, records, acks, timeout, AppendCheck.NONE);
+    }
+
+    /**
+     * As {@link #append(TopicPartition, MemoryRecords, RequiredAcks, Duration)}, with {@code check} run on the leader
+     * log before anything is written (a Produce request's KIP-890 transaction verification).
+     *
+     * @throws RuntimeException also what {@code check} throws; nothing is written then
+     */
+    public PendingAppend append(TopicPartition partition, MemoryRecords records, RequiredAcks acks,
+                                Duration timeout, AppendCheck check) {
+        return append(replicas.leaderLog(partition.topic(), partition.partition()), records, acks, timeout, check);
     }
 
     /**
@@ -68,15 +83,50 @@ public final class LeaderAppends {
      */
     public PendingAppend append(Uuid topicId, int partition, MemoryRecords records, RequiredAcks acks,
                                 Duration timeout) {
-        return append(replicas.leaderLog(topicId, partition), records, acks, timeout);
+        return append(topicId, partition, records, acks, timeout, AppendCheck.NONE);
     }
 
-    private PendingAppend append(PartitionLog log, MemoryRecords records, RequiredAcks acks, Duration timeout) {
+    /** As {@link #append(Uuid, int, MemoryRecords, RequiredAcks, Duration)}, with {@code check} run first. */
+    public PendingAppend append(Uuid topicId, int partition, MemoryRecords records, RequiredAcks acks,
+                                Duration timeout, AppendCheck check) {
+        return append(replicas.leaderLog(topicId, partition), records, acks, timeout, check);
+    }
+
+    private PendingAppend append(PartitionLog log, MemoryRecords records, RequiredAcks acks, Duration timeout,
+                                 AppendCheck check) {
         refuseIfNotWritable(log.topicPartition(), acks);
-        // Before anything is written is where a transactional batch will be verified (KIP-890: the transaction
-        // coordinator confirms the partition is part of the producer's ongoing transaction).
+        // Before anything is written: a transactional batch is verified here (KIP-890: the transaction coordinator
+        // confirms the partition is part of the producer's ongoing transaction).
+        check.check(log, records);
         LogAppendInfo appended = log.appendUnflushed(records);
         return new PendingAppend(log, appended, acks, timeout, inSync);
+    }
+
+    /**
+     * A check of the leader log and the records before they are written; it refuses by throwing.
+     */
+    @FunctionalInterface
+    public interface AppendCheck {
+        AppendCheck NONE = (log, records) -> {
+        };
+
+        void check(PartitionLog log, MemoryRecords records);
+    }
+
+    /**
+     * Appends a transaction coordinator's COMMIT or ABORT marker for {@code producerId} to the partition's leader log
+     * ({@link PartitionLog#appendTransactionMarker}), acknowledged as an {@link RequiredAcks#ALL} write.
+     *
+     * @throws UnknownTopicOrPartitionException if the topic or the partition does not exist
+     * @throws NotLeaderOrFollowerException     if this broker does not lead the partition
+     * @throws RuntimeException                 what the log refuses: a stale producer or coordinator epoch
+     */
+    public PendingAppend appendTransactionMarker(TopicPartition partition, long producerId, short producerEpoch,
+                                                 int coordinatorEpoch, boolean commit, Duration timeout) {
+        PartitionLog log = replicas.leaderLog(partition.topic(), partition.partition());
+        LogAppendInfo appended = log.appendTransactionMarker(producerId, producerEpoch, coordinatorEpoch,
+                commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT);
+        return new PendingAppend(log, appended, RequiredAcks.ALL, timeout, inSync);
     }
 
     /**

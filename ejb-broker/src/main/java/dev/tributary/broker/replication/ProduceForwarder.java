@@ -3,11 +3,7 @@ package dev.tributary.broker.replication;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.IntFunction;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.LeaderNotAvailableException;
@@ -24,7 +20,7 @@ import org.apache.kafka.common.requests.ProduceResponse;
  * told to go elsewhere (REST, the JCA adapter's in-VM connections): a Produce with {@code acks=all} over the
  * leader's Kafka listener. The records travel as the batches built here, so the leader appends them whole or not at
  * all, and acknowledges them as it does its own clients' writes: once its in-sync replicas hold them.
- * Connections are kept per leader; each carries one request at a time.
+ * Connections are kept per leader ({@link InterBrokerConnections}).
  */
 public final class ProduceForwarder implements AutoCloseable {
 
@@ -35,9 +31,7 @@ public final class ProduceForwarder implements AutoCloseable {
 
     private final int brokerId;
     private final IntFunction<String> addresses;
-    private final Optional<InterBrokerLogin> login;
-    private final Map<String, Queue<BrokerClient>> idle = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private final InterBrokerConnections connections;
 
     /**
      * @param addresses the Kafka address a broker announced, or null for one that is not alive
@@ -46,7 +40,7 @@ public final class ProduceForwarder implements AutoCloseable {
     public ProduceForwarder(int brokerId, IntFunction<String> addresses, Optional<InterBrokerLogin> login) {
         this.brokerId = brokerId;
         this.addresses = addresses;
-        this.login = login;
+        this.connections = new InterBrokerConnections("tributary-forwarder-" + brokerId, login);
     }
 
     /** Where a forwarded write landed. */
@@ -70,19 +64,16 @@ public final class ProduceForwarder implements AutoCloseable {
         data.topicData().add(new ProduceRequestData.TopicProduceData().setName(partition.topic())
                 .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData()
                         .setIndex(partition.partition()).setRecords(records))));
-        BrokerClient client = borrow(address, timeoutMs + READ_MARGIN_MS);
         ProduceResponse response;
         try {
-            response = client.send(ProduceRequest.builder(data).build(PRODUCE_VERSION));
+            response = connections.send(address, ProduceRequest.builder(data).build(PRODUCE_VERSION),
+                    timeoutMs + READ_MARGIN_MS);
         } catch (IOException e) {
             // Not retried: the leader may have appended before the connection broke, and a second send would
-            // write the records twice. The connections kept to it are likely as broken (it restarted), so they go.
-            client.close();
-            closeIdle(idle.get(address));
+            // write the records twice.
             throw new NetworkException("Forwarding a write of " + partition + " to its leader, broker " + leader
                     + " at " + address + ", failed: " + e.getMessage(), e);
         }
-        giveBack(address, client);
         PartitionProduceResponse answer = response.data().responses().iterator().next()
                 .partitionResponses().get(0);
         Errors error = Errors.forCode(answer.errorCode());
@@ -92,34 +83,8 @@ public final class ProduceForwarder implements AutoCloseable {
         return new Forwarded(answer.baseOffset(), answer.logAppendTimeMs());
     }
 
-    private BrokerClient borrow(String address, int readTimeoutMs) {
-        BrokerClient client = idle.computeIfAbsent(address, a -> new ConcurrentLinkedQueue<>()).poll();
-        if (client != null)
-            return client;
-        try {
-            return BrokerClient.connect(address, "tributary-forwarder-" + brokerId, readTimeoutMs, login);
-        } catch (IOException e) {
-            throw new NetworkException("Cannot reach broker at " + address + " to forward a write: "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private void giveBack(String address, BrokerClient client) {
-        idle.computeIfAbsent(address, a -> new ConcurrentLinkedQueue<>()).offer(client);
-        if (closed)
-            close();
-    }
-
     @Override
     public void close() {
-        closed = true;
-        idle.values().forEach(ProduceForwarder::closeIdle);
-    }
-
-    private static void closeIdle(Queue<BrokerClient> connections) {
-        if (connections == null)
-            return;
-        for (BrokerClient client; (client = connections.poll()) != null; )
-            client.close();
+        connections.close();
     }
 }

@@ -10,6 +10,7 @@ import dev.tributary.broker.cluster.DataGrid;
 import dev.tributary.broker.cluster.GridMembership;
 import dev.tributary.broker.cluster.PartitionCounts;
 import dev.tributary.broker.cluster.StandaloneMembership;
+import dev.tributary.broker.group.CoordinatorPlacement;
 import dev.tributary.broker.group.GroupAdmin;
 import dev.tributary.broker.group.GroupCoordinator;
 import dev.tributary.broker.log.LastGoodTruncation;
@@ -25,6 +26,8 @@ import dev.tributary.broker.replication.LeaderAppends;
 import dev.tributary.broker.replication.MetadataRefresher;
 import dev.tributary.broker.replication.ProduceForwarder;
 import dev.tributary.broker.replication.ReplicaManager;
+import dev.tributary.broker.replication.TransactionMarkerWriter;
+import dev.tributary.broker.replication.TransactionVerifier;
 import dev.tributary.broker.security.Authorizer;
 import dev.tributary.broker.security.Users;
 import dev.tributary.broker.topic.BrokerTopics;
@@ -34,16 +37,19 @@ import dev.tributary.broker.topic.TopicAdministration;
 import dev.tributary.broker.topic.TopicDescription;
 import dev.tributary.broker.topic.TopicMetadata;
 import dev.tributary.broker.transaction.Transactions;
+import dev.tributary.broker.txn.TransactionCoordinator;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.logging.Logger;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.BrokerNotAvailableException;
@@ -98,6 +104,9 @@ public final class Broker implements AutoCloseable {
      * same id.
      */
     private final ProducerIdManager producerIds;
+    private final TransactionCoordinator transactionCoordinator;
+    private final TransactionMarkerWriter transactionMarkers;
+    private final TransactionVerifier transactionVerifier;
 
     private Broker(BrokerConfig config, Clock clock, MetadataDatabase metadata, LogManager logs,
                    BrokerIdentity identity, BrokerTopics topics, ReplicaManager replicas, LeaderAppends appends,
@@ -133,6 +142,31 @@ public final class Broker implements AutoCloseable {
         this.authorizer = new Authorizer(config.acls().enabled(), config.acls().superUsers(), metadata.aclStore());
         this.metrics = metrics;
         this.readiness = readiness;
+        // Transactional ids are placed on brokers as consumer groups are; markers and KIP-890 questions go to the
+        // leaders and coordinators at the addresses they announced.
+        Function<String, OptionalInt> coordinatorOf = this::coordinatorOf;
+        IntFunction<String> addresses = brokerId -> viewOf(membership.get()).broker(brokerId)
+                .map(BrokerInfo::kafkaAddress).filter(address -> !address.isEmpty()).orElse(null);
+        this.transactionMarkers = new TransactionMarkerWriter(identity.brokerId(), topics.metadata(), appends,
+                groups::completeTransaction,
+                coordinatorOf, addresses, config.replication().login(), scheduler,
+                config.transactions().markerRetryBackoffMs(), (int) WRITE_COMMIT_TIMEOUT.toMillis());
+        this.transactionCoordinator = new TransactionCoordinator(metadata.transactionStateStore(), transactionMarkers,
+                producerIds::nextProducerId, id -> coordinatorOf(id).equals(OptionalInt.of(identity.brokerId())),
+                config.transactions(), clock, scheduler);
+        this.transactionVerifier = new TransactionVerifier(identity.brokerId(), transactionCoordinator,
+                coordinatorOf, addresses, config.replication().login(), (int) WRITE_COMMIT_TIMEOUT.toMillis());
+    }
+
+    /**
+     * The broker that coordinates a consumer group or a transactional id with this key now: placed by
+     * {@link CoordinatorPlacement} over the live brokers; this broker while it has not joined a cluster.
+     */
+    private OptionalInt coordinatorOf(String key) {
+        ClusterView live = viewOf(membership.get());
+        if (live.brokers().isEmpty())
+            return OptionalInt.of(identity.brokerId());
+        return CoordinatorPlacement.coordinatorId(key, CoordinatorPlacement.candidates(live));
     }
 
     /** A broker with a timer thread of its own (for group session and rebalance timeouts), for plain-Java use. */
@@ -190,8 +224,8 @@ public final class Broker implements AutoCloseable {
             RecordWriter writer = new RecordWriter(topics.metadata(), clock, appends, forwarder, WRITE_COMMIT_TIMEOUT);
             Transactions transactions = Transactions.open(transactionDir(config.dataDir()), topics.replicas(), appends,
                     writer, clock, WRITE_COMMIT_TIMEOUT);
-            GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(), config.groups(),
-                    scheduler, clock);
+            GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(),
+                    metadata.transactionalOffsetStore(), config.groups(), scheduler, clock);
             scrubber = new LogScrubber(config.scrub(), logs::openLogs, metrics.logIntegrity(), clock);
             Broker broker = new Broker(config, clock, metadata, logs, identity, topics, replicas, appends, forwarder,
                     membership, groups, writer, transactions, metrics, readiness, scrubber, scheduler, owned);
@@ -261,6 +295,21 @@ public final class Broker implements AutoCloseable {
         return reader;
     }
 
+    /** Kafka transactions: the coordinator of the transactional ids placed on this broker. */
+    public TransactionCoordinator transactionCoordinator() {
+        return transactionCoordinator;
+    }
+
+    /** Writes transaction markers to partition leaders and group coordinators, here or on other brokers. */
+    public TransactionMarkerWriter transactionMarkers() {
+        return transactionMarkers;
+    }
+
+    /** A partition leader's and group coordinator's questions to transaction coordinators (KIP-890). */
+    public TransactionVerifier transactionVerifier() {
+        return transactionVerifier;
+    }
+
     /** Prepared and committed transactions of the JCA adapter. */
     public Transactions transactions() {
         return transactions;
@@ -315,6 +364,9 @@ public final class Broker implements AutoCloseable {
         controller = elector;
         elector.viewChanged(); // brokers may have left while this one was away
         groups.follow(joined);
+        // Transactional ids that move here may have markers to finish: look now rather than at the next check.
+        joined.addListener(view -> scheduler.execute(this::checkTransactionsQuietly));
+        scheduler.execute(this::checkTransactionsQuietly);
         return joined;
     }
 
@@ -395,6 +447,15 @@ public final class Broker implements AutoCloseable {
                 topics.metadata().leadership());
     }
 
+    private void checkTransactionsQuietly() {
+        try {
+            transactionCoordinator.checkTransactions();
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "Checking the transactions this broker coordinates failed; the periodic check retries: "
+                    + e);
+        }
+    }
+
     /** Retention and time-based flushes; the boundary calls this every {@link BrokerConfig#maintenanceIntervalMs()}. */
     public void runMaintenance() {
         logs.runMaintenance(clock.millis());
@@ -407,8 +468,8 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         readiness.stopped();
-        closeQuietly(scrubber, controller, metadataRefresher, membership.get(), forwarder, replicas, groups, logs,
-                metadata);
+        closeQuietly(scrubber, transactionCoordinator, transactionVerifier, transactionMarkers, controller,
+                metadataRefresher, membership.get(), forwarder, replicas, groups, logs, metadata);
         if (ownedScheduler != null) {
             ownedScheduler.shutdownNow();
         }

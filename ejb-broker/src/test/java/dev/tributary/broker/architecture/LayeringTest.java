@@ -39,21 +39,22 @@ class LayeringTest {
         Map<String, Set<String>> floors = new LinkedHashMap<>();
         floors.put("metrics", Set.of());
         floors.put("security", Set.of());
+        floors.put("txn", Set.of());
         floors.put("log", Set.of("metrics"));
         floors.put("topic", Set.of("log"));
         floors.put("cluster", Set.of("log", "topic"));
         floors.put("group", Set.of("cluster", "log", "topic"));
-        floors.put("replication", Set.of("cluster", "log", "topic"));
+        floors.put("replication", Set.of("cluster", "log", "topic", "txn"));
         floors.put("records", Set.of("log", "metrics", "replication", "topic"));
-        floors.put("metadata", Set.of("cluster", "group", "log", "security", "topic"));
+        floors.put("metadata", Set.of("cluster", "group", "log", "security", "topic", "txn"));
         floors.put("consumer", Set.of("group", "log", "records", "topic"));
         floors.put("transaction", Set.of("log", "records", "replication", "topic"));
         floors.put("server", Set.of("cluster", "consumer", "group", "log", "metadata", "metrics", "records",
-                "replication", "security", "topic", "transaction"));
+                "replication", "security", "topic", "transaction", "txn"));
         floors.put("kafka", Set.of("cluster", "group", "log", "metrics", "records", "replication", "security",
-                "server", "topic", "transaction"));
+                "server", "topic", "transaction", "txn"));
         floors.put("boundary", Set.of("cluster", "consumer", "group", "kafka", "log", "metrics", "records",
-                "replication", "security", "server", "topic", "transaction"));
+                "replication", "security", "server", "topic", "transaction", "txn"));
         return floors;
     }
 

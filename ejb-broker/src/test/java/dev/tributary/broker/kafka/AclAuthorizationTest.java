@@ -3,12 +3,15 @@ package dev.tributary.broker.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.broker.security.AclConfig;
 import dev.tributary.broker.server.BrokerConfig;
 import dev.tributary.broker.topic.NewTopic;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -19,15 +22,44 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
+import org.apache.kafka.common.message.EndTxnRequestData;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateRequestData;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AddOffsetsToTxnRequest;
+import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
+import org.apache.kafka.common.requests.EndTxnRequest;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.apache.kafka.common.requests.InitProducerIdRequest;
+import org.apache.kafka.common.requests.InitProducerIdResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.SaslAuthenticateRequest;
+import org.apache.kafka.common.requests.SaslAuthenticateResponse;
+import org.apache.kafka.common.requests.SaslHandshakeRequest;
+import org.apache.kafka.common.requests.SaslHandshakeResponse;
+import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
@@ -114,6 +146,110 @@ class AclAuthorizationTest {
         }
         ExecutionException refused = assertThrows(ExecutionException.class, () -> produce("denied again"));
         assertInstanceOf(AuthorizationException.class, refused.getCause());
+    }
+
+    @Test
+    void aTransactionalProducerNeedsWriteOnItsTransactionalId() throws Exception {
+        try (Admin admin = admin("admin", ADMIN_PASSWORD)) {
+            admin.createAcls(List.of(allow(ResourceType.TOPIC, "orders", AclOperation.WRITE))).all().get();
+        }
+        Properties props = SaslAuthenticationTest.sasl("PLAIN", "alice", ALICE_PASSWORD);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "alice-tx");
+        try (KafkaProducer<String, String> producer = kafka.producer(props)) {
+            KafkaException refused = assertThrows(KafkaException.class, producer::initTransactions);
+            assertTrue(refused instanceof TransactionalIdAuthorizationException
+                    || refused.getCause() instanceof TransactionalIdAuthorizationException, refused::toString);
+        }
+        try (Admin admin = admin("admin", ADMIN_PASSWORD)) {
+            admin.createAcls(List.of(allow(ResourceType.TRANSACTIONAL_ID, "alice-tx", AclOperation.WRITE))).all().get();
+        }
+        try (KafkaProducer<String, String> producer = kafka.producer(props)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("orders", "in a transaction"));
+            producer.commitTransaction();
+        }
+    }
+
+    /**
+     * Each request of the transaction protocol, sent by hand so none hides behind another: without an ACL on the
+     * transactional id every one is refused with TRANSACTIONAL_ID_AUTHORIZATION_FAILED (even though the topic and
+     * group ACLs would let it through); with WRITE on the id the same requests, after an InitProducerId, run a
+     * transaction to its commit.
+     */
+    @Test
+    void everyTransactionalRequestNeedsWriteOnTheTransactionalId() throws Exception {
+        try (Admin admin = admin("admin", ADMIN_PASSWORD)) {
+            admin.createAcls(List.of(allow(ResourceType.TOPIC, "orders", AclOperation.WRITE),
+                    allow(ResourceType.TOPIC, "orders", AclOperation.READ),
+                    allow(ResourceType.GROUP, "billing", AclOperation.READ))).all().get();
+        }
+        try (RawKafkaSocket socket = new RawKafkaSocket(kafka.kafka.port())) {
+            authenticate(socket, "alice", ALICE_PASSWORD);
+            List<AbstractRequest> refused = new ArrayList<>(List.of(new InitProducerIdRequest.Builder(
+                    new InitProducerIdRequestData().setTransactionalId("alice-tx").setTransactionTimeoutMs(60_000))
+                    .build((short) 4)));
+            refused.addAll(transactionRequests(4000L, (short) 0));
+            for (AbstractRequest request : refused)
+                assertEquals(Set.of(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED),
+                        socket.call(request).errorCounts().keySet(), request.apiKey()::toString);
+        }
+        try (Admin admin = admin("admin", ADMIN_PASSWORD)) {
+            admin.createAcls(List.of(allow(ResourceType.TRANSACTIONAL_ID, "alice-tx", AclOperation.WRITE))).all()
+                    .get();
+        }
+        try (RawKafkaSocket socket = new RawKafkaSocket(kafka.kafka.port())) {
+            authenticate(socket, "alice", ALICE_PASSWORD);
+            InitProducerIdResponse init = socket.call(new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
+                    .setTransactionalId("alice-tx").setTransactionTimeoutMs(60_000)).build((short) 4));
+            assertEquals(Errors.NONE, init.error());
+            for (AbstractRequest request : transactionRequests(init.data().producerId(), init.data().producerEpoch()))
+                assertEquals(Set.of(Errors.NONE), socket.call(request).errorCounts().keySet(),
+                        request.apiKey()::toString);
+        }
+    }
+
+    /**
+     * One transaction as a transaction-version-1 client runs it once it has its producer id: FindCoordinator,
+     * AddPartitionsToTxn, a transactional Produce, AddOffsetsToTxn, TxnOffsetCommit, EndTxn (commit).
+     */
+    private static List<AbstractRequest> transactionRequests(long producerId, short epoch) {
+        String id = "alice-tx";
+        TopicPartition orders = new TopicPartition("orders", 0);
+        ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
+        topics.add(new ProduceRequestData.TopicProduceData().setName("orders").setPartitionData(List.of(
+                new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(MemoryRecords
+                        .withTransactionalRecords(Compression.NONE, producerId, epoch, 0,
+                                new SimpleRecord("paid".getBytes(StandardCharsets.UTF_8)))))));
+        return List.of(
+                new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
+                        .setKeyType(FindCoordinatorRequest.CoordinatorType.TRANSACTION.id())
+                        .setCoordinatorKeys(List.of(id))).build((short) 4),
+                AddPartitionsToTxnRequest.Builder.forClient(id, producerId, epoch, List.of(orders)).build((short) 3),
+                new ProduceRequest(new ProduceRequestData().setTransactionalId(id).setAcks((short) -1)
+                        .setTimeoutMs(10_000).setTopicData(topics), (short) 11),
+                new AddOffsetsToTxnRequest.Builder(new AddOffsetsToTxnRequestData().setTransactionalId(id)
+                        .setProducerId(producerId).setProducerEpoch(epoch).setGroupId("billing")).build((short) 3),
+                TxnOffsetCommitRequest.Builder.forTopicNames(new TxnOffsetCommitRequestData().setTransactionalId(id)
+                        .setGroupId("billing").setProducerId(producerId).setProducerEpoch(epoch)
+                        .setTopics(List.of(new TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic()
+                                .setName("orders").setPartitions(List.of(
+                                        new TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition()
+                                                .setPartitionIndex(0).setCommittedOffset(1))))), false)
+                        .build((short) 3),
+                new EndTxnRequest.Builder(new EndTxnRequestData().setTransactionalId(id).setProducerId(producerId)
+                        .setProducerEpoch(epoch).setCommitted(true), false).build((short) 4));
+    }
+
+    /** SASL/PLAIN by hand: SaslHandshake v1, then one SaslAuthenticate v2. */
+    private static void authenticate(RawKafkaSocket socket, String user, String password) throws Exception {
+        SaslHandshakeResponse handshake = socket.call(new SaslHandshakeRequest.Builder(
+                new SaslHandshakeRequestData().setMechanism("PLAIN")).build((short) 1));
+        assertEquals(Errors.NONE, handshake.error());
+        SaslAuthenticateResponse authenticated = socket.call(new SaslAuthenticateRequest.Builder(
+                new SaslAuthenticateRequestData().setAuthBytes(("\0" + user + "\0" + password)
+                        .getBytes(StandardCharsets.UTF_8))).build((short) 2));
+        assertEquals(Errors.NONE, authenticated.error());
     }
 
     private long produce(String value) throws Exception {

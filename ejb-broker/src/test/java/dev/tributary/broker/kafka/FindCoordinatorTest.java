@@ -1,15 +1,10 @@
 package dev.tributary.broker.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -22,7 +17,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** FindCoordinator names this broker for consumer groups and refuses, with a reason, what it cannot coordinate. */
+/**
+ * FindCoordinator names this broker for consumer groups and transactional ids and refuses, with a reason, what it
+ * cannot coordinate.
+ */
 class FindCoordinatorTest {
 
     @TempDir
@@ -54,14 +52,20 @@ class FindCoordinatorTest {
     }
 
     @Test
-    void transactionShareAndUnknownKeysAreRefusedWithTheReason() throws Exception {
+    void transactionalIdsAreCoordinatedHereAtEveryVersionThatHasKeyTypes() throws Exception {
         try (RawKafkaSocket socket = new RawKafkaSocket(kafka.kafka.port())) {
             for (short v = 1; v <= ApiKeys.FIND_COORDINATOR.latestVersion(); v++) {
                 Coordinator transaction = find(socket, v, CoordinatorType.TRANSACTION.id(), "payments-tx");
-                assertEquals(Errors.INVALID_REQUEST.code(), transaction.errorCode(), "v" + v);
-                assertEquals(-1, transaction.nodeId(), "v" + v);
-                assertTrue(transaction.errorMessage().startsWith("Transactions are not supported"), "v" + v);
+                assertEquals(Errors.NONE.code(), transaction.errorCode(), "v" + v);
+                assertEquals(0, transaction.nodeId(), "v" + v);
+                assertEquals(kafka.kafka.port(), transaction.port(), "v" + v);
             }
+        }
+    }
+
+    @Test
+    void shareAndUnknownKeysAreRefusedWithTheReason() throws Exception {
+        try (RawKafkaSocket socket = new RawKafkaSocket(kafka.kafka.port())) {
             short latest = ApiKeys.FIND_COORDINATOR.latestVersion();
             Coordinator share = find(socket, latest, CoordinatorType.SHARE.id(), "share-group:topic-id:0");
             assertEquals(Errors.INVALID_REQUEST.code(), share.errorCode());
@@ -69,18 +73,6 @@ class FindCoordinatorTest {
             Coordinator unknown = find(socket, latest, (byte) 9, "what");
             assertEquals(Errors.INVALID_REQUEST.code(), unknown.errorCode());
             assertEquals("Unknown coordinator type 9 in FindCoordinator request", unknown.errorMessage());
-        }
-    }
-
-    /** A transactional producer learns at once why it cannot start, rather than from an "unexpected" error. */
-    @Test
-    void aTransactionalProducerFailsInInitTransactionsWithTheReason() {
-        Properties config = new Properties();
-        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "payments-tx");
-        try (KafkaProducer<String, String> producer = kafka.producer(config)) {
-            KafkaException failure = assertThrows(KafkaException.class, producer::initTransactions);
-            assertTrue(failure.getMessage().contains("Transactions are not supported: this broker has no transaction"
-                    + " coordinator"), failure::toString);
         }
     }
 

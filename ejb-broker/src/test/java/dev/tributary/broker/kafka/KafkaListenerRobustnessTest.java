@@ -10,6 +10,7 @@ import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -144,7 +145,9 @@ class KafkaListenerRobustnessTest {
                     ApiKeys.OFFSET_FETCH, ApiKeys.DESCRIBE_GROUPS, ApiKeys.LIST_GROUPS, ApiKeys.DELETE_GROUPS,
                     ApiKeys.OFFSET_DELETE, ApiKeys.CREATE_PARTITIONS, ApiKeys.INCREMENTAL_ALTER_CONFIGS,
                     ApiKeys.ALTER_CONFIGS, ApiKeys.DELETE_RECORDS, ApiKeys.OFFSET_FOR_LEADER_EPOCH,
-                    ApiKeys.DESCRIBE_ACLS, ApiKeys.CREATE_ACLS, ApiKeys.DELETE_ACLS))
+                    ApiKeys.DESCRIBE_ACLS, ApiKeys.CREATE_ACLS, ApiKeys.DELETE_ACLS, ApiKeys.ADD_PARTITIONS_TO_TXN,
+                    ApiKeys.ADD_OFFSETS_TO_TXN, ApiKeys.END_TXN, ApiKeys.WRITE_TXN_MARKERS, ApiKeys.TXN_OFFSET_COMMIT,
+                    ApiKeys.DESCRIBE_PRODUCERS, ApiKeys.DESCRIBE_TRANSACTIONS, ApiKeys.LIST_TRANSACTIONS))
                 expected.add(key.id);
             assertEquals(expected, advertised);
             for (ApiKeys key : List.of(ApiKeys.CREATE_PARTITIONS, ApiKeys.INCREMENTAL_ALTER_CONFIGS,
@@ -153,6 +156,9 @@ class KafkaListenerRobustnessTest {
                 assertEquals(List.of(key.oldestVersion(), key.latestVersion()),
                         List.of(range.minVersion(), range.maxVersion()), key + ": every version the clients know");
             }
+            ApiVersionsResponseData.FinalizedFeatureKey transactionVersion =
+                    response.data().finalizedFeatures().find("transaction.version");
+            assertEquals(2, transactionVersion.maxVersionLevel(), "transaction.version 2 (KIP-890) is finalized");
         }
     }
 

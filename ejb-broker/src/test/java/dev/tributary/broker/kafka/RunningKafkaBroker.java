@@ -37,7 +37,12 @@ final class RunningKafkaBroker implements AutoCloseable {
     }
 
     RunningKafkaBroker(BrokerConfig brokerConfig, KafkaListenerConfig config) {
-        this.broker = Broker.start(brokerConfig, Clock.systemUTC());
+        this(brokerConfig, config, Clock.systemUTC());
+    }
+
+    /** A broker on {@code clock}, e.g. one behind the tools' clock so that its records look old to them. */
+    RunningKafkaBroker(BrokerConfig brokerConfig, KafkaListenerConfig config, Clock clock) {
+        this.broker = Broker.start(brokerConfig, clock);
         try {
             this.kafka = KafkaServer.start(broker, config, Executors.defaultThreadFactory());
         } catch (RuntimeException e) {

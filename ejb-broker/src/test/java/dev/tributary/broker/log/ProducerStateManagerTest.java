@@ -4,7 +4,6 @@ import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.UnknownProducerIdException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -141,12 +140,14 @@ class ProducerStateManagerTest {
     }
 
     @Test
-    void transactionalBatchesAreRefused() {
+    void aTransactionalBatchOpensATransactionThatHoldsTheLastStableOffset() {
         open(Map.of());
         MemoryRecords transactional = MemoryRecords.withTransactionalRecords(Compression.NONE, PID, (short) 0, 0,
                 new SimpleRecord(bytes("t")));
-        assertThrows(InvalidTxnStateException.class, () -> log.append(transactional));
-        assertEquals(0, log.logEndOffset());
+        log.append(transactional);
+        assertEquals(1, log.logEndOffset());
+        assertEquals(0, log.lastStableOffset());
+        assertEquals(0, log.activeProducers().get(0).currentTxnStartOffset());
     }
 
     @Test

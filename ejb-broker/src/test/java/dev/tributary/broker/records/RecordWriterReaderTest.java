@@ -31,11 +31,16 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -226,5 +231,28 @@ class RecordWriterReaderTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void readsAreReadCommittedUnlessAskedOtherwise() {
+        PartitionLog log = topics.replicas().leaderLog("orders", 0);
+        log.append(MemoryRecords.withTransactionalRecords(Compression.NONE, 7, (short) 0, 0,
+                new SimpleRecord(bytes("aborted"))));
+        log.appendTransactionMarker(7, (short) 0, 0, ControlRecordType.ABORT);
+        log.append(MemoryRecords.withTransactionalRecords(Compression.NONE, 8, (short) 0, 0,
+                new SimpleRecord(bytes("committed"))));
+        log.appendTransactionMarker(8, (short) 0, 0, ControlRecordType.COMMIT);
+        log.append(MemoryRecords.withTransactionalRecords(Compression.NONE, 9, (short) 0, 0,
+                new SimpleRecord(bytes("open"))));
+
+        assertEquals(List.of("committed"), values(reader.readFromStart("orders", 0, 10)));
+        assertEquals(4, reader.readFromStart("orders", 0, 10).nextOffset(), "up to the open transaction");
+        assertEquals(List.of("aborted", "committed", "open"),
+                values(reader.readFromStart("orders", 0, 10, IsolationLevel.READ_UNCOMMITTED)));
+        assertEquals(List.of(), values(reader.read("orders", 0, 4, 10)), "from the LSO on, nothing is committed yet");
+    }
+
+    private static List<String> values(RecordPage page) {
+        return page.records().stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
     }
 }

@@ -99,7 +99,8 @@ class BrokerTest {
                 GroupCoordinatorConfig.defaults(), dev.tributary.broker.security.AclConfig.disabled(),
                 dev.tributary.broker.replication.ReplicationConfig.defaults(),
                 dev.tributary.broker.log.CleanerConfig.defaults(),
-                dev.tributary.broker.log.ScrubberConfig.defaults());
+                dev.tributary.broker.log.ScrubberConfig.defaults(),
+                dev.tributary.broker.txn.TransactionCoordinatorConfig.defaults());
         assertTrue(!config.toString().contains("s3cret"), config::toString);
     }
 

@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * A validated activation configuration (see {@link TributaryActivationSpec} for what each property means).
  */
-record ActivationConfig(List<String> topics, String groupId, boolean fromEarliest, int maxConcurrency,
+record ActivationConfig(List<String> topics, String groupId, boolean fromEarliest, boolean readCommitted,
+                        int maxConcurrency,
                         int maxPollRecords, int retries, long retryBackoffMs, Optional<String> deadLetterTopic,
                         Optional<Credentials> credentials) {
 

@@ -98,7 +98,7 @@ public final class EndpointActivation implements Work {
     private void participate(BrokerGateway broker, RecordDelivery delivery) throws InterruptedException, WorkException {
         String clientId = "mdb-" + config.groupId();
         try (GroupSession session = broker.joinGroup(new GroupSubscription(config.groupId(), config.topics(),
-                config.fromEarliest(), clientId))) {
+                config.fromEarliest(), clientId, config.readCommitted()))) {
             while (!isStopped()) {
                 Set<PartitionId> assigned = session.ensureActive(JOIN_TIMEOUT);
                 LOG.info(() -> "Group " + config.groupId() + " assigned " + assigned + " to this bean");

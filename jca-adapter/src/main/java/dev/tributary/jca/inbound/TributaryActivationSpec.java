@@ -23,7 +23,10 @@ import java.util.Optional;
  * <li>{@code retries} (default {@value #DEFAULT_RETRIES}) and {@code retryBackoffMs} (default
  *     {@value #DEFAULT_RETRY_BACKOFF_MS}): how often and how far apart a failing record is redelivered;</li>
  * <li>{@code deadLetterTopic} (optional): where a record goes once its retries are used up; without it the
- *     partition pauses and keeps retrying.</li>
+ *     partition pauses and keeps retrying;</li>
+ * <li>{@code isolationLevel}: {@code read_committed} (default), as Kafka's consumer setting: records of Kafka
+ *     transactions are delivered once committed, never if aborted; {@code read_uncommitted} delivers them as they
+ *     are written.</li>
  * </ul>
  * Every property is a string, so that {@link #validate()} (not the container's conversion) reports a bad value,
  * naming the property.
@@ -44,6 +47,7 @@ public class TributaryActivationSpec implements ActivationSpec {
     private String retries;
     private String retryBackoffMs;
     private String deadLetterTopic;
+    private String isolationLevel;
     private String user;
     private String password;
 
@@ -70,7 +74,14 @@ public class TributaryActivationSpec implements ActivationSpec {
             case "latest" -> false;
             default -> throw invalid("startFrom", "must be 'earliest' or 'latest'", startFrom);
         };
-        return new ActivationConfig(topicList, groupId.trim(), fromEarliest,
+        boolean readCommitted = switch (isolationLevel == null ? "read_committed"
+                : isolationLevel.trim().toLowerCase(Locale.ROOT)) {
+            case "read_committed" -> true;
+            case "read_uncommitted" -> false;
+            default -> throw invalid("isolationLevel", "must be 'read_committed' or 'read_uncommitted'",
+                    isolationLevel);
+        };
+        return new ActivationConfig(topicList, groupId.trim(), fromEarliest, readCommitted,
                 (int) positive("maxConcurrency", maxConcurrency, DEFAULT_MAX_CONCURRENCY),
                 (int) positive("maxPollRecords", maxPollRecords, DEFAULT_MAX_POLL_RECORDS),
                 (int) atLeastZero("retries", retries, DEFAULT_RETRIES),
@@ -133,6 +144,14 @@ public class TributaryActivationSpec implements ActivationSpec {
             throw new ResourceException("Not the Tributary resource adapter: " + adapter);
         }
         this.resourceAdapter = adapter;
+    }
+
+    public String getIsolationLevel() {
+        return isolationLevel;
+    }
+
+    public void setIsolationLevel(String isolationLevel) {
+        this.isolationLevel = isolationLevel;
     }
 
     public String getTopics() {

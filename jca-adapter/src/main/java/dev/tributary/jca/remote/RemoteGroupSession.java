@@ -78,6 +78,11 @@ final class RemoteGroupSession implements GroupSession {
         return subscription.fromEarliest() ? "earliest" : "latest";
     }
 
+    /** Kafka's isolation.level for the subscription: the partition fetchers are the ones that read records. */
+    static String isolationLevel(GroupSubscription subscription) {
+        return subscription.readCommitted() ? "read_committed" : "read_uncommitted";
+    }
+
     @Override
     public Set<PartitionId> ensureActive(Duration timeout) {
         stopDeliveries = () -> { }; // the activation stopped its workers before rejoining
@@ -250,6 +255,7 @@ final class RemoteGroupSession implements GroupSession {
                     CommonClientConfigs.CLIENT_ID_CONFIG, subscription.clientId() + "-" + partition,
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, resetPolicy(subscription),
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel(subscription),
                     ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxRecords)),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
             consumer.assign(List.of(partition));

@@ -11,8 +11,17 @@ import java.util.Objects;
  * @param fromEarliest  where a partition without a committed offset (or whose offset fell out of the log) starts:
  *                      the log start if true, the log end otherwise
  * @param clientId      the member's client id, as DescribeGroups and the REST API show it
+ * @param readCommitted whether records of Kafka transactions are delivered only once committed (a read_committed
+ *                      consumer), or as they are written
  */
-public record GroupSubscription(String groupId, List<String> topics, boolean fromEarliest, String clientId) {
+public record GroupSubscription(String groupId, List<String> topics, boolean fromEarliest, String clientId,
+                                boolean readCommitted) {
+
+    /** A read_committed subscription. */
+    public GroupSubscription(String groupId, List<String> topics, boolean fromEarliest, String clientId) {
+        this(groupId, topics, fromEarliest, clientId, true);
+    }
+
 
     public GroupSubscription {
         Objects.requireNonNull(groupId, "groupId");

@@ -1,6 +1,7 @@
 package dev.tributary.jca.inbound;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,7 @@ class TributaryActivationSpecTest {
         assertEquals(3, config.retries());
         assertEquals(TributaryActivationSpec.DEFAULT_RETRY_BACKOFF_MS, config.retryBackoffMs());
         assertEquals(Optional.empty(), config.deadLetterTopic());
+        assertTrue(config.readCommitted(), "records of Kafka transactions are delivered once committed");
     }
 
     @Test
@@ -38,6 +40,7 @@ class TributaryActivationSpecTest {
         assertInvalid("maxPollRecords", spec -> spec.setMaxPollRecords("-5"));
         assertInvalid("retries", spec -> spec.setRetries("-1"));
         assertInvalid("retryBackoffMs", spec -> spec.setRetryBackoffMs("soon"));
+        assertInvalid("isolationLevel", spec -> spec.setIsolationLevel("dirty"));
     }
 
     @Test
@@ -47,7 +50,9 @@ class TributaryActivationSpecTest {
         spec.setMaxConcurrency("8");
         spec.setRetries("0");
         spec.setDeadLetterTopic(" orders-dlt ");
+        spec.setIsolationLevel("READ_UNCOMMITTED");
         ActivationConfig config = spec.config();
+        assertFalse(config.readCommitted());
         assertTrue(config.fromEarliest());
         assertEquals(8, config.maxConcurrency());
         assertEquals(0, config.retries());

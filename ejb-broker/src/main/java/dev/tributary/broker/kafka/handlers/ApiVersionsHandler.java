@@ -18,15 +18,34 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
 
 /**
- * ApiVersions: advertises exactly the APIs and version ranges the registered handlers serve, and nothing about
- * features (no finalized features: there are no transactions or KRaft feature levels to negotiate).
+ * ApiVersions: advertises exactly the APIs and version ranges the registered handlers serve, and the one feature
+ * clients act on: {@code transaction.version}, supported up to {@value #MAX_TRANSACTION_VERSION} and finalized at the
+ * configured level (2 by default: KIP-890 part 2, which makes kafka-clients 4.x producers leave partition and group
+ * adds to the brokers and bump their epoch at every EndTxn). Older clients ignore it and use transaction version 1.
+ * There are no KRaft feature levels to report ({@code metadata.version} is Kafka's own controller's).
  */
 public final class ApiVersionsHandler implements ApiHandler {
 
-    private final List<ApiVersion> advertised;
+    /** The highest transaction protocol version served: Kafka 4's {@code transaction.version} feature level. */
+    public static final short MAX_TRANSACTION_VERSION = 2;
+    static final String TRANSACTION_VERSION_FEATURE = "transaction.version";
+    /** The features never change while the broker runs, so their epoch is constant. */
+    private static final long FINALIZED_FEATURES_EPOCH = 1;
 
-    /** @param others every other handler of the listener */
+    private final List<ApiVersion> advertised;
+    private final short transactionVersion;
+
+    /** @param others every other handler of the listener; {@code transaction.version} finalized at its highest */
     public ApiVersionsHandler(Collection<ApiHandler> others) {
+        this(others, MAX_TRANSACTION_VERSION);
+    }
+
+    /**
+     * @param others             every other handler of the listener
+     * @param transactionVersion the finalized {@code transaction.version} level
+     */
+    public ApiVersionsHandler(Collection<ApiHandler> others, short transactionVersion) {
+        this.transactionVersion = transactionVersion;
         List<ApiVersion> versions = new ArrayList<>();
         for (ApiHandler handler : others)
             versions.add(new ApiVersion().setApiKey(handler.apiKey().id)
@@ -64,7 +83,16 @@ public final class ApiVersionsHandler implements ApiHandler {
                     "Invalid client software name or version")));
         ApiVersionCollection keys = new ApiVersionCollection();
         advertised.forEach(v -> keys.add(v.duplicate()));
+        ApiVersionsResponseData.SupportedFeatureKeyCollection supported =
+                new ApiVersionsResponseData.SupportedFeatureKeyCollection();
+        supported.add(new ApiVersionsResponseData.SupportedFeatureKey().setName(TRANSACTION_VERSION_FEATURE)
+                .setMinVersion((short) 0).setMaxVersion(MAX_TRANSACTION_VERSION));
+        ApiVersionsResponseData.FinalizedFeatureKeyCollection finalized =
+                new ApiVersionsResponseData.FinalizedFeatureKeyCollection();
+        finalized.add(new ApiVersionsResponseData.FinalizedFeatureKey().setName(TRANSACTION_VERSION_FEATURE)
+                .setMinVersionLevel(transactionVersion).setMaxVersionLevel(transactionVersion));
         return CompletableFuture.completedFuture(new ApiVersionsResponse(new ApiVersionsResponseData()
-                .setApiKeys(keys)));
+                .setApiKeys(keys).setSupportedFeatures(supported).setFinalizedFeatures(finalized)
+                .setFinalizedFeaturesEpoch(FINALIZED_FEATURES_EPOCH)));
     }
 }

@@ -1,5 +1,7 @@
 package dev.tributary.broker.kafka.handlers;
 
+import dev.tributary.broker.log.AbortedTxn;
+import dev.tributary.broker.log.FetchDataInfo;
 import dev.tributary.broker.log.FetchIsolation;
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.metrics.BrokerMetrics;
@@ -15,6 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.FetchResponseData.AbortedTransaction;
 import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.Errors;
@@ -34,10 +37,10 @@ import org.apache.kafka.common.requests.FetchResponse;
  * even when it is larger than both, so a consumer always makes progress; after that, a partition whose first
  * batch does not fit is returned without records.
  *
- * <p>Consumers read up to the high watermark at both isolation levels: without transactions the last stable
- * offset equals it and there are no aborted transactions. Followers read up to the log end, and their fetch
- * offset tells the leader where their replica ends ({@link ReplicaManager#followerFetched}). Only the leader
- * serves either.
+ * <p>read_uncommitted consumers read up to the high watermark; read_committed ones up to the last stable offset,
+ * and get the aborted transactions among the records they are sent, whose records their client drops. Followers read
+ * up to the log end, and their fetch offset tells the leader where their replica ends
+ * ({@link ReplicaManager#followerFetched}). Only the leader serves either.
  */
 final class FetchOperation {
 
@@ -162,9 +165,10 @@ final class FetchOperation {
     }
 
     /**
-     * Records at or after {@code fetchOffset} in the complete batches of {@code records}. Offsets in a partition
-     * are contiguous (no compaction, no control batches), so that is the offset span; only the last batch's full
-     * header is read (a file slice reads each batch's offset and size anyway to find the next one).
+     * Records at or after {@code fetchOffset} in the complete batches of {@code records}: the offset span, which
+     * counts transaction markers and offsets compaction removed too (an estimate for the traffic metrics); only the
+     * last batch's full header is read (a file slice reads each batch's offset and size anyway to find the next
+     * one).
      */
     private static long recordsFrom(Records records, long fetchOffset) {
         long first = -1;
@@ -181,6 +185,7 @@ final class FetchOperation {
         PartitionLog log = null;
         try {
             Records records;
+            List<AbortedTxn> aborted = List.of();
             if (fromReplica()) {
                 TopicPartition tp = new TopicPartition(topic.name(), read.partition());
                 log = replicas.checkFollowerFetch(tp, replicaId, read.currentLeaderEpoch());
@@ -193,23 +198,34 @@ final class FetchOperation {
                 PartitionLeaderEpoch.checkCurrent(read.currentLeaderEpoch(),
                         topics.leadership(topic.name(), read.partition()).leaderEpoch(),
                         log.topicPartition().toString());
-                records = log.read(read.fetchOffset(), limit).records();
+                FetchDataInfo info = log.read(read.fetchOffset(), limit, isolation == IsolationLevel.READ_COMMITTED
+                        ? FetchIsolation.TXN_COMMITTED : FetchIsolation.HIGH_WATERMARK);
+                records = info.records();
+                aborted = info.abortedTransactions();
             }
             // read after the records, so the high watermark is never below what they hold
+            long lastStableOffset = log.lastStableOffset();
             long highWatermark = log.highWatermark();
             long logStartOffset = log.logStartOffset();
-            if (!mayExceedLimit && records.sizeInBytes() > limit)
+            if (!mayExceedLimit && records.sizeInBytes() > limit) {
                 records = MemoryRecords.EMPTY; // the response is full: only a request's first batch may overshoot
+                aborted = List.of();
+            }
             PartitionData data = new PartitionData()
                     .setPartitionIndex(read.partition())
                     .setErrorCode(Errors.NONE.code())
                     .setHighWatermark(highWatermark)
-                    .setLastStableOffset(highWatermark)
+                    .setLastStableOffset(Math.min(lastStableOffset, highWatermark))
                     .setRecords(records);
             if (version >= 5)
                 data.setLogStartOffset(logStartOffset);
-            if (isolation == IsolationLevel.READ_COMMITTED)
-                data.setAbortedTransactions(new ArrayList<>());
+            if (isolation == IsolationLevel.READ_COMMITTED && !fromReplica()) {
+                List<AbortedTransaction> abortedTransactions = new ArrayList<>(aborted.size());
+                for (AbortedTxn txn : aborted)
+                    abortedTransactions.add(new AbortedTransaction().setProducerId(txn.producerId())
+                            .setFirstOffset(txn.firstOffset()));
+                data.setAbortedTransactions(abortedTransactions);
+            }
             return data;
         } catch (RuntimeException e) {
             PartitionData error = FetchResponse.partitionResponse(read.partition(), Errors.forException(e));

@@ -21,16 +21,14 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 import org.apache.kafka.common.requests.FindCoordinatorResponse;
 
 /**
- * FindCoordinator: a consumer group's coordinator is the live broker {@link CoordinatorPlacement} places it on, named
- * with the Kafka address that broker announces; every broker gives the same answer from the same view of the
- * cluster. Before this broker joined a cluster it knows of no other and names itself; if the view has no broker
- * to name (this one is leaving it), the answer is COORDINATOR_NOT_AVAILABLE, which clients retry.
+ * FindCoordinator: the coordinator of a consumer group or of a transactional id (key types 0 and 1) is the live
+ * broker {@link CoordinatorPlacement} places the key on, named with the Kafka address that broker announces; every
+ * broker gives the same answer from the same view of the cluster. Before this broker joined a cluster it knows of
+ * no other and names itself; if the view has no broker to name (this one is leaving it), the answer is
+ * COORDINATOR_NOT_AVAILABLE, which clients retry.
  *
- * <p>Tributary has no transaction coordinator
- * and no share-group coordinator, so keys of those types are answered INVALID_REQUEST with a message saying so, as
- * Kafka answers a coordinator type it does not know: a transactional producer then fails at once in
- * {@code initTransactions()} with that message, instead of being pointed at a coordinator that would refuse its
- * InitProducerId with an error the client can only call "unexpected". v0-3 ask for one key, v4+ for a batch.
+ * <p>Tributary has no share-group coordinator, so keys of that type are answered INVALID_REQUEST with a message
+ * saying so, as Kafka answers a coordinator type it does not know. v0-3 ask for one key, v4+ for a batch.
  */
 public final class FindCoordinatorHandler implements ApiHandler {
 
@@ -79,10 +77,8 @@ public final class FindCoordinatorHandler implements ApiHandler {
 
     /** Why keys of this type have no coordinator here, or {@code null} if this broker is theirs. */
     private static String refusal(byte keyType) {
-        if (keyType == CoordinatorType.GROUP.id())
+        if (keyType == CoordinatorType.GROUP.id() || keyType == CoordinatorType.TRANSACTION.id())
             return null;
-        if (keyType == CoordinatorType.TRANSACTION.id())
-            return "Transactions are not supported: this broker has no transaction coordinator";
         if (keyType == CoordinatorType.SHARE.id())
             return "Share groups are not supported: this broker has no share-group coordinator";
         return "Unknown coordinator type " + keyType + " in FindCoordinator request";
@@ -95,7 +91,7 @@ public final class FindCoordinatorHandler implements ApiHandler {
             return found(key, broker.brokerId(), broker.host(), broker.port());
         Optional<BrokerInfo> coordinator = CoordinatorPlacement.coordinator(key, live);
         if (coordinator.isEmpty())
-            return failure(key, Errors.COORDINATOR_NOT_AVAILABLE, "No live broker can coordinate group " + key);
+            return failure(key, Errors.COORDINATOR_NOT_AVAILABLE, "No live broker can coordinate " + key);
         String address = coordinator.get().kafkaAddress();
         int colon = address.lastIndexOf(':'); // host:port, the host possibly an IPv6 literal with colons of its own
         try {
@@ -104,7 +100,7 @@ public final class FindCoordinatorHandler implements ApiHandler {
         } catch (IndexOutOfBoundsException | NumberFormatException e) {
             // No Kafka listener there (only brokers without one are left), or an address we cannot read.
             return failure(key, Errors.COORDINATOR_NOT_AVAILABLE, "Broker " + coordinator.get().id()
-                    + " coordinates group " + key + " but announces no Kafka address");
+                    + " coordinates " + key + " but announces no Kafka address");
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
@@ -27,8 +28,8 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.requests.ListOffsetsResponse;
 
 /**
- * ListOffsets: earliest (-2, and earliest-local -4: nothing is tiered), latest (-1: the high watermark, which is
- * also the last stable offset without transactions), by timestamp ({@link PartitionLog#offsetForTimestamp}) and
+ * ListOffsets: earliest (-2, and earliest-local -4: nothing is tiered), latest (-1: the high watermark for
+ * read_uncommitted, the last stable offset for read_committed), by timestamp ({@link PartitionLog#offsetForTimestamp}) and
  * max-timestamp (-3). Latest-tiered (-5) and earliest-pending-upload (-6) find nothing: there is no tiered
  * storage. A timestamp with no record at or after it answers offset -1, as Kafka does.
  *
@@ -78,7 +79,7 @@ public final class ListOffsetsHandler implements ApiHandler {
                 if (duplicates.contains(new TopicPartition(topic.name(), partition.partitionIndex())))
                     response = error(partition.partitionIndex(), Errors.INVALID_REQUEST);
                 else
-                    response = lookUp(topic.name(), partition);
+                    response = lookUp(topic.name(), partition, body.isolationLevel());
                 if (version < 4)
                     response.setLeaderEpoch(-1);
                 partitions.add(response);
@@ -89,7 +90,8 @@ public final class ListOffsetsHandler implements ApiHandler {
                 .setTopics(responses)));
     }
 
-    private ListOffsetsPartitionResponse lookUp(String topic, ListOffsetsPartition partition) {
+    private ListOffsetsPartitionResponse lookUp(String topic, ListOffsetsPartition partition,
+                                                IsolationLevel isolation) {
         int index = partition.partitionIndex();
         try {
             PartitionLog log = replicas.leaderLog(topic, index);
@@ -97,12 +99,15 @@ public final class ListOffsetsHandler implements ApiHandler {
             PartitionLeaderEpoch.checkCurrent(partition.currentLeaderEpoch(), leaderEpoch,
                     log.topicPartition().toString());
             long timestamp = partition.timestamp();
+            // what a consumer of this isolation level may read up to, as Kafka's lastFetchableOffset
+            long lastFetchable = isolation == IsolationLevel.READ_COMMITTED ? log.lastStableOffset()
+                    : log.highWatermark();
             Optional<TimestampOffset> found;
             if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP
                     || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP)
                 found = Optional.of(new TimestampOffset(RecordBatch.NO_TIMESTAMP, log.logStartOffset()));
             else if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP)
-                found = Optional.of(new TimestampOffset(RecordBatch.NO_TIMESTAMP, log.highWatermark()));
+                found = Optional.of(new TimestampOffset(RecordBatch.NO_TIMESTAMP, lastFetchable));
             else if (timestamp == ListOffsetsRequest.MAX_TIMESTAMP)
                 found = maxTimestamp(log);
             else if (timestamp == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP
@@ -111,7 +116,7 @@ public final class ListOffsetsHandler implements ApiHandler {
             else if (timestamp < 0)
                 return error(index, Errors.INVALID_REQUEST);
             else
-                found = log.offsetForTimestamp(timestamp).filter(t -> t.offset() < log.highWatermark());
+                found = log.offsetForTimestamp(timestamp).filter(t -> t.offset() < lastFetchable);
             return new ListOffsetsPartitionResponse()
                     .setPartitionIndex(index)
                     .setErrorCode(Errors.NONE.code())

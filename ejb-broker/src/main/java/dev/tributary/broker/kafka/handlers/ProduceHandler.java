@@ -7,6 +7,7 @@ import dev.tributary.broker.log.LogAppendInfo;
 import dev.tributary.broker.replication.LeaderAppends;
 import dev.tributary.broker.replication.PendingAppend;
 import dev.tributary.broker.replication.RequiredAcks;
+import dev.tributary.broker.replication.TransactionVerifier;
 import dev.tributary.broker.topic.TopicMetadata;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +20,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidRequiredAcksException;
-import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
 import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
@@ -49,19 +49,28 @@ import org.apache.kafka.common.requests.ProduceResponse;
  * runs, and both share it, so a durable topic is not limited to one fsync per request round trip. The waits for
  * the in-sync replicas hold no thread.
  *
- * <p>From v13 topics are named by id. Transactions are not supported: a request with a transactional id fails
- * every partition with INVALID_TXN_STATE.
+ * <p>Transactional batches (KIP-890): the first batch of a producer's transaction on a partition is checked with
+ * the transaction coordinator before it is appended ({@link TransactionVerifier#checkBeforeAppend}): for clients of
+ * transaction version 1 (Produce v11 and older) the partition must have been added to the transaction; for clients
+ * of version 2 (v12 and later), who no longer add partitions themselves, it is added.
+ *
+ * <p>From v13 topics are named by id.
  */
 public final class ProduceHandler implements ApiHandler {
 
     private static final Logger LOG = Logger.getLogger(ProduceHandler.class.getName());
 
+    /** Produce versions from this one on come from clients of transaction version 2 (KIP-890 part 2). */
+    private static final short FIRST_PRODUCE_VERSION_OF_TV2 = 12;
+
     private final TopicMetadata topics;
     private final LeaderAppends appends;
+    private final TransactionVerifier transactions;
 
-    public ProduceHandler(TopicMetadata topics, LeaderAppends appends) {
+    public ProduceHandler(TopicMetadata topics, LeaderAppends appends, TransactionVerifier transactions) {
         this.topics = topics;
         this.appends = appends;
+        this.transactions = transactions;
     }
 
     @Override
@@ -91,8 +100,6 @@ public final class ProduceHandler implements ApiHandler {
         } catch (InvalidRequiredAcksException e) {
             requestError = e;
         }
-        if (requestError == null && body.transactionalId() != null)
-            requestError = new InvalidTxnStateException("This broker does not support transactions");
         Duration timeout = Duration.ofMillis(Math.max(1, body.timeout()));
         // Append everything first and only then wait for fsyncs: the partitions' fsyncs overlap, and once the
         // batches are in the logs the connection may take this producer's next request, which must follow them.
@@ -103,7 +110,8 @@ public final class ProduceHandler implements ApiHandler {
             for (PartitionProduceData partition : topic.partitionData()) {
                 partitions.add(requestError != null
                         ? PartitionAppend.failed(partition.index(), requestError)
-                        : append(name, topic.topicId(), partition, version, required, timeout));
+                        : append(name, topic.topicId(), partition, version, required, timeout,
+                                body.transactionalId()));
             }
             appended.add(partitions);
         }
@@ -149,7 +157,7 @@ public final class ProduceHandler implements ApiHandler {
     }
 
     private PartitionAppend append(String topic, Uuid topicId, PartitionProduceData partition, short version,
-                                   RequiredAcks acks, Duration timeout) {
+                                   RequiredAcks acks, Duration timeout, String transactionalId) {
         int index = partition.index();
         try {
             if (topic == null)
@@ -158,8 +166,11 @@ public final class ProduceHandler implements ApiHandler {
                 throw new InvalidRecordException("Produce request for " + topic + "-" + index + " has no records");
             ProduceRequest.validateRecords(version, records);
             // by id from v13, so that an id of a deleted topic never writes to a re-created one of the same name
-            PendingAppend pending = version >= 13 ? appends.append(topicId, index, records, acks, timeout)
-                    : appends.append(new TopicPartition(topic, index), records, acks, timeout);
+            boolean addsPartitions = version >= FIRST_PRODUCE_VERSION_OF_TV2;
+            LeaderAppends.AppendCheck transaction = (log, batches) ->
+                    transactions.checkBeforeAppend(log, batches, transactionalId, addsPartitions);
+            PendingAppend pending = version >= 13 ? appends.append(topicId, index, records, acks, timeout, transaction)
+                    : appends.append(new TopicPartition(topic, index), records, acks, timeout, transaction);
             return new PartitionAppend(index, pending, null);
         } catch (RuntimeException e) {
             return PartitionAppend.failed(index, e);

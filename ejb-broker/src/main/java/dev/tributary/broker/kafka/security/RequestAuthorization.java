@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigResource;
@@ -16,12 +17,15 @@ import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeProducersRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
@@ -30,7 +34,10 @@ import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
 import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AddOffsetsToTxnRequest;
+import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
 import org.apache.kafka.common.requests.AlterConfigsRequest;
 import org.apache.kafka.common.requests.CreatePartitionsRequest;
 import org.apache.kafka.common.requests.CreateTopicsRequest;
@@ -39,6 +46,9 @@ import org.apache.kafka.common.requests.DeleteRecordsRequest;
 import org.apache.kafka.common.requests.DeleteTopicsRequest;
 import org.apache.kafka.common.requests.DescribeConfigsRequest;
 import org.apache.kafka.common.requests.DescribeGroupsRequest;
+import org.apache.kafka.common.requests.DescribeProducersRequest;
+import org.apache.kafka.common.requests.DescribeTransactionsRequest;
+import org.apache.kafka.common.requests.EndTxnRequest;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.HeartbeatRequest;
@@ -52,14 +62,19 @@ import org.apache.kafka.common.requests.OffsetDeleteRequest;
 import org.apache.kafka.common.requests.OffsetFetchRequest;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.RequestUtils;
 import org.apache.kafka.common.requests.SyncGroupRequest;
+import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * What each Kafka request needs from the ACLs, by Kafka's authorization model: WRITE on a topic to produce, READ to
  * fetch, DESCRIBE to see offsets and metadata, CREATE/DELETE/ALTER/ALTER_CONFIGS to administer it; READ on a group
  * to be its member or commit (plus READ on the topics committed), DESCRIBE to look at it, DELETE to delete it;
- * ALTER on the cluster for ACLs themselves.
+ * WRITE on a transactional id to use it (InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn,
+ * TxnOffsetCommit, and a Produce of transactional batches), DESCRIBE to find its coordinator or describe it;
+ * CLUSTER_ACTION for what only brokers send (WriteTxnMarkers, AddPartitionsToTxn v4+); ALTER on the cluster for ACLs
+ * themselves.
  *
  * <p>One difference from Kafka, to keep every handler unaware of ACLs: a request touching a resource it may not
  * use is refused as a whole (each of its topics or partitions answers the authorization error), where Kafka would
@@ -86,8 +101,15 @@ public final class RequestAuthorization {
         Check check = new Check(request.session().principal(), request.clientHost());
         AbstractRequest body = request.body();
         switch (request.header().apiKey()) {
-            case PRODUCE -> check.topics(AclOperation.WRITE, body(body, ProduceRequest.class).data().topicData()
-                    .stream().map(t -> name(t.name(), t.topicId())));
+            case PRODUCE -> {
+                ProduceRequest produce = body(body, ProduceRequest.class);
+                // Transactional batches need WRITE on their transactional id, as in Kafka: with transaction
+                // version 2 no AddPartitionsToTxn precedes them, so this is where the id's ACL is enforced.
+                if (RequestUtils.hasTransactionalRecords(produce))
+                    check.transactionalIdOrNone(AclOperation.WRITE, produce.transactionalId());
+                check.topics(AclOperation.WRITE, produce.data().topicData().stream()
+                        .map(t -> name(t.name(), t.topicId())));
+            }
             case FETCH -> check.topics(AclOperation.READ, body(body, FetchRequest.class).data().topics().stream()
                     .map(t -> name(t.topic(), t.topicId())));
             case LIST_OFFSETS -> check.topics(AclOperation.DESCRIBE, body(body, ListOffsetsRequest.class).data()
@@ -142,11 +164,41 @@ public final class RequestAuthorization {
             }
             case FIND_COORDINATOR -> {
                 var data = body(body, FindCoordinatorRequest.class).data();
-                if (data.keyType() == 0) { // GROUP; other key types are refused by the handler
-                    check.groups(AclOperation.DESCRIBE, data.coordinatorKeys().isEmpty() ? List.of(data.key())
-                            : data.coordinatorKeys());
+                List<String> keys = data.coordinatorKeys().isEmpty() ? List.of(data.key()) : data.coordinatorKeys();
+                if (data.keyType() == 0) // GROUP
+                    check.groups(AclOperation.DESCRIBE, keys);
+                else if (data.keyType() == 1) // TRANSACTION; other key types are refused by the handler
+                    keys.forEach(id -> check.transactionalId(AclOperation.DESCRIBE, id));
+            }
+            case ADD_PARTITIONS_TO_TXN -> {
+                AddPartitionsToTxnRequest add = body(body, AddPartitionsToTxnRequest.class);
+                if (add.version() >= 4) { // brokers' KIP-890 requests
+                    check.cluster(AclOperation.CLUSTER_ACTION);
+                } else { // a client's request: one transaction, in the v3AndBelow fields
+                    check.transactionalId(AclOperation.WRITE, add.data().v3AndBelowTransactionalId());
+                    check.topics(AclOperation.WRITE, AddPartitionsToTxnRequest.getPartitions(
+                            add.data().v3AndBelowTopics()).stream().map(TopicPartition::topic));
                 }
             }
+            case ADD_OFFSETS_TO_TXN -> {
+                AddOffsetsToTxnRequestData data = body(body, AddOffsetsToTxnRequest.class).data();
+                check.transactionalId(AclOperation.WRITE, data.transactionalId());
+                check.group(AclOperation.READ, data.groupId());
+            }
+            case END_TXN -> check.transactionalId(AclOperation.WRITE,
+                    body(body, EndTxnRequest.class).data().transactionalId());
+            case TXN_OFFSET_COMMIT -> {
+                TxnOffsetCommitRequestData data = body(body, TxnOffsetCommitRequest.class).data();
+                check.transactionalId(AclOperation.WRITE, data.transactionalId());
+                check.group(AclOperation.READ, data.groupId());
+                check.topics(AclOperation.READ, data.topics().stream()
+                        .map(TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic::name));
+            }
+            case WRITE_TXN_MARKERS -> check.cluster(AclOperation.CLUSTER_ACTION);
+            case DESCRIBE_TRANSACTIONS -> body(body, DescribeTransactionsRequest.class).data().transactionalIds()
+                    .forEach(id -> check.transactionalId(AclOperation.DESCRIBE, id));
+            case DESCRIBE_PRODUCERS -> check.topics(AclOperation.READ, body(body, DescribeProducersRequest.class)
+                    .data().topics().stream().map(DescribeProducersRequestData.TopicRequest::name));
             case DESCRIBE_GROUPS -> check.groups(AclOperation.DESCRIBE, body(body, DescribeGroupsRequest.class)
                     .data().groups());
             case DELETE_GROUPS -> check.groups(AclOperation.DELETE, body(body, DeleteGroupsRequest.class).data()
@@ -158,9 +210,11 @@ public final class RequestAuthorization {
                         .map(OffsetDeleteRequestData.OffsetDeleteRequestTopic::name));
             }
             case INIT_PRODUCER_ID -> {
+                String transactionalId = body(body, InitProducerIdRequest.class).data().transactionalId();
+                if (transactionalId != null)
+                    check.transactionalId(AclOperation.WRITE, transactionalId);
                 // Kafka's rule for idempotent producers: IDEMPOTENT_WRITE on the cluster, or WRITE on any topic.
-                if (body(body, InitProducerIdRequest.class).data().transactionalId() == null
-                        && !check.allowed(AclOperation.IDEMPOTENT_WRITE, ResourceType.CLUSTER, CLUSTER)
+                else if (!check.allowed(AclOperation.IDEMPOTENT_WRITE, ResourceType.CLUSTER, CLUSTER)
                         && !authorizer.authorizeAny(check.principal, check.host, AclOperation.WRITE,
                         ResourceType.TOPIC)) {
                     check.deny(new ClusterAuthorizationException("Idempotent writes need IDEMPOTENT_WRITE on the "
@@ -170,7 +224,8 @@ public final class RequestAuthorization {
             case DESCRIBE_ACLS -> check.cluster(AclOperation.DESCRIBE);
             case CREATE_ACLS, DELETE_ACLS -> check.cluster(AclOperation.ALTER);
             default -> {
-                // ApiVersions, SASL, DescribeCluster; Metadata and ListGroups (their handlers filter): open to everyone
+                // ApiVersions, SASL, DescribeCluster; Metadata, ListGroups and ListTransactions (their handlers
+                // filter): open to everyone
             }
         }
         return Optional.ofNullable(check.denied);
@@ -232,6 +287,20 @@ public final class RequestAuthorization {
                     return;
                 }
             }
+        }
+
+        void transactionalId(AclOperation operation, String id) {
+            if (id != null && !allowed(operation, ResourceType.TRANSACTIONAL_ID, id))
+                deny(new TransactionalIdAuthorizationException(principal + " may not " + operation
+                        + " transactional id " + id));
+        }
+
+        /** As {@link #transactionalId}, but a request that needs an id and names none is refused too. */
+        void transactionalIdOrNone(AclOperation operation, String id) {
+            if (id == null)
+                deny(new TransactionalIdAuthorizationException("Transactional records without a transactional id"));
+            else
+                transactionalId(operation, id);
         }
 
         void cluster(AclOperation operation) {
