@@ -112,21 +112,27 @@ final class Cleaner {
             throws IOException, InterruptedException {
         map.reset(to - from);
         LocalLog local = log.local();
+        CleanedTransactions txns = new CleanedTransactions();
+        txns.addAborted(local.collectAbortedTransactions(from, to));
         for (LogSegment segment : local.segments()) {
             if (segment.baseOffset() >= to)
                 break;
             long segmentEnd = local.nextOffsetAfter(segment);
             if (segmentEnd <= from)
                 continue;
-            long stoppedAt = mapSegment(log.topicPartition(), segment, from, stats, abort);
+            long stoppedAt = mapSegment(log.topicPartition(), segment, from, txns, stats, abort);
             if (stoppedAt >= 0)
                 return stoppedAt;
         }
         return to;
     }
 
-    /** Maps the keys of one segment at and after {@code from}; returns where a full map stopped, or -1. */
-    private long mapSegment(TopicPartition tp, LogSegment segment, long from, CleanerStats stats, Runnable abort)
+    /**
+     * Maps the keys of one segment at and after {@code from}, leaving out aborted transactions' records (they must
+     * not shadow an earlier committed value of their key); returns where a full map stopped, or -1.
+     */
+    private long mapSegment(TopicPartition tp, LogSegment segment, long from, CleanedTransactions txns,
+                            CleanerStats stats, Runnable abort)
             throws IOException, InterruptedException {
         FileRecords source = segment.records();
         int size = source.sizeInBytes();
@@ -136,8 +142,9 @@ final class Cleaner {
             MemoryRecords chunk = readValidBatches(tp, segment, position, size);
             int batchStart = 0;
             for (MutableRecordBatch batch : chunk.batches()) {
-                // Kafka transactions: aborted transactions' batches would be skipped here too.
-                if (batch.lastOffset() >= from && !batch.isControlBatch()) {
+                if (batch.isControlBatch()) {
+                    txns.onControlBatch(batch); // ends its transaction; markers hold no keys
+                } else if (!txns.onDataBatch(batch) && batch.lastOffset() >= from) {
                     long stoppedAt = batch.compressionType() == CompressionType.NONE
                             ? mapUncompressed(chunk.buffer(), batchStart, batch, from)
                             : mapDecompressed(batch, from);
@@ -205,8 +212,11 @@ final class Cleaner {
         if (candidates.isEmpty())
             return;
         Map<Long, Long> producers = log.lastOffsetsOfProducers();
+        CleanedTransactions txns = new CleanedTransactions();
+        txns.addAborted(local.collectAbortedTransactions(candidates.get(0).baseOffset(),
+                local.nextOffsetAfter(candidates.get(candidates.size() - 1))));
         for (List<LogSegment> group : groupBySize(candidates, log.config()))
-            cleanGroup(log, group, mapEnd, now, producers, stats, abort);
+            cleanGroup(log, group, mapEnd, now, producers, txns, stats, abort);
     }
 
     /**
@@ -260,7 +270,7 @@ final class Cleaner {
      * single segment from which nothing would be removed is left as it is.
      */
     private void cleanGroup(PartitionLog log, List<LogSegment> group, long mapEnd, long now,
-                            Map<Long, Long> producers, CleanerStats stats, Runnable abort)
+                            Map<Long, Long> producers, CleanedTransactions txns, CleanerStats stats, Runnable abort)
             throws IOException, InterruptedException {
         LogConfig config = log.config();
         LogSegment first = group.get(0);
@@ -269,8 +279,9 @@ final class Cleaner {
         deleteLeftovers(dir, first.baseOffset());
         LogSegment cleaned = LogSegment.open(dir, first.baseOffset(), config, LogFiles.CLEANED_SUFFIX);
         try {
+            txns.writeTo(cleaned.txnIndex());
             CompactionFilter filter = new CompactionFilter(now, config.deleteRetentionMs(), map, mapEnd, producers,
-                    last.readNextOffset(), stats);
+                    txns, last.readNextOffset(), stats);
             for (LogSegment segment : group)
                 cleanInto(log.topicPartition(), segment, cleaned, filter, config.maxMessageBytes(), now, stats, abort);
             if (!filter.changed() && group.size() == 1)
@@ -364,7 +375,7 @@ final class Cleaner {
     /** Removes {@code .cleaned} files of a cleaning of this segment that failed earlier in this run of the broker. */
     private static void deleteLeftovers(Path dir, long baseOffset) throws IOException {
         for (Path file : List.of(LogFiles.logFile(dir, baseOffset), LogFiles.offsetIndexFile(dir, baseOffset),
-                LogFiles.timeIndexFile(dir, baseOffset)))
+                LogFiles.timeIndexFile(dir, baseOffset), LogFiles.txnIndexFile(dir, baseOffset)))
             Files.deleteIfExists(LogFiles.withSuffix(file, LogFiles.CLEANED_SUFFIX));
     }
 }

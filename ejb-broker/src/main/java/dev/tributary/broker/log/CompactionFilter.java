@@ -18,10 +18,17 @@ import java.util.Map;
  * deadline in its batch (Kafka's delete horizon, KIP-534), and a cleaning after it drops the tombstone. A record
  * without a key is dropped (a compacted topic refuses them; they can only come from before the topic was compacted).
  *
- * <p>A batch with no record left is dropped, except the last batch of an idempotent producer (its producer state
- * must survive a reload of the log) and the last batch of the cleaned segments (so that the compacted segment ends
- * where they did and the loader recognises what it replaced, see {@link LocalLog#replaceSegments}): those are kept
- * empty.
+ * <p>Transactions ({@link CleanedTransactions} tells which batch belongs to which): the records of an aborted
+ * transaction are all dropped, whatever their keys; a committed transaction's records are compacted like any other.
+ * A transaction marker stays while anything of its transaction is left before it; after that the first cleaning
+ * stamps it with a delete horizon {@code delete.retention.ms} ahead, as a tombstone's, and the first cleaning after
+ * the horizon drops it (Kafka's rule: a read_committed consumer that read the transaction's records before they
+ * were removed still gets its marker within that time).
+ *
+ * <p>A batch with no record left is dropped, except the last batch of a producer (its producer state, sequence or
+ * epoch, must survive a reload of the log: a data batch, or the marker if that came last) and the last batch of
+ * the cleaned segments (so that the compacted segment ends where they did and the loader recognises what it
+ * replaced, see {@link LocalLog#replaceSegments}): those are kept empty.
  *
  * <p>One per group of segments; used by the cleaning thread only.
  */
@@ -29,24 +36,31 @@ final class CompactionFilter extends MemoryRecords.RecordFilter {
     private final OffsetMap map;
     private final long mapEnd;
     private final Map<Long, Long> lastOffsetsOfProducers;
+    private final CleanedTransactions txns;
     private final long lastBatchEnd;
     private final CleanerStats stats;
-    /** Set by {@link #checkBatchRetention} for the records of the batch being filtered. */
-    private boolean keepWholeBatch;
+    /**
+     * Set by {@link #checkBatchRetention} for the records of the batch being filtered: the batch belongs to an
+     * aborted transaction, or is a marker past its delete horizon with nothing of its transaction left.
+     */
+    private boolean dropAllRecords;
     private boolean changed;
 
     /**
      * @param map                    the latest offset of each key of the dirty part this pass covers
      * @param mapEnd                 the offset after what the map covers: later records are all kept
-     * @param lastOffsetsOfProducers each idempotent producer's last batch, by its last offset
+     * @param lastOffsetsOfProducers each idempotent producer's last batch or marker, by its last offset
+     * @param txns                   the transactions of the batches read so far in this pass, in offset order
      * @param lastBatchEnd           the next offset of the last batch of the segments being cleaned together
      */
     CompactionFilter(long nowMs, long deleteRetentionMs, OffsetMap map, long mapEnd,
-                     Map<Long, Long> lastOffsetsOfProducers, long lastBatchEnd, CleanerStats stats) {
+                     Map<Long, Long> lastOffsetsOfProducers, CleanedTransactions txns, long lastBatchEnd,
+                     CleanerStats stats) {
         super(nowMs, deleteRetentionMs);
         this.map = map;
         this.mapEnd = mapEnd;
         this.lastOffsetsOfProducers = lastOffsetsOfProducers;
+        this.txns = txns;
         this.lastBatchEnd = lastBatchEnd;
         this.stats = stats;
     }
@@ -58,25 +72,40 @@ final class CompactionFilter extends MemoryRecords.RecordFilter {
 
     @Override
     protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
-        keepWholeBatch = batch.isControlBatch() || batch.isTransactional();
-        if (keepWholeBatch) {
-            // Kafka transactions: here Kafka drops the records of aborted transactions and the markers of
-            // transactions whose records are all cleaned away (its CleanedTransactionMetadata, fed from the
-            // aborted-transaction index). Tributary's logs hold no transactional batches or markers yet, so any
-            // found is kept as it is.
-            return new BatchRetentionResult(BatchRetention.RETAIN_EMPTY, false);
-        }
+        boolean marker = batch.isControlBatch();
+        boolean transactionGone = marker ? txns.onControlBatch(batch) : txns.onDataBatch(batch);
+        boolean markerDue = marker && transactionGone && batch.deleteHorizonMs().isPresent()
+                && currentTime >= batch.deleteHorizonMs().getAsLong();
+        dropAllRecords = marker ? markerDue : transactionGone;
+        boolean emptied = Integer.valueOf(0).equals(batch.countOrNull()); // by an earlier cleaning
         Long producersLast = batch.hasProducerId() ? lastOffsetsOfProducers.get(batch.producerId()) : null;
         boolean keepEmpty = (producersLast != null && producersLast == batch.lastOffset())
                 || batch.nextOffset() == lastBatchEnd;
-        if (!keepEmpty && Integer.valueOf(0).equals(batch.countOrNull()))
-            changed = true; // an empty batch that is no longer needed goes
-        return new BatchRetentionResult(keepEmpty ? BatchRetention.RETAIN_EMPTY : BatchRetention.DELETE_EMPTY, false);
+        BatchRetention retention;
+        if (keepEmpty) {
+            retention = BatchRetention.RETAIN_EMPTY;
+        } else if (dropAllRecords) {
+            retention = BatchRetention.DELETE;
+            changed = true;
+        } else {
+            retention = BatchRetention.DELETE_EMPTY;
+            if (emptied)
+                changed = true; // an empty batch that is no longer needed goes
+        }
+        if (marker && transactionGone && !markerDue && !emptied) {
+            // filterTo stamps the horizon on a marker that has none; the sweep after it removes the marker
+            long horizon = batch.deleteHorizonMs().orElse(currentTime + deleteRetentionMs);
+            changed |= batch.deleteHorizonMs().isEmpty();
+            stats.tombstoneKept(horizon);
+        }
+        return new BatchRetentionResult(retention, marker && transactionGone);
     }
 
     @Override
     protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
-        if (keepWholeBatch || record.offset() >= mapEnd)
+        if (dropAllRecords)
+            return drop();
+        if (batch.isControlBatch() || record.offset() >= mapEnd)
             return true;
         if (!record.hasKey())
             return drop();

@@ -267,9 +267,26 @@ final class LocalLog {
         LogSegment next = segments.higher(segment.baseOffset());
         long upperBound = Math.min(bound, segment.fetchUpperBoundOffset(fetchOffset, read.records().sizeInBytes())
                 .orElse(next != null ? next.baseOffset() : bound));
+        return collectAbortedTransactions(segment, fetchOffset, upperBound);
+    }
+
+    /**
+     * The aborted transactions that overlap the offsets {@code [from, upperBound)} (Kafka's
+     * {@code collectAbortedTransactions}): their markers may lie in any later segment, so the transaction indexes
+     * are searched from the segment holding {@code from} on until one shows that no later marker can overlap.
+     * What the cleaner reads to tell aborted batches from committed ones; any thread.
+     */
+    List<AbortedTxn> collectAbortedTransactions(long from, long upperBound) {
+        LogSegment segment = segments.floor(from);
+        if (segment == null)
+            segment = segments.higher(from);
+        return segment == null ? List.of() : collectAbortedTransactions(segment, from, upperBound);
+    }
+
+    private List<AbortedTxn> collectAbortedTransactions(LogSegment first, long from, long upperBound) {
         List<AbortedTxn> aborted = new ArrayList<>();
-        for (LogSegment s = segment; s != null; s = segments.higher(s.baseOffset())) {
-            TransactionIndex.SearchResult found = s.txnIndex().collect(fetchOffset, upperBound);
+        for (LogSegment s = first; s != null; s = segments.higher(s.baseOffset())) {
+            TransactionIndex.SearchResult found = s.txnIndex().collect(from, upperBound);
             aborted.addAll(found.aborted());
             if (found.complete())
                 break;

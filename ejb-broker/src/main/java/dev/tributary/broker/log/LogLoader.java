@@ -20,7 +20,8 @@ import java.util.logging.Logger;
  *   <li>Removes stray files: {@code .deleted} (segment deletions interrupted by a crash), {@code .cleaned}
  *       (compaction output not committed yet), {@code .tmp} (interrupted atomic writes) and index files without a
  *       data file; completes a segment replacement whose {@code .swap} files show it was committed
- *       ({@link SwapRecovery}).</li>
+ *       ({@link SwapRecovery}) and recovers the segment it put in place like one above the recovery point, so that
+ *       its transaction index is rebuilt.</li>
  *   <li>Reads and deletes the clean-shutdown marker (so a crash after this open is never taken for a clean
  *       shutdown), and reads the recovery-point and log-start-offset checkpoints.</li>
  *   <li>After a clean shutdown whose marker matches the files, trusts the data: only the indexes are
@@ -75,6 +76,8 @@ final class LogLoader {
     private int indexesRebuilt;
     private long bytesTruncated;
     private ProducerStateLoader producerStateLoader;
+    /** Base offsets of the segments {@link SwapRecovery} put in place: their transaction indexes are rebuilt. */
+    private List<Long> swapped = List.of();
 
     private LogLoader(Path dir, TopicPartition tp, LogConfig config, long nowMs) {
         this.dir = dir;
@@ -127,6 +130,8 @@ final class LogLoader {
         // snapshot beyond the first of them may be used.
         long snapshotBound = firstToRecover < n ? Math.min(checkpoint.orElse(0), list.get(firstToRecover).baseOffset())
                 : checkpoint.orElse(0);
+        for (long base : swapped)
+            snapshotBound = Math.min(snapshotBound, base);
         producerStateLoader = new ProducerStateLoader(dir, tp, snapshotBound, nowMs);
         if (list.isEmpty()) {
             if (checkpoint.isPresent() && checkpoint.getAsLong() > 0)
@@ -154,7 +159,8 @@ final class LogLoader {
         for (int i = 0; i < n; i++) {
             LogSegment segment = list.get(i);
             boolean last = i == n - 1;
-            boolean recover = i >= firstToRecover;
+            boolean rebuildTxnIndex = i >= firstToRecover || swapped.contains(segment.baseOffset());
+            boolean recover = rebuildTxnIndex;
             long nextOffset = -1;
             if (!recover) {
                 try {
@@ -180,7 +186,7 @@ final class LogLoader {
                 segmentsRecovered++;
             }
             if (recover)
-                nextOffset = recoverSegment(segment, last, i >= firstToRecover);
+                nextOffset = recoverSegment(segment, last, rebuildTxnIndex);
             else
                 producerStateLoader.replayUnscanned(segment, nextOffset);
             if (previousNextOffset > segment.baseOffset())
@@ -349,7 +355,7 @@ final class LogLoader {
             }
         }
         if (!swapFiles.isEmpty())
-            new SwapRecovery(dir, tp).complete(swapFiles);
+            swapped = new SwapRecovery(dir, tp).complete(swapFiles);
         if (removeOrphanedIndexes() || removed)
             LogFiles.fsyncDirectory(dir);
     }
@@ -360,7 +366,8 @@ final class LogLoader {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path index : files) {
                 String name = index.getFileName().toString();
-                if (!name.endsWith(LogFiles.INDEX_SUFFIX) && !name.endsWith(LogFiles.TIME_INDEX_SUFFIX))
+                if (!name.endsWith(LogFiles.INDEX_SUFFIX) && !name.endsWith(LogFiles.TIME_INDEX_SUFFIX)
+                        && !name.endsWith(LogFiles.TXN_INDEX_SUFFIX))
                     continue;
                 String prefix = name.substring(0, name.lastIndexOf('.'));
                 if (!Files.exists(dir.resolve(prefix + LogFiles.LOG_SUFFIX))) {

@@ -16,8 +16,10 @@ import java.util.OptionalLong;
  *   |-- clean: cleaned before --|-- dirty, cleanable --|-- not cleanable yet --|
  * </pre>
  * Not cleanable yet (Kafka's rules): the active segment and everything after the first segment that is not wholly
- * below the high watermark (not known to be replicated), or whose newest record is younger than
- * {@code min.compaction.lag.ms}.
+ * below the last stable offset (not known to be replicated, or holding records of a transaction not decided yet:
+ * an open transaction's records must stay as they are until its marker tells whether they count), or whose newest
+ * record is younger than {@code min.compaction.lag.ms}. The last stable offset only grows (a truncation, which
+ * may lower it, aborts the cleaning), so a stale one only makes the cleaning do less.
  *
  * @param firstDirtyOffset       where the dirty part begins (the cleaner checkpoint, or the log start offset)
  * @param firstUncleanableOffset the base offset of the first segment that may not be cleaned now
@@ -48,7 +50,7 @@ record LogToClean(PartitionLog log, long firstDirtyOffset, long firstUncleanable
         LogConfig config = log.config();
         LocalLog local = log.local();
         LogSegment active = local.activeSegment();
-        long highWatermark = log.highWatermark();
+        long lastStable = log.lastStableOffset(); // at most the high watermark
         long firstUncleanable = active.baseOffset();
         long clean = 0;
         long cleanable = 0;
@@ -62,7 +64,7 @@ record LogToClean(PartitionLog log, long firstDirtyOffset, long firstUncleanable
                     clean += segment.size();
                     continue;
                 }
-                if (next > highWatermark || (config.minCompactionLagMs() > 0
+                if (next > lastStable || (config.minCompactionLagMs() > 0
                         && segment.largestTimestamp() > nowMs - config.minCompactionLagMs())) {
                     firstUncleanable = segment.baseOffset();
                     break;

@@ -24,7 +24,10 @@ import java.util.logging.Logger;
  *       whose base offset lies in the new segment's offset range — from {@code <base>} up to the offset after its
  *       last batch — belong to the replaced segments and are deleted; then the new segment's {@code .swap} files
  *       get their plain names, the data file last. If its index files are missing (never renamed, or already
- *       renamed and then taken for old ones), the loader rebuilds them.</li>
+ *       renamed and then taken for old ones), the loader rebuilds them. Its transaction index is rebuilt in any
+ *       case (the loader replays the producer state up to the segment for that, see
+ *       {@link LogLoader}): a missing one cannot be told from one that never had an entry, and one renamed
+ *       already cannot be told from the first replaced segment's, so none found can be trusted.</li>
  *   <li>An index {@code .swap} file with no {@code .swap} data file beside it was being renamed, to {@code .swap}
  *       before the commit or back to its plain name after it; it is deleted. Before the commit the old segments
  *       stay; after it the new data file has its plain name and the loader rebuilds its indexes.</li>
@@ -44,7 +47,7 @@ import java.util.logging.Logger;
 final class SwapRecovery {
     private static final Logger LOG = Logger.getLogger(SwapRecovery.class.getName());
     private static final List<String> SEGMENT_SUFFIXES =
-            List.of(LogFiles.LOG_SUFFIX, LogFiles.INDEX_SUFFIX, LogFiles.TIME_INDEX_SUFFIX);
+            List.of(LogFiles.LOG_SUFFIX, LogFiles.INDEX_SUFFIX, LogFiles.TIME_INDEX_SUFFIX, LogFiles.TXN_INDEX_SUFFIX);
 
     private final Path dir;
     private final TopicPartition tp;
@@ -58,9 +61,10 @@ final class SwapRecovery {
      * Completes the committed replacements among {@code swapFiles} (the {@code .swap} files of the directory) and
      * deletes the index {@code .swap} files of uncommitted ones, as the class comment describes.
      *
+     * @return the base offsets of the segments it completed, whose transaction indexes the loader must rebuild
      * @throws LogCorruptionException if a committed new segment is damaged
      */
-    void complete(List<Path> swapFiles) throws IOException {
+    List<Long> complete(List<Path> swapFiles) throws IOException {
         List<Long> committed = new ArrayList<>();
         for (Path file : swapFiles) {
             OptionalLong base = LogFiles.baseOffsetOf(file.getFileName().toString(),
@@ -88,6 +92,7 @@ final class SwapRecovery {
             Files.move(data, plainName(data));
         }
         LogFiles.fsyncDirectory(dir);
+        return committed;
     }
 
     /** The offset after the last batch of the committed new segment at {@code base}, which must be undamaged. */

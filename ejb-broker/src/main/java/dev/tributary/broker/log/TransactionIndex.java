@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -174,10 +175,14 @@ final class TransactionIndex implements Closeable {
         }
     }
 
-    /** Renames the file (if it exists yet) to {@code target}; later writes go there. */
+    /**
+     * Renames the file (if it exists yet) to {@code target}, replacing what is there, as the other indexes are
+     * renamed: a segment that replaced another at the same base offset is renamed {@code .deleted} while the
+     * replaced one's files may still wait there for their delay. Later writes go to {@code target}.
+     */
     void renameTo(Path target) throws IOException {
         if (Files.exists(file))
-            Files.move(file, target);
+            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
         file = target;
     }
 

@@ -6,8 +6,6 @@ import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.TransactionCoordinatorFencedException;
 import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.Record;
-import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +18,6 @@ import java.util.Map;
 
 import static dev.tributary.broker.log.TestRecords.batch;
 import static dev.tributary.broker.log.TestRecords.bytes;
-import static dev.tributary.broker.log.TestRecords.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -48,31 +45,9 @@ class PartitionLogTransactionTest extends OneLogTest {
         return open(Map.of(), true);
     }
 
-    /**
-     * What a read_committed consumer makes of the log: the data records below the LSO, without the records of the
-     * aborted transactions the reads name (as kafka-clients' fetcher drops them) and without markers.
-     */
+    /** The values a read_committed consumer reads (see {@link TestRecords#readCommitted}). */
     private List<String> readCommitted() {
-        List<String> values = new ArrayList<>();
-        long next = log.logStartOffset();
-        long lso = log.lastStableOffset();
-        while (next < lso) {
-            FetchDataInfo info = log.read(next, 1 << 20, FetchIsolation.TXN_COMMITTED);
-            AbortedTransactionFilter aborted = new AbortedTransactionFilter(info.abortedTransactions());
-            long before = next;
-            for (RecordBatch b : info.records().batches()) {
-                if (!aborted.skips(b)) {
-                    for (Record r : b) {
-                        if (r.offset() >= next)
-                            values.add(string(r.value()));
-                    }
-                }
-                next = b.nextOffset();
-            }
-            if (next == before)
-                throw new AssertionError("no progress at " + next);
-        }
-        return values;
+        return TestRecords.readCommitted(log).stream().map(TestRecords.ReadRecord::value).toList();
     }
 
     @Test

@@ -113,6 +113,34 @@ final class TestRecords {
         return out;
     }
 
+    /**
+     * What a read_committed consumer makes of the log: the data records from the log start offset to the last
+     * stable offset, without the records of the aborted transactions the reads name (kafka-clients' fetcher drops
+     * them so) and without markers.
+     */
+    static List<ReadRecord> readCommitted(PartitionLog log) {
+        List<ReadRecord> out = new ArrayList<>();
+        long next = log.logStartOffset();
+        long lso = log.lastStableOffset();
+        while (next < lso) {
+            FetchDataInfo info = log.read(next, 1 << 20, FetchIsolation.TXN_COMMITTED);
+            AbortedTransactionFilter aborted = new AbortedTransactionFilter(info.abortedTransactions());
+            long before = next;
+            for (RecordBatch batch : info.records().batches()) {
+                if (!aborted.skips(batch) && !batch.isControlBatch()) {
+                    for (Record r : batch) {
+                        if (r.offset() >= next)
+                            out.add(toReadRecord(r));
+                    }
+                }
+                next = Math.max(next, batch.nextOffset());
+            }
+            if (next == before)
+                throw new AssertionError("no progress at " + next);
+        }
+        return out;
+    }
+
     static ReadRecord toReadRecord(Record r) {
         List<String> headers = new ArrayList<>();
         for (Header h : r.headers())
