@@ -1,6 +1,10 @@
 package dev.tributary.broker.log;
 
 import dev.tributary.broker.metrics.CleanerMetrics;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -25,8 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CleanerCrashTest extends CompactedLogTest {
 
-    /** What one run of the cleaner over a copy of a log gave. */
-    private record Run(List<TestRecords.ReadRecord> records, List<String> steps) {
+    /** What one run of the cleaner over a copy of a log gave: all records, what read_committed reads, the steps. */
+    private record Run(List<TestRecords.ReadRecord> records, List<TestRecords.ReadRecord> committed,
+                       List<String> steps) {
     }
 
     @Test
@@ -83,6 +88,43 @@ class CleanerCrashTest extends CompactedLogTest {
         }
     }
 
+    /**
+     * Transactions, committed and aborted, with abort markers in several of the replaced segments: whatever step
+     * a crash cuts, read_committed readers see what they saw before the cleaning or after it, and no transaction
+     * index is left without its segment (one would name aborted transactions to a segment later created at its
+     * base offset).
+     */
+    @Test
+    void aCrashAtAnyStepOfReplacingSegmentsWithTransactionIndexesKeepsReadCommittedRight() throws IOException {
+        Map<String, String> config = Map.of("segment.bytes", "1048576");
+        openCompacted(config);
+        long producerId = 7;
+        for (int round = 0; round < 4; round++) {
+            put("key-" + round, "before-" + round);
+            log.append(MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, (short) 0, round,
+                    new SimpleRecord(clock.millis(),
+                            TestRecords.bytes("key-" + round), TestRecords.bytes("txn-" + round))));
+            log.appendTransactionMarker(producerId, (short) 0, 0, round % 2 == 0
+                    ? ControlRecordType.ABORT
+                    : ControlRecordType.COMMIT);
+            roll();
+        }
+        assertEquals(2, files(LogFiles.TXN_INDEX_SUFFIX).size(), "two segments hold an abort marker");
+        Path pristine = closeAndCopy();
+        List<TestRecords.ReadRecord> before = TestRecords.readCommitted(reopen(pristine, config));
+        Run complete = clean(pristine, tmp.resolve("complete"), config, 1 << 20, -1);
+        assertEquals(before.stream().filter(r -> !r.value().startsWith("before-1") && !r.value().startsWith("before-3"))
+                .toList(), complete.committed(), "the committed transactions replaced their keys' earlier values");
+
+        for (int crashAt = 0; crashAt < complete.steps().size(); crashAt++) {
+            Run crashed = clean(pristine, tmp.resolve("run-" + crashAt), config, 1 << 20, crashAt);
+            String where = "crash after '" + complete.steps().get(crashAt) + "'";
+            boolean committed = complete.steps().subList(0, crashAt + 1).stream()
+                    .anyMatch(step -> step.endsWith(".log.swap"));
+            assertEquals(committed ? complete.committed() : before, crashed.committed(), where);
+        }
+    }
+
     private Path closeAndCopy() throws IOException {
         log.close();
         log = null;
@@ -129,7 +171,7 @@ class CleanerCrashTest extends CompactedLogTest {
             assertTrue(cleaner.cleanOnce());
         }
         if (crashAt < 0)
-            return new Run(TestRecords.readAll(target), steps);
+            return new Run(TestRecords.readAll(target), TestRecords.readCommitted(target), steps);
         assertTrue(Files.isDirectory(crashed), "the cleaning reached step " + crashAt + ": " + steps);
         PartitionLog recovered = reopen(crashed, overrides);
         try (Stream<Path> files = Files.list(crashed)) {
@@ -138,8 +180,18 @@ class CleanerCrashTest extends CompactedLogTest {
                             || n.endsWith(LogFiles.DELETED_SUFFIX)).toList();
             assertEquals(List.of(), leftovers, "recovery leaves no temporary files");
         }
+        try (Stream<Path> files = Files.list(crashed)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(LogFiles.INDEX_SUFFIX) || name.endsWith(LogFiles.TIME_INDEX_SUFFIX)
+                        || name.endsWith(LogFiles.TXN_INDEX_SUFFIX))
+                    assertTrue(Files.exists(file.resolveSibling(name.substring(0, name.lastIndexOf('.'))
+                            + LogFiles.LOG_SUFFIX)), "recovery leaves no index without its segment: " + name);
+            }
+        }
         List<TestRecords.ReadRecord> records = TestRecords.readAll(recovered);
+        List<TestRecords.ReadRecord> committed = TestRecords.readCommitted(recovered);
         recovered.append(keyed(clock.millis(), "after-recovery", "x"));
-        return new Run(records, steps);
+        return new Run(records, committed, steps);
     }
 }
