@@ -1,5 +1,7 @@
 package dev.tributary.broker.log;
 
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
 
 import java.io.IOException;
@@ -71,6 +73,21 @@ final class LeaderEpochHistory {
             floor = entry;
         }
         return EpochEndOffset.UNDEFINED;
+    }
+
+    /**
+     * Starts every epoch of replicated batches newer than the latest at its first batch, and writes the history if
+     * that changed it: before the batches are appended, so the checkpoint never lacks an epoch the files hold.
+     */
+    void recordNewerEpochsOf(MemoryRecords records, long logStartOffset, long logEndOffset) throws IOException {
+        boolean changed = false;
+        for (RecordBatch batch : records.batches()) {
+            int epoch = batch.partitionLeaderEpoch();
+            if (epoch >= 0 && epoch > latestEpoch())
+                changed |= assign(epoch, batch.baseOffset(), logStartOffset, logEndOffset);
+        }
+        if (changed)
+            write();
     }
 
     /**

@@ -30,6 +30,11 @@ import java.util.OptionalLong;
  * {@link #findOffsetByTimestamp}, {@link #size()} and {@link #largestTimestamp()} at any time without locking. The
  * data file grows by whole appends: FileRecords publishes its new size only after a write completes, and the log
  * additionally bounds every read by its published end offset.
+ *
+ * <p><b>Size.</b> A segment is its data file and three indexes kept in step: every operation (append, read, the
+ * recovery scan, truncation, the renames of a compaction swap, close) must move all four together and keep the
+ * invariants above, so they are kept in one place; the mechanics of each index live in {@link OffsetIndex},
+ * {@link TimeIndex} and {@link TransactionIndex}, and batch validation in {@link RecordBatchScanner}.
  */
 final class LogSegment implements Closeable {
     private final Path dir;

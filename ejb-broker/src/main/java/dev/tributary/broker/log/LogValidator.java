@@ -190,4 +190,14 @@ final class LogValidator {
         }
         return new AssignedOffsets(firstOffset, nextOffset - 1, maxTimestamp);
     }
+
+    /** The append time the leader stamped on replicated batches under {@code LogAppendTime}, else -1. */
+    static long logAppendTimeOf(MemoryRecords records) {
+        long appendTime = -1L;
+        for (RecordBatch batch : records.batches()) {
+            if (batch.timestampType() == TimestampType.LOG_APPEND_TIME)
+                appendTime = Math.max(appendTime, batch.maxTimestamp());
+        }
+        return appendTime;
+    }
 }

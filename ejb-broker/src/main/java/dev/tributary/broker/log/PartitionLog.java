@@ -18,21 +18,18 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.RecordBatch;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -62,28 +59,22 @@ import java.util.logging.Logger;
  * <p><b>Concurrency.</b> One writer at a time: the appends, {@link #truncateTo}, {@link #truncateFullyAndStartAt},
  * {@link #assignLeaderEpoch}, {@link #advanceLogStartOffset}, {@link #applyRetention},
  * {@link #removeExpiredProducers}, {@link #close}, {@link #closeAndDelete} and the {@link LogCleaner}'s swap of a
- * compacted segment ({@code replaceSegments}) serialize on the write lock, which
- * guards every change of the {@link LocalLog}, the log start offset, the producer state and the epoch history.
- * Readers ({@link #read}, {@link #offsetForTimestamp}, {@link #endOffsetForEpoch} and the accessors) never take it
- * and never wait for a writer: every read is bounded by the log end the {@link LocalLog} publishes once a batch is
- * completely written, so a reader sees whole appended batches only. fsyncs happen outside the write lock, so
+ * compacted segment ({@code replaceSegments}) serialize on the write lock, which guards every change of the
+ * {@link LocalLog}, the log start offset, the producer state and the epoch history. The classes that carry out the
+ * truncations ({@link LogTruncation}) and the deletions from the start ({@link LogRetention}) take this same lock;
+ * {@link PartitionProducers} is only called with it held. Readers ({@link #read} through {@link LogReads},
+ * {@link #offsetForTimestamp}, {@link #endOffsetForEpoch} and the accessors) never take it and never wait for a
+ * writer: every read is bounded by the log end the {@link LocalLog} publishes once a batch is completely written, so
+ * a reader sees whole appended batches only. fsyncs happen outside the write lock, so
  * appenders keep writing while one runs. The {@link HighWatermark} has its own small lock, taken after the write
  * lock, so the replication layer can raise it without waiting for an append.
  *
- * <p><b>Idempotent producers.</b> The log keeps the state of the idempotent producers that appended to it
- * ({@link ProducerStateManager}): {@link #append} answers a retried batch with its original offsets instead of
- * appending it again, also after a restart or a crash, because the state is snapshotted with the log (at every roll
- * and on close) and rebuilt from it on open. Checks and updates of that state happen under the write lock, with the
- * append they belong to.
- *
- * <p><b>Transactions.</b> A transactional batch opens its producer's transaction on this partition, and a
- * transaction marker written by the coordinator ({@link #appendTransactionMarker}) or replicated from the leader
- * ends it; an aborted transaction is entered in the {@link TransactionIndex} of the segment holding its marker. The
- * {@link #lastStableOffset()} is the first offset of the earliest transaction not yet decided (or whose marker is
- * not below the high watermark yet), at most the high watermark and at least the log start offset; a
- * {@link FetchIsolation#TXN_COMMITTED} read stops there and names the aborted transactions among its records. The
- * producer state, open transactions included, survives restarts with its snapshots; the loader rebuilds the
- * transaction indexes of the segments it recovers.
+ * <p><b>Producers and transactions</b> ({@link PartitionProducers}). {@link #append} answers a retried batch of an
+ * idempotent producer with its original offsets instead of appending it again, also after a restart or a crash (the
+ * producer state is snapshotted at every roll and on close, and rebuilt on open). A transactional batch opens its
+ * producer's transaction on this partition and a marker ({@link #appendTransactionMarker}, or replicated) ends it;
+ * the {@link #lastStableOffset()} is where a {@link FetchIsolation#TXN_COMMITTED} read stops, naming the aborted
+ * transactions among its records; the {@link LogCleaner} cleans only below it.
  *
  * <p><b>Failure.</b> An I/O error while appending or fsyncing takes the log offline: further appends throw
  * {@link KafkaStorageException}; close it and open it again to recover.
@@ -94,10 +85,11 @@ import java.util.logging.Logger;
  * {@link LogCorruptionException} until {@link #truncateToLastGood()} removes it.
  *
  * <p><b>Size.</b> This class is the partition's one public face: some forty operations, each with its contract, its
- * exceptions and the lock it takes written on it (that Javadoc is about a third of the file). The mechanics live in
- * the classes it composes — {@link LocalLog} (the files), {@link RecoveryPoint} (fsync), {@link HighWatermark},
- * {@link RetentionPolicy}, {@link ProducerStateManager}, {@link LeaderEpochHistory}, {@link LogDamage} — and a new
- * concern (cleaning, transactions) belongs in a class of its own beside them, not here.
+ * exceptions and the lock it takes written on it (that Javadoc is about a third of the file), and the append path.
+ * The mechanics live in the classes it composes — {@link LocalLog} (the files), {@link RecoveryPoint} (fsync),
+ * {@link HighWatermark}, {@link LogReads}, {@link LogTruncation}, {@link LogRetention}, {@link PartitionProducers}
+ * (producer state, transactions, the last stable offset), {@link LeaderEpochHistory}, {@link LogDamage} — and a new
+ * concern belongs in a class of its own beside them, not here.
  */
 public final class PartitionLog implements Closeable {
     private static final Logger LOG = Logger.getLogger(PartitionLog.class.getName());
@@ -108,19 +100,18 @@ public final class PartitionLog implements Closeable {
     private final HighWatermark highWatermark;
     private final RecoveryInfo recoveryInfo;
     private final ReentrantLock writeLock = new ReentrantLock();
-    /** Guarded by the write lock. */
-    private final ProducerStateManager producerState;
+    /** Changed under the write lock. */
+    private final PartitionProducers producers;
     /** Mutated under the write lock. */
     private final LeaderEpochHistory epochs;
-    private final CopyOnWriteArrayList<LogEndListener> logEndListeners = new CopyOnWriteArrayList<>();
+    private final LogEndListeners logEndListeners = new LogEndListeners();
     private final TopicTraffic traffic;
-    /** Told of truncations, under the write lock: the cleaner, which must not replace what a truncation changed. */
-    private volatile TruncationListener truncationListener = TruncationListener.NONE;
+    private final LogTruncation truncation;
+    private final LogRetention retention;
+    private final LogReads reads;
     private final LogDamage damage;
     /** Changed under the write lock. */
     private volatile long logStartOffset;
-    /** Replaced under the write lock whenever the producer state changes. */
-    private volatile UnstableOffsets unstable = UnstableOffsets.NONE;
 
     private PartitionLog(Path dir, TopicPartition topicPartition, LogConfig config, Clock clock,
                          LogLoader.LoadedLog loaded, FlushListener flushListener, BrokerMetrics metrics,
@@ -129,7 +120,7 @@ public final class PartitionLog implements Closeable {
         this.topicPartition = topicPartition;
         this.clock = clock;
         this.recoveryInfo = loaded.info();
-        this.producerState = loaded.producerState();
+        ProducerStateManager producerState = loaded.producerState();
         this.epochs = loaded.epochs();
         this.logStartOffset = loaded.logStartOffset();
         this.local = new LocalLog(dir, topicPartition, config, clock, loaded, producerState::takeSnapshot,
@@ -137,8 +128,12 @@ public final class PartitionLog implements Closeable {
         this.highWatermark = new HighWatermark(local, logStartOffset, loaded.highWatermark(),
                 highWatermarkFollowsLogEnd);
         this.damage = new LogDamage(topicPartition, local, writeLock, metrics.logIntegrity(), clock);
-        this.unstable = UnstableOffsets.NONE.next(producerState.firstUndecidedOffset(), List.of(),
-                highWatermark.offset());
+        this.producers = new PartitionProducers(producerState, local, highWatermark);
+        this.truncation = new LogTruncation(topicPartition, clock, local, writeLock, highWatermark, epochs, producers,
+                damage, () -> logStartOffset, offset -> logStartOffset = offset);
+        this.reads = new LogReads(topicPartition, local, highWatermark, producers, damage, () -> logStartOffset);
+        this.retention = new LogRetention(topicPartition, local, writeLock, highWatermark, epochs, producers,
+                () -> logStartOffset, offset -> logStartOffset = offset);
     }
 
     /**
@@ -235,26 +230,14 @@ public final class PartitionLog implements Closeable {
         LogConfig cfg = local.config();
         LogValidator.ValidatedRecords validated = LogValidator.validate(topicPartition, records, cfg);
         ProducerAppend producer = ProducerAppend.of(topicPartition, records);
-        LogAppendInfo info;
-        long raisedHighWatermark = -1;
-        writeLock.lock();
-        try {
-            local.ensureWritable();
+        LogAppendInfo info = appendUnderLock("appending to the log", () -> {
             damage.ensureIntact();
             Optional<LogAppendInfo> duplicate =
-                    producer == null ? Optional.empty() : producerState.findDuplicate(producer);
-            info = duplicate.isPresent() ? duplicate.get() : appendLocked(records, validated, producer != null, cfg);
-            if (!info.duplicate() && highWatermark.followsLogEnd())
-                raisedHighWatermark = highWatermark.raise(info.lastOffset() + 1);
-        } catch (IOException e) {
-            throw local.fail("appending to the log", e);
-        } finally {
-            writeLock.unlock();
-        }
-        if (!info.duplicate()) {
+                    producer == null ? Optional.empty() : producers.findDuplicate(producer);
+            return duplicate.isPresent() ? duplicate.get() : appendLocked(records, validated, producer != null, cfg);
+        });
+        if (!info.duplicate())
             traffic.appended(info.recordCount(), info.validBytes());
-            notifyAppended(info.lastOffset() + 1, raisedHighWatermark);
-        }
         return info;
     }
 
@@ -282,52 +265,19 @@ public final class PartitionLog implements Closeable {
     public LogAppendInfo appendAsFollower(MemoryRecords records) {
         LogConfig cfg = local.config();
         LogValidator.ValidatedRecords validated = LogValidator.validateReplicated(topicPartition, records, cfg);
-        LogAppendInfo info;
-        long raisedHighWatermark = -1;
-        writeLock.lock();
-        try {
-            local.ensureWritable();
+        LogAppendInfo info = appendUnderLock("appending replicated records to the log", () -> {
             damage.ensureIntact();
             LogValidator.AssignedOffsets offsets =
                     LogValidator.checkReplicatedOffsets(topicPartition, records, local.logEndOffset());
             long now = clock.millis();
-            recordEpochsOf(records);
+            epochs.recordNewerEpochsOf(records, logStartOffset, local.logEndOffset());
             local.append(records, validated.sizeInBytes(), offsets.lastOffset(), now);
-            updateProducerState(records, now);
-            info = new LogAppendInfo(offsets.firstOffset(), offsets.lastOffset(), offsets.maxTimestamp(),
-                    logAppendTimeOf(records), validated.recordCount(), validated.sizeInBytes(), false);
-            if (highWatermark.followsLogEnd())
-                raisedHighWatermark = highWatermark.raise(info.lastOffset() + 1);
-        } catch (IOException e) {
-            throw local.fail("appending replicated records to the log", e);
-        } finally {
-            writeLock.unlock();
-        }
-        notifyAppended(info.lastOffset() + 1, raisedHighWatermark);
+            producers.recordAppended(records, now);
+            return new LogAppendInfo(offsets.firstOffset(), offsets.lastOffset(), offsets.maxTimestamp(),
+                    LogValidator.logAppendTimeOf(records), validated.recordCount(), validated.sizeInBytes(), false);
+        });
         awaitFlushPolicy(info);
         return info;
-    }
-
-    /**
-     * Records appended batches in the producer state: a marker that ends a transaction enters an abort in the active
-     * segment's {@link TransactionIndex} (which holds the batches just appended) with the last stable offset after
-     * it, then completes it; then the {@link UnstableOffsets} readers see are replaced. Write lock held.
-     */
-    private void updateProducerState(MemoryRecords appended, long nowMs) throws IOException {
-        List<CompletedTxn> completed = new ArrayList<>(0);
-        for (RecordBatch batch : appended.batches()) {
-            Optional<CompletedTxn> ended = producerState.replay(batch, nowMs);
-            if (ended.isEmpty())
-                continue;
-            CompletedTxn txn = ended.get();
-            if (txn.aborted())
-                local.activeSegment().txnIndex().append(new AbortedTxn(txn.producerId(), txn.firstOffset(),
-                        txn.lastOffset(), producerState.lastStableOffsetAfter(txn)));
-            producerState.complete(txn);
-            completed.add(txn);
-        }
-        if (!completed.isEmpty() || producerState.firstUndecidedOffset().isPresent() || unstable != UnstableOffsets.NONE)
-            unstable = unstable.next(producerState.firstUndecidedOffset(), completed, highWatermark.offset());
     }
 
     /**
@@ -353,27 +303,45 @@ public final class PartitionLog implements Closeable {
                                                  ControlRecordType type) {
         if (type != ControlRecordType.COMMIT && type != ControlRecordType.ABORT)
             throw new IllegalArgumentException("A transaction marker commits or aborts, not " + type);
-        LogAppendInfo info;
-        long raisedHighWatermark = -1;
-        writeLock.lock();
-        try {
-            local.ensureWritable();
-            producerState.checkMarker(producerId, epoch, coordinatorEpoch);
+        return appendUnderLock("appending a transaction marker to the log", () -> {
+            producers.checkMarker(producerId, epoch, coordinatorEpoch);
             long now = clock.millis();
             long offset = local.logEndOffset();
             MemoryRecords marker = MemoryRecords.withEndTransactionMarker(offset, now, epochs.latestEpoch(),
                     producerId, epoch, new EndTransactionMarker(type, coordinatorEpoch));
             local.append(marker, marker.sizeInBytes(), offset, now);
-            updateProducerState(marker, now);
-            info = new LogAppendInfo(offset, offset, now, -1L, 1, marker.sizeInBytes(), false);
-            if (highWatermark.followsLogEnd())
-                raisedHighWatermark = highWatermark.raise(offset + 1);
+            producers.recordAppended(marker, now);
+            return new LogAppendInfo(offset, offset, now, -1L, 1, marker.sizeInBytes(), false);
+        });
+    }
+
+    /** One of the appends, as it writes under the write lock: returns what it appended, or the retry it found. */
+    @FunctionalInterface
+    private interface LockedAppend {
+        LogAppendInfo append() throws IOException;
+    }
+
+    /**
+     * Runs {@code append} under the write lock on a writable log and raises a high watermark that follows the log
+     * end; after the lock, tells the listeners of what was appended (not of a retry). An I/O error takes the log
+     * offline, {@code what} saying while doing what.
+     */
+    private LogAppendInfo appendUnderLock(String what, LockedAppend append) {
+        LogAppendInfo info;
+        long raisedHighWatermark = -1;
+        writeLock.lock();
+        try {
+            local.ensureWritable();
+            info = append.append();
+            if (!info.duplicate() && highWatermark.followsLogEnd())
+                raisedHighWatermark = highWatermark.raise(info.lastOffset() + 1);
         } catch (IOException e) {
-            throw local.fail("appending a transaction marker to the log", e);
+            throw local.fail(what, e);
         } finally {
             writeLock.unlock();
         }
-        notifyAppended(info.lastOffset() + 1, raisedHighWatermark);
+        if (!info.duplicate())
+            notifyAppended(info.lastOffset() + 1, raisedHighWatermark);
         return info;
     }
 
@@ -384,7 +352,7 @@ public final class PartitionLog implements Closeable {
      * read_committed consumers read up to.
      */
     public long lastStableOffset() {
-        return unstable.lastStableOffset(highWatermark.offset(), logStartOffset);
+        return producers.lastStableOffset(highWatermark.offset(), logStartOffset);
     }
 
     /**
@@ -392,44 +360,12 @@ public final class PartitionLog implements Closeable {
      * further check with the transaction coordinator (KIP-890 verifies only the first batch of a transaction).
      */
     public boolean inTransaction(long producerId, short epoch) {
-        writeLock.lock();
-        try {
-            return producerState.inTransaction(producerId, epoch);
-        } finally {
-            writeLock.unlock();
-        }
+        return underWriteLock(() -> producers.inTransaction(producerId, epoch));
     }
 
     /** What this partition knows of each producer that appended to it, for DescribeProducers. */
     public List<ActiveProducer> activeProducers() {
-        writeLock.lock();
-        try {
-            return producerState.activeProducers();
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    /** Starts in the history every epoch of the batches newer than the latest, and writes it if it changed. */
-    private void recordEpochsOf(MemoryRecords records) throws IOException {
-        boolean changed = false;
-        for (RecordBatch batch : records.batches()) {
-            int epoch = batch.partitionLeaderEpoch();
-            if (epoch >= 0 && epoch > epochs.latestEpoch())
-                changed |= epochs.assign(epoch, batch.baseOffset(), logStartOffset, local.logEndOffset());
-        }
-        if (changed)
-            epochs.write();
-    }
-
-    /** The append time the leader stamped on the batches under {@code LogAppendTime}, else -1. */
-    private static long logAppendTimeOf(MemoryRecords records) {
-        long appendTime = -1L;
-        for (RecordBatch batch : records.batches()) {
-            if (batch.timestampType() == TimestampType.LOG_APPEND_TIME)
-                appendTime = Math.max(appendTime, batch.maxTimestamp());
-        }
-        return appendTime;
+        return underWriteLock(producers::activeProducers);
     }
 
     /**
@@ -451,7 +387,7 @@ public final class PartitionLog implements Closeable {
                 cfg.messageTimestampType(), now);
         local.append(records, validated.sizeInBytes(), assigned.lastOffset(), now);
         if (idempotent)
-            updateProducerState(records, now);
+            producers.recordAppended(records, now);
         long logAppendTime = cfg.messageTimestampType() == TimestampType.LOG_APPEND_TIME ? now : -1L;
         return new LogAppendInfo(firstOffset, assigned.lastOffset(), assigned.maxTimestamp(), logAppendTime,
                 validated.recordCount(), validated.sizeInBytes(), false);
@@ -480,7 +416,7 @@ public final class PartitionLog implements Closeable {
      * @throws KafkaStorageException     if the log is closed
      */
     public FetchDataInfo read(long startOffset, int maxBytes, FetchIsolation isolation) {
-        return read(startOffset, maxBytes, isolation, false);
+        return reads.read(startOffset, maxBytes, isolation, false);
     }
 
     /**
@@ -504,67 +440,7 @@ public final class PartitionLog implements Closeable {
 
     /** As {@link #readVerified(long, int)}, up to the bound {@code isolation} sets, as {@link #read} reads. */
     public FetchDataInfo readVerified(long startOffset, int maxBytes, FetchIsolation isolation) {
-        for (int attempt = 1; ; attempt++) {
-            long truncations = local.truncations();
-            try {
-                return read(startOffset, maxBytes, isolation, true);
-            } catch (DamagedBatchException e) {
-                CorruptBatch found = damage.found(e.segment(), e.damage(), e.offset(), "a read that decodes records");
-                if (damage.recordIfUnchanged(e.segment(), truncations, found))
-                    throw new LogCorruptionException(damage.known().orElse(found));
-                if (attempt == 2) // truncated under both reads: the bytes read were being rewritten
-                    throw new KafkaStorageException("Partition " + topicPartition + " was truncated while offset "
-                            + startOffset + " was read; try again");
-            }
-        }
-    }
-
-    private FetchDataInfo read(long startOffset, int maxBytes, FetchIsolation isolation, boolean verified) {
-        if (maxBytes < 0)
-            throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
-        local.ensureOpen();
-        damage.ensureIntact();
-        LogOffsetMetadata end = local.logEnd();
-        if (startOffset == end.messageOffset())
-            return FetchDataInfo.empty(startOffset);
-        checkInRange(startOffset, end);
-        LogOffsetMetadata bound = switch (isolation) {
-            case LOG_END -> end;
-            case HIGH_WATERMARK -> highWatermark.resolved(end);
-            case TXN_COMMITTED -> lastStable(end);
-        };
-        if (startOffset >= bound.messageOffset())
-            return FetchDataInfo.empty(startOffset);
-        Optional<FetchDataInfo> found = verified ? local.readVerified(startOffset, maxBytes, bound)
-                : local.read(startOffset, maxBytes, bound);
-        if (found.isPresent()) {
-            if (isolation != FetchIsolation.TXN_COMMITTED)
-                return found.get();
-            return found.get().withAbortedTransactions(local.abortedTransactions(found.get(), bound.messageOffset()));
-        }
-        // Retention removed the segment while we looked for it: the log start offset has already moved past it.
-        checkInRange(startOffset, local.logEnd());
-        if (bound.messageOffset() < end.messageOffset())
-            return FetchDataInfo.empty(startOffset); // the batch holding startOffset straddles the high watermark
-        throw new IllegalStateException("No batch holds offset " + startOffset + " of partition " + topicPartition
-                + " although it is below the log end offset " + end.messageOffset());
-    }
-
-    /** The last stable offset with its place on disk, at most {@code end}. */
-    private LogOffsetMetadata lastStable(LogOffsetMetadata end) {
-        LogOffsetMetadata hw = highWatermark.resolved(end);
-        long lso = unstable.lastStableOffset(hw.messageOffset(), logStartOffset);
-        if (lso >= hw.messageOffset())
-            return hw;
-        return local.offsetMetadata(lso).orElse(new LogOffsetMetadata(lso, Long.MIN_VALUE, 0));
-    }
-
-    private void checkInRange(long offset, LogOffsetMetadata end) {
-        long start = logStartOffset;
-        if (offset < start || offset > end.messageOffset())
-            throw new OffsetOutOfRangeException("Offset " + offset + " is out of range for partition "
-                    + topicPartition + ": the log holds offsets " + start + " to " + (end.messageOffset() - 1)
-                    + " (log start offset " + start + ", log end offset " + end.messageOffset() + ")");
+        return reads.readVerified(startOffset, maxBytes, isolation);
     }
 
     /**
@@ -601,155 +477,32 @@ public final class PartitionLog implements Closeable {
      *                                   takes it offline)
      */
     public long advanceLogStartOffset(long offset) {
-        writeLock.lock();
-        try {
-            local.ensureWritable();
-            long hw = highWatermark.offset();
-            if (offset < 0 || offset > hw)
-                throw new OffsetOutOfRangeException("Cannot delete the records of partition " + topicPartition
-                        + " below offset " + offset + ": it must be between 0 and the high watermark " + hw);
-            if (offset <= logStartOffset)
-                return logStartOffset;
-            local.awaitDurable(offset);
-            OffsetCheckpointFile.LOG_START_OFFSET.write(local.dir(), offset);
-            logStartOffset = offset;
-            producerState.onLogStartOffsetIncremented(offset);
-            if (epochs.truncateFromStart(offset))
-                epochs.write();
-            LOG.info(() -> "Partition " + topicPartition + ": deleted the records below offset " + offset);
-            return offset;
-        } catch (IOException e) {
-            throw local.fail("writing the log start offset checkpoint", e);
-        } finally {
-            writeLock.unlock();
-        }
+        return retention.advanceLogStartOffset(offset);
     }
 
     /**
      * Removes every record at and above {@code offset}: a follower's log that diverged from its leader's (Kafka's
      * {@code truncateTo}). Whole batches only: if {@code offset} falls inside a batch, the log is truncated to that
      * batch's base offset, below {@code offset}. Nothing happens if {@code offset} is at or beyond the log end.
-     *
-     * <p>The segments are cut as {@link LocalLog#truncateTo} describes, crash-safely; the high watermark drops to the
-     * cut with the log end if it was above; the epoch history loses the epochs starting at or after the cut, written
-     * after the segments are cut, so the checkpoint never lacks an epoch the files hold; the producer state is
-     * rebuilt from the last snapshot below the cut and the batches after it. If nothing at or above the log start
-     * offset would remain, this is {@link #truncateFullyAndStartAt truncateFullyAndStartAt}(the cut). A truncation
-     * interrupted by a crash is simply incomplete.
+     * Crash-safe: an interrupted truncation is simply incomplete (see {@link LogTruncation}).
      *
      * @return the log end offset afterwards
      * @throws KafkaStorageException if the log is closed or offline, or an I/O error took it offline now
      */
     public long truncateTo(long offset) {
-        if (offset < 0)
-            throw new IllegalArgumentException("Cannot truncate partition " + topicPartition + " to offset " + offset);
-        long raisedHighWatermark = -1;
-        writeLock.lock();
-        try {
-            local.ensureWritable();
-            long end = local.logEndOffset();
-            if (offset >= end)
-                return end;
-            long cut = local.batchBoundaryAtOrBelow(offset);
-            truncationListener.truncated(topicPartition, cut);
-            if (cut < logStartOffset) {
-                raisedHighWatermark = truncateFullyLocked(cut);
-            } else {
-                local.truncateTo(cut, this::publishTruncatedEnd);
-                afterCut(cut);
-            }
-            LOG.info(() -> "Partition " + topicPartition + ": truncated to offset " + local.logEndOffset()
-                    + " (asked for " + offset + ", the log ended at " + end + ")");
-            return local.logEndOffset();
-        } catch (IOException e) {
-            throw local.fail("truncating the log", e);
-        } finally {
-            writeLock.unlock();
-            if (raisedHighWatermark >= 0)
-                highWatermark.notifyListeners(raisedHighWatermark);
-        }
+        return truncation.truncateTo(offset);
     }
 
     /**
      * Deletes every record and starts the log empty at {@code newStart}, which becomes its log start offset, log end
      * offset and high watermark (Kafka's {@code truncateFullyAndStartAt}): for a follower so far behind that the
      * leader no longer has the records it needs next. The epoch history and the producer state start empty too.
-     *
-     * <p>Crash safety: the records at and above {@code newStart} are removed first (as by {@link #truncateTo}), then
-     * the log start offset is checkpointed and the new empty segment created, and only then are the old segments,
-     * all below the new start by then, deleted. A crash at any point leaves a valid log that a retry completes.
+     * Crash-safe: a retry completes an interrupted one.
      *
      * @throws KafkaStorageException if the log is closed or offline, or an I/O error took it offline now
      */
     public void truncateFullyAndStartAt(long newStart) {
-        if (newStart < 0)
-            throw new IllegalArgumentException("Cannot start partition " + topicPartition + " at offset " + newStart);
-        long raisedHighWatermark;
-        writeLock.lock();
-        try {
-            local.ensureWritable();
-            truncationListener.truncated(topicPartition, newStart);
-            raisedHighWatermark = truncateFullyLocked(newStart);
-            LOG.info(() -> "Partition " + topicPartition + ": emptied, starting at offset " + newStart);
-        } catch (IOException e) {
-            throw local.fail("emptying the log", e);
-        } finally {
-            writeLock.unlock();
-        }
-        if (raisedHighWatermark >= 0)
-            highWatermark.notifyListeners(raisedHighWatermark);
-    }
-
-    /** Write lock held. Returns the new high watermark if that rose, else -1. */
-    private long truncateFullyLocked(long newStart) throws IOException {
-        long oldHighWatermark = highWatermark.offset();
-        if (newStart < local.logEndOffset())
-            local.truncateTo(Math.max(newStart, local.firstSegment().baseOffset()), this::publishTruncatedEnd);
-        OffsetCheckpointFile.LOG_START_OFFSET.write(local.dir(), newStart);
-        local.truncateFullyAndStartAt(newStart, (empty, setEnd) -> {
-            highWatermark.resetWithLogEnd(empty, setEnd);
-            logStartOffset = newStart;
-        });
-        highWatermark.checkpoint();
-        if (epochs.clear())
-            epochs.write();
-        producerState.truncateFully();
-        unstable = UnstableOffsets.NONE;
-        return newStart > oldHighWatermark ? newStart : -1;
-    }
-
-    /**
-     * The {@link LocalLog.TruncatedEnd} of a truncation: the high watermark, and the log start offset if a full
-     * truncation goes below it, drop to the new log end with it.
-     */
-    private void publishTruncatedEnd(LogOffsetMetadata end, Runnable setEnd) throws IOException {
-        highWatermark.lowerWithLogEnd(end, () -> {
-            setEnd.run();
-            if (logStartOffset > end.messageOffset())
-                logStartOffset = end.messageOffset();
-        });
-    }
-
-    /** The segments were cut at {@code cut}: the epoch history and the producer state follow. Write lock held. */
-    private void afterCut(long cut) throws IOException {
-        if (epochs.truncateFromEnd(cut))
-            epochs.write();
-        reloadProducerState(cut);
-    }
-
-    /**
-     * Rebuilds the producer state for a log that now ends at {@code logEndOffset}: from the newest snapshot at or
-     * below it and the batches after it. Write lock held.
-     */
-    private void reloadProducerState(long logEndOffset) throws IOException {
-        producerState.deleteSnapshotsAbove(logEndOffset);
-        long from = producerState.loadLatestSnapshot(logEndOffset).orElse(0);
-        long now = clock.millis();
-        // markers below the cut already have their transaction index entries
-        local.forEachBatch(from, logEndOffset,
-                (batch, position) -> producerState.replay(batch, now).ifPresent(producerState::complete));
-        producerState.onLogStartOffsetIncremented(logStartOffset);
-        unstable = UnstableOffsets.NONE.next(producerState.firstUndecidedOffset(), List.of(), highWatermark.offset());
+        truncation.truncateFullyAndStartAt(newStart);
     }
 
     // ---- corruption ----
@@ -782,64 +535,15 @@ public final class PartitionLog implements Closeable {
     /**
      * Removes the corrupt batch the log carries, with everything after it, and puts the log back in service: the
      * operator's way out for a partition that has no other replica to repair it from, and how a replica of a
-     * replicated partition is cut back before it fetches the removed records again from its leader.
-     *
-     * <p>The damaged segment is checked again from its start, under the write lock, to find the last good batch;
-     * the log is cut right after it, at that position (the damaged batch's header cannot be trusted to lead
-     * anywhere), crash-safely as {@link #truncateTo} cuts. Appends then continue at that offset: the offsets dropped
-     * will be given to new records. If the damage lies below the log start offset, the log is emptied and starts at
-     * its log start offset again, so no offset below it comes back. If the segment is gone (retention removed it)
-     * or now reads back intact (the damage was in memory, or an index misled the read that reported it), nothing
-     * is cut; an intact segment gets its indexes rebuilt.
+     * replicated partition is cut back before it fetches the removed records again from its leader. The log is cut
+     * after the damaged segment's last good batch (see {@link LogTruncation#truncateToLastGood} for the cases), and
+     * appends then continue at that offset.
      *
      * @return what was done; empty if the log carries no damage
      * @throws KafkaStorageException if the log is closed or offline, or an I/O error took it offline now
      */
     public Optional<LastGoodTruncation> truncateToLastGood() {
-        long raisedHighWatermark = -1;
-        LastGoodTruncation done;
-        writeLock.lock();
-        try {
-            local.ensureWritable();
-            Optional<CorruptBatch> known = damage.known();
-            if (known.isEmpty())
-                return Optional.empty();
-            long endBefore = local.logEndOffset();
-            Optional<LogSegment> segment = local.segmentAt(known.get().segmentBaseOffset());
-            RecordBatchScanner.Result scan = segment.isPresent() ? segment.get().verify((batch, position) -> { })
-                    : null;
-            String outcome;
-            if (scan == null) {
-                outcome = "the damaged segment is no longer part of the log; nothing was cut";
-            } else if (scan.damage().isEmpty()) {
-                local.rebuildIndexes(segment.get());
-                outcome = "the damaged segment now reads back intact; nothing was cut and its indexes were rebuilt";
-            } else {
-                long cut = scan.nextOffset();
-                long start = logStartOffset;
-                local.truncateAt(segment.get(), cut, scan.validBytes(), this::publishTruncatedEnd);
-                if (cut < start)
-                    raisedHighWatermark = truncateFullyLocked(start);
-                else
-                    afterCut(cut);
-                outcome = "cut after the last good batch, at position " + scan.validBytes() + " of "
-                        + known.get().segmentFile().getFileName()
-                        + (cut < start ? ", then emptied at its log start offset " + start : "");
-            }
-            damage.cleared();
-            long end = local.logEndOffset();
-            done = new LastGoodTruncation(topicPartition, known.get(), endBefore, end, endBefore - end, outcome);
-        } catch (IOException e) {
-            throw local.fail("truncating the log to its last good batch", e);
-        } finally {
-            writeLock.unlock();
-        }
-        if (raisedHighWatermark >= 0)
-            highWatermark.notifyListeners(raisedHighWatermark);
-        LOG.warning(() -> "Partition " + topicPartition + ": truncated to its last good batch: " + done.outcome()
-                + "; the log end offset went from " + done.logEndOffsetBefore() + " to " + done.logEndOffset() + " ("
-                + done.recordsDropped() + " offsets dropped). It serves again.");
-        return Optional.of(done);
+        return truncation.truncateToLastGood();
     }
 
     /** The offset the next appended record will get; every offset below it is fully appended. */
@@ -973,7 +677,7 @@ public final class PartitionLog implements Closeable {
      * {@link LogEndListener}). Registering the same listener again has no effect.
      */
     public void addLogEndListener(LogEndListener listener) {
-        logEndListeners.addIfAbsent(Objects.requireNonNull(listener, "listener"));
+        logEndListeners.add(listener);
     }
 
     public void removeLogEndListener(LogEndListener listener) {
@@ -982,14 +686,7 @@ public final class PartitionLog implements Closeable {
 
     /** After an append, with no lock held: the log end grew, and the high watermark rose if it is not -1. */
     private void notifyAppended(long logEndOffset, long raisedHighWatermark) {
-        for (LogEndListener listener : logEndListeners) {
-            try {
-                listener.onLogEnd(topicPartition, logEndOffset);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Log end listener " + listener + " of partition " + topicPartition
-                        + " failed", e);
-            }
-        }
+        logEndListeners.tell(topicPartition, logEndOffset);
         if (raisedHighWatermark >= 0)
             highWatermark.notifyListeners(raisedHighWatermark);
     }
@@ -1036,39 +733,7 @@ public final class PartitionLog implements Closeable {
      * @return the number of segments deleted by this call
      */
     public int applyRetention(long nowMs) {
-        writeLock.lock();
-        try {
-            local.ensureWritable();
-            int deleted = 0;
-            for (RetentionPolicy.Expired expired : RetentionPolicy.expired(local, logStartOffset,
-                    highWatermark.offset(), local.config(), nowMs))
-                deleted += delete(expired, nowMs);
-            if (deleted > 0) {
-                producerState.onLogStartOffsetIncremented(logStartOffset);
-                if (epochs.truncateFromStart(logStartOffset))
-                    epochs.write();
-            }
-            local.deleteDueSegmentFiles(nowMs);
-            return deleted;
-        } catch (IOException e) {
-            throw local.fail("applying retention", e);
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    /** Deletes the segments retention found expired, rolling first if they are all there are. Write lock held. */
-    private int delete(RetentionPolicy.Expired expired, long nowMs) throws IOException {
-        List<LogSegment> segments = expired.segments();
-        if (segments.size() == local.segmentCount())
-            local.roll(); // the log keeps at least one segment: an empty new active one
-        // Move the start first: a reader that still passes the range check then finds its segment (removal comes
-        // after), and one that finds no segment re-checks the range and gets OffsetOutOfRangeException.
-        logStartOffset = Math.max(logStartOffset, local.nextOffsetAfter(segments.get(segments.size() - 1)));
-        local.deleteOldestSegments(segments, nowMs);
-        LOG.info(() -> "Partition " + topicPartition + ": deleted " + segments.size() + " segment(s) by "
-                + expired.rule() + "; log start offset is now " + logStartOffset);
-        return segments.size();
+        return retention.applyRetention(nowMs);
     }
 
     /**
@@ -1079,12 +744,17 @@ public final class PartitionLog implements Closeable {
      * @return how many producers were forgotten
      */
     public int removeExpiredProducers(long nowMs, long expirationMs) {
+        int removed = underWriteLock(() -> producers.removeExpiredProducers(nowMs, expirationMs));
+        if (removed > 0)
+            LOG.fine(() -> "Partition " + topicPartition + ": " + removed + " idempotent producer(s) expired");
+        return removed;
+    }
+
+    /** Reads or changes the producer state, which the write lock guards. */
+    private <T> T underWriteLock(Supplier<T> producerStateAccess) {
         writeLock.lock();
         try {
-            int removed = producerState.removeExpiredProducers(nowMs, expirationMs);
-            if (removed > 0)
-                LOG.fine(() -> "Partition " + topicPartition + ": " + removed + " idempotent producer(s) expired");
-            return removed;
+            return producerStateAccess.get();
         } finally {
             writeLock.unlock();
         }
@@ -1103,17 +773,12 @@ public final class PartitionLog implements Closeable {
      * {@code lastRecordsOfActiveProducers}). Takes the write lock briefly.
      */
     Map<Long, Long> lastOffsetsOfProducers() {
-        writeLock.lock();
-        try {
-            return producerState.lastOffsets();
-        } finally {
-            writeLock.unlock();
-        }
+        return underWriteLock(producers::lastOffsets);
     }
 
     /** Registers what is told of every truncation (the {@link LogManager}'s cleaner); replaces the previous one. */
     void setTruncationListener(TruncationListener listener) {
-        truncationListener = Objects.requireNonNull(listener, "listener");
+        truncation.setListener(listener);
     }
 
     /**
@@ -1159,7 +824,7 @@ public final class PartitionLog implements Closeable {
         try {
             local.close(logEndOffset -> {
                 highWatermark.checkpoint();
-                producerState.takeSnapshot(logEndOffset);
+                producers.takeSnapshot(logEndOffset);
             });
         } finally {
             writeLock.unlock();
