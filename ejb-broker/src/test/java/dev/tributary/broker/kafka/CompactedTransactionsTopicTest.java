@@ -21,7 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
@@ -139,11 +138,7 @@ class CompactedTransactionsTopicTest {
     }
 
     private KafkaProducer<String, String> transactional(String transactionalId) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        KafkaProducer<String, String> producer = kafka.producer(props);
-        producer.initTransactions();
-        return producer;
+        return kafka.transactionalProducer(transactionalId);
     }
 
     private long firstDirtyOffset() {

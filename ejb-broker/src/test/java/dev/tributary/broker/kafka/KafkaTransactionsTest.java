@@ -24,7 +24,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
@@ -73,11 +72,7 @@ class KafkaTransactionsTest {
     }
 
     private KafkaProducer<String, String> transactional(String transactionalId) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        KafkaProducer<String, String> producer = kafka.producer(props);
-        producer.initTransactions();
-        return producer;
+        return kafka.transactionalProducer(transactionalId);
     }
 
     private List<String> readAll(String topic, IsolationLevel isolation) {

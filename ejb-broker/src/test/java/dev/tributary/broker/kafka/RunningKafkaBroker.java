@@ -75,6 +75,15 @@ final class RunningKafkaBroker implements AutoCloseable {
         return new KafkaProducer<>(props);
     }
 
+    /** A producer with {@code transactionalId}, its transactions initialised. */
+    KafkaProducer<String, String> transactionalProducer(String transactionalId) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        KafkaProducer<String, String> producer = producer(props);
+        producer.initTransactions();
+        return producer;
+    }
+
     KafkaConsumer<String, String> consumer(Properties overrides) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
