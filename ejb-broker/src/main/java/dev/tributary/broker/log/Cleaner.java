@@ -36,6 +36,12 @@ import java.util.function.LongConsumer;
  * reached; a partition with more keys than the map holds thus takes several passes, and memory stays within the
  * map's bound whatever the log holds. Which records a pass keeps is the {@link CompactionFilter}'s rule.
  *
+ * <p>Transactions: the cleanable part ends below the last stable offset ({@link LogToClean}), so every transaction
+ * a pass reads is decided. Each reading of the segments (the map, then the rewrite) follows them with a
+ * {@link CleanedTransactions} fed from the segments' transaction indexes: aborted transactions' records never enter
+ * the map (they must not shadow a committed value of their key) and are removed by the rewrite, which also writes
+ * the compacted segment's transaction index.
+ *
  * <p>Reads segments without the log's lock (sealed segments do not change; retention or a truncation may remove
  * them, which the replacement then detects and the cleaning is aborted); validates every batch it reads (CRC), so
  * damage fails the cleaning instead of being copied. Its reads and writes go through the shared {@link Throttler}.

@@ -26,7 +26,7 @@ import java.util.Map;
  * were removed still gets its marker within that time).
  *
  * <p>A batch with no record left is dropped, except the last batch of a producer (its producer state, sequence or
- * epoch, must survive a reload of the log: a data batch, or the marker if that came last) and the last batch of
+ * epoch, must survive a reload of the log: its last data batch, or its marker if that bumped its epoch) and the last batch of
  * the cleaned segments (so that the compacted segment ends where they did and the loader recognises what it
  * replaced, see {@link LocalLog#replaceSegments}): those are kept empty.
  *
@@ -49,7 +49,7 @@ final class CompactionFilter extends MemoryRecords.RecordFilter {
     /**
      * @param map                    the latest offset of each key of the dirty part this pass covers
      * @param mapEnd                 the offset after what the map covers: later records are all kept
-     * @param lastOffsetsOfProducers each idempotent producer's last batch or marker, by its last offset
+     * @param lastOffsetsOfProducers each producer's last data batch (or marker, after an epoch bump), by last offset
      * @param txns                   the transactions of the batches read so far in this pass, in offset order
      * @param lastBatchEnd           the next offset of the last batch of the segments being cleaned together
      */

@@ -84,7 +84,7 @@ final class PartitionProducers {
         return state.activeProducers();
     }
 
-    /** For each producer, the last offset of its latest batch or marker. */
+    /** For each producer, the last offset of the batch compaction keeps (see {@link ProducerStateManager}). */
     Map<Long, Long> lastOffsets() {
         return state.lastOffsets();
     }

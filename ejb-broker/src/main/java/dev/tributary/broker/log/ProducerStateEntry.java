@@ -81,6 +81,14 @@ final class ProducerStateEntry {
         return lastOffset;
     }
 
+    /**
+     * The last offset of the producer's last data batch of its current epoch, which carries its last sequence, or
+     * of its last marker if it has no such batch (a marker that bumped its epoch): what compaction keeps of it.
+     */
+    long lastDataOffset() {
+        return batches.isEmpty() ? lastOffset : batches.peekLast().lastOffset();
+    }
+
     /** The last sequence the producer appended in its current epoch, or -1 if none. */
     int lastSeq() {
         return batches.isEmpty() ? -1 : batches.peekLast().lastSeq();

@@ -190,10 +190,14 @@ final class ProducerStateManager {
         return producers.size();
     }
 
-    /** For each producer, the last offset of its latest batch in the log. */
+    /**
+     * For each producer, the last offset of the batch compaction must keep (Kafka's
+     * {@code lastRecordsOfActiveProducers}): its last data batch, with its last sequence, or its last marker if a
+     * marker bumped its epoch since (see {@link ProducerStateEntry#lastDataOffset}).
+     */
     Map<Long, Long> lastOffsets() {
         Map<Long, Long> offsets = new HashMap<>();
-        producers.forEach((id, entry) -> offsets.put(id, entry.lastOffset()));
+        producers.forEach((id, entry) -> offsets.put(id, entry.lastDataOffset()));
         return offsets;
     }
 

@@ -196,24 +196,47 @@ class CompactedTransactionsTest extends CompactedLogTest {
         end(P1, ControlRecordType.ABORT);
         putInTransaction(P2, "j", "replaced");
         end(P2, ControlRecordType.COMMIT);
+        // Later transactions whose records stay: their batches, not the first ones, are the producers' last.
+        putInTransaction(P1, "x", "p1-later");
+        end(P1, ControlRecordType.COMMIT);
+        putInTransaction(P2, "y", "p2-later");
+        end(P2, ControlRecordType.COMMIT);
         putCommitted("j", "latest");
         putCommitted("k", "latest");
         roll();
-        assertEquals(2, markers());
+        assertEquals(4, markers());
 
         assertTrue(cleaner().cleanOnce());
-        assertEquals(2, markers(), "this cleaning read batches of both transactions: their markers stay");
+        assertEquals(4, markers(), "this cleaning read batches of every transaction: their markers stay");
         assertEquals(1, indexedAborts().size(), "the compacted segment's index names the abort");
 
         putCommitted("k", "later");
         roll();
         assertTrue(cleaner.cleanOnce());
-        assertEquals(2, markers(), "nothing left of either transaction: the markers get a delete horizon");
+        assertEquals(4, markers(), "nothing left of the first two transactions: their markers get a delete horizon");
         assertEquals(List.of(), indexedAborts(), "no abort entry without records of the transaction left");
 
         clock.advance(DELETE_RETENTION_MS);
         assertTrue(cleaner.cleanOnce(), "the markers' horizon makes the log due although nothing is dirty");
-        assertEquals(0, markers());
+        assertEquals(2, markers(), "the markers of the transactions whose records stay are kept");
         assertEquals(committedLatest(), readCommitted());
+    }
+
+    @Test
+    void aTransactionalProducersLastDataBatchStaysEmptiedAfterItsMarkerSoItsSequenceSurvives() throws IOException {
+        openLog();
+        putInTransaction(P1, "k", "first");
+        putInTransaction(P1, "k", "second");
+        end(P1, ControlRecordType.COMMIT);
+        putCommitted("k", "plain");
+        roll();
+
+        assertTrue(cleaner().cleanOnce());
+
+        assertEquals(committedLatest(), readCommitted());
+        assertEquals(1, batchesWhere(b -> !b.isControlBatch() && b.hasProducerId() && b.producerId() == P1),
+                "P1's last data batch stays, emptied: it carries its last sequence");
+        assertEquals(1, batchesWhere(b -> !b.isControlBatch() && b.hasProducerId() && b.producerId() == P1
+                && b.baseSequence() == 1 && b.countOrNull() == 0));
     }
 }
