@@ -37,6 +37,7 @@ import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
+import org.apache.kafka.common.message.DescribeTransactionsRequestData;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
@@ -50,6 +51,7 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AddOffsetsToTxnRequest;
 import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
+import org.apache.kafka.common.requests.DescribeTransactionsRequest;
 import org.apache.kafka.common.requests.EndTxnRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
@@ -211,7 +213,8 @@ class AclAuthorizationTest {
 
     /**
      * One transaction as a transaction-version-1 client runs it once it has its producer id: FindCoordinator,
-     * AddPartitionsToTxn, a transactional Produce, AddOffsetsToTxn, TxnOffsetCommit, EndTxn (commit).
+     * AddPartitionsToTxn, a transactional Produce, AddOffsetsToTxn, TxnOffsetCommit, EndTxn (commit); then
+     * DescribeTransactions, as {@code kafka-transactions.sh describe} sends it (DESCRIBE, implied by WRITE).
      */
     private static List<AbstractRequest> transactionRequests(long producerId, short epoch) {
         String id = "alice-tx";
@@ -238,7 +241,9 @@ class AclAuthorizationTest {
                                                 .setPartitionIndex(0).setCommittedOffset(1))))), false)
                         .build((short) 3),
                 new EndTxnRequest.Builder(new EndTxnRequestData().setTransactionalId(id).setProducerId(producerId)
-                        .setProducerEpoch(epoch).setCommitted(true), false).build((short) 4));
+                        .setProducerEpoch(epoch).setCommitted(true), false).build((short) 4),
+                new DescribeTransactionsRequest.Builder(new DescribeTransactionsRequestData()
+                        .setTransactionalIds(List.of(id))).build((short) 0));
     }
 
     /** SASL/PLAIN by hand: SaslHandshake v1, then one SaslAuthenticate v2. */
