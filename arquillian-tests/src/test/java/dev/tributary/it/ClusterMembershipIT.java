@@ -71,7 +71,10 @@ class ClusterMembershipIT {
             for (String how : List.of("--db-url", "--db-user", "TRIBUTARY_DB_PASSWORD")) {
                 assertTrue(log.contains(how), "the message says how to give a shared database: " + how);
             }
-            assertEquals(404, embedded.client().get("cluster").status(), "the broker is not deployed");
+            RestClient.Reply cluster = embedded.client().get("cluster");
+            assertEquals(503, cluster.status(), "the broker does not serve: " + cluster);
+            assertTrue(cluster.json().getString("detail").contains("a cluster needs a shared database"),
+                    cluster::toString);
         }
     }
 

@@ -92,6 +92,15 @@ final class MicroBroker implements AutoCloseable {
         return start(dataDir, logFile, List.of());
     }
 
+    /** As {@link #start(Path, Path)}, but returns at once: for a broker whose start is expected to fail. */
+    static MicroBroker launch(Path dataDir, Path logFile) {
+        MicroBroker broker = new MicroBroker(dataDir, logFile, ItEnvironment.freePort(), ItEnvironment.freePort(),
+                List.of(), ItEnvironment.microConfig("post-boot-commands.asadmin"), null, Optional.empty(),
+                Optional.empty());
+        broker.spawn();
+        return broker;
+    }
+
     /**
      * With {@code applications} deployed after the broker (as {@code bin/tributary start --deploy} does); ready
      * once the broker answers (the applications may still be deploying).

@@ -38,6 +38,7 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -53,6 +54,12 @@ class ObservabilityIT {
 
     @ArquillianResource
     URL base;
+
+    /** The broker starts in the background once the WAR is deployed. */
+    @BeforeEach
+    void awaitTheBroker() {
+        ItEnvironment.awaitServing(URI.create("http://127.0.0.1:" + base.getPort() + "/"));
+    }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 

@@ -6,15 +6,16 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 /**
- * Holds the broker's {@link BrokerReadiness} for the health checks. It lives outside {@link BrokerLifecycle}, which
- * feeds it: a health check then never waits for the singleton, whose start (log recovery included) may take long.
+ * Holds the broker's {@link BrokerReadiness} for the health checks and the REST API. It lives outside
+ * {@link BrokerLifecycle}, which feeds it: a reader then never waits for the singleton. The broker counts as
+ * started once {@link BrokerLifecycle} has its listeners up, not when the core has opened its logs.
  */
 @ApplicationScoped
 public class BrokerHealth {
 
     static final String CHECK_NAME = "tributary-broker";
 
-    private final BrokerReadiness readiness = new BrokerReadiness();
+    private final BrokerReadiness readiness = BrokerReadiness.untilListening();
 
     public BrokerReadiness readiness() {
         return readiness;

@@ -71,11 +71,11 @@ final class BrokerSettings {
 
     static BrokerConfig from(Config config) {
         return new BrokerConfig(
-                Path.of(config.getOptionalValue(DATA_DIR, String.class).orElse("data")),
-                config.getOptionalValue(DB_URL, String.class),
-                config.getOptionalValue(DB_USER, String.class),
-                config.getOptionalValue(DB_PASSWORD, String.class),
-                config.getOptionalValue(MAINTENANCE_INTERVAL_MS, Long.class)
+                Path.of(value(config, DATA_DIR, String.class).orElse("data")),
+                value(config, DB_URL, String.class),
+                value(config, DB_USER, String.class),
+                value(config, DB_PASSWORD, String.class),
+                value(config, MAINTENANCE_INTERVAL_MS, Long.class)
                         .orElse(BrokerConfig.DEFAULT_MAINTENANCE_INTERVAL_MS),
                 groups(config),
                 acls(config),
@@ -99,64 +99,83 @@ final class BrokerSettings {
 
     private static ReplicationConfig replication(Config config) {
         ReplicationConfig defaults = ReplicationConfig.defaults();
-        return defaults.withReplicaLagTimeMaxMs(config.getOptionalValue(REPLICA_LAG_TIME_MAX_MS, Long.class)
+        return defaults.withReplicaLagTimeMaxMs(value(config, REPLICA_LAG_TIME_MAX_MS, Long.class)
                         .orElse(defaults.replicaLagTimeMaxMs()))
-                .withLogin(InterBrokerLogin.of(config.getOptionalValue(INTERBROKER_USER, String.class),
-                        config.getOptionalValue(INTERBROKER_PASSWORD, String.class)));
+                .withLogin(InterBrokerLogin.of(value(config, INTERBROKER_USER, String.class),
+                        value(config, INTERBROKER_PASSWORD, String.class)));
     }
 
     private static AclConfig acls(Config config) {
         AclConfig defaults = AclConfig.disabled();
-        return new AclConfig(config.getOptionalValue(ACL_ENABLED, Boolean.class).orElse(defaults.enabled()),
-                config.getOptionalValue(ACL_SUPER_USERS, String.class).map(BrokerSettings::commaSeparated)
+        return new AclConfig(value(config, ACL_ENABLED, Boolean.class).orElse(defaults.enabled()),
+                value(config, ACL_SUPER_USERS, String.class).map(BrokerSettings::commaSeparated)
                         .map(Set::copyOf).orElse(defaults.superUsers()));
     }
 
     private static GroupCoordinatorConfig groups(Config config) {
         GroupCoordinatorConfig defaults = GroupCoordinatorConfig.defaults();
-        return defaults.withInitialRebalanceDelayMs(config.getOptionalValue(GROUP_INITIAL_REBALANCE_DELAY_MS,
+        return defaults.withInitialRebalanceDelayMs(value(config, GROUP_INITIAL_REBALANCE_DELAY_MS,
                 Integer.class).orElse(defaults.initialRebalanceDelayMs()));
     }
 
     /** How often the published metrics pick up new topics, groups and APIs (and recompute consumer lag). */
     static long metricsRefreshMs(Config config) {
-        return config.getOptionalValue(METRICS_REFRESH_MS, Long.class).orElse(DEFAULT_METRICS_REFRESH_MS);
+        return value(config, METRICS_REFRESH_MS, Long.class).orElse(DEFAULT_METRICS_REFRESH_MS);
     }
 
     /** The Kafka-protocol listener: 127.0.0.1:9092 unless configured, like the HTTP listener; empty when disabled. */
     static Optional<KafkaListenerConfig> kafkaListener(Config config) {
-        if (!config.getOptionalValue(KAFKA_ENABLED, Boolean.class).orElse(true)) {
+        if (!value(config, KAFKA_ENABLED, Boolean.class).orElse(true)) {
             return Optional.empty();
         }
         KafkaListenerConfig listener = KafkaListenerConfig.of(
-                        config.getOptionalValue(KAFKA_HOST, String.class).orElse("127.0.0.1"),
-                        config.getOptionalValue(KAFKA_PORT, Integer.class).orElse(9092))
-                .withMaxRequestBytes(config.getOptionalValue(KAFKA_MAX_REQUEST_BYTES, Integer.class)
+                        value(config, KAFKA_HOST, String.class).orElse("127.0.0.1"),
+                        value(config, KAFKA_PORT, Integer.class).orElse(9092))
+                .withMaxRequestBytes(value(config, KAFKA_MAX_REQUEST_BYTES, Integer.class)
                         .orElse(KafkaListenerConfig.DEFAULT_MAX_REQUEST_BYTES))
-                .withConnectionsMaxIdleMs(config.getOptionalValue(KAFKA_CONNECTIONS_MAX_IDLE_MS, Long.class)
+                .withConnectionsMaxIdleMs(value(config, KAFKA_CONNECTIONS_MAX_IDLE_MS, Long.class)
                         .orElse(KafkaListenerConfig.DEFAULT_CONNECTIONS_MAX_IDLE_MS))
-                .withMaxConnections(config.getOptionalValue(KAFKA_MAX_CONNECTIONS, Integer.class)
+                .withMaxConnections(value(config, KAFKA_MAX_CONNECTIONS, Integer.class)
                         .orElse(KafkaListenerConfig.DEFAULT_MAX_CONNECTIONS))
-                .withSaslMechanisms(config.getOptionalValue(KAFKA_SASL_MECHANISMS, String.class)
+                .withSaslMechanisms(value(config, KAFKA_SASL_MECHANISMS, String.class)
                         .map(BrokerSettings::commaSeparated).orElse(List.of()))
-                .withTls(config.getOptionalValue(KAFKA_KEYSTORE, String.class).map(location -> new TlsSettings(
-                        Path.of(location), config.getOptionalValue(KAFKA_KEYSTORE_TYPE, String.class).orElse("PKCS12"),
-                        config.getOptionalValue(KAFKA_KEYSTORE_PASSWORD, String.class).orElse(""))).orElse(null))
+                .withTls(value(config, KAFKA_KEYSTORE, String.class).map(location -> new TlsSettings(
+                        Path.of(location), value(config, KAFKA_KEYSTORE_TYPE, String.class).orElse("PKCS12"),
+                        value(config, KAFKA_KEYSTORE_PASSWORD, String.class).orElse(""))).orElse(null))
                 .withQuotas(new QuotaConfig(
-                        config.getOptionalValue(QUOTA_PRODUCER_BYTE_RATE, Long.class).orElse(Long.MAX_VALUE),
-                        config.getOptionalValue(QUOTA_CONSUMER_BYTE_RATE, Long.class).orElse(Long.MAX_VALUE),
+                        value(config, QUOTA_PRODUCER_BYTE_RATE, Long.class).orElse(Long.MAX_VALUE),
+                        value(config, QUOTA_CONSUMER_BYTE_RATE, Long.class).orElse(Long.MAX_VALUE),
                         QuotaConfig.DEFAULT_WINDOW_MS));
         return Optional.of(listener.withAdvertised(
-                config.getOptionalValue(KAFKA_ADVERTISED_HOST, String.class).orElse(null),
-                config.getOptionalValue(KAFKA_ADVERTISED_PORT, Integer.class).orElse(0)));
+                value(config, KAFKA_ADVERTISED_HOST, String.class).orElse(null),
+                value(config, KAFKA_ADVERTISED_PORT, Integer.class).orElse(0)));
     }
 
     static Optional<String> httpUrl(Config config) {
-        return config.getOptionalValue(HTTP_URL, String.class).filter(url -> !url.isBlank());
+        return value(config, HTTP_URL, String.class).filter(url -> !url.isBlank());
     }
 
     static Optional<String> adminPassword(Config config) {
-        return config.getOptionalValue(ADMIN_PASSWORD, String.class).filter(password -> !password.isBlank());
+        return value(config, ADMIN_PASSWORD, String.class).filter(password -> !password.isBlank());
+    }
+
+    /**
+     * The setting {@code key} converted to {@code type}, if set.
+     *
+     * @throws IllegalArgumentException naming the key and the value as set, if it does not convert (MicroProfile
+     *                                  Config's own message may name neither)
+     */
+    static <T> Optional<T> value(Config config, String key, Class<T> type) {
+        try {
+            return config.getOptionalValue(key, type);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid setting " + key + "=" + config.getConfigValue(key).getValue()
+                    + ": not " + article(type.getSimpleName()) + " " + type.getSimpleName(), e);
+        }
+    }
+
+    private static String article(String word) {
+        return "AEIOU".indexOf(word.charAt(0)) >= 0 ? "an" : "a";
     }
 
     private static List<String> commaSeparated(String value) {

@@ -1,0 +1,57 @@
+package dev.tributary.broker.boundary;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.reflect.Proxy;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigValue;
+import org.junit.jupiter.api.Test;
+
+class BrokerSettingsTest {
+
+    @Test
+    void aValueThatDoesNotConvertIsRefusedWithItsKeyAndValue() {
+        Config config = config(Map.of(BrokerSettings.KAFKA_PORT, "90x2"));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> BrokerSettings.kafkaListener(config));
+        assertEquals("Invalid setting tributary.kafka.port=90x2: not an Integer", refused.getMessage());
+    }
+
+    @Test
+    void unsetValuesFallBackToTheDefaults() {
+        assertEquals(9092, BrokerSettings.kafkaListener(config(Map.of())).orElseThrow().port());
+        assertEquals(Optional.of(1234L), BrokerSettings.value(config(Map.of("k", "1234")), "k", Long.class));
+    }
+
+    /** A Config over {@code values}, converting as MicroProfile Config's built-in converters do. */
+    private static Config config(Map<String, String> values) {
+        return (Config) Proxy.newProxyInstance(Config.class.getClassLoader(), new Class<?>[] {Config.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getOptionalValue" -> Optional.ofNullable(values.get((String) args[0]))
+                            .map(raw -> convert(raw, (Class<?>) args[1]));
+                    case "getConfigValue" -> configValue(values.get((String) args[0]));
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private static Object convert(String raw, Class<?> type) {
+        if (type == Integer.class)
+            return Integer.valueOf(raw);
+        if (type == Long.class)
+            return Long.valueOf(raw);
+        if (type == Boolean.class)
+            return Boolean.valueOf(raw);
+        return raw;
+    }
+
+    private static ConfigValue configValue(String raw) {
+        return (ConfigValue) Proxy.newProxyInstance(ConfigValue.class.getClassLoader(),
+                new Class<?>[] {ConfigValue.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getValue", "getRawValue" -> raw;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}
