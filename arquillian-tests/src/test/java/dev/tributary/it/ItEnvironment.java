@@ -35,6 +35,11 @@ final class ItEnvironment {
         return existing(Path.of(property("tributary.it.micro.config")).resolve(fileName));
     }
 
+    /** {@code bin/tributary} of the tree under test. */
+    static Path launcher() {
+        return existing(Path.of(property("tributary.it.launcher")));
+    }
+
     static Path payaraServerHome() {
         return existing(Path.of(property("tributary.it.payara.server")));
     }
