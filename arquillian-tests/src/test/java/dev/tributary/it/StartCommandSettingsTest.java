@@ -1,6 +1,7 @@
 package dev.tributary.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -117,6 +118,21 @@ class StartCommandSettingsTest {
                 .command();
         assertTrue(command.contains(" -Dhazelcast.logging.type=jdk ") && command.contains(" -Xmx3g "), command);
         assertTrue(command.indexOf(" -Xmx3g ") < command.indexOf(" -jar "), command);
+    }
+
+    /** An agent or a flight recording with the dynamic class-data archive crashes Java 17 as classes load. */
+    @Test
+    void leavesTheClassDataArchiveOutWhenAnAgentInstrumentsClasses() throws Exception {
+        assertTrue(dryRun(Map.of(), List.of()).command().contains("SharedArchiveFile=")
+                || dryRun(Map.of(), List.of()).command().contains("ArchiveClassesAtExit="));
+        for (List<String> instrumented : List.of(List.of("--jvm-option", "-javaagent:/opt/apm/agent.jar"),
+                List.of("--jvm-option", "-XX:StartFlightRecording=filename=start.jfr"))) {
+            String command = dryRun(Map.of(), instrumented).command();
+            assertFalse(command.contains("SharedArchiveFile=") || command.contains("ArchiveClassesAtExit="), command);
+        }
+        String command = dryRun(Map.of("JAVA_TOOL_OPTIONS", "-Xss2m -XX:StartFlightRecording"), List.of())
+                .command();
+        assertFalse(command.contains("SharedArchiveFile=") || command.contains("ArchiveClassesAtExit="), command);
     }
 
     @Test
