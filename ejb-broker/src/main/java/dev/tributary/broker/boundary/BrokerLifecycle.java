@@ -5,7 +5,6 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.tributary.broker.cluster.ClusterStatus;
 import dev.tributary.broker.cluster.DataGrid;
 import dev.tributary.broker.group.GroupAdmin;
-import dev.tributary.broker.group.GroupCoordinator;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.kafka.KafkaServer;
 import dev.tributary.broker.metrics.BrokerMetrics;
@@ -19,7 +18,6 @@ import dev.tributary.broker.security.Users;
 import dev.tributary.broker.server.Broker;
 import dev.tributary.broker.server.BrokerConfig;
 import dev.tributary.broker.server.BrokerReadiness;
-import dev.tributary.broker.topic.HostedReplicas;
 import dev.tributary.broker.topic.TopicAdministration;
 import dev.tributary.broker.topic.TopicMetadata;
 import dev.tributary.jca.spi.BrokerGateway;
@@ -280,16 +278,6 @@ public class BrokerLifecycle {
     @Produces
     public TopicAdministration topicAdministration() {
         return serving().topicAdministration();
-    }
-
-    @Produces
-    public HostedReplicas hostedReplicas() {
-        return serving().hostedReplicas();
-    }
-
-    @Produces
-    public GroupCoordinator groupCoordinator() {
-        return serving().groups();
     }
 
     @Produces
