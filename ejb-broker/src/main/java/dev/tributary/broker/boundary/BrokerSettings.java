@@ -86,14 +86,14 @@ final class BrokerSettings {
     /** @throws IllegalArgumentException naming the setting whose value is out of range */
     private static ScrubberConfig scrub(Config config) {
         ScrubberConfig defaults = ScrubberConfig.defaults();
-        long bytesPerSecond = config.getOptionalValue(SCRUB_BYTES_PER_SECOND, Long.class)
+        long bytesPerSecond = value(config, SCRUB_BYTES_PER_SECOND, Long.class)
                 .orElse(defaults.bytesPerSecond());
-        long intervalMs = config.getOptionalValue(SCRUB_INTERVAL_MS, Long.class).orElse(defaults.intervalMs());
+        long intervalMs = value(config, SCRUB_INTERVAL_MS, Long.class).orElse(defaults.intervalMs());
         if (bytesPerSecond < 1)
             throw new IllegalArgumentException(SCRUB_BYTES_PER_SECOND + " must be at least 1, not " + bytesPerSecond);
         if (intervalMs < 1)
             throw new IllegalArgumentException(SCRUB_INTERVAL_MS + " must be at least 1, not " + intervalMs);
-        return new ScrubberConfig(config.getOptionalValue(SCRUB_ENABLED, Boolean.class).orElse(defaults.enabled()),
+        return new ScrubberConfig(value(config, SCRUB_ENABLED, Boolean.class).orElse(defaults.enabled()),
                 bytesPerSecond, intervalMs);
     }
 

@@ -21,6 +21,14 @@ class BrokerSettingsTest {
     }
 
     @Test
+    void everyBrokerSettingIsReadSo() {
+        Config config = config(Map.of(BrokerSettings.SCRUB_BYTES_PER_SECOND, "8MB"));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> BrokerSettings.from(config));
+        assertEquals("Invalid setting tributary.log.scrub.bytes.per.second=8MB: not a Long", refused.getMessage());
+    }
+
+    @Test
     void unsetValuesFallBackToTheDefaults() {
         assertEquals(9092, BrokerSettings.kafkaListener(config(Map.of())).orElseThrow().port());
         assertEquals(Optional.of(1234L), BrokerSettings.value(config(Map.of("k", "1234")), "k", Long.class));
