@@ -1,6 +1,6 @@
 package dev.tributary.rest;
 
-import dev.tributary.broker.server.BrokerReadiness;
+import dev.tributary.broker.server.BrokerAvailability;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
@@ -20,19 +20,19 @@ public final class BrokerUnavailable {
     }
 
     /** @return whether the request was answered (the broker does not serve), so that nothing else may answer it */
-    public static boolean answered(BrokerReadiness readiness, HttpServletRequest request,
+    public static boolean answered(BrokerAvailability broker, HttpServletRequest request,
                                    HttpServletResponse response) {
-        if (readiness.serving()) {
+        if (broker.serving()) {
             return false;
         }
-        Optional<String> failure = readiness.failure();
+        Optional<String> failure = broker.failure();
         if (failure.isEmpty()) {
             response.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
         }
         ServletProblem.send(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Service Unavailable",
                 failure.map(reason -> "The broker failed to start: " + reason
                                 + "; it serves again once restarted with the cause fixed")
-                        .orElseGet(() -> "The broker is " + readiness.state() + "; retry in a moment"),
+                        .orElseGet(() -> "The broker is " + broker.state() + "; retry in a moment"),
                 "BROKER_NOT_AVAILABLE");
         return true;
     }

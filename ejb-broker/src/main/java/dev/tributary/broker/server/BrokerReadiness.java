@@ -24,7 +24,7 @@ import org.apache.kafka.common.TopicPartition;
  * {@link #untilListening()}: the broker then counts as started only once the boundary calls {@link #listening()}.
  * Thread-safe: read from any thread at any time.
  */
-public final class BrokerReadiness {
+public final class BrokerReadiness implements BrokerAvailability {
 
     /** A health report: the verdict and what explains it (keys and values for a health check's data). */
     public record Report(boolean up, Map<String, String> data) {
@@ -89,16 +89,19 @@ public final class BrokerReadiness {
     }
 
     /** Whether the broker has started and not stopped: requests may be served (some partitions may be offline). */
+    @Override
     public boolean serving() {
         return phase == Phase.RUNNING;
     }
 
     /** Where the broker is, as health reports name it: "starting", "running", "failed to start", ... */
+    @Override
     public String state() {
         return stateName(phase);
     }
 
     /** Why the start failed, if it did. */
+    @Override
     public Optional<String> failure() {
         return phase == Phase.FAILED ? Optional.ofNullable(failure) : Optional.empty();
     }

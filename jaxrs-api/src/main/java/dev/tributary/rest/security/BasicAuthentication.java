@@ -1,6 +1,6 @@
 package dev.tributary.rest.security;
 
-import dev.tributary.broker.boundary.BrokerHealth;
+import dev.tributary.broker.server.BrokerAvailability;
 import dev.tributary.rest.BrokerUnavailable;
 import dev.tributary.rest.ServletProblem;
 import jakarta.annotation.PostConstruct;
@@ -44,7 +44,7 @@ public class BasicAuthentication implements HttpAuthenticationMechanism {
     IdentityStoreHandler identityStores;
 
     @Inject
-    BrokerHealth health;
+    BrokerAvailability broker;
 
     @Inject
     @ConfigProperty(name = "tributary.security.enabled", defaultValue = "true")
@@ -60,7 +60,7 @@ public class BasicAuthentication implements HttpAuthenticationMechanism {
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) {
-        if (context.isProtected() && BrokerUnavailable.answered(health.readiness(), request, response)) {
+        if (context.isProtected() && BrokerUnavailable.answered(broker, request, response)) {
             return AuthenticationStatus.SEND_FAILURE;
         }
         if (!enabled) {
