@@ -17,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,6 +148,28 @@ class StartCommandSettingsTest {
         assertRefused(List.of("--set", "tributary.kafka.port"), "--set needs KEY=VALUE");
     }
 
+    /** The help names the pages that document it, which exist, and every flag docs/operations.md lists. */
+    @Test
+    void helpListsTheDocumentedFlagsAndPointsAtPagesThatExist() throws Exception {
+        Result help = launcher(Map.of(), List.of("help"));
+        assertEquals(0, help.status(), help.output());
+        assertFalse(help.output().contains("README"), "the reference is in docs/: " + help.output());
+        Path root = ItEnvironment.launcher().getParent().getParent();
+        Matcher page = Pattern.compile("docs/[a-z-]+\\.md").matcher(help.output());
+        int pages = 0;
+        for (; page.find(); pages++) {
+            assertTrue(Files.isRegularFile(root.resolve(page.group())), page.group());
+        }
+        assertTrue(pages > 0, help::output);
+        Matcher flag = Pattern.compile("^\\| `(--?[a-zA-Z-]+)", Pattern.MULTILINE)
+                .matcher(Files.readString(root.resolve("docs/operations.md")));
+        int flags = 0;
+        for (; flag.find(); flags++) {
+            assertTrue(help.output().contains("  " + flag.group(1)), flag.group(1) + " in: " + help.output());
+        }
+        assertTrue(flags > 15, "flags in docs/operations.md: " + flags);
+    }
+
     private static Map<String, String> expected(Map<String, String> values) {
         Map<String, String> expected = new LinkedHashMap<>();
         values.forEach((key, value) -> expected.put(key, key.contains("password") ? "****" : value));
@@ -193,7 +217,14 @@ class StartCommandSettingsTest {
     }
 
     private Result run(Map<String, String> environment, List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(ItEnvironment.launcher().toString(), "start", "--dry-run"));
+        List<String> startArgs = new ArrayList<>(List.of("start", "--dry-run"));
+        startArgs.addAll(args);
+        return launcher(environment, startArgs);
+    }
+
+    private Result launcher(Map<String, String> environment, List<String> args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ItEnvironment.launcher().toString()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.toUpperCase(Locale.ROOT).startsWith("TRIBUTARY"));
