@@ -46,6 +46,13 @@ final class BrokerSettings {
     static final String ACL_ENABLED = "tributary.acl.enabled";
     /** Kafka's {@code replica.lag.time.max.ms}: how long a follower may lag before it leaves the ISR. */
     static final String REPLICA_LAG_TIME_MAX_MS = "tributary.replica.lag.time.max.ms";
+    /**
+     * Kafka's {@code broker.session.timeout.ms}: a broker whose heartbeats to the metadata database stop this long
+     * loses its partitions' leadership (and fences itself three quarters of the way there).
+     */
+    static final String BROKER_SESSION_TIMEOUT_MS = "tributary.broker.session.timeout.ms";
+    /** Kafka's {@code broker.heartbeat.interval.ms}: how often a broker renews its session. */
+    static final String BROKER_HEARTBEAT_INTERVAL_MS = "tributary.broker.heartbeat.interval.ms";
     /** The broker user brokers log in as to each other's SASL listeners (SCRAM-SHA-512). */
     static final String INTERBROKER_USER = "tributary.interbroker.user";
     /** Environment TRIBUTARY_INTERBROKER_PASSWORD. */
@@ -81,6 +88,10 @@ final class BrokerSettings {
         ReplicationConfig defaults = ReplicationConfig.defaults();
         return defaults.withReplicaLagTimeMaxMs(config.getOptionalValue(REPLICA_LAG_TIME_MAX_MS, Long.class)
                         .orElse(defaults.replicaLagTimeMaxMs()))
+                .withBrokerSession(config.getOptionalValue(BROKER_SESSION_TIMEOUT_MS, Long.class)
+                                .orElse(defaults.brokerSessionTimeoutMs()),
+                        config.getOptionalValue(BROKER_HEARTBEAT_INTERVAL_MS, Long.class)
+                                .orElse(defaults.brokerHeartbeatIntervalMs()))
                 .withLogin(InterBrokerLogin.of(config.getOptionalValue(INTERBROKER_USER, String.class),
                         config.getOptionalValue(INTERBROKER_PASSWORD, String.class)));
     }

@@ -141,6 +141,23 @@ public final class GridMembership implements ClusterMembership {
         }
     }
 
+    /** The grid's map is read afresh first: the local copy may have missed events while this member was split off. */
+    @Override
+    public void recheck() {
+        if (closed)
+            return;
+        try {
+            grid.resync();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Could not re-read the data grid's announcements", e);
+        }
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Could not bring the membership view up to date; trying again shortly", e);
+        }
+    }
+
     /** Why this broker and {@code peer} cannot be in one cluster, if they cannot. */
     private Optional<String> conflictWith(BrokerInfo peer) {
         if (peer.equals(self)) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -38,7 +39,7 @@ public final class MetadataDatabase implements AutoCloseable {
                                         Optional<String> password) {
         Map<String, Object> properties = new HashMap<>();
         properties.put("eclipselink.persistencexml", DESCRIPTOR);
-        String url = jdbcUrl.orElseGet(() -> embeddedUrl(dataDir));
+        String url = jdbcUrl.map(MetadataDatabase::withNetworkTimeouts).orElseGet(() -> embeddedUrl(dataDir));
         properties.put("jakarta.persistence.jdbc.url", url);
         properties.put("jakarta.persistence.jdbc.driver", driverFor(url));
         user.ifPresent(u -> properties.put("jakarta.persistence.jdbc.user", u));
@@ -72,6 +73,28 @@ public final class MetadataDatabase implements AutoCloseable {
                 + " (the broker ships H2 and PostgreSQL drivers)");
     }
 
+    /**
+     * A PostgreSQL URL with the timeouts that keep a cut network from hanging the broker: without them a query on a
+     * connection whose packets are dropped waits forever (the driver's socket timeout is infinite), and the server
+     * keeps a dead client's transaction, and its row locks (the controller lease's), for the hours TCP keepalive
+     * takes. Settings the URL already has are kept. See docs/cluster.md#fencing.
+     */
+    static String withNetworkTimeouts(String url) {
+        if (!url.startsWith("jdbc:postgresql:"))
+            return url;
+        StringBuilder with = new StringBuilder(url);
+        char separator = url.contains("?") ? '&' : '?';
+        for (String setting : List.of("connectTimeout=5", "socketTimeout=10",
+                "options=-c%20idle_in_transaction_session_timeout%3D10000%20-c%20lock_timeout%3D5000")) {
+            String key = setting.substring(0, setting.indexOf('=') + 1);
+            if (!url.contains("?" + key) && !url.contains("&" + key)) {
+                with.append(separator).append(setting);
+                separator = '&';
+            }
+        }
+        return with.toString();
+    }
+
     static String embeddedUrl(Path dataDir) {
         // FILE_LOCK (H2's default) makes a second broker on the same data directory fail fast instead of sharing it.
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("metadata").resolve("tributary")
@@ -100,6 +123,14 @@ public final class MetadataDatabase implements AutoCloseable {
 
     public JpaAclStore aclStore() {
         return new JpaAclStore(emf);
+    }
+
+    public JpaClusterSessions clusterSessions() {
+        return new JpaClusterSessions(emf);
+    }
+
+    public JpaControllerStore controllerStore() {
+        return new JpaControllerStore(emf);
     }
 
     public JpaBrokerRegistry brokerRegistry() {

@@ -1,6 +1,8 @@
 package dev.tributary.broker.replication;
 
+import dev.tributary.broker.cluster.ClusterStanding;
 import dev.tributary.broker.log.PartitionLog;
+import dev.tributary.broker.metrics.ClusterMetrics;
 import dev.tributary.broker.topic.HostedReplicas;
 import dev.tributary.broker.topic.LeadershipListener;
 import dev.tributary.broker.topic.LeadershipStore;
@@ -33,7 +35,12 @@ import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
  *
  * <p>ISR changes are compare-and-set writes fenced by the partition epoch ({@link LeadershipStore}): a leader that
  * the controller has replaced meanwhile cannot shrink the ISR to itself, so it can never again acknowledge an
- * {@code acks=all} write alone. They run on one thread of their own, off the request threads.
+ * {@code acks=all} write alone. They run on one thread of their own, off the request threads. A leader shrinks an
+ * ISR only while it sees a majority of the registered brokers ({@link ClusterStanding#seesMajority}).
+ *
+ * <p>A leader fences itself: while its session in the metadata database is not current
+ * ({@link ClusterStanding#sessionActive}) it refuses {@code acks=all} appends and acknowledges none of those it
+ * holds, so it has stopped before the controller may give its partitions to another broker.
  */
 public final class ReplicaManager implements LeadershipListener, InSyncReplicas, AutoCloseable {
 
@@ -43,6 +50,8 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
     private final TopicAdministration topics;
     private final LeadershipStore store;
     private final ReplicationConfig config;
+    private final ClusterStanding standing;
+    private final ClusterMetrics metrics;
     private final Clock clock;
     private final ReplicaFetchers fetchers;
     private final Map<TopicPartition, LeaderPartition> leaders = new ConcurrentHashMap<>();
@@ -57,12 +66,14 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
      * @param topics where ISR changes this broker stored, or lost a race for, are applied
      */
     public ReplicaManager(HostedReplicas hosted, TopicAdministration topics, LeadershipStore store,
-                          ReplicationConfig config, Clock clock, ScheduledExecutorService scheduler,
-                          Function<Integer, String> brokerAddresses) {
+                          ReplicationConfig config, ClusterStanding standing, ClusterMetrics metrics, Clock clock,
+                          ScheduledExecutorService scheduler, Function<Integer, String> brokerAddresses) {
         this.brokerId = hosted.brokerId();
         this.topics = topics;
         this.store = store;
         this.config = config;
+        this.standing = standing;
+        this.metrics = metrics;
         this.clock = clock;
         this.fetchers = new ReplicaFetchers(brokerId, config, brokerAddresses);
         this.isrUpdates = Executors.newSingleThreadExecutor(runnable -> {
@@ -88,7 +99,7 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
             fetchers.stopFollowing(tp);
             if (current != null)
                 current.resign();
-            leaders.put(tp, new LeaderPartition(brokerId, leadership, log, clock.millis()));
+            leaders.put(tp, new LeaderPartition(brokerId, leadership, log, clock.millis(), standing::sessionActive));
             // A partition's only replica always leads: not news worth a line per partition at every start.
             LOG.log(leadership.replicas().size() > 1 ? Level.INFO : Level.FINE, () -> "Broker " + brokerId + " leads "
                     + tp + " at leader epoch " + leadership.leaderEpoch() + ", ISR " + leadership.isr());
@@ -121,7 +132,10 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
      */
     @Override
     public void checkEnoughReplicas(TopicPartition tp) {
-        leader(tp).checkEnoughReplicas();
+        LeaderPartition leader = leader(tp);
+        if (!standing.sessionActive())
+            throw LeaderPartition.fenced(brokerId, tp);
+        leader.checkEnoughReplicas();
     }
 
     /** See {@link LeaderPartition#awaitReplicated}. */
@@ -165,6 +179,8 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
     }
 
     private void shrinkLaggingIsrs() {
+        if (!standing.seesMajority())
+            return; // the lag may be this broker's own isolation: the controller decides once one is elected
         long now = clock.millis();
         for (LeaderPartition leader : leaders.values()) {
             List<Integer> lagging = leader.laggingFollowers(now, config.replicaLagTimeMaxMs());
@@ -185,6 +201,7 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
         try {
             PartitionLeadership changed = current.withIsr(isr);
             if (store.compareAndSet(current, changed)) {
+                metrics.leadershipWritten(1);
                 LOG.info(() -> "ISR of " + current.topicPartition() + " is now " + isr + " (was " + current.isr()
                         + "): " + why);
                 topics.updateLeadership(changed);
