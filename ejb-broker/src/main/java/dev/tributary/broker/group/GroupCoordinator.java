@@ -1,6 +1,7 @@
 package dev.tributary.broker.group;
 
 import dev.tributary.broker.cluster.ClusterMembership;
+import dev.tributary.broker.cluster.ClusterStanding;
 import dev.tributary.broker.group.OffsetProtocol.FetchedGroup;
 import dev.tributary.broker.group.OffsetProtocol.FetchedPartition;
 import dev.tributary.broker.group.OffsetProtocol.FetchedTopic;
@@ -89,6 +90,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final OffsetProtocol offsets;
     private final GroupCoordinatorConfig config;
     private final GroupHandover handover;
+    private volatile ClusterStanding standing = ClusterStanding.ALONE;
 
     private GroupCoordinator(Groups groups, OffsetStore store, GroupCoordinatorConfig config,
                              ScheduledExecutorService scheduler, Clock clock) {
@@ -126,6 +128,16 @@ public final class GroupCoordinator implements AutoCloseable {
      * groups this broker keeps are answered COORDINATOR_LOAD_IN_PROGRESS. Call it once.
      */
     public void follow(ClusterMembership joined) {
+        follow(joined, ClusterStanding.ALONE);
+    }
+
+    /**
+     * As {@link #follow(ClusterMembership)}, and while {@code standing} says this broker's session in the metadata
+     * database is not current, every group request is answered NOT_COORDINATOR: another broker may be taking its
+     * groups over, and this one cannot tell.
+     */
+    public void follow(ClusterMembership joined, ClusterStanding standing) {
+        this.standing = standing;
         handover.follow(joined);
     }
 
@@ -495,12 +507,19 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /**
-     * Runs a request; a closed coordinator, or one that does not serve the group, answers NOT_COORDINATOR through
-     * {@code onError}, and one still loading the group COORDINATOR_LOAD_IN_PROGRESS.
+     * Runs a request; a closed coordinator, one that does not serve the group, or one whose session is not current
+     * answers NOT_COORDINATOR through {@code onError}, and one still loading the group COORDINATOR_LOAD_IN_PROGRESS.
+     * A write that finds the group coordinated by another broker unloads it here.
      */
-    private static <T> T answer(Supplier<T> request, Function<Errors, T> onError) {
+    private <T> T answer(Supplier<T> request, Function<Errors, T> onError) {
+        if (!standing.sessionActive())
+            return onError.apply(Errors.NOT_COORDINATOR);
         try {
             return request.get();
+        } catch (CoordinationLostException e) {
+            LOG.warning(() -> e.getMessage() + "; unloading it");
+            groups.lose(e.groupId(), membership::abandon);
+            return onError.apply(Errors.NOT_COORDINATOR);
         } catch (NotCoordinatorException e) {
             return onError.apply(Errors.NOT_COORDINATOR);
         } catch (CoordinatorLoadInProgressException e) {

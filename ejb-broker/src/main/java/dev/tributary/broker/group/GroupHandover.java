@@ -2,6 +2,8 @@ package dev.tributary.broker.group;
 
 import dev.tributary.broker.cluster.ClusterMembership;
 import dev.tributary.broker.cluster.ClusterView;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
@@ -80,6 +82,7 @@ final class GroupHandover {
             return;
         }
         GroupOwnership next = before.handOver(selfId, candidates);
+        groups.forgetLost();
         groups.unload(next, abandon);
         Map<String, Map<TopicPartition, CommittedOffset>> stored;
         try {
@@ -91,12 +94,22 @@ final class GroupHandover {
             return;
         }
         int[] loaded = {0};
+        List<String> elsewhere = new ArrayList<>();
         stored.forEach((groupId, committed) -> {
-            if (next.refusal(groupId) == Errors.COORDINATOR_LOAD_IN_PROGRESS) {
+            Errors refusal = next.refusal(groupId);
+            if (refusal == Errors.COORDINATOR_LOAD_IN_PROGRESS) {
                 groups.load(groupId, committed);
                 loaded[0]++;
+            } else if (refusal == Errors.NOT_COORDINATOR) {
+                elsewhere.add(groupId);
             }
         });
+        try {
+            store.resign(elsewhere); // their new coordinators take them at once, not after this session expires
+        } catch (OffsetStoreException e) {
+            LOG.log(Level.WARNING, "Could not hand over the coordination of " + elsewhere.size() + " group(s); their"
+                    + " new coordinators take them once this broker's session expires", e);
+        }
         groups.ownership(next.loaded());
         LOG.info(() -> "Group coordinator now serves the " + next.loaded() + "; loaded the committed offsets of "
                 + loaded[0] + " group(s) it gained");

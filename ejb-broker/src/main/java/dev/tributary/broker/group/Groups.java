@@ -2,6 +2,7 @@ package dev.tributary.broker.group;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -29,6 +30,11 @@ final class Groups {
     private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private volatile GroupOwnership ownership = GroupOwnership.everyGroup();
+    /**
+     * Groups the database says another broker coordinates although the ownership places them here (this broker's
+     * view is stale): refused until the next hand-over decides again.
+     */
+    private final Set<String> lost = ConcurrentHashMap.newKeySet();
 
     /** Runs {@code work} on the group, creating it (Empty) if there is none. */
     <T> T withGroupOrCreate(String groupId, Function<ClassicGroup, T> work) {
@@ -126,6 +132,29 @@ final class Groups {
         ownership = next;
     }
 
+    /**
+     * Another broker coordinates {@code groupId} now (a write found its claim taken over): the group is unloaded
+     * as by a hand-over, and refused until the next one.
+     */
+    void lose(String groupId, Consumer<ClassicGroup> onUnload) {
+        lost.add(groupId);
+        ClassicGroup group = groups.get(groupId);
+        if (group != null) {
+            runLocked(group, g -> {
+                if (!g.isIn(GroupState.DEAD)) {
+                    onUnload.accept(g);
+                    retire(g);
+                }
+                return null;
+            });
+        }
+    }
+
+    /** A hand-over decides afresh: groups lost to another broker are placed by the ownership again. */
+    void forgetLost() {
+        lost.clear();
+    }
+
     /** Seeds a group at start-up, before any request can arrive. */
     ClassicGroup seed(String groupId) {
         return groups.computeIfAbsent(groupId, ClassicGroup::new);
@@ -199,6 +228,10 @@ final class Groups {
 
     private void checkServes(String groupId) {
         checkOpen();
+        if (lost.contains(groupId)) {
+            throw new NotCoordinatorException("Group " + groupId + " is coordinated by another broker, as the"
+                    + " metadata database says");
+        }
         GroupOwnership current = ownership;
         Errors refusal = current.refusal(groupId);
         if (refusal == Errors.NOT_COORDINATOR) {

@@ -117,6 +117,11 @@ public final class MetadataDatabase implements AutoCloseable {
         return new JpaOffsetStore(emf);
     }
 
+    /** The offset store of broker {@code coordinatorId}'s group coordinator, fenced by its coordinator claims. */
+    public JpaOffsetStore offsetStore(int coordinatorId) {
+        return new JpaOffsetStore(emf, coordinatorId);
+    }
+
     public JpaUserStore userStore() {
         return new JpaUserStore(emf);
     }

@@ -202,8 +202,8 @@ public final class Broker implements AutoCloseable {
             RecordWriter writer = new RecordWriter(topics.metadata(), clock, appends, forwarder, WRITE_COMMIT_TIMEOUT);
             Transactions transactions = Transactions.open(transactionDir(config.dataDir()), topics.replicas(), appends,
                     writer, clock, WRITE_COMMIT_TIMEOUT);
-            GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(), config.groups(),
-                    scheduler, clock);
+            GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(identity.brokerId()),
+                    config.groups(), scheduler, clock);
             Broker broker = new Broker(config, clock, metadata, logs, identity, topics, session, replicas, appends,
                     forwarder,
                     membership, groups, writer, transactions, metrics, readiness, scheduler, owned);
@@ -344,7 +344,7 @@ public final class Broker implements AutoCloseable {
                 MEMBERSHIP_RECHECK_MS, TimeUnit.MILLISECONDS);
         controller = elector;
         elector.passNow(); // brokers may have left while this one was away
-        groups.follow(joined);
+        groups.follow(joined, session);
         return joined;
     }
 
