@@ -272,7 +272,7 @@ final class MicroBroker implements AutoCloseable {
                 "--startport", Integer.toString(member.port()))).orElse(List.of("--nohazelcast")));
         command.addAll(List.of("--disablephonehome",
                 "--port", Integer.toString(port),
-                "--prebootcommandfile", ItEnvironment.microConfig("pre-boot-commands.asadmin").toString(),
+                "--prebootcommandfile", preBootCommands().toString(),
                 "--postbootcommandfile", postBootCommands.toString(),
                 "--logproperties", ItEnvironment.microConfig("logging.properties").toString(),
                 "--deploy", ItEnvironment.deployment("tributary.war").toString()));
@@ -281,6 +281,22 @@ final class MicroBroker implements AutoCloseable {
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The pre-boot commands as the build filled them in (listeners bound to 127.0.0.1), or for a broker reached
+     * at another address, the same bound to that address, as {@code bin/tributary start --host} writes them.
+     */
+    private Path preBootCommands() {
+        Path built = ItEnvironment.microConfig("pre-boot-commands.asadmin");
+        if (host.equals("127.0.0.1"))
+            return built;
+        try {
+            return Files.writeString(Files.createDirectories(dataDir).resolve("pre-boot-commands.asadmin"),
+                    Files.readString(built).replace("127.0.0.1", host));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -125,6 +125,11 @@ public final class BrokerSession implements ClusterStanding, AutoCloseable {
         liveChangeListeners.add(listener);
     }
 
+    @Override
+    public boolean isLive(int brokerId) {
+        return snapshot.live().contains(brokerId);
+    }
+
     /** What the last successful heartbeat read: sessions, registered brokers and the controller lease. */
     public SessionSnapshot snapshot() {
         return snapshot;

@@ -19,6 +19,13 @@ public interface ClusterStanding {
      */
     boolean seesMajority();
 
+    /**
+     * Whether {@code brokerId}'s session was live at this broker's last heartbeat. A leader adds only such a
+     * follower to an ISR (as Kafka's leaders add no fenced broker): the controller would remove any other at once,
+     * and the two would write the ISR back and forth.
+     */
+    boolean isLive(int brokerId);
+
     /** A broker alone, without a shared database: nobody can replace it, so it may always act. */
     ClusterStanding ALONE = new ClusterStanding() {
         @Override
@@ -28,6 +35,11 @@ public interface ClusterStanding {
 
         @Override
         public boolean seesMajority() {
+            return true;
+        }
+
+        @Override
+        public boolean isLive(int brokerId) {
             return true;
         }
     };

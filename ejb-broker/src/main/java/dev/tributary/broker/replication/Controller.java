@@ -13,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +40,9 @@ import org.apache.kafka.common.errors.BrokerNotAvailableException;
  * the partition epoch in one transaction that also checks the lease, its epoch and its expiry under the lease row's
  * lock, and a leader is replaced only once its session has expired, by when it has stopped acknowledging writes.
  *
- * <p>Passes run on the scheduler one at a time (this object's monitor).
+ * <p>Passes run one at a time (this object's monitor) on a thread of the controller's own: on a scheduler shared
+ * with other work, one task stuck on the database (up to the JDBC socket timeout) would stop the lease's renewal,
+ * and the lease would move for nothing.
  */
 public final class Controller implements AutoCloseable {
 
@@ -63,8 +67,8 @@ public final class Controller implements AutoCloseable {
      *                so that a controller that dies is replaced about when the leaders it had are
      */
     public Controller(int brokerId, LeadershipStore store, ControllerStore controllerStore, TopicMetadata topics,
-                      TopicAdministration administration, BrokerSession session, long leaseMs, ClusterMetrics metrics,
-                      ScheduledExecutorService scheduler) {
+                      TopicAdministration administration, BrokerSession session, long leaseMs,
+                      ClusterMetrics metrics) {
         this.brokerId = brokerId;
         this.store = store;
         this.controllerStore = controllerStore;
@@ -73,7 +77,11 @@ public final class Controller implements AutoCloseable {
         this.session = session;
         this.leaseMs = leaseMs;
         this.metrics = metrics;
-        this.scheduler = scheduler;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "tributary-controller");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.periodic = scheduler.scheduleWithFixedDelay(() -> pass(false), PERIOD_MS, PERIOD_MS,
                 TimeUnit.MILLISECONDS);
     }
@@ -83,9 +91,13 @@ public final class Controller implements AutoCloseable {
         pass(true);
     }
 
-    /** Call from a membership listener: a pass runs at once, on the scheduler. */
+    /** Call from a membership listener: a pass runs at once, on the controller's thread. */
     public void viewChanged() {
-        scheduler.execute(() -> pass(true));
+        try {
+            scheduler.execute(() -> pass(true));
+        } catch (RejectedExecutionException closed) {
+            LOG.log(Level.FINE, "Controller closed; ignoring a view change", closed);
+        }
     }
 
     /**
@@ -244,8 +256,15 @@ public final class Controller implements AutoCloseable {
 
     /** Stops the passes and gives up the lease, so that another broker takes over at once. */
     @Override
-    public synchronized void close() {
+    public void close() {
         periodic.cancel(false);
+        scheduler.shutdown();
+        synchronized (this) {
+            giveUpLease();
+        }
+    }
+
+    private void giveUpLease() {
         if (held != null) {
             ControllerLease giving = held;
             resign();

@@ -157,11 +157,15 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
         return leader.log();
     }
 
-    /** A follower fetched from {@code fetchOffset}: its log ends there. It may join the ISR. */
+    /**
+     * A follower fetched from {@code fetchOffset}: its log ends there. It may join the ISR if it caught up and its
+     * session is live ({@link ClusterStanding#isLive}): one cut off from the database may still fetch, but the
+     * controller has removed it and would remove it again.
+     */
     public void followerFetched(TopicPartition tp, int replicaId, long fetchOffset) {
         LeaderPartition leader = leaders.get(tp);
         if (leader != null && leader.followerFetched(replicaId, fetchOffset, clock.millis())
-                && pendingExpansions.add(tp))
+                && standing.isLive(replicaId) && pendingExpansions.add(tp))
             isrUpdates.execute(() -> expandIsr(leader, replicaId));
     }
 

@@ -336,7 +336,7 @@ public final class Broker implements AutoCloseable {
         topics.administration().liveBrokersFrom(() -> liveBrokers().brokers().stream().map(BrokerInfo::id).toList());
         Controller elector = new Controller(identity.brokerId(), leadershipStore, metadata.controllerStore(),
                 topics.metadata(), topics.administration(), session,
-                config.replication().brokerSessionTimeoutMs(), metrics.cluster(), scheduler);
+                config.replication().brokerSessionTimeoutMs(), metrics.cluster());
         joined.addListener(view -> elector.viewChanged());
         // Grid events can be lost (a member merging back after a split restarts its grid services): the view is
         // checked against the grid every second as well, so it converges whatever events arrive.

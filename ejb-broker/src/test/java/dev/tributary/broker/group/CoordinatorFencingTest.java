@@ -28,6 +28,11 @@ class CoordinatorFencingTest extends GroupTestSupport {
         public boolean seesMajority() {
             return sessionActive.get();
         }
+
+        @Override
+        public boolean isLive(int brokerId) {
+            return true;
+        }
     };
 
     @Test
