@@ -118,16 +118,19 @@ class PartitionIT {
         producer.start();
         try {
             awaitAcknowledged(200, STARTUP);
-            int other = brokerOtherThanController();
-            scenario("broker " + other + " cut off entirely", () -> network.isolate(index(other)), network);
-            scenario("broker " + other + " cut off from the data grid only", () -> network.cutGrid(index(other)),
+            int leader = leaderOtherThanController();
+            scenario("broker " + leader + " (a leader) cut off entirely", () -> network.isolate(index(leader)),
                     network);
-            scenario("broker " + other + " cut off from the database only",
-                    () -> network.cutDatabase(index(other)), network);
+            int gridCut = leaderOtherThanController();
+            scenario("broker " + gridCut + " (a leader) cut off from the data grid only",
+                    () -> network.cutGrid(index(gridCut)), network);
+            int databaseCut = leaderOtherThanController();
+            scenario("broker " + databaseCut + " (a leader) cut off from the database only",
+                    () -> network.cutDatabase(index(databaseCut)), network);
             int controller = controllerId();
             scenario("the controller's broker (" + controller + ") cut off entirely",
                     () -> network.isolate(index(controller)), network);
-            int oneWay = brokerOtherThanController();
+            int oneWay = leaderOtherThanController();
             scenario("one way: nothing broker " + oneWay + " sends to the other brokers arrives",
                     () -> network.cutOutgoingToBrokers(index(oneWay)), network);
             flapping(network, brokerOtherThanController());
@@ -427,6 +430,25 @@ class PartitionIT {
     private int brokerOtherThanController() {
         int controller = controllerId();
         return controller == 0 ? 1 : 0;
+    }
+
+    /**
+     * A broker that leads a partition of the topic and is not the controller (so that a fault on it tests the
+     * leader's self-fencing apart from the controller's); any other broker if the controller leads them all.
+     */
+    private int leaderOtherThanController() {
+        int controller = controllerId();
+        for (MicroBroker broker : brokers) {
+            Optional<JsonObject> cluster = getJson(broker, "cluster");
+            if (cluster.isEmpty())
+                continue;
+            Optional<Integer> leader = cluster.get().getJsonArray("leadership").stream().map(JsonValue::asJsonObject)
+                    .filter(p -> p.getString("topic").equals(TOPIC) && !p.isNull("leader"))
+                    .map(p -> p.getInt("leader")).filter(id -> id != controller).findFirst();
+            if (leader.isPresent())
+                return leader.get();
+        }
+        return brokerOtherThanController();
     }
 
     /** Brokers get ids 0, 1, 2 in start order from the shared database; namespaces are numbered from 1. */

@@ -1,8 +1,8 @@
 package dev.tributary.broker.boundary;
 
+import dev.tributary.broker.cluster.ClusterMetrics;
 import dev.tributary.broker.group.PartitionLag;
 import dev.tributary.broker.metrics.BrokerMetrics;
-import dev.tributary.broker.metrics.ClusterMetrics;
 import dev.tributary.broker.metrics.LatencyHistogram;
 import dev.tributary.broker.metrics.TopicTraffic;
 import dev.tributary.broker.server.Broker;
@@ -60,7 +60,7 @@ final class BrokerMetricsPublisher {
                 () -> broker.hostedReplicas().underReplicatedPartitionCount());
         gauge(wanted, "tributary_offline_partitions", "Partitions whose log could not be opened",
                 () -> broker.hostedReplicas().offlinePartitionCount());
-        ClusterMetrics cluster = metrics.cluster();
+        ClusterMetrics cluster = broker.clusterMetrics();
         counter(wanted, "tributary_controller_activations_total",
                 "Times this broker took the controller lease (a count that keeps rising means churn)", cluster,
                 ClusterMetrics::controllerActivations);

@@ -2,9 +2,9 @@ package dev.tributary.broker.metadata;
 
 import static dev.tributary.broker.metadata.DatabaseClock.NOW_MS;
 
+import dev.tributary.broker.cluster.ControllerFencedException;
 import dev.tributary.broker.cluster.ControllerLease;
-import dev.tributary.broker.replication.ControllerFencedException;
-import dev.tributary.broker.replication.ControllerStore;
+import dev.tributary.broker.cluster.ControllerStore;
 import dev.tributary.broker.topic.LeadershipStore.Change;
 import dev.tributary.broker.topic.PartitionLeadership;
 import jakarta.persistence.EntityManager;

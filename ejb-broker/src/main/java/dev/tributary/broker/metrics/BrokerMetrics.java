@@ -22,7 +22,6 @@ public final class BrokerMetrics {
     private final ConcurrentHashMap<String, TopicTraffic> topics = new ConcurrentHashMap<>();
     private final Map<ApiKeys, LatencyHistogram> requests = new EnumMap<>(ApiKeys.class);
     private final LatencyHistogram flushTimes = new LatencyHistogram();
-    private final ClusterMetrics cluster = new ClusterMetrics();
     private volatile IntSupplier openConnections = NO_CONNECTIONS;
 
     public BrokerMetrics() {
@@ -52,11 +51,6 @@ public final class BrokerMetrics {
     /** Duration of each log fsync (one per group-commit round, whatever the number of appends it covers). */
     public LatencyHistogram flushTimes() {
         return flushTimes;
-    }
-
-    /** Controller changes and leadership writes of this broker. */
-    public ClusterMetrics cluster() {
-        return cluster;
     }
 
     /** Open connections of the Kafka listener; 0 while no listener runs. */

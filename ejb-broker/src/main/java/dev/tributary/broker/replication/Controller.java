@@ -1,10 +1,12 @@
 package dev.tributary.broker.replication;
 
 import dev.tributary.broker.cluster.BrokerSession;
+import dev.tributary.broker.cluster.ClusterMetrics;
+import dev.tributary.broker.cluster.ControllerFencedException;
 import dev.tributary.broker.cluster.ControllerLease;
-import dev.tributary.broker.metrics.ClusterMetrics;
-import dev.tributary.broker.topic.LeadershipStore;
+import dev.tributary.broker.cluster.ControllerStore;
 import dev.tributary.broker.topic.LeadershipStore.Change;
+import dev.tributary.broker.topic.LeadershipStore;
 import dev.tributary.broker.topic.PartitionLeadership;
 import dev.tributary.broker.topic.TopicAdministration;
 import dev.tributary.broker.topic.TopicMetadata;

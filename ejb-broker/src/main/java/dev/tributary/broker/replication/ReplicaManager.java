@@ -1,8 +1,8 @@
 package dev.tributary.broker.replication;
 
+import dev.tributary.broker.cluster.ClusterMetrics;
 import dev.tributary.broker.cluster.ClusterStanding;
 import dev.tributary.broker.log.PartitionLog;
-import dev.tributary.broker.metrics.ClusterMetrics;
 import dev.tributary.broker.topic.HostedReplicas;
 import dev.tributary.broker.topic.LeadershipListener;
 import dev.tributary.broker.topic.LeadershipStore;

@@ -4,6 +4,7 @@ import dev.tributary.broker.cluster.BrokerIdentity;
 import dev.tributary.broker.cluster.BrokerInfo;
 import dev.tributary.broker.cluster.BrokerRegistry;
 import dev.tributary.broker.cluster.BrokerSession;
+import dev.tributary.broker.cluster.ClusterMetrics;
 import dev.tributary.broker.cluster.ClusterMembership;
 import dev.tributary.broker.cluster.ClusterStatus;
 import dev.tributary.broker.cluster.ClusterView;
@@ -89,6 +90,7 @@ public final class Broker implements AutoCloseable {
     private final BrokerRegistry brokerRegistry;
     private final LeadershipStore leadershipStore;
     private final BrokerSession session;
+    private final ClusterMetrics clusterMetrics;
     private final ReplicaManager replicas;
     private final LeaderAppends appends;
     private final ProduceForwarder forwarder;
@@ -106,7 +108,8 @@ public final class Broker implements AutoCloseable {
     private final ProducerIdManager producerIds;
 
     private Broker(BrokerConfig config, Clock clock, MetadataDatabase metadata, LogManager logs,
-                   BrokerIdentity identity, BrokerTopics topics, BrokerSession session, ReplicaManager replicas,
+                   BrokerIdentity identity, BrokerTopics topics, BrokerSession session,
+                   ClusterMetrics clusterMetrics, ReplicaManager replicas,
                    LeaderAppends appends,
                    ProduceForwarder forwarder, AtomicReference<ClusterMembership> membership,
                    GroupCoordinator groups, RecordWriter writer, Transactions transactions, BrokerMetrics metrics,
@@ -118,6 +121,7 @@ public final class Broker implements AutoCloseable {
                 : logs.producerIds();
         this.leadershipStore = metadata.leadershipStore();
         this.session = session;
+        this.clusterMetrics = clusterMetrics;
         this.replicas = replicas;
         this.appends = appends;
         this.forwarder = forwarder;
@@ -177,6 +181,7 @@ public final class Broker implements AutoCloseable {
         try {
             // The log manager locks the data directory first: a second broker on it fails before touching anything.
             BrokerMetrics metrics = new BrokerMetrics();
+            ClusterMetrics clusterMetrics = new ClusterMetrics();
             logs = new LogManager(logDir(config.dataDir()), clock, metrics);
             readiness.recovering(logs);
             metadata = MetadataDatabase.open(config.dataDir(), config.dbUrl(), config.dbUser(), config.dbPassword());
@@ -195,7 +200,7 @@ public final class Broker implements AutoCloseable {
                     .map(BrokerInfo::kafkaAddress).filter(address -> !address.isEmpty())
                     .orElseGet(() -> recordedKafkaAddress(registry, brokerId));
             replicas = new ReplicaManager(topics.replicas(), topics.administration(), metadata.leadershipStore(),
-                    config.replication(), session, metrics.cluster(), clock, scheduler, kafkaAddresses);
+                    config.replication(), session, clusterMetrics, clock, scheduler, kafkaAddresses);
             forwarder = new ProduceForwarder(identity.brokerId(), kafkaAddresses::apply,
                     config.replication().login());
             LeaderAppends appends = new LeaderAppends(topics.replicas(), replicas);
@@ -204,9 +209,9 @@ public final class Broker implements AutoCloseable {
                     writer, clock, WRITE_COMMIT_TIMEOUT);
             GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(identity.brokerId()),
                     config.groups(), scheduler, clock);
-            Broker broker = new Broker(config, clock, metadata, logs, identity, topics, session, replicas, appends,
-                    forwarder,
-                    membership, groups, writer, transactions, metrics, readiness, scheduler, owned);
+            Broker broker = new Broker(config, clock, metadata, logs, identity, topics, session, clusterMetrics,
+                    replicas, appends, forwarder, membership, groups, writer, transactions, metrics, readiness,
+                    scheduler, owned);
             readiness.started();
             LOG.info(() -> "Broker " + identity.brokerId() + " started in " + (System.nanoTime() - started) / 1_000_000
                     + " ms with " + topics.metadata().topicNames().size() + " topic(s): " + config);
@@ -336,7 +341,7 @@ public final class Broker implements AutoCloseable {
         topics.administration().liveBrokersFrom(() -> liveBrokers().brokers().stream().map(BrokerInfo::id).toList());
         Controller elector = new Controller(identity.brokerId(), leadershipStore, metadata.controllerStore(),
                 topics.metadata(), topics.administration(), session,
-                config.replication().brokerSessionTimeoutMs(), metrics.cluster());
+                config.replication().brokerSessionTimeoutMs(), clusterMetrics);
         joined.addListener(view -> elector.viewChanged());
         // Grid events can be lost (a member merging back after a split restarts its grid services): the view is
         // checked against the grid every second as well, so it converges whatever events arrive.
@@ -391,6 +396,11 @@ public final class Broker implements AutoCloseable {
     /** This broker's session in the metadata database, and what it may do because of it. */
     public BrokerSession session() {
         return session;
+    }
+
+    /** Controller changes and leadership writes of this broker, for the boundary to export. */
+    public ClusterMetrics clusterMetrics() {
+        return clusterMetrics;
     }
 
     /** Whether this broker holds the controller lease now. */

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.broker.cluster.ControllerFencedException;
 import dev.tributary.broker.cluster.ControllerLease;
 import dev.tributary.broker.cluster.SessionSnapshot;
-import dev.tributary.broker.replication.ControllerFencedException;
 import dev.tributary.broker.testing.PostgresServer;
 import dev.tributary.broker.topic.LeadershipStore.Change;
 import dev.tributary.broker.topic.PartitionLeadership;

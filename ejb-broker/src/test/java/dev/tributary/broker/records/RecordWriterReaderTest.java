@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.broker.cluster.ClusterMetrics;
 import dev.tributary.broker.cluster.ClusterStanding;
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.metrics.BrokerMetrics;
-import dev.tributary.broker.metrics.ClusterMetrics;
 import dev.tributary.broker.replication.LeaderAppends;
 import dev.tributary.broker.replication.ProduceForwarder;
 import dev.tributary.broker.replication.ReplicaManager;

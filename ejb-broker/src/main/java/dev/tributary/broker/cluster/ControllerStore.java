@@ -1,6 +1,5 @@
-package dev.tributary.broker.replication;
+package dev.tributary.broker.cluster;
 
-import dev.tributary.broker.cluster.ControllerLease;
 import dev.tributary.broker.topic.LeadershipStore.Change;
 import dev.tributary.broker.topic.PartitionLeadership;
 import java.util.List;

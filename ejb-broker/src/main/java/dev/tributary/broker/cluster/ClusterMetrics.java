@@ -1,4 +1,4 @@
-package dev.tributary.broker.metrics;
+package dev.tributary.broker.cluster;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;

@@ -1,4 +1,4 @@
-package dev.tributary.broker.replication;
+package dev.tributary.broker.cluster;
 
 /**
  * A controller's change was refused because this broker no longer holds the controller lease at the epoch it
