@@ -28,7 +28,9 @@ import org.apache.kafka.common.errors.BrokerNotAvailableException;
  * Chooses leaders when brokers come and go. Every broker runs one, but only the holder of the controller lease acts
  * (see docs/cluster.md#fencing). When the data grid's view changes and once a second, a broker that sees a majority
  * of the registered brokers and whose session is active takes or renews the lease ({@link ControllerStore#claim});
- * one that does not gives it up. The holder reads every partition's leadership and
+ * one whose session is not current gives it up at once, and one that sees no majority stops acting at once and
+ * gives the lease up after one lease period (a broker starting counts before the grid shows it). The holder reads
+ * every partition's leadership and
  * <ul>
  *   <li>removes brokers whose sessions expired from in-sync sets (Kafka's controller fences a broker it lost the
  *       same way), so that {@code acks=all} writes stop waiting for them;</li>
@@ -63,6 +65,8 @@ public final class Controller implements AutoCloseable {
     private final ScheduledFuture<?> periodic;
     /** The lease this broker last held; null when it is not controller. */
     private ControllerLease held;
+    /** When this broker, holding the lease, last started to see fewer than a majority; 0 while it sees one. */
+    private long minoritySince;
 
     /**
      * @param leaseMs how long a claim or renewal of the lease lasts, on the database's clock: the session timeout,
@@ -132,23 +136,41 @@ public final class Controller implements AutoCloseable {
     /**
      * Takes or renews the lease if this broker may act; gives it up if it may not.
      *
-     * @return the lease held now
+     * @return the lease held now, if this broker may act under it
      */
     private Optional<ControllerLease> holdLease() {
-        if (!session.seesMajority()) {
-            if (held != null) {
-                LOG.warning(() -> "Broker " + brokerId + " gives up the controller lease: "
-                        + (session.sessionActive() ? "it sees fewer than a majority of the registered brokers"
-                                : "its session in the metadata database is not current"));
-                ControllerLease giving = held;
-                resign();
-                controllerStore.release(giving);
-            }
+        if (!session.sessionActive()) {
+            giveUp("its session in the metadata database is not current");
             return Optional.empty();
         }
+        if (!session.seesMajority()) {
+            // Never act without a majority. A holder keeps the lease for a grace of one lease period first: a broker
+            // that registers on start counts before the grid shows it, and giving the lease up for those seconds
+            // would move it for nothing; a holder really cut off releases it after the grace.
+            long now = System.nanoTime();
+            if (held == null)
+                return Optional.empty();
+            if (minoritySince == 0) {
+                minoritySince = now;
+                LOG.info(() -> "Broker " + brokerId + " sees fewer than a majority of the registered brokers: it"
+                        + " acts as controller no more, and gives the lease up in " + leaseMs + " ms unless that"
+                        + " changes");
+            }
+            if (now - minoritySince > TimeUnit.MILLISECONDS.toNanos(leaseMs))
+                giveUp("it has seen fewer than a majority of the registered brokers for " + leaseMs + " ms");
+            else
+                renew();
+            return Optional.empty();
+        }
+        minoritySince = 0;
         Optional<ControllerLease> current = session.snapshot().controller();
         if (held == null && current.isPresent() && current.get().brokerId() != brokerId)
             return Optional.empty(); // another broker held an unexpired lease at the last heartbeat: no write
+        return renew();
+    }
+
+    /** Takes or renews the lease; returns it if held now. */
+    private Optional<ControllerLease> renew() {
         Optional<ControllerLease> claimed = controllerStore.claim(brokerId, leaseMs);
         if (claimed.isEmpty()) {
             resign();
@@ -160,6 +182,14 @@ public final class Controller implements AutoCloseable {
         }
         held = claimed.get();
         return claimed;
+    }
+
+    private void giveUp(String why) {
+        minoritySince = 0;
+        if (held == null)
+            return;
+        LOG.warning(() -> "Broker " + brokerId + " gives up the controller lease: " + why);
+        giveUpLease();
     }
 
     private void resign() {
