@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -25,6 +24,8 @@ public final class MetadataDatabase implements AutoCloseable {
 
     static final String DESCRIPTOR = "META-INF/tributary-persistence.xml";
     private static final String UNIT = "tributary-metadata";
+    /** EclipseLink's prefix for properties it hands to the JDBC driver. */
+    private static final String JDBC_PROPERTY = "eclipselink.jdbc.property.";
 
     private final EntityManagerFactory emf;
 
@@ -39,7 +40,8 @@ public final class MetadataDatabase implements AutoCloseable {
                                         Optional<String> password) {
         Map<String, Object> properties = new HashMap<>();
         properties.put("eclipselink.persistencexml", DESCRIPTOR);
-        String url = jdbcUrl.map(MetadataDatabase::withNetworkTimeouts).orElseGet(() -> embeddedUrl(dataDir));
+        String url = jdbcUrl.orElseGet(() -> embeddedUrl(dataDir));
+        properties.putAll(networkTimeouts(url));
         properties.put("jakarta.persistence.jdbc.url", url);
         properties.put("jakarta.persistence.jdbc.driver", driverFor(url));
         user.ifPresent(u -> properties.put("jakarta.persistence.jdbc.user", u));
@@ -74,25 +76,23 @@ public final class MetadataDatabase implements AutoCloseable {
     }
 
     /**
-     * A PostgreSQL URL with the timeouts that keep a cut network from hanging the broker: without them a query on a
-     * connection whose packets are dropped waits forever (the driver's socket timeout is infinite), and the server
+     * For PostgreSQL, the driver properties that keep a cut network from hanging the broker: without them a query on
+     * a connection whose packets are dropped waits forever (the driver's socket timeout is infinite), and the server
      * keeps a dead client's transaction, and its row locks (the controller lease's), for the hours TCP keepalive
-     * takes. Settings the URL already has are kept. See docs/cluster.md#fencing.
+     * takes. Settings in the URL win over these (the driver reads the URL's after its properties). Passed as
+     * properties, not in the URL: EclipseLink names its session, and its JMX beans, after the URL. See
+     * docs/cluster.md#fencing.
      */
-    static String withNetworkTimeouts(String url) {
+    static Map<String, String> networkTimeouts(String url) {
         if (!url.startsWith("jdbc:postgresql:"))
-            return url;
-        StringBuilder with = new StringBuilder(url);
-        char separator = url.contains("?") ? '&' : '?';
-        for (String setting : List.of("connectTimeout=5", "socketTimeout=10",
-                "options=-c%20idle_in_transaction_session_timeout%3D10000%20-c%20lock_timeout%3D5000")) {
-            String key = setting.substring(0, setting.indexOf('=') + 1);
-            if (!url.contains("?" + key) && !url.contains("&" + key)) {
-                with.append(separator).append(setting);
-                separator = '&';
-            }
-        }
-        return with.toString();
+            return Map.of();
+        return Map.of(JDBC_PROPERTY + "connectTimeout", "5", JDBC_PROPERTY + "socketTimeout", "10",
+                JDBC_PROPERTY + "options", "-c idle_in_transaction_session_timeout=10000 -c lock_timeout=5000");
+    }
+
+    /** The database's own connection, for tests that check its session settings. */
+    EntityManagerFactory entityManagerFactory() {
+        return emf;
     }
 
     static String embeddedUrl(Path dataDir) {

@@ -50,6 +50,23 @@ class ControllerFencingTest {
         }
     }
 
+    /**
+     * A cut network must not hang a broker, nor leave the lease row locked by a vanished client: PostgreSQL
+     * sessions get lock and idle-in-transaction timeouts (and the driver socket and connect timeouts).
+     */
+    @Test
+    void postgresSessionsTimeOutRatherThanHoldLocksForever() throws Exception {
+        try (PostgresServer postgres = PostgresServer.start();
+             MetadataDatabase db = MetadataDatabase.open(dataDir, Optional.of(postgres.jdbcUrl()),
+                     Optional.of("postgres"), Optional.empty())) {
+            ResourceLocalTransactions transactions = new ResourceLocalTransactions(db.entityManagerFactory());
+            assertEquals(List.of("5s", "10s"), transactions.inTransaction(em -> List.of(
+                    em.createNativeQuery("SELECT current_setting('lock_timeout')").getSingleResult(),
+                    em.createNativeQuery("SELECT current_setting('idle_in_transaction_session_timeout')")
+                            .getSingleResult())));
+        }
+    }
+
     private static void fencing(Supplier<MetadataDatabase> databases) {
         try (MetadataDatabase db = databases.get()) {
             Instant now = Instant.now();
