@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-memory data grid for membership tests: one {@link Network} is the grid (members in join order, one shared
@@ -26,6 +27,8 @@ public final class FakeDataGrid implements DataGrid {
          * the others do not see it, and neither side sees the other's map changes.
          */
         private final Map<String, Map<String, String>> isolated = new ConcurrentHashMap<>();
+        /** While set, the grid changes but tells nobody, as events are lost while a member merges back. */
+        private volatile boolean eventsLost;
         private int nextMember;
 
         /** A new member joins (the youngest). */
@@ -75,13 +78,21 @@ public final class FakeDataGrid implements DataGrid {
             return new LinkedHashMap<>(announcements);
         }
 
+        /** From now on changes are not announced to the members (until {@code false}). */
+        public void loseEvents(boolean lost) {
+            eventsLost = lost;
+        }
+
         private void changed() {
+            if (eventsLost)
+                return;
             subscribers.values().forEach(member -> member.forEach(Runnable::run));
         }
     }
 
     private final Network network;
     private final String memberId;
+    private final AtomicInteger resyncs = new AtomicInteger();
 
     private FakeDataGrid(Network network, String memberId) {
         this.network = network;
@@ -101,6 +112,17 @@ public final class FakeDataGrid implements DataGrid {
     @Override
     public Map<String, String> announcements() {
         return new LinkedHashMap<>(network.mapOf(memberId));
+    }
+
+    /** Counts the calls: this fake keeps no copy of the map, so there is nothing to re-read. */
+    @Override
+    public void resync() {
+        resyncs.incrementAndGet();
+    }
+
+    /** How often {@link #resync} was called on this member. */
+    public int resyncs() {
+        return resyncs.get();
     }
 
     @Override
