@@ -28,12 +28,13 @@ public interface ControllerStore {
     /**
      * In one transaction that first checks, under the lease row's lock, that {@code lease} is still held at its
      * epoch and unexpired: stores each change whose partition is still at the expected partition epoch and, if
-     * {@code onlyFromExpiredLeaders} and the change takes leadership from a broker, whose old leader's session has
-     * expired (so that it has stopped acknowledging writes).
+     * {@code onlyFromExpiredSessions}, whose every broker it takes something from (the old leader's leadership, an
+     * ISR member's place) has an expired session: so that an old leader has stopped acknowledging writes, and a
+     * broker the controller's (up to a heartbeat old) view has not yet seen start keeps its place.
      *
      * @return the changes' updated leaderships that were stored
      * @throws ControllerFencedException if the lease is no longer held; nothing was stored
      */
     List<PartitionLeadership> compareAndSetAll(ControllerLease lease, List<Change> changes,
-                                               boolean onlyFromExpiredLeaders);
+                                               boolean onlyFromExpiredSessions);
 }

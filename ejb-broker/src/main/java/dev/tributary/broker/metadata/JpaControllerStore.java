@@ -12,6 +12,9 @@ import jakarta.persistence.EntityManagerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The controller lease in {@code TRIB_CONTROLLER}, and the controller's leadership changes fenced by it. Every
@@ -21,7 +24,7 @@ import java.util.Optional;
  */
 public final class JpaControllerStore implements ControllerStore {
 
-    /** No broker: the leader of a change that takes leadership from nobody. */
+    /** No broker: the holder of a released lease. */
     private static final int NOBODY = -1;
 
     private final ResourceLocalTransactions transactions;
@@ -55,20 +58,22 @@ public final class JpaControllerStore implements ControllerStore {
 
     @Override
     public List<PartitionLeadership> compareAndSetAll(ControllerLease lease, List<Change> changes,
-                                                      boolean onlyFromExpiredLeaders) {
+                                                      boolean onlyFromExpiredSessions) {
         return transactions.inTransaction(em -> {
             checkLease(em, lease);
             List<PartitionLeadership> stored = new ArrayList<>();
             for (Change change : changes) {
                 PartitionLeadership expected = change.expected();
                 PartitionLeadership updated = change.updated();
-                boolean takesLeadership = expected.hasLeader() && updated.leader() != expected.leader();
-                int oldLeader = onlyFromExpiredLeaders && takesLeadership ? expected.leader() : NOBODY;
+                Set<Integer> losers = onlyFromExpiredSessions ? losers(change) : Set.of();
+                // The brokers' ids are ints, so they go into the statement as they are.
+                String noneLive = losers.isEmpty() ? "" : " AND NOT EXISTS (SELECT 1 FROM TRIB_BROKER B WHERE B.ID IN ("
+                        + losers.stream().map(String::valueOf).collect(Collectors.joining(","))
+                        + ") AND B.SESSION_EXPIRES_MS > " + NOW_MS + ")";
                 int changed = em.createNativeQuery("UPDATE TRIB_PARTITION SET LEADER = ?1, LEADER_EPOCH = ?2,"
                                 + " ISR = ?3, PARTITION_EPOCH = ?4"
                                 + " WHERE TOPIC_NAME = ?5 AND PARTITION_INDEX = ?6 AND PARTITION_EPOCH = ?7"
-                                + " AND NOT EXISTS (SELECT 1 FROM TRIB_BROKER B WHERE B.ID = ?8"
-                                + " AND B.SESSION_EXPIRES_MS > " + NOW_MS + ")")
+                                + noneLive)
                         .setParameter(1, updated.leader())
                         .setParameter(2, updated.leaderEpoch())
                         .setParameter(3, PartitionEntity.join(updated.isr()))
@@ -76,7 +81,6 @@ public final class JpaControllerStore implements ControllerStore {
                         .setParameter(5, expected.topic())
                         .setParameter(6, expected.partition())
                         .setParameter(7, expected.partitionEpoch())
-                        .setParameter(8, oldLeader)
                         .executeUpdate();
                 if (changed == 1)
                     stored.add(updated);
@@ -85,6 +89,17 @@ public final class JpaControllerStore implements ControllerStore {
                 JpaLeadershipStore.bumpMetadataVersion(em);
             return stored;
         });
+    }
+
+    /** The brokers {@code change} takes something from: the old leader if it loses leadership, dropped ISR members. */
+    private static Set<Integer> losers(Change change) {
+        PartitionLeadership expected = change.expected();
+        PartitionLeadership updated = change.updated();
+        Set<Integer> losers = new TreeSet<>(expected.isr());
+        losers.removeAll(updated.isr());
+        if (expected.hasLeader() && updated.leader() != expected.leader())
+            losers.add(expected.leader());
+        return losers;
     }
 
     /** Takes the lease row's lock for the rest of the transaction, if the lease is still {@code lease}. */

@@ -42,7 +42,8 @@ import org.apache.kafka.common.errors.BrokerNotAvailableException;
  * Liveness is the session in the database, not the data grid: a broker cut off from the grid alone keeps its
  * session and goes on replicating over the Kafka listener, so nothing moves. Every change is a compare-and-set on
  * the partition epoch in one transaction that also checks the lease, its epoch and its expiry under the lease row's
- * lock, and a leader is replaced only once its session has expired, by when it has stopped acknowledging writes.
+ * lock, and that the sessions of the brokers it takes from have expired: a leader is replaced only once it has
+ * stopped acknowledging writes, and a broker this view (a heartbeat old) does not show yet keeps its ISR place.
  *
  * <p>Passes run one at a time (this object's monitor) on a thread of the controller's own: on a scheduler shared
  * with other work, one task stuck on the database (up to the JDBC socket timeout) would stop the lease's renewal,

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The controller lease and broker sessions in the database, on its clock: one holder at a time, a take-over raises
- * the epoch and fences the old holder's changes, and a leader is replaced only once its session expired. Every
- * case runs on H2 and on PostgreSQL, whose SQL for the database's clock differs most.
+ * the epoch and fences the old holder's changes, and a leader is replaced (an ISR member dropped) only once its
+ * session expired. Every case runs on H2 and on PostgreSQL, whose SQL for the database's clock differs most.
  */
 class ControllerFencingTest {
 
@@ -95,6 +95,10 @@ class ControllerFencingTest {
                     "the old holder's change is refused whole");
             assertEquals(List.of(), controllers.compareAndSetAll(second, List.of(electTwo), true),
                     "broker " + one + " still has a session: it may still acknowledge writes, so it keeps leading");
+            Change dropTwo = new Change(led, led.withIsr(List.of(one)));
+            assertEquals(List.of(), controllers.compareAndSetAll(second, List.of(dropTwo), true),
+                    "broker " + two + " has a session (the controller's view of it may be a heartbeat old): it keeps"
+                            + " its place in the ISR");
 
             ControllerLease third = awaitClaim(controllers, one);
             assertTrue(third.epoch() > second.epoch(), "the lease expired on the database's clock and moved");
