@@ -182,8 +182,8 @@ public final class Broker implements AutoCloseable {
             RecordWriter writer = new RecordWriter(topics.metadata(), clock, appends, forwarder, WRITE_COMMIT_TIMEOUT);
             Transactions transactions = Transactions.open(transactionDir(config.dataDir()), topics.replicas(), appends,
                     writer, clock, WRITE_COMMIT_TIMEOUT);
-            GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(), config.groups(),
-                    scheduler, clock);
+            GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(),
+                    metadata.consumerGroupStore(clock), topics.metadata(), config.groups(), scheduler, clock);
             Broker broker = new Broker(config, clock, metadata, logs, identity, topics, replicas, appends, forwarder,
                     membership, groups, writer, transactions, metrics, readiness, scheduler, owned);
             readiness.started();

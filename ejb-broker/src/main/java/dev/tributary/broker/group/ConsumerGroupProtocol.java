@@ -1,0 +1,642 @@
+package dev.tributary.broker.group;
+
+import dev.tributary.broker.group.ConsumerGroup.MemberTimer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.FencedMemberEpochException;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupMaxSizeReachedException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
+import org.apache.kafka.common.errors.UnreleasedInstanceIdException;
+import org.apache.kafka.common.errors.UnsupportedAssignorException;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+
+/**
+ * The consumer group protocol of KIP-848: ConsumerGroupHeartbeat, with the assignment computed here, by the
+ * coordinator, and the timers that expire members. Follows Kafka's {@code GroupMetadataManager} (consumer groups)
+ * request by request, including its error codes, so that kafka-clients consumers with {@code group.protocol=consumer}
+ * behave as they do against Kafka.
+ *
+ * <p>A heartbeat: (1) creates or updates the member; a new member, a changed subscription or a change of a
+ * subscribed topic bumps the group epoch. (2) If the group epoch is ahead of the target assignment, the assignor
+ * computes a new target. (3) The member's assignment moves one step towards its target
+ * ({@link MemberReconciliation}); the response carries it whenever it changed. There is no global barrier: members
+ * that lose nothing keep consuming throughout, and a partition reaches its new owner as soon as its old owner has
+ * revoked it.
+ *
+ * <p>Timers: a member that does not heartbeat within {@code group.consumer.session.timeout.ms} is removed (one
+ * check per member, which reschedules itself at the member's deadline, so heartbeats cost no scheduler traffic); a
+ * member that does not revoke within its rebalance timeout is removed too. Removal frees its partitions.
+ *
+ * <p>Durability: every change is written to the {@link ConsumerGroupStore} before the heartbeat is answered; if
+ * the write fails, the group goes back to what the store holds and the member is told to retry. A coordinator that
+ * starts, or gains the group in a cluster, loads it and carries on with the same members and epochs.
+ *
+ * <p>Concurrency: every method works on a group under its monitor, through {@link Groups}.
+ */
+final class ConsumerGroupProtocol {
+
+    private static final Logger LOG = Logger.getLogger(ConsumerGroupProtocol.class.getName());
+    /** The member epoch of a member leaving the group. */
+    static final int LEAVE_GROUP_MEMBER_EPOCH = -1;
+    /** The member epoch of a static member leaving for now (it keeps its partitions until its session ends). */
+    static final int LEAVE_GROUP_STATIC_MEMBER_EPOCH = -2;
+    /** How often a group's regular expressions are matched against the topics again, at most. */
+    static final long REGEX_REFRESH_INTERVAL_MS = 1_000;
+    /** How soon a timer whose write failed tries again. */
+    private static final long RETRY_MS = 1_000;
+
+    private final Groups groups;
+    private final ConsumerGroupConfig config;
+    private final TopicSubscriptions topics;
+    private final ConsumerGroupStore store;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final Map<String, ConsumerGroupAssignor> assignors;
+
+    ConsumerGroupProtocol(Groups groups, ConsumerGroupConfig config, TopicSubscriptions topics,
+                          ConsumerGroupStore store, ScheduledExecutorService scheduler, Clock clock) {
+        this.groups = groups;
+        this.config = config;
+        this.topics = topics;
+        this.store = store;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.assignors = Map.of(UniformAssignor.NAME, new UniformAssignor(), RangeAssignor.NAME,
+                new RangeAssignor());
+    }
+
+    ConsumerGroupConfig config() {
+        return config;
+    }
+
+    // ---- ConsumerGroupHeartbeat ----
+
+    /**
+     * One heartbeat. Errors are thrown as kafka-clients' {@code ApiException}s, carrying the error code and the
+     * message the response should have.
+     */
+    ConsumerGroupHeartbeatResponseData heartbeat(ConsumerGroupHeartbeatRequestData request, short version,
+                                                 String clientId, String clientHost) {
+        validate(request, version);
+        int epoch = request.memberEpoch();
+        if (epoch == LEAVE_GROUP_MEMBER_EPOCH || epoch == LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
+            return groups.withGroup(request.groupId(), group -> leave(consumerGroup(group, request), request),
+                    () -> {
+                        throw new UnknownMemberIdException("Group " + request.groupId() + " has no member "
+                                + request.memberId());
+                    });
+        }
+        String memberId = request.memberId().isEmpty() ? Uuid.randomUuid().toString() : request.memberId();
+        Heartbeat heartbeat = new Heartbeat(request, memberId, Objects.requireNonNullElse(clientId, ""),
+                Objects.requireNonNullElse(clientHost, ""));
+        if (epoch == 0) {
+            return groups.withGroupAs(request.groupId(), ConsumerGroup.class, ConsumerGroup::new,
+                    group -> heartbeat(group, heartbeat), classic -> {
+                        throw new GroupIdNotFoundException("Group " + request.groupId() + " is a classic group with "
+                                + classic.size() + " member(s); consumers with group.protocol=consumer can join "
+                                + "it only once they have all left (this broker does not mix the protocols in one "
+                                + "group)");
+                    });
+        }
+        return groups.withGroup(request.groupId(), group -> heartbeat(consumerGroup(group, request), heartbeat),
+                () -> {
+                    // The group is gone (deleted while the member was away): rejoining recreates it.
+                    throw new UnknownMemberIdException("Group " + request.groupId() + " has no member " + memberId);
+                });
+    }
+
+    private static ConsumerGroup consumerGroup(Group group, ConsumerGroupHeartbeatRequestData request) {
+        if (group instanceof ConsumerGroup consumer) {
+            return consumer;
+        }
+        // Its group was converted while it was away: it must join again, with epoch 0.
+        throw new UnknownMemberIdException("Group " + request.groupId() + " is now a classic group; member "
+                + request.memberId() + " is unknown to it");
+    }
+
+    /** Kafka's request checks, with its messages. */
+    private void validate(ConsumerGroupHeartbeatRequestData request, short version) {
+        requireNotBlank(request.instanceId(), "InstanceId can't be empty.");
+        requireNotBlank(request.rackId(), "RackId can't be empty.");
+        int epoch = request.memberEpoch();
+        if (version >= 1 && request.memberId().isBlank()) {
+            throw new InvalidRequestException("MemberId can't be empty.");
+        }
+        if (epoch > 0 || epoch == LEAVE_GROUP_MEMBER_EPOCH) {
+            if (request.memberId().isBlank()) {
+                throw new InvalidRequestException("MemberId can't be empty.");
+            }
+        } else if (epoch == 0) {
+            if (request.rebalanceTimeoutMs() == -1) {
+                throw new InvalidRequestException("RebalanceTimeoutMs must be provided in first request.");
+            }
+            if (request.topicPartitions() == null || !request.topicPartitions().isEmpty()) {
+                throw new InvalidRequestException("TopicPartitions must be empty when (re-)joining.");
+            }
+            boolean names = request.subscribedTopicNames() != null && !request.subscribedTopicNames().isEmpty();
+            boolean regex = request.subscribedTopicRegex() != null && !request.subscribedTopicRegex().isEmpty();
+            if (!names && !regex) {
+                throw new InvalidRequestException(version >= 1
+                        ? "SubscribedTopicNames or SubscribedTopicRegex must be set in first request."
+                        : "SubscribedTopicNames must be set in first request.");
+            }
+        } else if (epoch == LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
+            if (request.memberId().isBlank()) {
+                throw new InvalidRequestException("MemberId can't be empty.");
+            }
+            if (request.instanceId() == null) {
+                throw new InvalidRequestException("InstanceId can't be null.");
+            }
+        } else {
+            throw new InvalidRequestException("MemberEpoch is invalid.");
+        }
+        if (request.serverAssignor() != null && !config.assignors().contains(request.serverAssignor())) {
+            throw new UnsupportedAssignorException("ServerAssignor " + request.serverAssignor()
+                    + " is not supported. Supported assignors: " + String.join(", ", config.assignors()) + ".");
+        }
+        if (request.subscribedTopicRegex() != null && !request.subscribedTopicRegex().isEmpty()) {
+            MemberSubscription.compile(request.subscribedTopicRegex());
+        }
+    }
+
+    private static void requireNotBlank(String value, String message) {
+        if (value != null && value.isBlank()) {
+            throw new InvalidRequestException(message);
+        }
+    }
+
+    /** A heartbeat with the request's "unchanged" sentinels (null, -1) kept. */
+    private record Heartbeat(ConsumerGroupHeartbeatRequestData request, String memberId, String clientId,
+                             String clientHost) {
+
+        int epoch() {
+            return request.memberEpoch();
+        }
+
+        /** What the member said it owns; empty if the heartbeat did not say. */
+        Optional<Assignment> owned() {
+            if (request.topicPartitions() == null) {
+                return Optional.empty();
+            }
+            Assignment.Builder owned = new Assignment.Builder();
+            request.topicPartitions().forEach(t -> owned.addAll(t.topicId(), t.partitions()));
+            return Optional.of(owned.build());
+        }
+
+        /**
+         * A full heartbeat (a join, or a client that lost track of what it sent) carries everything; Kafka answers
+         * it with the assignment even when that did not change.
+         */
+        boolean isFull() {
+            return epoch() == 0 || (request.rebalanceTimeoutMs() != -1 && request.topicPartitions() != null
+                    && (request.subscribedTopicNames() != null || request.subscribedTopicRegex() != null));
+        }
+    }
+
+    private ConsumerGroupHeartbeatResponseData heartbeat(ConsumerGroup group, Heartbeat heartbeat) {
+        try {
+            return heartbeatUnsafe(group, heartbeat);
+        } catch (ApiException refused) {
+            // Refusals are decided before the group changes; anything else undoes what it changed.
+            throw refused;
+        } catch (RuntimeException e) {
+            if (group.isDirty()) {
+                group.resetToStored();
+            }
+            throw e;
+        }
+    }
+
+    private ConsumerGroupHeartbeatResponseData heartbeatUnsafe(ConsumerGroup group, Heartbeat heartbeat) {
+        long now = clock.millis();
+        ConsumerGroupMember member = memberFor(group, heartbeat);
+        if (member == null) {
+            // A new member, or a static member's new instance: the group grows (or replaces) before the checks
+            // below; it is written with the rest, or undone if the write fails.
+            member = join(group, heartbeat);
+        }
+        ConsumerGroupMember updated = updated(member, heartbeat);
+        // A new member comes with its first subscription, so it changes the group's subscriptions too.
+        boolean subscriptionChanged = !updated.subscription().topicNames().equals(member.subscription().topicNames())
+                || !updated.subscription().topicRegex().equals(member.subscription().topicRegex());
+        if (!updated.equals(group.member(updated.memberId()))) {
+            group.put(updated);
+        }
+        boolean metadataChanged = refreshSubscriptions(group, now, subscriptionChanged);
+        if (subscriptionChanged || metadataChanged) {
+            group.bumpGroupEpoch();
+            LOG.fine(() -> "Group " + group.groupId() + " is at epoch " + group.groupEpoch() + " after a heartbeat of "
+                    + updated.memberId() + (metadataChanged ? " (subscribed topics changed)" : ""));
+        }
+        if (group.groupEpoch() > group.target().epoch()) {
+            computeTarget(group);
+        }
+        ConsumerGroupMember reconciled = reconcile(group, group.member(updated.memberId()), heartbeat.owned());
+        scheduleSessionTimeout(group, reconciled.memberId(), now);
+        persist(group);
+        ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData()
+                .setMemberId(reconciled.memberId())
+                .setMemberEpoch(reconciled.memberEpoch())
+                .setHeartbeatIntervalMs(config.heartbeatIntervalMs());
+        if (heartbeat.isFull() || !reconciled.current().assigned().equals(member.current().assigned())) {
+            response.setAssignment(assignment(reconciled.current().assigned()));
+        }
+        return response;
+    }
+
+    /**
+     * The member a heartbeat comes from, or null if it joins now; refuses heartbeats of unknown, fenced or
+     * replaced members, and new members the group has no room for.
+     */
+    private ConsumerGroupMember memberFor(ConsumerGroup group, Heartbeat heartbeat) {
+        String instanceId = heartbeat.request().instanceId();
+        ConsumerGroupMember existing;
+        if (instanceId == null) {
+            existing = group.member(heartbeat.memberId());
+        } else {
+            String staticId = group.staticMemberId(instanceId);
+            existing = staticId == null ? null : group.member(staticId);
+            if (heartbeat.epoch() != 0) {
+                if (existing == null) {
+                    throw new UnknownMemberIdException("Instance id " + instanceId + " is unknown.");
+                }
+                if (!existing.memberId().equals(heartbeat.memberId())) {
+                    throw new FencedInstanceIdException("Static member " + heartbeat.memberId()
+                            + " with instance id " + instanceId + " was fenced by member " + existing.memberId()
+                            + ".");
+                }
+            } else if (existing != null && !existing.memberId().equals(heartbeat.memberId())) {
+                if (existing.memberEpoch() != LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
+                    throw new UnreleasedInstanceIdException("Static member " + heartbeat.memberId()
+                            + " with instance id " + instanceId + " cannot join the group because the instance id"
+                            + " is owned by " + existing.memberId() + " member.");
+                }
+                return null; // the previous instance left for now: this one takes its place in join()
+            }
+        }
+        if (existing == null) {
+            if (heartbeat.epoch() != 0) {
+                throw new UnknownMemberIdException("Member " + heartbeat.memberId() + " is not a member of group "
+                        + group.groupId() + ".");
+            }
+            if (group.size() >= config.maxSize()) {
+                throw new GroupMaxSizeReachedException("The consumer group has reached its maximum capacity of "
+                        + config.maxSize() + " members.");
+            }
+            return null;
+        }
+        if (heartbeat.epoch() == 0) {
+            // A member that knows it holds nothing (joins carry no partitions) joins again under its id: it
+            // starts over, as if new, rather than being fenced again and again.
+            return null;
+        }
+        checkEpoch(existing, heartbeat);
+        return existing;
+    }
+
+    /**
+     * Kafka's epoch check: a heartbeat ahead of the member, or behind it, is fenced, except one at the previous
+     * epoch from a member that missed the response that moved it on and owns nothing it should not.
+     */
+    private static void checkEpoch(ConsumerGroupMember member, Heartbeat heartbeat) {
+        int received = heartbeat.epoch();
+        int current = member.memberEpoch();
+        if (received > current) {
+            throw new FencedMemberEpochException("The consumer group member has a greater member epoch (" + received
+                    + ") than the one known by the group coordinator (" + current + "). The member must abandon "
+                    + "all its partitions and rejoin.");
+        }
+        if (received < current && (received != member.current().previousMemberEpoch()
+                || !heartbeat.owned().map(owned -> owned.minus(member.current().assigned()).isEmpty())
+                .orElse(false))) {
+            throw new FencedMemberEpochException("The consumer group member has a smaller member epoch (" + received
+                    + ") than the one known by the group coordinator (" + current + "). The member must abandon "
+                    + "all its partitions and rejoin.");
+        }
+    }
+
+    /** Adds the joining member: a new one, a static member's new instance, or a member starting over. */
+    private ConsumerGroupMember join(ConsumerGroup group, Heartbeat heartbeat) {
+        String instanceId = heartbeat.request().instanceId();
+        String previousStatic = instanceId == null ? null : group.staticMemberId(instanceId);
+        if (previousStatic != null && !previousStatic.equals(heartbeat.memberId())) {
+            ConsumerGroupMember replacement = group.replaceStatic(group.member(previousStatic), heartbeat.memberId());
+            LOG.info(() -> "Static member " + instanceId + " of group " + group.groupId() + " rejoined as "
+                    + heartbeat.memberId() + ", replacing " + previousStatic);
+            return replacement;
+        }
+        ConsumerGroupMember previous = group.member(heartbeat.memberId());
+        if (previous != null) {
+            group.remove(previous.memberId()); // starting over: its partitions are free, its target recomputed
+        }
+        LOG.info(() -> "Member " + heartbeat.memberId() + (instanceId == null ? "" : " (instance " + instanceId + ")")
+                + " joins consumer group " + group.groupId() + " with the consumer protocol");
+        return ConsumerGroupMember.joining(heartbeat.memberId(), Optional.ofNullable(instanceId));
+    }
+
+    /** The member with what the heartbeat changed (null and -1 mean "unchanged"). */
+    private static ConsumerGroupMember updated(ConsumerGroupMember member, Heartbeat heartbeat) {
+        ConsumerGroupHeartbeatRequestData request = heartbeat.request();
+        ConsumerGroupMember updated = member.withClient(heartbeat.clientId(), heartbeat.clientHost());
+        if (request.rackId() != null) {
+            updated = updated.withRackId(request.rackId());
+        }
+        if (request.rebalanceTimeoutMs() != -1) {
+            updated = updated.withRebalanceTimeoutMs(request.rebalanceTimeoutMs());
+        }
+        MemberSubscription subscription = updated.subscription();
+        if (request.subscribedTopicNames() != null) {
+            subscription = subscription.withTopicNames(request.subscribedTopicNames());
+        }
+        if (request.subscribedTopicRegex() != null) {
+            subscription = subscription.withTopicRegex(request.subscribedTopicRegex());
+        }
+        if (request.serverAssignor() != null) {
+            subscription = subscription.withServerAssignor(request.serverAssignor());
+        }
+        return updated.withSubscription(subscription);
+    }
+
+    // ---- subscriptions and target ----
+
+    /**
+     * Matches the group's regular expressions against the topics again when one is new or the last match is older
+     * than {@link #REGEX_REFRESH_INTERVAL_MS}, and looks up the subscribed topics.
+     *
+     * @return whether the topics the group subscribes to changed (in name, id or partition count)
+     */
+    private boolean refreshSubscriptions(ConsumerGroup group, long now, boolean subscriptionChanged) {
+        Set<String> regexes = group.regexes();
+        if (!group.resolvedRegexes().keySet().containsAll(regexes)
+                || now - group.regexesResolvedAtMs() >= REGEX_REFRESH_INTERVAL_MS) {
+            group.resolvedRegexes(topics.resolve(regexes), now);
+        }
+        Map<String, SubscribedTopic> metadata = topics.metadata(group.subscribedTopicNames(),
+                group.subscriptionMetadata());
+        if (metadata.equals(group.subscriptionMetadata())) {
+            return false;
+        }
+        if (!subscriptionChanged) {
+            LOG.info(() -> "The topics consumer group " + group.groupId() + " subscribes to changed: "
+                    + metadata.values());
+        }
+        group.subscriptionMetadata(metadata);
+        return true;
+    }
+
+    /** A new target assignment for the group epoch, from the assignor most members asked for. */
+    private void computeTarget(ConsumerGroup group) {
+        String name = group.preferredAssignor(config.assignors());
+        Map<String, Assignment> assigned = assignors.get(name).assign(group.assignmentSpec());
+        group.target(new TargetAssignment(group.groupEpoch(), assigned));
+        LOG.info(() -> "Consumer group " + group.groupId() + " has a new target assignment for epoch "
+                + group.groupEpoch() + " by the " + name + " assignor: " + assigned.size() + " member(s), "
+                + assigned.values().stream().mapToInt(Assignment::size).sum() + " partition(s)");
+    }
+
+    /** Moves the member one step towards its target; starts or stops its rebalance timeout accordingly. */
+    private ConsumerGroupMember reconcile(ConsumerGroup group, ConsumerGroupMember member,
+                                          Optional<Assignment> reportedOwned) {
+        CurrentAssignment before = member.current();
+        TargetAssignment target = group.target();
+        if (before.isReconciledTo(target.epoch())) {
+            return member;
+        }
+        CurrentAssignment next = MemberReconciliation.next(before, target.epoch(), target.of(member.memberId()),
+                (topicId, partition) -> group.ownedByOther(member.memberId(), topicId, partition), reportedOwned);
+        if (next == before) {
+            return member;
+        }
+        ConsumerGroupMember reconciled = member.withCurrent(next);
+        group.put(reconciled);
+        if (next.state() == MemberState.UNREVOKED_PARTITIONS) {
+            if (before.state() != MemberState.UNREVOKED_PARTITIONS || before.memberEpoch() != next.memberEpoch()) {
+                scheduleRebalanceTimeout(group, reconciled);
+            }
+        } else {
+            group.cancelRebalanceTimeout(member.memberId());
+        }
+        LOG.fine(() -> "Member " + member.memberId() + " of group " + group.groupId() + " is at epoch "
+                + next.memberEpoch() + " (" + next.state() + "), assigned " + next.assigned() + ", revoking "
+                + next.pendingRevocation());
+        return reconciled;
+    }
+
+    private static ConsumerGroupHeartbeatResponseData.Assignment assignment(Assignment assigned) {
+        List<ConsumerGroupHeartbeatResponseData.TopicPartitions> topics = new ArrayList<>();
+        assigned.partitions().forEach((topicId, partitions) -> topics.add(
+                new ConsumerGroupHeartbeatResponseData.TopicPartitions().setTopicId(topicId)
+                        .setPartitions(new ArrayList<>(partitions))));
+        return new ConsumerGroupHeartbeatResponseData.Assignment().setTopicPartitions(topics);
+    }
+
+    // ---- leaving ----
+
+    private ConsumerGroupHeartbeatResponseData leave(ConsumerGroup group, ConsumerGroupHeartbeatRequestData request) {
+        String instanceId = request.instanceId();
+        ConsumerGroupMember member;
+        if (instanceId == null) {
+            member = group.member(request.memberId());
+            if (member == null) {
+                throw new UnknownMemberIdException("Member " + request.memberId() + " is not a member of group "
+                        + group.groupId() + ".");
+            }
+        } else {
+            String staticId = group.staticMemberId(instanceId);
+            if (staticId == null) {
+                throw new UnknownMemberIdException("Instance id " + instanceId + " is unknown.");
+            }
+            if (!staticId.equals(request.memberId())) {
+                throw new FencedInstanceIdException("Static member " + request.memberId() + " with instance id "
+                        + instanceId + " was fenced by member " + staticId + ".");
+            }
+            member = group.member(staticId);
+        }
+        try {
+            if (request.memberEpoch() == LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
+                // KIP-345 for KIP-848: the instance is expected back within its session; its partitions wait.
+                group.put(member.withCurrent(member.current().temporarilyLeft(LEAVE_GROUP_STATIC_MEMBER_EPOCH)));
+                group.cancelRebalanceTimeout(member.memberId());
+                LOG.info(() -> "Static member " + instanceId + " (" + member.memberId() + ") of group "
+                        + group.groupId() + " left for now; its partitions wait for it");
+            } else {
+                removeMember(group, member.memberId(), "it left");
+            }
+            persist(group);
+        } catch (RuntimeException e) {
+            if (!(e instanceof ApiException) && group.isDirty()) {
+                group.resetToStored();
+            }
+            throw e;
+        }
+        return new ConsumerGroupHeartbeatResponseData().setMemberId(request.memberId())
+                .setMemberEpoch(request.memberEpoch()).setHeartbeatIntervalMs(0);
+    }
+
+    /** Removes a member: its partitions are free, the group needs a new target. */
+    private void removeMember(ConsumerGroup group, String memberId, String why) {
+        group.remove(memberId);
+        refreshSubscriptions(group, clock.millis(), true);
+        group.bumpGroupEpoch();
+        LOG.info(() -> "Member " + memberId + " left consumer group " + group.groupId() + " (" + why + "); the "
+                + "group is at epoch " + group.groupEpoch() + " with " + group.size() + " member(s)");
+    }
+
+    // ---- timers ----
+
+    /** Moves the member's session deadline; its check, if it has none, starts. */
+    private void scheduleSessionTimeout(ConsumerGroup group, String memberId, long now) {
+        group.sessionDeadline(memberId, now + config.sessionTimeoutMs());
+        if (group.sessionCheck(memberId) == null) {
+            scheduleSessionCheck(group, memberId, config.sessionTimeoutMs());
+        }
+    }
+
+    private void scheduleSessionCheck(ConsumerGroup group, String memberId, long delayMs) {
+        long id = group.nextTimerId();
+        group.sessionCheck(memberId, new MemberTimer(id, schedule(group, delayMs,
+                () -> checkSession(group, memberId, id))));
+    }
+
+    private void checkSession(ConsumerGroup group, String memberId, long timerId) {
+        MemberTimer current = group.sessionCheck(memberId);
+        if (current == null || current.id() != timerId || group.member(memberId) == null) {
+            return;
+        }
+        long now = clock.millis();
+        Long deadline = group.sessionDeadline(memberId);
+        if (deadline != null && now < deadline) {
+            scheduleSessionCheck(group, memberId, deadline - now);
+            return;
+        }
+        fence(group, memberId, "no heartbeat within the session timeout of " + config.sessionTimeoutMs() + " ms",
+                () -> scheduleSessionCheck(group, memberId, RETRY_MS));
+    }
+
+    private void scheduleRebalanceTimeout(ConsumerGroup group, ConsumerGroupMember member) {
+        long id = group.nextTimerId();
+        int epoch = member.memberEpoch();
+        int timeoutMs = member.rebalanceTimeoutMs();
+        String memberId = member.memberId();
+        group.rebalanceTimeout(memberId, new MemberTimer(id, schedule(group, Math.max(0, timeoutMs), () -> {
+            MemberTimer current = group.rebalanceTimeout(memberId);
+            ConsumerGroupMember now = group.member(memberId);
+            if (current != null && current.id() == id && now != null && now.memberEpoch() == epoch
+                    && now.current().state() == MemberState.UNREVOKED_PARTITIONS) {
+                fence(group, memberId, "it did not revoke " + now.current().pendingRevocation() + " within its "
+                        + "rebalance timeout of " + timeoutMs + " ms", () -> scheduleRebalanceTimeout(group, now));
+            }
+        })));
+    }
+
+    /** Removes a member the coordinator gave up on; if the store refuses, {@code retry} runs. */
+    private void fence(ConsumerGroup group, String memberId, String why, Runnable retry) {
+        try {
+            removeMember(group, memberId, "fenced: " + why);
+            persist(group);
+        } catch (ApiException | ConsumerGroupStoreException e) {
+            LOG.log(Level.WARNING, "Could not remove member " + memberId + " of group " + group.groupId()
+                    + "; trying again", e);
+            if (group.member(memberId) != null) {
+                retry.run();
+            }
+        }
+    }
+
+    private ScheduledFuture<?> schedule(Group group, long delayMs, Runnable work) {
+        return scheduler.schedule(() -> {
+            try {
+                groups.onTimer(group, work);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "A timer of consumer group " + group.groupId() + " failed", e);
+            }
+        }, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- durability ----
+
+    /**
+     * Writes the group if it changed. If the store refuses, the group goes back to what the store holds (reloaded
+     * from it after a conflict) and the caller's request fails, so that its client retries.
+     */
+    private void persist(ConsumerGroup group) {
+        if (!group.isDirty()) {
+            return;
+        }
+        ConsumerGroupSnapshot snapshot = group.snapshot();
+        try {
+            if (group.isEmpty()) {
+                if (group.storedVersion() != 0) {
+                    store.delete(group.groupId(), group.storedVersion());
+                }
+                group.stored(snapshot, 0);
+            } else {
+                group.stored(snapshot, store.save(snapshot, group.storedVersion()));
+            }
+        } catch (ConsumerGroupConflictException e) {
+            LOG.log(Level.WARNING, "Consumer group " + group.groupId() + " was changed by another coordinator; "
+                    + "reloading it", e);
+            reload(group);
+            throw new NotCoordinatorException("Consumer group " + group.groupId() + " was changed by another "
+                    + "coordinator meanwhile; retry");
+        } catch (ConsumerGroupStoreException e) {
+            LOG.log(Level.WARNING, "Cannot store consumer group " + group.groupId(), e);
+            group.resetToStored();
+            restartTimers(group);
+            throw new CoordinatorNotAvailableException("Cannot store consumer group " + group.groupId() + ": "
+                    + e.getMessage());
+        }
+    }
+
+    private void reload(ConsumerGroup group) {
+        try {
+            Optional<ConsumerGroupStore.Stored> stored = store.load(group.groupId());
+            group.reset(stored.map(ConsumerGroupStore.Stored::snapshot)
+                            .orElseGet(() -> new ConsumerGroup(group.groupId()).snapshot()),
+                    stored.map(ConsumerGroupStore.Stored::version).orElse(0L));
+        } catch (ConsumerGroupStoreException e) {
+            LOG.log(Level.WARNING, "Cannot reload consumer group " + group.groupId(), e);
+            group.resetToStored();
+        }
+        restartTimers(group);
+    }
+
+    // ---- loading and unloading ----
+
+    /**
+     * Starts the timers of a group just loaded from the store: every member gets a full session to heartbeat to
+     * this coordinator, and one revoking partitions a full rebalance timeout (as Kafka does when it loads).
+     */
+    void restartTimers(ConsumerGroup group) {
+        long now = clock.millis();
+        for (ConsumerGroupMember member : group.members()) {
+            group.sessionDeadline(member.memberId(), now + config.sessionTimeoutMs());
+            if (group.sessionCheck(member.memberId()) == null) {
+                scheduleSessionCheck(group, member.memberId(), config.sessionTimeoutMs());
+            }
+            if (member.current().state() == MemberState.UNREVOKED_PARTITIONS
+                    && group.rebalanceTimeout(member.memberId()) == null) {
+                scheduleRebalanceTimeout(group, member);
+            }
+        }
+    }
+
+}
