@@ -1,5 +1,6 @@
 package dev.tributary.broker.boundary;
 
+import dev.tributary.broker.group.ConsumerGroupConfig;
 import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.kafka.security.QuotaConfig;
@@ -28,6 +29,11 @@ final class BrokerSettings {
     static final String DB_PASSWORD = "tributary.db.password";
     static final String MAINTENANCE_INTERVAL_MS = "tributary.maintenance.interval.ms";
     static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "tributary.group.initial.rebalance.delay.ms";
+    /** The consumer group protocol (KIP-848), with Kafka's {@code group.consumer.*} names. */
+    static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "tributary.group.consumer.session.timeout.ms";
+    static final String GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = "tributary.group.consumer.heartbeat.interval.ms";
+    static final String GROUP_CONSUMER_ASSIGNORS = "tributary.group.consumer.assignors";
+    static final String GROUP_CONSUMER_MAX_SIZE = "tributary.group.consumer.max.size";
     static final String KAFKA_ENABLED = "tributary.kafka.enabled";
     static final String KAFKA_HOST = "tributary.kafka.host";
     static final String KAFKA_PORT = "tributary.kafka.port";
@@ -94,8 +100,18 @@ final class BrokerSettings {
 
     private static GroupCoordinatorConfig groups(Config config) {
         GroupCoordinatorConfig defaults = GroupCoordinatorConfig.defaults();
+        ConsumerGroupConfig consumer = defaults.consumer();
         return defaults.withInitialRebalanceDelayMs(config.getOptionalValue(GROUP_INITIAL_REBALANCE_DELAY_MS,
-                Integer.class).orElse(defaults.initialRebalanceDelayMs()));
+                        Integer.class).orElse(defaults.initialRebalanceDelayMs()))
+                .withConsumer(consumer
+                        .withTimeouts(config.getOptionalValue(GROUP_CONSUMER_SESSION_TIMEOUT_MS, Integer.class)
+                                        .orElse(consumer.sessionTimeoutMs()),
+                                config.getOptionalValue(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, Integer.class)
+                                        .orElse(consumer.heartbeatIntervalMs()))
+                        .withAssignors(config.getOptionalValue(GROUP_CONSUMER_ASSIGNORS, String.class)
+                                .map(BrokerSettings::commaSeparated).orElse(consumer.assignors()))
+                        .withMaxSize(config.getOptionalValue(GROUP_CONSUMER_MAX_SIZE, Integer.class)
+                                .orElse(consumer.maxSize())));
     }
 
     /** How often the published metrics pick up new topics, groups and APIs (and recompute consumer lag). */
