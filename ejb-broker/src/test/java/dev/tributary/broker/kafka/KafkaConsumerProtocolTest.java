@@ -1,6 +1,7 @@
 package dev.tributary.broker.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.broker.group.ConsumerGroupConfig;
@@ -9,6 +10,7 @@ import dev.tributary.broker.group.GroupType;
 import dev.tributary.broker.server.BrokerConfig;
 import dev.tributary.broker.topic.NewTopic;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -29,6 +31,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.InconsistentGroupProtocolException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,13 +66,16 @@ class KafkaConsumerProtocolTest {
             if (watcher != null) {
                 watcher.stop();
             }
-            kafka.close();
+            if (kafka != null) {
+                kafka.close();
+            }
         }
     }
 
-    /** Members heartbeat every 500 ms and expire after 10 s without. */
+    /** Members heartbeat every 500 ms and expire after 10 s without; classic groups start without delay. */
     private BrokerConfig config() {
         return BrokerConfig.embedded(dataDir).withGroups(GroupCoordinatorConfig.defaults()
+                .withInitialRebalanceDelayMs(0)
                 .withConsumer(ConsumerGroupConfig.defaults().withTimeouts(10_000, 500)));
     }
 
@@ -127,6 +134,61 @@ class KafkaConsumerProtocolTest {
             assertEquals(org.apache.kafka.common.GroupType.CONSUMER, group.type());
             assertEquals(3, group.members().size());
         }
+    }
+
+    /**
+     * A group changes protocol only while it is empty, keeping its committed offsets; while it has members, members
+     * of the other protocol are refused with an error the stock clients report (this broker does not run classic
+     * and consumer members in one group, as Kafka 4 does during an online upgrade).
+     */
+    @Test
+    void aGroupChangesProtocolOnlyWhileEmptyAndKeepsItsOffsets() {
+        kafka = new RunningKafkaBroker(config(), KafkaListenerConfig.of("127.0.0.1", 0));
+        kafka.broker.topicAdministration().create(new NewTopic(TOPIC, 2, (short) 1, Map.of()));
+        kafka.produceNumbered(TOPIC, 0, 100);
+
+        KafkaConsumer<String, String> classic = kafka.groupMember(GROUP, "classic", new Properties());
+        classic.subscribe(List.of(TOPIC));
+        consumed.pollUntil(List.of(classic), () -> consumed.total() == 100);
+        classic.commitSync();
+
+        try (KafkaConsumer<String, String> refused = kafka.consumerProtocolMember(GROUP, "new", new Properties())) {
+            refused.subscribe(List.of(TOPIC));
+            GroupIdNotFoundException error = assertThrows(GroupIdNotFoundException.class,
+                    () -> pollForever(refused));
+            assertTrue(error.getMessage().contains("is a classic group with 1 member(s)"), error.getMessage());
+        }
+
+        classic.close(); // the group is empty now: it may change protocol
+        kafka.produceNumbered(TOPIC, 100, 50);
+        try (KafkaConsumer<String, String> upgraded = kafka.consumerProtocolMember(GROUP, "new", new Properties())) {
+            upgraded.subscribe(List.of(TOPIC));
+            consumed.pollUntil(List.of(upgraded), () -> consumed.total() == 150);
+            upgraded.commitSync();
+            assertEquals(GroupType.CONSUMER, kafka.broker.groups().group(GROUP).orElseThrow().type());
+
+            try (KafkaConsumer<String, String> old = kafka.groupMember(GROUP, "classic", new Properties())) {
+                old.subscribe(List.of(TOPIC));
+                assertThrows(InconsistentGroupProtocolException.class, () -> pollForever(old));
+            }
+        }
+
+        kafka.produceNumbered(TOPIC, 150, 50);
+        try (KafkaConsumer<String, String> downgraded = kafka.groupMember(GROUP, "classic", new Properties())) {
+            downgraded.subscribe(List.of(TOPIC));
+            consumed.pollUntil(List.of(downgraded), () -> consumed.total() == 200);
+            assertEquals(GroupType.CLASSIC, kafka.broker.groups().group(GROUP).orElseThrow().type());
+        }
+        consumed.assertEachOffsetOnceInOrder(200);
+    }
+
+    /** Polls until the consumer throws (the test fails after a minute). */
+    private static void pollForever(KafkaConsumer<String, String> consumer) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(100));
+        }
+        throw new AssertionError("the consumer was never refused");
     }
 
     private List<Member> live() {
