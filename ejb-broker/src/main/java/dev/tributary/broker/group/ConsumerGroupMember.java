@@ -39,10 +39,6 @@ public record ConsumerGroupMember(String memberId, Optional<String> instanceId, 
         return current.memberEpoch();
     }
 
-    public boolean isStatic() {
-        return instanceId.isPresent();
-    }
-
     ConsumerGroupMember withClient(String newClientId, String newClientHost) {
         return new ConsumerGroupMember(memberId, instanceId, rackId, newClientId, newClientHost, rebalanceTimeoutMs,
                 subscription, current);

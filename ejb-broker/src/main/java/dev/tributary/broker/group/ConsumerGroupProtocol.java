@@ -1,6 +1,5 @@
 package dev.tributary.broker.group;
 
-import dev.tributary.broker.group.ConsumerGroup.MemberTimer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,9 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.common.Uuid;
@@ -20,13 +16,11 @@ import org.apache.kafka.common.errors.FencedMemberEpochException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupMaxSizeReachedException;
 import org.apache.kafka.common.errors.InvalidRequestException;
-import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.errors.UnreleasedInstanceIdException;
 import org.apache.kafka.common.errors.UnsupportedAssignorException;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
-import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 
 /**
  * The consumer group protocol of KIP-848: ConsumerGroupHeartbeat, with the assignment computed here, by the
@@ -60,31 +54,24 @@ final class ConsumerGroupProtocol {
     static final int LEAVE_GROUP_STATIC_MEMBER_EPOCH = -2;
     /** How often a group's regular expressions are matched against the topics again, at most. */
     static final long REGEX_REFRESH_INTERVAL_MS = 1_000;
-    /** How soon a timer whose write failed tries again. */
-    private static final long RETRY_MS = 1_000;
-
     private final Groups groups;
     private final ConsumerGroupConfig config;
     private final TopicSubscriptions topics;
-    private final ConsumerGroupStore store;
-    private final ScheduledExecutorService scheduler;
     private final Clock clock;
+    private final ConsumerMemberTimeouts timeouts;
+    private final ConsumerGroupPersistence persistence;
     private final Map<String, ConsumerGroupAssignor> assignors;
 
     ConsumerGroupProtocol(Groups groups, ConsumerGroupConfig config, TopicSubscriptions topics,
-                          ConsumerGroupStore store, ScheduledExecutorService scheduler, Clock clock) {
+                          ConsumerGroupStore store, GroupTimers timers, Clock clock) {
         this.groups = groups;
         this.config = config;
         this.topics = topics;
-        this.store = store;
-        this.scheduler = scheduler;
         this.clock = clock;
+        this.timeouts = new ConsumerMemberTimeouts(timers, config, clock, this::expire);
+        this.persistence = new ConsumerGroupPersistence(store, timeouts::restart);
         this.assignors = Map.of(UniformAssignor.NAME, new UniformAssignor(), RangeAssignor.NAME,
                 new RangeAssignor());
-    }
-
-    ConsumerGroupConfig config() {
-        return config;
     }
 
     // ---- ConsumerGroupHeartbeat ----
@@ -219,7 +206,7 @@ final class ConsumerGroupProtocol {
             throw refused;
         } catch (RuntimeException e) {
             if (group.isDirty()) {
-                group.resetToStored();
+                persistence.undo(group);
             }
             throw e;
         }
@@ -250,8 +237,8 @@ final class ConsumerGroupProtocol {
             computeTarget(group);
         }
         ConsumerGroupMember reconciled = reconcile(group, group.member(updated.memberId()), heartbeat.owned());
-        scheduleSessionTimeout(group, reconciled.memberId(), now);
-        persist(group);
+        timeouts.heartbeat(group, reconciled.memberId());
+        persistence.writeIfChanged(group);
         ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData()
                 .setMemberId(reconciled.memberId())
                 .setMemberEpoch(reconciled.memberEpoch())
@@ -429,10 +416,10 @@ final class ConsumerGroupProtocol {
         group.put(reconciled);
         if (next.state() == MemberState.UNREVOKED_PARTITIONS) {
             if (before.state() != MemberState.UNREVOKED_PARTITIONS || before.memberEpoch() != next.memberEpoch()) {
-                scheduleRebalanceTimeout(group, reconciled);
+                timeouts.revoking(group, reconciled);
             }
         } else {
-            group.cancelRebalanceTimeout(member.memberId());
+            timeouts.revoked(group, member.memberId());
         }
         LOG.fine(() -> "Member " + member.memberId() + " of group " + group.groupId() + " is at epoch "
                 + next.memberEpoch() + " (" + next.state() + "), assigned " + next.assigned() + ", revoking "
@@ -474,16 +461,16 @@ final class ConsumerGroupProtocol {
             if (request.memberEpoch() == LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
                 // KIP-345 for KIP-848: the instance is expected back within its session; its partitions wait.
                 group.put(member.withCurrent(member.current().temporarilyLeft(LEAVE_GROUP_STATIC_MEMBER_EPOCH)));
-                group.cancelRebalanceTimeout(member.memberId());
+                timeouts.revoked(group, member.memberId());
                 LOG.info(() -> "Static member " + instanceId + " (" + member.memberId() + ") of group "
                         + group.groupId() + " left for now; its partitions wait for it");
             } else {
                 removeMember(group, member.memberId(), "it left");
             }
-            persist(group);
+            persistence.writeIfChanged(group);
         } catch (RuntimeException e) {
             if (!(e instanceof ApiException) && group.isDirty()) {
-                group.resetToStored();
+                persistence.undo(group);
             }
             throw e;
         }
@@ -500,143 +487,21 @@ final class ConsumerGroupProtocol {
                 + "group is at epoch " + group.groupEpoch() + " with " + group.size() + " member(s)");
     }
 
-    // ---- timers ----
-
-    /** Moves the member's session deadline; its check, if it has none, starts. */
-    private void scheduleSessionTimeout(ConsumerGroup group, String memberId, long now) {
-        group.sessionDeadline(memberId, now + config.sessionTimeoutMs());
-        if (group.sessionCheck(memberId) == null) {
-            scheduleSessionCheck(group, memberId, config.sessionTimeoutMs());
-        }
-    }
-
-    private void scheduleSessionCheck(ConsumerGroup group, String memberId, long delayMs) {
-        long id = group.nextTimerId();
-        group.sessionCheck(memberId, new MemberTimer(id, schedule(group, delayMs,
-                () -> checkSession(group, memberId, id))));
-    }
-
-    private void checkSession(ConsumerGroup group, String memberId, long timerId) {
-        MemberTimer current = group.sessionCheck(memberId);
-        if (current == null || current.id() != timerId || group.member(memberId) == null) {
-            return;
-        }
-        long now = clock.millis();
-        Long deadline = group.sessionDeadline(memberId);
-        if (deadline != null && now < deadline) {
-            scheduleSessionCheck(group, memberId, deadline - now);
-            return;
-        }
-        fence(group, memberId, "no heartbeat within the session timeout of " + config.sessionTimeoutMs() + " ms",
-                () -> scheduleSessionCheck(group, memberId, RETRY_MS));
-    }
-
-    private void scheduleRebalanceTimeout(ConsumerGroup group, ConsumerGroupMember member) {
-        long id = group.nextTimerId();
-        int epoch = member.memberEpoch();
-        int timeoutMs = member.rebalanceTimeoutMs();
-        String memberId = member.memberId();
-        group.rebalanceTimeout(memberId, new MemberTimer(id, schedule(group, Math.max(0, timeoutMs), () -> {
-            MemberTimer current = group.rebalanceTimeout(memberId);
-            ConsumerGroupMember now = group.member(memberId);
-            if (current != null && current.id() == id && now != null && now.memberEpoch() == epoch
-                    && now.current().state() == MemberState.UNREVOKED_PARTITIONS) {
-                fence(group, memberId, "it did not revoke " + now.current().pendingRevocation() + " within its "
-                        + "rebalance timeout of " + timeoutMs + " ms", () -> scheduleRebalanceTimeout(group, now));
-            }
-        })));
-    }
-
-    /** Removes a member the coordinator gave up on; if the store refuses, {@code retry} runs. */
-    private void fence(ConsumerGroup group, String memberId, String why, Runnable retry) {
+    /** A member timed out: it is removed, unless the store refuses (then it stays, and false is returned). */
+    private boolean expire(ConsumerGroup group, String memberId, String why) {
         try {
-            removeMember(group, memberId, "fenced: " + why);
-            persist(group);
+            removeMember(group, memberId, "expired: " + why);
+            persistence.writeIfChanged(group);
+            return true;
         } catch (ApiException | ConsumerGroupStoreException e) {
             LOG.log(Level.WARNING, "Could not remove member " + memberId + " of group " + group.groupId()
                     + "; trying again", e);
-            if (group.member(memberId) != null) {
-                retry.run();
-            }
+            return group.member(memberId) == null;
         }
     }
 
-    private ScheduledFuture<?> schedule(Group group, long delayMs, Runnable work) {
-        return scheduler.schedule(() -> {
-            try {
-                groups.onTimer(group, work);
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "A timer of consumer group " + group.groupId() + " failed", e);
-            }
-        }, delayMs, TimeUnit.MILLISECONDS);
+    /** Starts the timeouts of a group just loaded from the store. */
+    void loaded(ConsumerGroup group) {
+        timeouts.restart(group);
     }
-
-    // ---- durability ----
-
-    /**
-     * Writes the group if it changed. If the store refuses, the group goes back to what the store holds (reloaded
-     * from it after a conflict) and the caller's request fails, so that its client retries.
-     */
-    private void persist(ConsumerGroup group) {
-        if (!group.isDirty()) {
-            return;
-        }
-        ConsumerGroupSnapshot snapshot = group.snapshot();
-        try {
-            if (group.isEmpty()) {
-                if (group.storedVersion() != 0) {
-                    store.delete(group.groupId(), group.storedVersion());
-                }
-                group.stored(snapshot, 0);
-            } else {
-                group.stored(snapshot, store.save(snapshot, group.storedVersion()));
-            }
-        } catch (ConsumerGroupConflictException e) {
-            LOG.log(Level.WARNING, "Consumer group " + group.groupId() + " was changed by another coordinator; "
-                    + "reloading it", e);
-            reload(group);
-            throw new NotCoordinatorException("Consumer group " + group.groupId() + " was changed by another "
-                    + "coordinator meanwhile; retry");
-        } catch (ConsumerGroupStoreException e) {
-            LOG.log(Level.WARNING, "Cannot store consumer group " + group.groupId(), e);
-            group.resetToStored();
-            restartTimers(group);
-            throw new CoordinatorNotAvailableException("Cannot store consumer group " + group.groupId() + ": "
-                    + e.getMessage());
-        }
-    }
-
-    private void reload(ConsumerGroup group) {
-        try {
-            Optional<ConsumerGroupStore.Stored> stored = store.load(group.groupId());
-            group.reset(stored.map(ConsumerGroupStore.Stored::snapshot)
-                            .orElseGet(() -> new ConsumerGroup(group.groupId()).snapshot()),
-                    stored.map(ConsumerGroupStore.Stored::version).orElse(0L));
-        } catch (ConsumerGroupStoreException e) {
-            LOG.log(Level.WARNING, "Cannot reload consumer group " + group.groupId(), e);
-            group.resetToStored();
-        }
-        restartTimers(group);
-    }
-
-    // ---- loading and unloading ----
-
-    /**
-     * Starts the timers of a group just loaded from the store: every member gets a full session to heartbeat to
-     * this coordinator, and one revoking partitions a full rebalance timeout (as Kafka does when it loads).
-     */
-    void restartTimers(ConsumerGroup group) {
-        long now = clock.millis();
-        for (ConsumerGroupMember member : group.members()) {
-            group.sessionDeadline(member.memberId(), now + config.sessionTimeoutMs());
-            if (group.sessionCheck(member.memberId()) == null) {
-                scheduleSessionCheck(group, member.memberId(), config.sessionTimeoutMs());
-            }
-            if (member.current().state() == MemberState.UNREVOKED_PARTITIONS
-                    && group.rebalanceTimeout(member.memberId()) == null) {
-                scheduleRebalanceTimeout(group, member);
-            }
-        }
-    }
-
 }

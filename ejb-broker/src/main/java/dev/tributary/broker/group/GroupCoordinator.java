@@ -104,9 +104,10 @@ public final class GroupCoordinator implements AutoCloseable {
         this.groups = groups;
         this.store = store;
         this.config = config;
-        this.membership = new MembershipProtocol(groups, config, scheduler, clock);
+        GroupTimers timers = new GroupTimers(groups, scheduler);
+        this.membership = new MembershipProtocol(groups, config, timers, clock);
         this.consumerGroups = new ConsumerGroupProtocol(groups, config.consumer(), topics, consumerGroupStore,
-                scheduler, clock);
+                timers, clock);
         this.offsets = new OffsetProtocol(groups, store, config, clock);
         this.descriptions = new GroupDescriptions(groups, config.consumer(), topics);
         this.handover = new GroupHandover(groups, new GroupLoader(store, consumerGroupStore),
@@ -138,7 +139,7 @@ public final class GroupCoordinator implements AutoCloseable {
     /** Under the monitor of a group just loaded: a consumer group's members get a new session. */
     private void loaded(Group group) {
         if (group instanceof ConsumerGroup consumer) {
-            consumerGroups.restartTimers(consumer);
+            consumerGroups.loaded(consumer);
         }
     }
 

@@ -48,11 +48,6 @@ public record MemberSubscription(SortedSet<String> topicNames, Optional<String> 
         return new MemberSubscription(topicNames, topicRegex, Optional.of(assignor));
     }
 
-    /** Whether the member subscribes to anything. */
-    boolean isEmpty() {
-        return topicNames.isEmpty() && topicRegex.isEmpty();
-    }
-
     /**
      * Compiles a subscription regex.
      *

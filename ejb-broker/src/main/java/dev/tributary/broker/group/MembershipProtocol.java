@@ -12,12 +12,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
@@ -62,13 +59,13 @@ final class MembershipProtocol {
 
     private final Groups groups;
     private final GroupCoordinatorConfig config;
-    private final ScheduledExecutorService scheduler;
+    private final GroupTimers timers;
     private final Clock clock;
 
-    MembershipProtocol(Groups groups, GroupCoordinatorConfig config, ScheduledExecutorService scheduler, Clock clock) {
+    MembershipProtocol(Groups groups, GroupCoordinatorConfig config, GroupTimers timers, Clock clock) {
         this.groups = groups;
         this.config = config;
-        this.scheduler = scheduler;
+        this.timers = timers;
         this.clock = clock;
     }
 
@@ -665,12 +662,6 @@ final class MembershipProtocol {
     }
 
     private ScheduledFuture<?> schedule(ClassicGroup group, long delayMs, Runnable work) {
-        return scheduler.schedule(() -> {
-            try {
-                groups.onTimer(group, work);
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "A timer of group " + group.groupId() + " failed", e);
-            }
-        }, delayMs, TimeUnit.MILLISECONDS);
+        return timers.schedule(group, delayMs, work);
     }
 }
