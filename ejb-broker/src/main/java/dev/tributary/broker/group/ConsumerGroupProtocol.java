@@ -24,7 +24,7 @@ import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 
 /**
  * The consumer group protocol of KIP-848: ConsumerGroupHeartbeat, with the assignment computed here, by the
- * coordinator, and the timers that expire members. Follows Kafka's {@code GroupMetadataManager} (consumer groups)
+ * coordinator. Follows Kafka's {@code GroupMetadataManager} (consumer groups)
  * request by request, including its error codes, so that kafka-clients consumers with {@code group.protocol=consumer}
  * behave as they do against Kafka.
  *
@@ -35,13 +35,11 @@ import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
  * that lose nothing keep consuming throughout, and a partition reaches its new owner as soon as its old owner has
  * revoked it.
  *
- * <p>Timers: a member that does not heartbeat within {@code group.consumer.session.timeout.ms} is removed (one
- * check per member, which reschedules itself at the member's deadline, so heartbeats cost no scheduler traffic); a
- * member that does not revoke within its rebalance timeout is removed too. Removal frees its partitions.
- *
- * <p>Durability: every change is written to the {@link ConsumerGroupStore} before the heartbeat is answered; if
- * the write fails, the group goes back to what the store holds and the member is told to retry. A coordinator that
- * starts, or gains the group in a cluster, loads it and carries on with the same members and epochs.
+ * <p>A member that stops heartbeating, or does not revoke in time, is removed ({@link ConsumerMemberTimeouts});
+ * removal frees its partitions. Every change is written to the {@link ConsumerGroupStore} before it is answered
+ * ({@link ConsumerGroupPersistence}); if the write fails, the group goes back to what the store holds and the
+ * member is told to retry. A coordinator that starts, or gains the group in a cluster, loads it and carries on with
+ * the same members and epochs.
  *
  * <p>Concurrency: every method works on a group under its monitor, through {@link Groups}.
  */
@@ -54,6 +52,7 @@ final class ConsumerGroupProtocol {
     static final int LEAVE_GROUP_STATIC_MEMBER_EPOCH = -2;
     /** How often a group's regular expressions are matched against the topics again, at most. */
     static final long REGEX_REFRESH_INTERVAL_MS = 1_000;
+
     private final Groups groups;
     private final ConsumerGroupConfig config;
     private final TopicSubscriptions topics;
