@@ -15,10 +15,8 @@ import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.FencedMemberEpochException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupMaxSizeReachedException;
-import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.errors.UnreleasedInstanceIdException;
-import org.apache.kafka.common.errors.UnsupportedAssignorException;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 
@@ -81,7 +79,7 @@ final class ConsumerGroupProtocol {
      */
     ConsumerGroupHeartbeatResponseData heartbeat(ConsumerGroupHeartbeatRequestData request, short version,
                                                  String clientId, String clientHost) {
-        validate(request, version);
+        ConsumerGroupHeartbeat.validate(request, version, config.assignors());
         int epoch = request.memberEpoch();
         if (epoch == LEAVE_GROUP_MEMBER_EPOCH || epoch == LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
             return groups.withGroup(request.groupId(), group -> leave(consumerGroup(group, request), request),
@@ -91,8 +89,8 @@ final class ConsumerGroupProtocol {
                     });
         }
         String memberId = request.memberId().isEmpty() ? Uuid.randomUuid().toString() : request.memberId();
-        Heartbeat heartbeat = new Heartbeat(request, memberId, Objects.requireNonNullElse(clientId, ""),
-                Objects.requireNonNullElse(clientHost, ""));
+        ConsumerGroupHeartbeat heartbeat = new ConsumerGroupHeartbeat(request, memberId,
+                Objects.requireNonNullElse(clientId, ""), Objects.requireNonNullElse(clientHost, ""));
         if (epoch == 0) {
             return groups.withGroupAs(request.groupId(), ConsumerGroup.class, ConsumerGroup::new,
                     group -> heartbeat(group, heartbeat), classic -> {
@@ -118,86 +116,7 @@ final class ConsumerGroupProtocol {
                 + request.memberId() + " is unknown to it");
     }
 
-    /** Kafka's request checks, with its messages. */
-    private void validate(ConsumerGroupHeartbeatRequestData request, short version) {
-        requireNotBlank(request.instanceId(), "InstanceId can't be empty.");
-        requireNotBlank(request.rackId(), "RackId can't be empty.");
-        int epoch = request.memberEpoch();
-        if (version >= 1 && request.memberId().isBlank()) {
-            throw new InvalidRequestException("MemberId can't be empty.");
-        }
-        if (epoch > 0 || epoch == LEAVE_GROUP_MEMBER_EPOCH) {
-            if (request.memberId().isBlank()) {
-                throw new InvalidRequestException("MemberId can't be empty.");
-            }
-        } else if (epoch == 0) {
-            if (request.rebalanceTimeoutMs() == -1) {
-                throw new InvalidRequestException("RebalanceTimeoutMs must be provided in first request.");
-            }
-            if (request.topicPartitions() == null || !request.topicPartitions().isEmpty()) {
-                throw new InvalidRequestException("TopicPartitions must be empty when (re-)joining.");
-            }
-            boolean names = request.subscribedTopicNames() != null && !request.subscribedTopicNames().isEmpty();
-            boolean regex = request.subscribedTopicRegex() != null && !request.subscribedTopicRegex().isEmpty();
-            if (!names && !regex) {
-                throw new InvalidRequestException(version >= 1
-                        ? "SubscribedTopicNames or SubscribedTopicRegex must be set in first request."
-                        : "SubscribedTopicNames must be set in first request.");
-            }
-        } else if (epoch == LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
-            if (request.memberId().isBlank()) {
-                throw new InvalidRequestException("MemberId can't be empty.");
-            }
-            if (request.instanceId() == null) {
-                throw new InvalidRequestException("InstanceId can't be null.");
-            }
-        } else {
-            throw new InvalidRequestException("MemberEpoch is invalid.");
-        }
-        if (request.serverAssignor() != null && !config.assignors().contains(request.serverAssignor())) {
-            throw new UnsupportedAssignorException("ServerAssignor " + request.serverAssignor()
-                    + " is not supported. Supported assignors: " + String.join(", ", config.assignors()) + ".");
-        }
-        if (request.subscribedTopicRegex() != null && !request.subscribedTopicRegex().isEmpty()) {
-            MemberSubscription.compile(request.subscribedTopicRegex());
-        }
-    }
-
-    private static void requireNotBlank(String value, String message) {
-        if (value != null && value.isBlank()) {
-            throw new InvalidRequestException(message);
-        }
-    }
-
-    /** A heartbeat with the request's "unchanged" sentinels (null, -1) kept. */
-    private record Heartbeat(ConsumerGroupHeartbeatRequestData request, String memberId, String clientId,
-                             String clientHost) {
-
-        int epoch() {
-            return request.memberEpoch();
-        }
-
-        /** What the member said it owns; empty if the heartbeat did not say. */
-        Optional<Assignment> owned() {
-            if (request.topicPartitions() == null) {
-                return Optional.empty();
-            }
-            Assignment.Builder owned = new Assignment.Builder();
-            request.topicPartitions().forEach(t -> owned.addAll(t.topicId(), t.partitions()));
-            return Optional.of(owned.build());
-        }
-
-        /**
-         * A full heartbeat (a join, or a client that lost track of what it sent) carries everything; Kafka answers
-         * it with the assignment even when that did not change.
-         */
-        boolean isFull() {
-            return epoch() == 0 || (request.rebalanceTimeoutMs() != -1 && request.topicPartitions() != null
-                    && (request.subscribedTopicNames() != null || request.subscribedTopicRegex() != null));
-        }
-    }
-
-    private ConsumerGroupHeartbeatResponseData heartbeat(ConsumerGroup group, Heartbeat heartbeat) {
+    private ConsumerGroupHeartbeatResponseData heartbeat(ConsumerGroup group, ConsumerGroupHeartbeat heartbeat) {
         try {
             return heartbeatUnsafe(group, heartbeat);
         } catch (ApiException refused) {
@@ -211,7 +130,7 @@ final class ConsumerGroupProtocol {
         }
     }
 
-    private ConsumerGroupHeartbeatResponseData heartbeatUnsafe(ConsumerGroup group, Heartbeat heartbeat) {
+    private ConsumerGroupHeartbeatResponseData heartbeatUnsafe(ConsumerGroup group, ConsumerGroupHeartbeat heartbeat) {
         long now = clock.millis();
         ConsumerGroupMember member = memberFor(group, heartbeat);
         if (member == null) {
@@ -219,7 +138,7 @@ final class ConsumerGroupProtocol {
             // below; it is written with the rest, or undone if the write fails.
             member = join(group, heartbeat);
         }
-        ConsumerGroupMember updated = updated(member, heartbeat);
+        ConsumerGroupMember updated = heartbeat.applyTo(member);
         // A new member comes with its first subscription, so it changes the group's subscriptions too.
         boolean subscriptionChanged = !updated.subscription().topicNames().equals(member.subscription().topicNames())
                 || !updated.subscription().topicRegex().equals(member.subscription().topicRegex());
@@ -252,8 +171,8 @@ final class ConsumerGroupProtocol {
      * The member a heartbeat comes from, or null if it joins now; refuses heartbeats of unknown, fenced or
      * replaced members, and new members the group has no room for.
      */
-    private ConsumerGroupMember memberFor(ConsumerGroup group, Heartbeat heartbeat) {
-        String instanceId = heartbeat.request().instanceId();
+    private ConsumerGroupMember memberFor(ConsumerGroup group, ConsumerGroupHeartbeat heartbeat) {
+        String instanceId = heartbeat.instanceId();
         ConsumerGroupMember existing;
         if (instanceId == null) {
             existing = group.member(heartbeat.memberId());
@@ -302,7 +221,7 @@ final class ConsumerGroupProtocol {
      * Kafka's epoch check: a heartbeat ahead of the member, or behind it, is fenced, except one at the previous
      * epoch from a member that missed the response that moved it on and owns nothing it should not.
      */
-    private static void checkEpoch(ConsumerGroupMember member, Heartbeat heartbeat) {
+    private static void checkEpoch(ConsumerGroupMember member, ConsumerGroupHeartbeat heartbeat) {
         int received = heartbeat.epoch();
         int current = member.memberEpoch();
         if (received > current) {
@@ -320,8 +239,8 @@ final class ConsumerGroupProtocol {
     }
 
     /** Adds the joining member: a new one, a static member's new instance, or a member starting over. */
-    private ConsumerGroupMember join(ConsumerGroup group, Heartbeat heartbeat) {
-        String instanceId = heartbeat.request().instanceId();
+    private ConsumerGroupMember join(ConsumerGroup group, ConsumerGroupHeartbeat heartbeat) {
+        String instanceId = heartbeat.instanceId();
         String previousStatic = instanceId == null ? null : group.staticMemberId(instanceId);
         if (previousStatic != null && !previousStatic.equals(heartbeat.memberId())) {
             ConsumerGroupMember replacement = group.replaceStatic(group.member(previousStatic), heartbeat.memberId());
@@ -336,29 +255,6 @@ final class ConsumerGroupProtocol {
         LOG.info(() -> "Member " + heartbeat.memberId() + (instanceId == null ? "" : " (instance " + instanceId + ")")
                 + " joins consumer group " + group.groupId() + " with the consumer protocol");
         return ConsumerGroupMember.joining(heartbeat.memberId(), Optional.ofNullable(instanceId));
-    }
-
-    /** The member with what the heartbeat changed (null and -1 mean "unchanged"). */
-    private static ConsumerGroupMember updated(ConsumerGroupMember member, Heartbeat heartbeat) {
-        ConsumerGroupHeartbeatRequestData request = heartbeat.request();
-        ConsumerGroupMember updated = member.withClient(heartbeat.clientId(), heartbeat.clientHost());
-        if (request.rackId() != null) {
-            updated = updated.withRackId(request.rackId());
-        }
-        if (request.rebalanceTimeoutMs() != -1) {
-            updated = updated.withRebalanceTimeoutMs(request.rebalanceTimeoutMs());
-        }
-        MemberSubscription subscription = updated.subscription();
-        if (request.subscribedTopicNames() != null) {
-            subscription = subscription.withTopicNames(request.subscribedTopicNames());
-        }
-        if (request.subscribedTopicRegex() != null) {
-            subscription = subscription.withTopicRegex(request.subscribedTopicRegex());
-        }
-        if (request.serverAssignor() != null) {
-            subscription = subscription.withServerAssignor(request.serverAssignor());
-        }
-        return updated.withSubscription(subscription);
     }
 
     // ---- subscriptions and target ----
