@@ -54,7 +54,8 @@ class ConsumerProtocolRestartIT {
                 for (String name : List.of("a", "b", "c")) {
                     members.add(new Member(broker.kafkaBootstrap(), name));
                 }
-                pollUntil(members, delivered, () -> members.stream().allMatch(m -> m.consumer.assignment().size() == 2));
+                pollUntil(members, delivered,
+                        () -> members.stream().allMatch(m -> m.consumer.assignment().size() == 2));
                 produce(broker.kafkaBootstrap(), 0, 300);
                 pollUntil(members, delivered, () -> total(delivered) == 300);
                 members.forEach(m -> m.consumer.commitSync());

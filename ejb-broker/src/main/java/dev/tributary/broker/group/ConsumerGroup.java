@@ -51,7 +51,7 @@ final class ConsumerGroup extends Group {
 
     /** Regular expression to the topics it matched when last resolved; a cache, not durable. */
     private Map<String, SortedSet<String>> resolvedRegexes = Map.of();
-    private long regexesResolvedAtMs = Long.MIN_VALUE;
+    private long regexesResolvedAtMs; // 0: never, so the first heartbeat resolves them
 
     /** When each member's session ends unless it heartbeats again. */
     private final Map<String, Long> sessionDeadlines = new HashMap<>();

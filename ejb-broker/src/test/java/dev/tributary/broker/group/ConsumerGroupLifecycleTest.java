@@ -284,7 +284,6 @@ class ConsumerGroupLifecycleTest extends GroupTestSupport {
                 .errorCode());
         a.leave();
         b.leave();
-        a.commit(Map.of()); // nothing: the group is empty and has no offsets
         assertEquals(GroupState.DEAD, state(GROUP), "an empty group without offsets is gone");
         assertTrue(consumerGroupStore.stored(GROUP).isEmpty(), "and out of the store");
     }
