@@ -5,6 +5,7 @@ import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.kafka.security.QuotaConfig;
 import dev.tributary.broker.kafka.security.TlsSettings;
+import dev.tributary.broker.log.ScrubberConfig;
 import dev.tributary.broker.replication.InterBrokerLogin;
 import dev.tributary.broker.replication.ReplicationConfig;
 import dev.tributary.broker.security.AclConfig;
@@ -65,6 +66,10 @@ final class BrokerSettings {
     /** Creates (or resets) the user {@code admin} with every role at start; environment TRIBUTARY_ADMIN_PASSWORD. */
     static final String ADMIN_PASSWORD = "tributary.admin.password";
     static final String METRICS_REFRESH_MS = "tributary.metrics.refresh.ms";
+    /** The log scrubber: whether it runs, how fast it reads, how often a pass starts (see {@link ScrubberConfig}). */
+    static final String SCRUB_ENABLED = "tributary.log.scrub.enabled";
+    static final String SCRUB_BYTES_PER_SECOND = "tributary.log.scrub.bytes.per.second";
+    static final String SCRUB_INTERVAL_MS = "tributary.log.scrub.interval.ms";
     static final long DEFAULT_METRICS_REFRESH_MS = 5_000;
 
     private BrokerSettings() {
@@ -80,7 +85,22 @@ final class BrokerSettings {
                         .orElse(BrokerConfig.DEFAULT_MAINTENANCE_INTERVAL_MS),
                 groups(config),
                 acls(config),
-                replication(config));
+                replication(config),
+                scrub(config));
+    }
+
+    /** @throws IllegalArgumentException naming the setting whose value is out of range */
+    private static ScrubberConfig scrub(Config config) {
+        ScrubberConfig defaults = ScrubberConfig.defaults();
+        long bytesPerSecond = config.getOptionalValue(SCRUB_BYTES_PER_SECOND, Long.class)
+                .orElse(defaults.bytesPerSecond());
+        long intervalMs = config.getOptionalValue(SCRUB_INTERVAL_MS, Long.class).orElse(defaults.intervalMs());
+        if (bytesPerSecond < 1)
+            throw new IllegalArgumentException(SCRUB_BYTES_PER_SECOND + " must be at least 1, not " + bytesPerSecond);
+        if (intervalMs < 1)
+            throw new IllegalArgumentException(SCRUB_INTERVAL_MS + " must be at least 1, not " + intervalMs);
+        return new ScrubberConfig(config.getOptionalValue(SCRUB_ENABLED, Boolean.class).orElse(defaults.enabled()),
+                bytesPerSecond, intervalMs);
     }
 
     private static ReplicationConfig replication(Config config) {

@@ -12,7 +12,9 @@ import dev.tributary.broker.cluster.PartitionCounts;
 import dev.tributary.broker.cluster.StandaloneMembership;
 import dev.tributary.broker.group.GroupAdmin;
 import dev.tributary.broker.group.GroupCoordinator;
+import dev.tributary.broker.log.LastGoodTruncation;
 import dev.tributary.broker.log.LogManager;
+import dev.tributary.broker.log.LogScrubber;
 import dev.tributary.broker.log.ProducerIdManager;
 import dev.tributary.broker.metadata.MetadataDatabase;
 import dev.tributary.broker.metrics.BrokerMetrics;
@@ -43,6 +45,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.BrokerNotAvailableException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -87,6 +90,7 @@ public final class Broker implements AutoCloseable {
     private final ProduceForwarder forwarder;
     private final MetadataRefresher metadataRefresher;
     private final ScheduledExecutorService scheduler;
+    private final LogScrubber scrubber;
     private final AtomicReference<ClusterMembership> membership;
     private volatile Controller controller;
     /**
@@ -99,10 +103,11 @@ public final class Broker implements AutoCloseable {
                    BrokerIdentity identity, BrokerTopics topics, ReplicaManager replicas, LeaderAppends appends,
                    ProduceForwarder forwarder, AtomicReference<ClusterMembership> membership,
                    GroupCoordinator groups, RecordWriter writer, Transactions transactions, BrokerMetrics metrics,
-                   BrokerReadiness readiness, ScheduledExecutorService scheduler,
+                   BrokerReadiness readiness, LogScrubber scrubber, ScheduledExecutorService scheduler,
                    ScheduledExecutorService ownedScheduler) {
         this.config = config;
         this.scheduler = scheduler;
+        this.scrubber = scrubber;
         this.producerIds = config.dbUrl().isPresent() ? new ProducerIdManager(metadata.producerIdBlocks())
                 : logs.producerIds();
         this.leadershipStore = metadata.leadershipStore();
@@ -161,6 +166,7 @@ public final class Broker implements AutoCloseable {
         LogManager logs = null;
         ReplicaManager replicas = null;
         ProduceForwarder forwarder = null;
+        LogScrubber scrubber = null;
         try {
             // The log manager locks the data directory first: a second broker on it fails before touching anything.
             BrokerMetrics metrics = new BrokerMetrics();
@@ -176,6 +182,7 @@ public final class Broker implements AutoCloseable {
                     .map(BrokerInfo::kafkaAddress).filter(address -> !address.isEmpty()).orElse(null);
             replicas = new ReplicaManager(topics.replicas(), topics.administration(), metadata.leadershipStore(),
                     config.replication(), clock, scheduler, kafkaAddresses);
+            logs.setCorruptionListener(replicas);
             forwarder = new ProduceForwarder(identity.brokerId(), kafkaAddresses::apply,
                     config.replication().login());
             LeaderAppends appends = new LeaderAppends(topics.replicas(), replicas);
@@ -184,15 +191,17 @@ public final class Broker implements AutoCloseable {
                     writer, clock, WRITE_COMMIT_TIMEOUT);
             GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(),
                     metadata.consumerGroupStore(clock), topics.metadata(), config.groups(), scheduler, clock);
+            scrubber = new LogScrubber(config.scrub(), logs::openLogs, metrics.logIntegrity(), clock);
             Broker broker = new Broker(config, clock, metadata, logs, identity, topics, replicas, appends, forwarder,
-                    membership, groups, writer, transactions, metrics, readiness, scheduler, owned);
+                    membership, groups, writer, transactions, metrics, readiness, scrubber, scheduler, owned);
+            scrubber.start();
             readiness.started();
             LOG.info(() -> "Broker " + identity.brokerId() + " started in " + (System.nanoTime() - started) / 1_000_000
                     + " ms with " + topics.metadata().topicNames().size() + " topic(s): " + config);
             return broker;
         } catch (RuntimeException e) {
             readiness.failed(e);
-            closeQuietly(forwarder, replicas, metadata, logs);
+            closeQuietly(scrubber, forwarder, replicas, metadata, logs);
             throw e;
         }
     }
@@ -347,6 +356,24 @@ public final class Broker implements AutoCloseable {
         return current.electPreferredLeaders();
     }
 
+    /**
+     * Truncates this broker's replica of a partition to the last good batch below the corrupt one it holds, and puts
+     * it back in service (see {@link ReplicaManager#truncateToLastGood}).
+     *
+     * @return what was cut; empty if the replica holds no known damage
+     * @throws UnknownTopicOrPartitionException if the partition does not exist
+     * @throws org.apache.kafka.common.errors.NotLeaderOrFollowerException if this broker holds no replica of it
+     */
+    public Optional<LastGoodTruncation> truncateToLastGood(String topic, int partition) {
+        topics.metadata().leadership(topic, partition); // an unknown partition is told so, not "no replica"
+        return replicas.truncateToLastGood(new TopicPartition(topic, partition));
+    }
+
+    /** The background checker of the logs' sealed segments; {@link LogScrubber#scrubAll()} runs a pass now. */
+    public LogScrubber logScrubber() {
+        return scrubber;
+    }
+
     /** Reads what other brokers changed now rather than at the next periodic check. */
     public void refreshMetadata() {
         metadataRefresher.refreshIfChanged();
@@ -379,7 +406,8 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         readiness.stopped();
-        closeQuietly(controller, metadataRefresher, membership.get(), forwarder, replicas, groups, logs, metadata);
+        closeQuietly(scrubber, controller, metadataRefresher, membership.get(), forwarder, replicas, groups, logs,
+                metadata);
         if (ownedScheduler != null) {
             ownedScheduler.shutdownNow();
         }
