@@ -150,7 +150,7 @@ class ObservabilityIT {
                 checked.add(verb + " " + path);
             }
         }
-        assertEquals(20, checked.size(), checked::toString);
+        assertEquals(21, checked.size(), checked::toString);
     }
 
     private static String httpMethod(Method method) {

@@ -1,5 +1,6 @@
 package dev.tributary.rest;
 
+import dev.tributary.broker.log.LogCorruptionException;
 import dev.tributary.broker.log.LogFullException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.Errors;
@@ -10,9 +11,16 @@ final class HttpStatusOfKafkaError {
     private HttpStatusOfKafkaError() {
     }
 
-    /** A full disk is 507 Insufficient Storage, though Kafka calls it a storage error like an offline log (503). */
+    /**
+     * A full disk is 507 Insufficient Storage, and corrupt data 500 Internal Server Error (the broker's own data went
+     * bad), though Kafka calls both a storage error like an offline log (503).
+     */
     static int of(ApiException failure) {
-        return failure instanceof LogFullException ? 507 : of(Errors.forException(failure));
+        if (failure instanceof LogFullException)
+            return 507;
+        if (failure instanceof LogCorruptionException)
+            return 500;
+        return of(Errors.forException(failure));
     }
 
     static int of(Errors error) {

@@ -1,5 +1,6 @@
 package dev.tributary.rest;
 
+import dev.tributary.broker.log.LogCorruptionException;
 import dev.tributary.rest.dto.Problem;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
@@ -55,7 +56,8 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
         if (failure instanceof ApiException) {
             Errors error = Errors.forException(failure);
             int status = HttpStatusOfKafkaError.of((ApiException) failure);
-            if (status >= 500) {
+            // Corrupt data is logged once, where it was found, not once per request that meets it.
+            if (status >= 500 && !(failure instanceof LogCorruptionException)) {
                 LOG.log(Level.WARNING, "Request failed with " + error + ": " + failure.getMessage());
             }
             return problem(status, failure.getMessage(), error.name());

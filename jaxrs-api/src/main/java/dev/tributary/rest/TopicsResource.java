@@ -1,11 +1,13 @@
 package dev.tributary.rest;
 
+import dev.tributary.broker.replication.TruncateToLastGood;
 import dev.tributary.broker.topic.NewTopic;
 import dev.tributary.broker.topic.TopicAdministration;
 import dev.tributary.broker.topic.TopicDescription;
 import dev.tributary.broker.topic.TopicMetadata;
 import dev.tributary.rest.dto.CreatePartitionsRequest;
 import dev.tributary.rest.dto.CreateTopicRequest;
+import dev.tributary.rest.dto.LastGoodTruncationDto;
 import dev.tributary.rest.dto.Problem;
 import dev.tributary.rest.dto.TopicDetails;
 import dev.tributary.rest.dto.TopicList;
@@ -17,6 +19,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -30,12 +33,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Topics: create, list, describe, add partitions, reconfigure, delete. */
+/** Topics: create, list, describe, add partitions, reconfigure, delete, and truncate a corrupt replica. */
 @Path("/topics")
 @Tag(name = "Topics")
 @RequestScoped
@@ -49,6 +54,9 @@ public class TopicsResource {
 
     @Inject
     TopicAdministration administration;
+
+    @Inject
+    TruncateToLastGood truncation;
 
     @Context
     UriInfo uriInfo;
@@ -146,6 +154,38 @@ public class TopicsResource {
             throw new InvalidRequestException("Expected a JSON object of config changes");
         }
         return TopicDetails.of(administration.alterConfigs(name, ConfigValues.fromJson(object)));
+    }
+
+    /**
+     * The operator's way out for a partition whose replica on this broker holds a corrupt batch and cannot be
+     * repaired from another replica (it is alone, or the only one in sync): cuts the replica back to the last good
+     * batch below the damage and puts it back in service. The records from there on are gone, and their offsets
+     * will be given to new records.
+     */
+    @Operation(summary = "Truncate a corrupt partition replica to its last good batch, dropping the records after it")
+    @APIResponse(responseCode = "200", description = "Truncated; how many records that dropped",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = LastGoodTruncationDto.class)))
+    @APIResponse(responseCode = "400", description = "Malformed partition",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such topic or partition",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The replica on this broker holds no known corrupt data",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "This broker holds no replica of the partition",
+            content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @POST
+    @Path("/{name}/partitions/{partition}/truncate-to-last-good")
+    @Consumes(MediaType.WILDCARD) // takes no body, so any content type (or none) will do
+    public LastGoodTruncationDto truncateToLastGood(@PathParam("name") String name,
+                                                    @PathParam("partition")
+                                                    @Parameter(schema = @Schema(type = SchemaType.INTEGER))
+                                                    String partitionParam) {
+        int partition = WholeNumber.of(partitionParam).toInt("partition", 0, Integer.MAX_VALUE);
+        return truncation.truncate(name, partition).map(LastGoodTruncationDto::of)
+                .orElseThrow(() -> new ClientErrorException("The replica of " + name + "-" + partition
+                        + " on this broker holds no known corrupt data: there is nothing to truncate",
+                        Response.Status.CONFLICT));
     }
 
     @Operation(summary = "Delete a topic and its data")

@@ -1,9 +1,15 @@
 package dev.tributary.rest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.broker.log.CorruptBatch;
+import dev.tributary.broker.log.LogCorruptionException;
 import dev.tributary.broker.log.LogFullException;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.BrokerNotAvailableException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
@@ -36,6 +42,19 @@ class HttpStatusOfKafkaErrorTest {
         assertEquals(504, status(new TimeoutException("the in-sync replicas did not all confirm in time")));
         assertEquals(507, status(new LogFullException("no space left", new IOException("No space left on device"))),
                 "a full disk: the client may retry once space returns");
+        CorruptBatch damage = new CorruptBatch(new TopicPartition("orders", 3), Path.of("00000000000000000120.log"),
+                120, 4096, 131, "Record is corrupt", "the log scrubber", Instant.EPOCH);
+        assertEquals(500, status(new LogCorruptionException(damage)),
+                "the broker's own data went bad: a server error, not the offline partition's 503");
+    }
+
+    @Test
+    void corruptDataIsReportedWithThePartitionAndTheOffset() {
+        CorruptBatch damage = new CorruptBatch(new TopicPartition("orders", 3), Path.of("00000000000000000120.log"),
+                120, 4096, 131, "Record is corrupt (stored crc = 1, computed crc = 2)", "the log scrubber",
+                Instant.EPOCH);
+        String detail = new LogCorruptionException(damage).getMessage();
+        assertTrue(detail.startsWith("Partition orders-3 holds corrupt data at offset 131"), detail);
     }
 
     private static int status(ApiException e) {

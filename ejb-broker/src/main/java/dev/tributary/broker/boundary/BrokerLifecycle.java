@@ -12,6 +12,7 @@ import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.records.RecordReader;
 import dev.tributary.broker.records.RecordWriter;
 import dev.tributary.broker.replication.PreferredLeaderElection;
+import dev.tributary.broker.replication.TruncateToLastGood;
 import dev.tributary.broker.security.AdminAccount;
 import dev.tributary.broker.security.Authorizer;
 import dev.tributary.broker.security.Users;
@@ -225,6 +226,11 @@ public class BrokerLifecycle {
     @Produces
     public PreferredLeaderElection preferredLeaderElection() {
         return broker::electPreferredLeaders;
+    }
+
+    @Produces
+    public TruncateToLastGood truncateToLastGood() {
+        return (topic, partition) -> broker.truncateToLastGood(topic, partition).map(TruncateToLastGood.Truncated::of);
     }
 
     /** The cluster as this broker sees it, computed when asked (brokers come and go). */

@@ -4,6 +4,7 @@ import dev.tributary.broker.cluster.ClusterMetrics;
 import dev.tributary.broker.group.PartitionLag;
 import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.metrics.LatencyHistogram;
+import dev.tributary.broker.metrics.LogIntegrity;
 import dev.tributary.broker.metrics.TopicTraffic;
 import dev.tributary.broker.server.Broker;
 import java.math.BigDecimal;
@@ -58,7 +59,8 @@ final class BrokerMetricsPublisher {
         gauge(wanted, "tributary_under_replicated_partitions",
                 "Partitions led here with fewer in-sync replicas than replicas",
                 () -> broker.hostedReplicas().underReplicatedPartitionCount());
-        gauge(wanted, "tributary_offline_partitions", "Partitions whose log could not be opened",
+        gauge(wanted, "tributary_offline_partitions",
+                "Partitions whose log could not be opened or holds corrupt data, or that have no leader",
                 () -> broker.hostedReplicas().offlinePartitionCount());
         ClusterMetrics cluster = broker.clusterMetrics();
         counter(wanted, "tributary_controller_activations_total",
@@ -74,6 +76,19 @@ final class BrokerMetricsPublisher {
                         + " writes), else 0", () -> broker.session().sessionActive() ? 1 : 0);
         histogram(wanted, "tributary_log_flush_time_seconds", "Duration of log fsyncs (one per group commit)",
                 metrics.flushTimes());
+        LogIntegrity integrity = metrics.logIntegrity();
+        counter(wanted, "tributary_log_scrub_bytes_total", "Bytes of sealed segments the log scrubber verified",
+                integrity, LogIntegrity::scrubbedBytes);
+        counter(wanted, "tributary_log_scrub_segments_total", "Sealed segments the log scrubber verified",
+                integrity, LogIntegrity::scrubbedSegments);
+        counter(wanted, "tributary_log_scrub_passes_total", "Passes of the log scrubber over every sealed segment",
+                integrity, LogIntegrity::completedPasses);
+        counter(wanted, "tributary_log_corrupt_batches_total",
+                "Corrupt batches found in the logs, by the scrubber or by a read that decodes records", integrity,
+                LogIntegrity::corruptBatches);
+        counter(wanted, "tributary_log_index_rebuilds_total",
+                "Segment indexes rebuilt because they disagreed with the data", integrity,
+                LogIntegrity::rebuiltIndexes);
         for (String topic : broker.topicMetadata().topicNames()) {
             TopicTraffic traffic = metrics.topic(topic);
             Tag tag = new Tag("topic", topic);

@@ -1,9 +1,11 @@
 package dev.tributary.broker.boundary;
 
+import dev.tributary.broker.group.ConsumerGroupConfig;
 import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.kafka.security.QuotaConfig;
 import dev.tributary.broker.kafka.security.TlsSettings;
+import dev.tributary.broker.log.ScrubberConfig;
 import dev.tributary.broker.replication.InterBrokerLogin;
 import dev.tributary.broker.replication.ReplicationConfig;
 import dev.tributary.broker.security.AclConfig;
@@ -28,6 +30,11 @@ final class BrokerSettings {
     static final String DB_PASSWORD = "tributary.db.password";
     static final String MAINTENANCE_INTERVAL_MS = "tributary.maintenance.interval.ms";
     static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "tributary.group.initial.rebalance.delay.ms";
+    /** The consumer group protocol (KIP-848), with Kafka's {@code group.consumer.*} names. */
+    static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "tributary.group.consumer.session.timeout.ms";
+    static final String GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = "tributary.group.consumer.heartbeat.interval.ms";
+    static final String GROUP_CONSUMER_ASSIGNORS = "tributary.group.consumer.assignors";
+    static final String GROUP_CONSUMER_MAX_SIZE = "tributary.group.consumer.max.size";
     static final String KAFKA_ENABLED = "tributary.kafka.enabled";
     static final String KAFKA_HOST = "tributary.kafka.host";
     static final String KAFKA_PORT = "tributary.kafka.port";
@@ -66,6 +73,10 @@ final class BrokerSettings {
     /** Creates (or resets) the user {@code admin} with every role at start; environment TRIBUTARY_ADMIN_PASSWORD. */
     static final String ADMIN_PASSWORD = "tributary.admin.password";
     static final String METRICS_REFRESH_MS = "tributary.metrics.refresh.ms";
+    /** The log scrubber: whether it runs, how fast it reads, how often a pass starts (see {@link ScrubberConfig}). */
+    static final String SCRUB_ENABLED = "tributary.log.scrub.enabled";
+    static final String SCRUB_BYTES_PER_SECOND = "tributary.log.scrub.bytes.per.second";
+    static final String SCRUB_INTERVAL_MS = "tributary.log.scrub.interval.ms";
     static final long DEFAULT_METRICS_REFRESH_MS = 5_000;
 
     private BrokerSettings() {
@@ -81,7 +92,22 @@ final class BrokerSettings {
                         .orElse(BrokerConfig.DEFAULT_MAINTENANCE_INTERVAL_MS),
                 groups(config),
                 acls(config),
-                replication(config));
+                replication(config),
+                scrub(config));
+    }
+
+    /** @throws IllegalArgumentException naming the setting whose value is out of range */
+    private static ScrubberConfig scrub(Config config) {
+        ScrubberConfig defaults = ScrubberConfig.defaults();
+        long bytesPerSecond = config.getOptionalValue(SCRUB_BYTES_PER_SECOND, Long.class)
+                .orElse(defaults.bytesPerSecond());
+        long intervalMs = config.getOptionalValue(SCRUB_INTERVAL_MS, Long.class).orElse(defaults.intervalMs());
+        if (bytesPerSecond < 1)
+            throw new IllegalArgumentException(SCRUB_BYTES_PER_SECOND + " must be at least 1, not " + bytesPerSecond);
+        if (intervalMs < 1)
+            throw new IllegalArgumentException(SCRUB_INTERVAL_MS + " must be at least 1, not " + intervalMs);
+        return new ScrubberConfig(config.getOptionalValue(SCRUB_ENABLED, Boolean.class).orElse(defaults.enabled()),
+                bytesPerSecond, intervalMs);
     }
 
     private static ReplicationConfig replication(Config config) {
@@ -105,8 +131,18 @@ final class BrokerSettings {
 
     private static GroupCoordinatorConfig groups(Config config) {
         GroupCoordinatorConfig defaults = GroupCoordinatorConfig.defaults();
+        ConsumerGroupConfig consumer = defaults.consumer();
         return defaults.withInitialRebalanceDelayMs(config.getOptionalValue(GROUP_INITIAL_REBALANCE_DELAY_MS,
-                Integer.class).orElse(defaults.initialRebalanceDelayMs()));
+                        Integer.class).orElse(defaults.initialRebalanceDelayMs()))
+                .withConsumer(consumer
+                        .withTimeouts(config.getOptionalValue(GROUP_CONSUMER_SESSION_TIMEOUT_MS, Integer.class)
+                                        .orElse(consumer.sessionTimeoutMs()),
+                                config.getOptionalValue(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, Integer.class)
+                                        .orElse(consumer.heartbeatIntervalMs()))
+                        .withAssignors(config.getOptionalValue(GROUP_CONSUMER_ASSIGNORS, String.class)
+                                .map(BrokerSettings::commaSeparated).orElse(consumer.assignors()))
+                        .withMaxSize(config.getOptionalValue(GROUP_CONSUMER_MAX_SIZE, Integer.class)
+                                .orElse(consumer.maxSize())));
     }
 
     /** How often the published metrics pick up new topics, groups and APIs (and recompute consumer lag). */

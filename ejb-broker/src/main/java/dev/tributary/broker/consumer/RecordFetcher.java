@@ -15,7 +15,9 @@ import org.apache.kafka.common.errors.OffsetOutOfRangeException;
  * Reads records for in-process consumers: a long poll that waits (on the log's append notification, not by
  * polling) until records arrive or the wait is over, and an offset out of the log's range (deleted by retention,
  * or never there) reset to the log start or end, as {@code auto.offset.reset} does for a Kafka consumer. It reads
- * this broker's replica, leader or follower, up to that replica's high watermark.
+ * this broker's replica, leader or follower, up to that replica's high watermark, through {@link RecordReader}, so
+ * every batch is checked before it is delivered: a corrupt one fails the fetch with
+ * {@link dev.tributary.broker.log.LogCorruptionException} naming the partition and offset, and is never delivered.
  */
 public final class RecordFetcher {
 

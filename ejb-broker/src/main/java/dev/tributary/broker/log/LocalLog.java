@@ -31,11 +31,11 @@ import java.util.logging.Logger;
  * <p><b>Concurrency.</b> Not thread-safe for writers: the owner calls every method that changes the log —
  * {@link #append}, {@link #roll}, the truncations, {@link #deleteOldestSegments}, {@link #replaceSegments},
  * {@link #deleteDueSegmentFiles}, {@link #close} — one thread at a time, under its write lock. Readers
- * ({@link #read}, {@link #offsetMetadata}, {@link #offsetForTimestamp} and the accessors) take no lock and never
- * wait for a writer: the log end is published in a volatile field after a batch is completely written and
- * indexed, every read is bounded by it, and a segment removed while a reader uses it keeps its files open for
- * {@code file.delete.delay.ms}. fsyncs run outside the write lock ({@link #awaitDurable}; see {@link RecoveryPoint}
- * and {@link GroupCommit}), so appends continue while one runs.
+ * ({@link #read}, {@link #readVerified}, {@link #offsetMetadata}, {@link #offsetForTimestamp} and the accessors)
+ * take no lock and never wait for a writer: the log end is published in a volatile field after a batch is
+ * completely written and indexed, every read is bounded by it, and a segment removed while a reader uses it keeps
+ * its files open for {@code file.delete.delay.ms}. fsyncs run outside the write lock ({@link #awaitDurable}; see
+ * {@link RecoveryPoint} and {@link GroupCommit}), so appends continue while one runs.
  *
  * <p><b>Failure.</b> An I/O error while writing or fsyncing takes the log offline ({@link #fail}): every later
  * write throws {@link KafkaStorageException}; close it and open it again, and recovery repairs what the error
@@ -89,6 +89,8 @@ final class LocalLog {
     private volatile LogOffsetMetadata logEnd;
     private volatile boolean closed;
     private volatile String failure;
+    /** How many truncations the log has had; changed by the writer only. */
+    private volatile long truncations;
 
     /**
      * @param loaded     the segments and offsets {@link LogLoader} found; the log takes ownership of the segments
@@ -168,6 +170,32 @@ final class LocalLog {
         return segments.last();
     }
 
+    /** The sealed segments, oldest first: every one but the active one, as of this call. */
+    List<LogSegment> sealedSegments() {
+        List<LogSegment> all = new ArrayList<>(segments.all());
+        return all.isEmpty() ? all : all.subList(0, all.size() - 1);
+    }
+
+    /** The segment starting at {@code baseOffset}, if the log has one. */
+    Optional<LogSegment> segmentAt(long baseOffset) {
+        LogSegment segment = segments.floor(baseOffset);
+        return segment != null && segment.baseOffset() == baseOffset ? Optional.of(segment) : Optional.empty();
+    }
+
+    /** Whether {@code segment} is one of the log's segments (not removed or replaced since it was listed). */
+    boolean holds(LogSegment segment) {
+        return segments.floor(segment.baseOffset()) == segment;
+    }
+
+    /**
+     * How many truncations the log has had. A truncation rewrites the tail of a segment in place (a later append
+     * may fill the same bytes again), so whoever read segment bytes without the write lock trusts what they found
+     * only if this did not change meanwhile; removing or replacing a whole segment keeps its files as they were.
+     */
+    long truncations() {
+        return truncations;
+    }
+
     /** The offset after the segment's last record: the next segment's base offset, or the log end offset. */
     long nextOffsetAfter(LogSegment segment) {
         LogSegment next = segments.higher(segment.baseOffset());
@@ -186,11 +214,33 @@ final class LocalLog {
      *         again)
      */
     Optional<FetchDataInfo> read(long startOffset, int maxBytes, LogOffsetMetadata bound) {
+        return read(startOffset, maxBytes, bound, (segment, maxPosition) ->
+                segment.read(startOffset, maxBytes, maxPosition, true));
+    }
+
+    /**
+     * As {@link #read}, but copied into memory and checked batch by batch ({@link CheckedSegmentRead}), for a
+     * caller that decodes the records.
+     *
+     * @throws DamagedBatchException if a batch fails its check
+     */
+    Optional<FetchDataInfo> readVerified(long startOffset, int maxBytes, LogOffsetMetadata bound) {
+        return read(startOffset, maxBytes, bound, (segment, maxPosition) ->
+                CheckedSegmentRead.read(segment, startOffset, maxBytes, maxPosition));
+    }
+
+    /** How one segment is read, up to {@code maxPosition}; null if it holds nothing to read there. */
+    @FunctionalInterface
+    private interface SegmentRead {
+        FetchDataInfo read(LogSegment segment, int maxPosition);
+    }
+
+    private Optional<FetchDataInfo> read(long startOffset, int maxBytes, LogOffsetMetadata bound, SegmentRead how) {
         LogSegment segment = segments.floor(startOffset);
         while (segment != null && segment.baseOffset() <= bound.segmentBaseOffset()) {
             int maxPosition = segment.baseOffset() == bound.segmentBaseOffset() ? bound.positionInSegment()
                     : segment.size();
-            FetchDataInfo info = segment.read(startOffset, maxBytes, maxPosition, true);
+            FetchDataInfo info = how.read(segment, maxPosition);
             if (info != null)
                 return Optional.of(info);
             segment = segments.higher(segment.baseOffset());
@@ -364,15 +414,39 @@ final class LocalLog {
             throw new IllegalArgumentException("Cannot truncate partition " + topicPartition + " to offset " + offset
                     + ": it is below the first segment, which starts at " + segments.first().baseOffset());
         long cut = holding.batchBoundaryAtOrBelow(offset);
+        return truncateAt(holding, cut, holding.positionOf(cut), publication);
+    }
+
+    /**
+     * As {@link #truncateTo}, cutting {@code holding} at a place the caller found: {@code position}, where the
+     * batch starting at offset {@code cut} starts or the segment's valid data ends. For the cut below a damaged
+     * batch, whose header a walk from the offset index cannot be trusted to cross.
+     *
+     * @param holding one of the log's segments
+     * @return {@code cut}, the log end offset afterwards
+     */
+    long truncateAt(LogSegment holding, long cut, int position, TruncatedEnd publication) throws IOException {
+        if (!holds(holding))
+            throw new IllegalArgumentException("Cannot truncate partition " + topicPartition + " in " + holding
+                    + ": it is not, or no longer, a segment of the log");
+        truncations++;
         recoveryPoint.lowerTo(cut);
-        LogOffsetMetadata newEnd = new LogOffsetMetadata(cut, holding.baseOffset(), holding.positionOf(cut));
+        LogOffsetMetadata newEnd = new LogOffsetMetadata(cut, holding.baseOffset(), position);
         publication.publish(newEnd, () -> logEnd = newEnd);
         for (LogSegment last = segments.last(); last != holding; last = segments.last()) {
             remove(last, clock.millis());
             LogFiles.fsyncDirectory(dir);
         }
-        holding.truncateFrom(cut, clock.millis());
+        holding.truncateFrom(cut, position, clock.millis());
         return cut;
+    }
+
+    /**
+     * Builds {@code segment}'s indexes again from its data (see {@link LogSegment#rebuildIndexes}), which the caller
+     * has just checked: for indexes found to disagree with the data.
+     */
+    void rebuildIndexes(LogSegment segment) throws IOException {
+        segment.rebuildIndexes(segment != segments.last());
     }
 
     /**
@@ -387,6 +461,7 @@ final class LocalLog {
      * {@code newStart} last.
      */
     void truncateFullyAndStartAt(long newStart, TruncatedEnd publication) throws IOException {
+        truncations++;
         recoveryPoint.lowerTo(newStart);
         LogOffsetMetadata empty = new LogOffsetMetadata(newStart, newStart, 0);
         publication.publish(empty, () -> logEnd = empty);
@@ -559,6 +634,10 @@ final class LocalLog {
     }
 
     // ---- state ----
+
+    boolean isClosed() {
+        return closed;
+    }
 
     /** @throws KafkaStorageException if the log is closed */
     void ensureOpen() {

@@ -14,10 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -35,7 +38,9 @@ import java.util.logging.Logger;
  * {@link #partitionsOnDisk()} tells it what is there.
  *
  * <p>A log that cannot be opened because it is corrupt (or unreadable) is recorded in
- * {@link #offlinePartitions()} with the reason; every other partition keeps working.
+ * {@link #offlinePartitions()} with the reason; every other partition keeps working. So is an open log found to
+ * hold a corrupt batch later ({@link PartitionLog#corruption()}), until the damage is removed; the
+ * {@link CorruptionListener} set here hears of each such finding.
  *
  * <p>Thread-safe. Creating, opening, deleting and closing logs serialize on this manager; {@link #log} and the
  * logs themselves are used concurrently without it.
@@ -55,6 +60,10 @@ public final class LogManager implements Closeable {
     private final Set<TopicPartition> opening = ConcurrentHashMap.newKeySet();
     private final BrokerMetrics metrics;
     private final ProducerIdManager producerIds;
+    private volatile CorruptionListener corruptionListener = CorruptionListener.NONE;
+    /** What every log reports its corruption to: whatever listener is set now. */
+    private final CorruptionListener forwardCorruption =
+            (partition, damage) -> corruptionListener.corruptionFound(partition, damage);
     private volatile boolean closed;
 
     /**
@@ -114,6 +123,7 @@ public final class LogManager implements Closeable {
             throw new KafkaStorageException("Cannot create the log directory " + dir + ": " + e, e);
         }
         PartitionLog log = PartitionLog.open(dir, tp, config, clock, metrics);
+        log.setCorruptionListener(forwardCorruption);
         logs.put(tp, log);
         offline.remove(tp);
         return log;
@@ -148,6 +158,7 @@ public final class LogManager implements Closeable {
         opening.add(tp);
         try {
             PartitionLog log = PartitionLog.open(dir, tp, config, clock, metrics, highWatermarkFollowsLogEnd);
+            log.setCorruptionListener(forwardCorruption);
             logs.put(tp, log);
             offline.remove(tp);
             return log;
@@ -173,9 +184,25 @@ public final class LogManager implements Closeable {
         return Optional.ofNullable(logs.get(tp));
     }
 
-    /** Partitions whose log could not be opened, with the reason. A later successful open removes the entry. */
+    /**
+     * Partitions whose log could not be opened, with the reason (a later successful open removes the entry), and
+     * open logs that carry a corrupt batch, with the damage.
+     */
     public Map<TopicPartition, String> offlinePartitions() {
-        return Collections.unmodifiableMap(new LinkedHashMap<>(offline));
+        Map<TopicPartition, String> result = new LinkedHashMap<>(offline);
+        for (PartitionLog log : logs.values())
+            log.corruption().ifPresent(damage -> result.put(log.topicPartition(), damage.describe()));
+        return Collections.unmodifiableMap(result);
+    }
+
+    /** Every open log, as of this call. */
+    public Collection<PartitionLog> openLogs() {
+        return List.copyOf(logs.values());
+    }
+
+    /** Who hears of every corrupt batch found in an open log from now on; replaces the previous listener. */
+    public void setCorruptionListener(CorruptionListener listener) {
+        corruptionListener = Objects.requireNonNull(listener, "listener");
     }
 
     /**

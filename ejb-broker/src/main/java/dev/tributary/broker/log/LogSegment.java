@@ -227,15 +227,44 @@ final class LogSegment implements Closeable {
      * truncate ({@link #truncateTo}) or to refuse the log.
      */
     RecordBatchScanner.Result recover(RecordBatchScanner.BatchVisitor visitor) throws IOException {
+        resetIndexes();
+        return new RecordBatchScanner(log.channel(), log.sizeInBytes(), baseOffset).scan((batch, position) -> {
+            indexBatch(batch, position);
+            visitor.accept(batch, position);
+        });
+    }
+
+    /**
+     * Validates every batch of the data file as {@link #recover} does, passing each valid one to {@code visitor},
+     * and changes nothing: what the {@link LogScrubber} and {@link PartitionLog#truncateToLastGood()} check. Any
+     * thread; on a segment the writer is truncating meanwhile, what it finds is only valid if no truncation came in
+     * between (see {@link LocalLog#truncations()}).
+     */
+    RecordBatchScanner.Result verify(RecordBatchScanner.BatchVisitor visitor) throws IOException {
+        return new RecordBatchScanner(log.channel(), log.sizeInBytes(), baseOffset).scan(visitor);
+    }
+
+    /**
+     * Builds both indexes again from the batch headers of the data file, which must have been checked already:
+     * for indexes found to disagree with the data. A sealed segment's indexes are then trimmed and written as at a
+     * roll; the active one's stay appendable. Writer only. Readers keep working meanwhile: a lookup sees the
+     * entries rebuilt so far (one that began before, a mix of old and rebuilt ones, as after a truncation), and an
+     * index lookup only says where a scan of batch headers starts.
+     */
+    void rebuildIndexes(boolean sealed) throws IOException {
+        resetIndexes();
+        for (FileChannelRecordBatch batch : log.batches())
+            indexBatch(batch, batch.position());
+        if (sealed)
+            onBecomeInactiveSegment();
+    }
+
+    private void resetIndexes() throws IOException {
         offsetIndex.reset();
         timeIndex.reset();
         maxTimestampSoFar = new TimestampOffset(RecordBatch.NO_TIMESTAMP, baseOffset);
         bytesSinceLastIndexEntry = 0;
         inactive = false;
-        return new RecordBatchScanner(log.channel(), log.sizeInBytes(), baseOffset).scan((batch, position) -> {
-            indexBatch(batch, position);
-            visitor.accept(batch, position);
-        });
     }
 
     /**
@@ -286,9 +315,19 @@ final class LogSegment implements Closeable {
      * @param nowMs the log clock, which restarts the {@code segment.ms} age if the segment is left empty
      */
     void truncateFrom(long batchBoundary, long nowMs) throws IOException {
+        truncateFrom(batchBoundary, positionOf(batchBoundary), nowMs);
+    }
+
+    /**
+     * As {@link #truncateFrom(long, long)}, where the caller knows the position: the cut below a damaged batch,
+     * whose header the walk from the offset index could not be trusted to cross.
+     *
+     * @param position where the batch starting at {@code batchBoundary} starts, or where the valid data ends
+     */
+    void truncateFrom(long batchBoundary, int position, long nowMs) throws IOException {
         offsetIndex.truncateTo(batchBoundary);
         timeIndex.truncateTo(batchBoundary);
-        log.truncateTo(positionOf(batchBoundary));
+        log.truncateTo(position);
         log.channel().force(true);
         makeActive();
         bytesSinceLastIndexEntry = 0;

@@ -72,11 +72,16 @@ import java.util.logging.Logger;
  * <p><b>Failure.</b> An I/O error while appending or fsyncing takes the log offline: further appends throw
  * {@link KafkaStorageException}; close it and open it again to recover.
  *
+ * <p><b>Corruption.</b> Data that went bad after it was written (a bit flip on disk) is found by a read that
+ * decodes records ({@link #readVerified}) or by the {@link LogScrubber}: the log then carries the damage
+ * ({@link #corruption()}, kept by {@link LogDamage}) and refuses every read and append with
+ * {@link LogCorruptionException} until {@link #truncateToLastGood()} removes it.
+ *
  * <p><b>Size.</b> This class is the partition's one public face: some forty operations, each with its contract, its
  * exceptions and the lock it takes written on it (that Javadoc is about a third of the file). The mechanics live in
  * the classes it composes — {@link LocalLog} (the files), {@link RecoveryPoint} (fsync), {@link HighWatermark},
- * {@link RetentionPolicy}, {@link ProducerStateManager}, {@link LeaderEpochHistory} — and a new concern (cleaning,
- * transactions) belongs in a class of its own beside them, not here.
+ * {@link RetentionPolicy}, {@link ProducerStateManager}, {@link LeaderEpochHistory}, {@link LogDamage} — and a new
+ * concern (cleaning, transactions) belongs in a class of its own beside them, not here.
  */
 public final class PartitionLog implements Closeable {
     private static final Logger LOG = Logger.getLogger(PartitionLog.class.getName());
@@ -93,6 +98,7 @@ public final class PartitionLog implements Closeable {
     private final LeaderEpochHistory epochs;
     private final CopyOnWriteArrayList<LogEndListener> logEndListeners = new CopyOnWriteArrayList<>();
     private final TopicTraffic traffic;
+    private final LogDamage damage;
     /** Changed under the write lock. */
     private volatile long logStartOffset;
 
@@ -110,6 +116,7 @@ public final class PartitionLog implements Closeable {
                 flushListener, metrics.flushTimes());
         this.highWatermark = new HighWatermark(local, logStartOffset, loaded.highWatermark(),
                 highWatermarkFollowsLogEnd);
+        this.damage = new LogDamage(topicPartition, local, writeLock, metrics.logIntegrity(), clock);
     }
 
     /**
@@ -211,6 +218,7 @@ public final class PartitionLog implements Closeable {
         writeLock.lock();
         try {
             local.ensureWritable();
+            damage.ensureIntact();
             Optional<LogAppendInfo> duplicate =
                     producer == null ? Optional.empty() : producerState.findDuplicate(producer);
             info = duplicate.isPresent() ? duplicate.get() : appendLocked(records, validated, producer != null, cfg);
@@ -255,6 +263,7 @@ public final class PartitionLog implements Closeable {
         writeLock.lock();
         try {
             local.ensureWritable();
+            damage.ensureIntact();
             LogValidator.AssignedOffsets offsets =
                     LogValidator.checkReplicatedOffsets(topicPartition, records, local.logEndOffset());
             long now = clock.millis();
@@ -344,9 +353,45 @@ public final class PartitionLog implements Closeable {
      * @throws KafkaStorageException     if the log is closed
      */
     public FetchDataInfo read(long startOffset, int maxBytes, FetchIsolation isolation) {
+        return read(startOffset, maxBytes, isolation, false);
+    }
+
+    /**
+     * Reads what consumers may see, as {@link #read(long, int)}, for a caller that decodes the records rather than
+     * passing the bytes on (REST reads, in-VM consumers): the data is copied into memory and every batch checked —
+     * framing, magic, CRC, offsets — before it is returned, so no such caller ever gets bytes that went bad on disk.
+     * The records are complete batches only. Kafka-protocol fetches do not come here: they send the file's bytes as
+     * they are and the clients check the CRCs, as with Kafka.
+     *
+     * <p>A batch that fails takes the log out of service: it carries the damage from then on ({@link #corruption()},
+     * logged once, the {@link CorruptionListener} told) and this and every later read throws.
+     *
+     * @throws LogCorruptionException    if a batch fails its check, or the log is known to hold corrupt data; the
+     *                                   message names the partition and the first offset that cannot be served
+     * @throws OffsetOutOfRangeException as {@link #read(long, int)}
+     * @throws KafkaStorageException     if the log is closed or its files cannot be read
+     */
+    public FetchDataInfo readVerified(long startOffset, int maxBytes) {
+        for (int attempt = 1; ; attempt++) {
+            long truncations = local.truncations();
+            try {
+                return read(startOffset, maxBytes, FetchIsolation.HIGH_WATERMARK, true);
+            } catch (DamagedBatchException e) {
+                CorruptBatch found = damage.found(e.segment(), e.damage(), e.offset(), "a read that decodes records");
+                if (damage.recordIfUnchanged(e.segment(), truncations, found))
+                    throw new LogCorruptionException(damage.known().orElse(found));
+                if (attempt == 2) // truncated under both reads: the bytes read were being rewritten
+                    throw new KafkaStorageException("Partition " + topicPartition + " was truncated while offset "
+                            + startOffset + " was read; try again");
+            }
+        }
+    }
+
+    private FetchDataInfo read(long startOffset, int maxBytes, FetchIsolation isolation, boolean verified) {
         if (maxBytes < 0)
             throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
         local.ensureOpen();
+        damage.ensureIntact();
         LogOffsetMetadata end = local.logEnd();
         if (startOffset == end.messageOffset())
             return FetchDataInfo.empty(startOffset);
@@ -354,7 +399,8 @@ public final class PartitionLog implements Closeable {
         LogOffsetMetadata bound = isolation == FetchIsolation.LOG_END ? end : highWatermark.resolved(end);
         if (startOffset >= bound.messageOffset())
             return FetchDataInfo.empty(startOffset);
-        Optional<FetchDataInfo> found = local.read(startOffset, maxBytes, bound);
+        Optional<FetchDataInfo> found = verified ? local.readVerified(startOffset, maxBytes, bound)
+                : local.read(startOffset, maxBytes, bound);
         if (found.isPresent())
             return found.get();
         // Retention removed the segment while we looked for it: the log start offset has already moved past it.
@@ -461,9 +507,7 @@ public final class PartitionLog implements Closeable {
                 raisedHighWatermark = truncateFullyLocked(cut);
             } else {
                 local.truncateTo(cut, this::publishTruncatedEnd);
-                if (epochs.truncateFromEnd(cut))
-                    epochs.write();
-                reloadProducerState(cut);
+                afterCut(cut);
             }
             LOG.info(() -> "Partition " + topicPartition + ": truncated to offset " + local.logEndOffset()
                     + " (asked for " + offset + ", the log ended at " + end + ")");
@@ -535,6 +579,13 @@ public final class PartitionLog implements Closeable {
         });
     }
 
+    /** The segments were cut at {@code cut}: the epoch history and the producer state follow. Write lock held. */
+    private void afterCut(long cut) throws IOException {
+        if (epochs.truncateFromEnd(cut))
+            epochs.write();
+        reloadProducerState(cut);
+    }
+
     /**
      * Rebuilds the producer state for a log that now ends at {@code logEndOffset}: from the newest snapshot at or
      * below it and the batches after it. Write lock held.
@@ -545,6 +596,96 @@ public final class PartitionLog implements Closeable {
         long now = clock.millis();
         local.forEachBatch(from, logEndOffset, (batch, position) -> producerState.replay(batch, now));
         producerState.onLogStartOffsetIncremented(logStartOffset);
+    }
+
+    // ---- corruption ----
+
+    /** The corrupt batch this log was found to hold, if any; while there is one, reads and appends throw. */
+    public Optional<CorruptBatch> corruption() {
+        return damage.known();
+    }
+
+    /** Who is told when the log is found to hold a corrupt batch; replaces the previous listener. */
+    public void setCorruptionListener(CorruptionListener listener) {
+        damage.setListener(listener);
+    }
+
+    /** Where the checks of the log's data report and confirm what they found. */
+    LogDamage damage() {
+        return damage;
+    }
+
+    /** The sealed segments, oldest first, as of this call: what the {@link LogScrubber} checks. */
+    List<LogSegment> sealedSegments() {
+        return local.sealedSegments();
+    }
+
+    /** See {@link LocalLog#truncations()}: read before reading segment bytes without the write lock. */
+    long truncations() {
+        return local.truncations();
+    }
+
+    /**
+     * Removes the corrupt batch the log carries, with everything after it, and puts the log back in service: the
+     * operator's way out for a partition that has no other replica to repair it from, and how a replica of a
+     * replicated partition is cut back before it fetches the removed records again from its leader.
+     *
+     * <p>The damaged segment is checked again from its start, under the write lock, to find the last good batch;
+     * the log is cut right after it, at that position (the damaged batch's header cannot be trusted to lead
+     * anywhere), crash-safely as {@link #truncateTo} cuts. Appends then continue at that offset: the offsets dropped
+     * will be given to new records. If the damage lies below the log start offset, the log is emptied and starts at
+     * its log start offset again, so no offset below it comes back. If the segment is gone (retention removed it)
+     * or now reads back intact (the damage was in memory, or an index misled the read that reported it), nothing
+     * is cut; an intact segment gets its indexes rebuilt.
+     *
+     * @return what was done; empty if the log carries no damage
+     * @throws KafkaStorageException if the log is closed or offline, or an I/O error took it offline now
+     */
+    public Optional<LastGoodTruncation> truncateToLastGood() {
+        long raisedHighWatermark = -1;
+        LastGoodTruncation done;
+        writeLock.lock();
+        try {
+            local.ensureWritable();
+            Optional<CorruptBatch> known = damage.known();
+            if (known.isEmpty())
+                return Optional.empty();
+            long endBefore = local.logEndOffset();
+            Optional<LogSegment> segment = local.segmentAt(known.get().segmentBaseOffset());
+            RecordBatchScanner.Result scan = segment.isPresent() ? segment.get().verify((batch, position) -> { })
+                    : null;
+            String outcome;
+            if (scan == null) {
+                outcome = "the damaged segment is no longer part of the log; nothing was cut";
+            } else if (scan.damage().isEmpty()) {
+                local.rebuildIndexes(segment.get());
+                outcome = "the damaged segment now reads back intact; nothing was cut and its indexes were rebuilt";
+            } else {
+                long cut = scan.nextOffset();
+                long start = logStartOffset;
+                local.truncateAt(segment.get(), cut, scan.validBytes(), this::publishTruncatedEnd);
+                if (cut < start)
+                    raisedHighWatermark = truncateFullyLocked(start);
+                else
+                    afterCut(cut);
+                outcome = "cut after the last good batch, at position " + scan.validBytes() + " of "
+                        + known.get().segmentFile().getFileName()
+                        + (cut < start ? ", then emptied at its log start offset " + start : "");
+            }
+            damage.cleared();
+            long end = local.logEndOffset();
+            done = new LastGoodTruncation(topicPartition, known.get(), endBefore, end, endBefore - end, outcome);
+        } catch (IOException e) {
+            throw local.fail("truncating the log to its last good batch", e);
+        } finally {
+            writeLock.unlock();
+        }
+        if (raisedHighWatermark >= 0)
+            highWatermark.notifyListeners(raisedHighWatermark);
+        LOG.warning(() -> "Partition " + topicPartition + ": truncated to its last good batch: " + done.outcome()
+                + "; the log end offset went from " + done.logEndOffsetBefore() + " to " + done.logEndOffset() + " ("
+                + done.recordsDropped() + " offsets dropped). It serves again.");
+        return Optional.of(done);
     }
 
     /** The offset the next appended record will get; every offset below it is fully appended. */

@@ -20,7 +20,8 @@ import java.util.Optional;
  * recovery, where nothing in the file is trusted yet. (Kafka's {@code FileRecords.batches()} is not enough here:
  * it silently stops at a truncated batch and checks no CRC.)
  *
- * <p>The file is read in large chunks, so a scan costs about one read per megabyte, not per batch.
+ * <p>The file is read in large chunks, so a scan costs about one read per megabyte, not per batch. A scanner can
+ * also check bytes already in memory (a read that was copied for decoding), reporting file positions as well.
  * Not thread-safe; one scanner per scan.
  */
 final class RecordBatchScanner {
@@ -41,8 +42,11 @@ final class RecordBatchScanner {
      * @param description         what is wrong with it
      * @param claimedOffsetRange  the offsets its header claims, if the header was readable (a hint for the
      *                            operator; the header itself may be what is damaged)
+     * @param incomplete          whether the bytes simply end inside the batch (a torn write, or a read that was cut
+     *                            off there) rather than holding a batch that fails a check
      */
-    record Damage(int position, String description, String claimedOffsetRange) implements Checked {
+    record Damage(int position, String description, String claimedOffsetRange, boolean incomplete)
+            implements Checked {
     }
 
     /** The outcome of checking one position: a valid batch or the damage found there. */
@@ -55,10 +59,11 @@ final class RecordBatchScanner {
     /**
      * The outcome of a scan.
      *
-     * @param validBytes            bytes from the start of the file up to the first bad batch (the file size if
-     *                              all batches are good)
+     * @param validBytes            bytes from where the scan started up to the first bad batch (to the end of the
+     *                              file if all batches are good)
      * @param validBatches          number of good batches
-     * @param nextOffset            offset after the last good batch, or the segment's base offset if none
+     * @param nextOffset            offset after the last good batch; if there is none, the segment's base offset
+     *                              (or the smallest offset {@link #scanFrom} was told to expect)
      * @param damage                why the scan stopped early, or empty if the whole file is valid
      */
     record Result(int validBytes, int validBatches, long nextOffset, Optional<Damage> damage) {
@@ -80,22 +85,44 @@ final class RecordBatchScanner {
         this.segmentBaseOffset = segmentBaseOffset;
     }
 
+    /**
+     * A scanner of bytes in memory: {@code bytes} (from its position to its limit) are the file's bytes from
+     * {@code firstPosition} on, and the file ends where they end. Only {@link #scanFrom} that position makes sense.
+     */
+    RecordBatchScanner(ByteBuffer bytes, int firstPosition, long segmentBaseOffset) {
+        this.channel = null;
+        this.window = bytes.slice();
+        this.windowStart = firstPosition;
+        this.fileSize = firstPosition + window.limit();
+        this.segmentBaseOffset = segmentBaseOffset;
+    }
+
     /** Validates every batch from the start of the file, stopping at the first bad one. */
     Result scan(BatchVisitor visitor) throws IOException {
-        int position = 0;
+        return scanFrom(0, segmentBaseOffset, visitor);
+    }
+
+    /**
+     * Validates every batch from byte {@code from} (where a batch starts) to the end, stopping at the first bad one;
+     * the first batch's base offset must be at least {@code minOffset}. The result's valid bytes and next offset count
+     * from {@code from}: bytes up to the first bad batch, and the offset after the last good one ({@code minOffset}
+     * if there is none).
+     */
+    Result scanFrom(int from, long minOffset, BatchVisitor visitor) throws IOException {
+        int position = from;
         int batches = 0;
-        long nextOffset = segmentBaseOffset;
+        long nextOffset = minOffset;
         while (position < fileSize) {
             Checked checked = check(position, nextOffset);
             if (checked instanceof Damage damage)
-                return new Result(position, batches, nextOffset, Optional.of(damage));
+                return new Result(position - from, batches, nextOffset, Optional.of(damage));
             RecordBatch batch = ((Valid) checked).batch();
             visitor.accept(batch, position);
             batches++;
             nextOffset = batch.lastOffset() + 1;
             position += batch.sizeInBytes();
         }
-        return new Result(position, batches, nextOffset, Optional.empty());
+        return new Result(position - from, batches, nextOffset, Optional.empty());
     }
 
     /**
@@ -128,17 +155,17 @@ final class RecordBatchScanner {
         int remaining = fileSize - position;
         if (remaining < Records.LOG_OVERHEAD)
             return new Damage(position, "only " + remaining + " bytes left, less than a batch's offset and length"
-                    + " fields (truncated write?)", "unknown");
+                    + " fields (truncated write?)", "unknown", true);
         ensureWindow(position, Records.LOG_OVERHEAD);
         long baseOffset = window.getLong(position - windowStart + Records.OFFSET_OFFSET);
         int length = window.getInt(position - windowStart + Records.SIZE_OFFSET);
         if (length < MIN_BATCH_LENGTH)
             return new Damage(position, "batch length field " + length + " is below the minimum " + MIN_BATCH_LENGTH,
-                    "from " + baseOffset + " (unverified)");
+                    "from " + baseOffset + " (unverified)", false);
         if (length > remaining - Records.LOG_OVERHEAD)
             return new Damage(position, "batch of " + (length + Records.LOG_OVERHEAD) + " bytes extends past the end"
                     + " of the file, where only " + remaining + " bytes are left (truncated write?)",
-                    "from " + baseOffset + " (unverified)");
+                    "from " + baseOffset + " (unverified)", true);
         int size = length + Records.LOG_OVERHEAD;
         ensureWindow(position, size);
         ByteBuffer bytes = window.duplicate();
@@ -147,24 +174,24 @@ final class RecordBatchScanner {
         byte magic = bytes.get(Records.MAGIC_OFFSET);
         if (magic != RecordBatch.MAGIC_VALUE_V2)
             return new Damage(position, "magic byte is " + magic + ", expected " + RecordBatch.MAGIC_VALUE_V2,
-                    "from " + baseOffset + " (unverified)");
+                    "from " + baseOffset + " (unverified)", false);
         Iterator<MutableRecordBatch> it = MemoryRecords.readableRecords(bytes).batches().iterator();
         MutableRecordBatch batch = it.next();
         String claimed = batch.baseOffset() + ".." + batch.lastOffset() + " (unverified)";
         try {
             batch.ensureValid();
         } catch (CorruptRecordException e) {
-            return new Damage(position, e.getMessage(), claimed);
+            return new Damage(position, e.getMessage(), claimed, false);
         }
         if (batch.baseOffset() < minBaseOffset)
             return new Damage(position, "batch base offset " + batch.baseOffset() + " is below " + minBaseOffset
-                    + ", the offset after the previous batch", claimed);
+                    + ", the offset after the previous batch", claimed, false);
         if (batch.lastOffset() < batch.baseOffset())
             return new Damage(position, "batch last offset " + batch.lastOffset() + " is below its base offset "
-                    + batch.baseOffset(), claimed);
+                    + batch.baseOffset(), claimed, false);
         if (batch.lastOffset() - segmentBaseOffset > Integer.MAX_VALUE)
             return new Damage(position, "batch last offset " + batch.lastOffset() + " does not fit the relative"
-                    + " offsets of segment " + segmentBaseOffset, claimed);
+                    + " offsets of segment " + segmentBaseOffset, claimed, false);
         return new Valid(batch);
     }
 

@@ -5,6 +5,7 @@ import jakarta.persistence.Persistence;
 import java.nio.file.Path;
 import java.sql.Driver;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -120,6 +121,11 @@ public final class MetadataDatabase implements AutoCloseable {
     /** The offset store of broker {@code coordinatorId}'s group coordinator, fenced by its coordinator claims. */
     public JpaOffsetStore offsetStore(int coordinatorId) {
         return new JpaOffsetStore(emf, coordinatorId);
+    }
+
+    /** @param clock stamps each row's last write, for people reading the table */
+    public JpaConsumerGroupStore consumerGroupStore(Clock clock) {
+        return new JpaConsumerGroupStore(emf, clock);
     }
 
     public JpaUserStore userStore() {

@@ -22,6 +22,7 @@ public final class BrokerMetrics {
     private final ConcurrentHashMap<String, TopicTraffic> topics = new ConcurrentHashMap<>();
     private final Map<ApiKeys, LatencyHistogram> requests = new EnumMap<>(ApiKeys.class);
     private final LatencyHistogram flushTimes = new LatencyHistogram();
+    private final LogIntegrity logIntegrity = new LogIntegrity();
     private volatile IntSupplier openConnections = NO_CONNECTIONS;
 
     public BrokerMetrics() {
@@ -51,6 +52,11 @@ public final class BrokerMetrics {
     /** Duration of each log fsync (one per group-commit round, whatever the number of appends it covers). */
     public LatencyHistogram flushTimes() {
         return flushTimes;
+    }
+
+    /** The log scrubber's work and the corrupt batches and bad indexes found in the logs. */
+    public LogIntegrity logIntegrity() {
+        return logIntegrity;
     }
 
     /** Open connections of the Kafka listener; 0 while no listener runs. */

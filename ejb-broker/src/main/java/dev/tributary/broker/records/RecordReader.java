@@ -1,6 +1,7 @@
 package dev.tributary.broker.records;
 
 import dev.tributary.broker.log.FetchDataInfo;
+import dev.tributary.broker.log.LogCorruptionException;
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.log.TimestampOffset;
 import dev.tributary.broker.metrics.BrokerMetrics;
@@ -15,10 +16,15 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Reads decoded records from a partition for callers that want records rather than batches (REST). Reads this
- * broker's replica, whether it leads the partition or follows, and never returns a record at or above that
- * replica's high watermark: a follower's trails the leader's a little, and everything below it is committed. What it returns is counted as served in the topic's
- * {@link TopicTraffic} (bytes: each record's size in its batch).
+ * Reads decoded records from a partition for callers that want records rather than batches (REST, and in-VM
+ * consumers through {@link dev.tributary.broker.consumer.RecordFetcher}). Reads this broker's replica, whether it
+ * leads the partition or follows, and never returns a record at or above that replica's high watermark: a
+ * follower's trails the leader's a little, and everything below it is committed. What it returns is counted as
+ * served in the topic's {@link TopicTraffic} (bytes: each record's size in its batch).
+ *
+ * <p>Every batch is checked (CRC included) before a record of it is decoded ({@link PartitionLog#readVerified}):
+ * data that went bad on disk is never returned. A bad batch, or a replica already known to hold one, fails the read
+ * with {@link LogCorruptionException}, which names the partition and the first offset that cannot be served.
  */
 public final class RecordReader {
 
@@ -36,6 +42,7 @@ public final class RecordReader {
     /**
      * @throws OffsetOutOfRangeException if {@code fromOffset} is below the log start offset or above the high
      *         watermark
+     * @throws LogCorruptionException    if the replica holds corrupt data
      */
     public RecordPage read(String topic, int partition, long fromOffset, int maxRecords) {
         PartitionLog log = replicas.replicaLog(topic, partition);
@@ -48,7 +55,7 @@ public final class RecordReader {
         long bytes = 0;
         long next = fromOffset;
         while (records.size() < maxRecords && next < highWatermark) {
-            FetchDataInfo data = log.read(next, READ_CHUNK_BYTES);
+            FetchDataInfo data = log.readVerified(next, READ_CHUNK_BYTES);
             long afterChunk = next;
             for (RecordBatch batch : data.records().batches()) {
                 afterChunk = Math.max(afterChunk, batch.nextOffset());

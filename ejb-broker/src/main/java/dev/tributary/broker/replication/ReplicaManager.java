@@ -2,6 +2,9 @@ package dev.tributary.broker.replication;
 
 import dev.tributary.broker.cluster.ClusterMetrics;
 import dev.tributary.broker.cluster.ClusterStanding;
+import dev.tributary.broker.log.CorruptBatch;
+import dev.tributary.broker.log.CorruptionListener;
+import dev.tributary.broker.log.LastGoodTruncation;
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.topic.HostedReplicas;
 import dev.tributary.broker.topic.LeadershipListener;
@@ -12,6 +15,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,8 +45,17 @@ import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
  * <p>A leader fences itself: while its session in the metadata database is not current
  * ({@link ClusterStanding#sessionActive}) it refuses {@code acks=all} appends and acknowledges none of those it
  * holds, so it has stopped before the controller may give its partitions to another broker.
+ *
+ * <p><b>Corrupt replicas.</b> A local replica found to hold a corrupt batch ({@link CorruptionListener}; its log
+ * refuses reads and writes meanwhile) is repaired from the others: first it leaves the ISR, so that no election can
+ * make it leader with records missing — a leader hands its leadership to the first other in-sync replica at the next
+ * leader epoch ({@link #withoutReplica}) — then, following, it truncates its log to the last good batch below the
+ * damage and fetches the rest again; it rejoins the ISR once caught up, as any follower does. A replica that is its
+ * partition's only in-sync one cannot be repaired from anyone: it stays out of service until an in-sync peer
+ * appears or an operator truncates it ({@link #truncateToLastGood}). The steps run on the ISR thread and are retried
+ * every {@code replica.fetch.backoff.ms} while the damage is there.
  */
-public final class ReplicaManager implements LeadershipListener, InSyncReplicas, AutoCloseable {
+public final class ReplicaManager implements LeadershipListener, InSyncReplicas, CorruptionListener, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ReplicaManager.class.getName());
 
@@ -55,9 +68,21 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
     private final Clock clock;
     private final ReplicaFetchers fetchers;
     private final Map<TopicPartition, LeaderPartition> leaders = new ConcurrentHashMap<>();
+    /** Every local replica with its latest leadership; changed with {@link #replicaLock} held. */
+    private final Map<TopicPartition, LocalReplica> local = new ConcurrentHashMap<>();
+    /**
+     * Held by every change of what a local replica does (lead, follow, stop) and by a corrupt replica's repair, so
+     * that a repair never works from leadership that changed under it. Taken after the topics' admin lock.
+     */
+    private final Object replicaLock = new Object();
     private final Set<TopicPartition> pendingExpansions = ConcurrentHashMap.newKeySet();
     private final ExecutorService isrUpdates;
     private final ScheduledFuture<?> lagCheck;
+    private final ScheduledFuture<?> corruptionCheck;
+
+    /** A replica this broker holds: its partition's leadership as last heard, and its log. */
+    private record LocalReplica(PartitionLeadership leadership, PartitionLog log) {
+    }
 
     /**
      * Starts as the {@link LeadershipListener} of {@code hosted}, which at once tells it the leadership of every
@@ -84,12 +109,25 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
         long period = Math.max(100, config.replicaLagTimeMaxMs() / 2);
         this.lagCheck = scheduler.scheduleWithFixedDelay(this::shrinkLaggingIsrs, period, period,
                 TimeUnit.MILLISECONDS);
+        long retry = Math.max(100, config.replicaFetchBackoffMs());
+        this.corruptionCheck = scheduler.scheduleWithFixedDelay(this::repairCorruptReplicas, retry, retry,
+                TimeUnit.MILLISECONDS);
         hosted.setLeadershipListener(this);
     }
 
     @Override
     public void leadershipChanged(PartitionLeadership leadership, PartitionLog log) {
+        synchronized (replicaLock) {
+            changeLeadership(leadership, log);
+        }
+    }
+
+    private void changeLeadership(PartitionLeadership leadership, PartitionLog log) {
         TopicPartition tp = leadership.topicPartition();
+        if (log != null)
+            local.put(tp, new LocalReplica(leadership, log));
+        else
+            local.remove(tp);
         LeaderPartition current = leaders.get(tp);
         if (log != null && leadership.leader() == brokerId) {
             if (current != null && current.leadership().leaderEpoch() == leadership.leaderEpoch()) {
@@ -103,6 +141,8 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
             // A partition's only replica always leads: not news worth a line per partition at every start.
             LOG.log(leadership.replicas().size() > 1 ? Level.INFO : Level.FINE, () -> "Broker " + brokerId + " leads "
                     + tp + " at leader epoch " + leadership.leaderEpoch() + ", ISR " + leadership.isr());
+            if (log.corruption().isPresent())
+                isrUpdates.execute(() -> repair(tp, false));
             return;
         }
         if (current != null) {
@@ -114,15 +154,148 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
             return;
         }
         log.setHighWatermarkFollowsLogEnd(false);
+        if (log.corruption().isPresent()) {
+            fetchers.stopFollowing(tp); // nothing to append to until it is repaired
+            isrUpdates.execute(() -> repair(tp, false));
+            return;
+        }
         fetchers.follow(tp, leadership.leader(), leadership.leaderEpoch(), log);
     }
 
     @Override
     public void replicaRemoved(TopicPartition partition) {
-        fetchers.stopFollowing(partition);
-        LeaderPartition leader = leaders.remove(partition);
-        if (leader != null)
-            leader.resign();
+        synchronized (replicaLock) {
+            local.remove(partition);
+            fetchers.stopFollowing(partition);
+            LeaderPartition leader = leaders.remove(partition);
+            if (leader != null)
+                leader.resign();
+        }
+    }
+
+    // ---- corrupt replicas ----
+
+    /** A local replica's log was found to hold a corrupt batch: its repair starts on the ISR thread. */
+    @Override
+    public void corruptionFound(TopicPartition partition, CorruptBatch damage) {
+        isrUpdates.execute(() -> repair(partition, true));
+    }
+
+    /** Retries the repair of every local replica that still holds damage. */
+    private void repairCorruptReplicas() {
+        for (Map.Entry<TopicPartition, LocalReplica> replica : local.entrySet()) {
+            if (replica.getValue().log().corruption().isPresent())
+                isrUpdates.execute(() -> repair(replica.getKey(), false));
+        }
+    }
+
+    /**
+     * One step of a corrupt replica's repair, on the ISR thread: out of the ISR if it is in, else truncate and fetch
+     * again if it follows a leader.
+     *
+     * @param firstAttempt whether to say at WARNING that nothing can be done yet (later attempts say it at FINE)
+     */
+    private void repair(TopicPartition tp, boolean firstAttempt) {
+        try {
+            LocalReplica replica = local.get(tp);
+            if (replica == null || replica.log().corruption().isEmpty())
+                return;
+            PartitionLeadership current = replica.leadership();
+            if (current.isr().contains(brokerId)) {
+                leaveIsr(current, firstAttempt);
+                return;
+            }
+            synchronized (replicaLock) {
+                LocalReplica now = local.get(tp);
+                if (now == null || now.log().corruption().isEmpty() || now.leadership().isr().contains(brokerId)
+                        || !now.leadership().hasLeader() || now.leadership().leader() == brokerId)
+                    return; // changed meanwhile, or no leader to fetch from yet: a later attempt goes on
+                PartitionLeadership following = now.leadership();
+                fetchers.stopFollowing(tp);
+                now.log().truncateToLastGood();
+                LOG.info(() -> "Broker " + brokerId + " fetches the rest of " + tp + " again from broker "
+                        + following.leader() + " after cutting its corrupt replica back to its last good batch");
+                fetchers.follow(tp, following.leader(), following.leaderEpoch(), now.log());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Repairing the corrupt replica of " + tp + " failed; will retry", e);
+        }
+    }
+
+    /** The corrupt replica leaves the ISR (handing over leadership if it leads), if any other replica is in sync. */
+    private void leaveIsr(PartitionLeadership current, boolean firstAttempt) {
+        TopicPartition tp = current.topicPartition();
+        Optional<PartitionLeadership> without = withoutReplica(current, brokerId);
+        if (without.isEmpty()) {
+            LOG.log(firstAttempt ? Level.WARNING : Level.FINE, () -> "The replica of " + tp + " on broker "
+                    + brokerId + " is corrupt and the partition's only in-sync replica: the partition stays offline"
+                    + " until an in-sync replica appears or an operator truncates it to its last good batch");
+            return;
+        }
+        PartitionLeadership changed = without.get();
+        if (store.compareAndSet(current, changed)) {
+            LOG.warning(() -> "The replica of " + tp + " on broker " + brokerId + " is corrupt: it left the ISR, now "
+                    + changed.isr() + (current.leader() == brokerId ? ", and handed leadership to broker "
+                    + changed.leader() + " at leader epoch " + changed.leaderEpoch() : ""));
+            topics.updateLeadership(changed); // the change comes back through leadershipChanged
+        } else {
+            topics.refresh(); // lost a race: the next attempt works from what won
+        }
+    }
+
+    /**
+     * {@code current} without {@code brokerId} among the in-sync replicas; if it led, the first other in-sync
+     * replica in replica order leads at the next leader epoch. Empty if no other replica is in sync.
+     */
+    static Optional<PartitionLeadership> withoutReplica(PartitionLeadership current, int brokerId) {
+        List<Integer> isr = current.isr().stream().filter(replica -> replica != brokerId).toList();
+        if (isr.isEmpty())
+            return Optional.empty();
+        if (current.leader() != brokerId)
+            return Optional.of(current.withIsr(isr));
+        int next = current.replicas().stream().filter(isr::contains).findFirst().orElse(isr.get(0));
+        return Optional.of(current.withLeader(next, isr));
+    }
+
+    /**
+     * The operator's way out for a corrupt replica that cannot be repaired from another one: truncates the local
+     * replica of {@code tp} to its last good batch ({@link PartitionLog#truncateToLastGood()}) and puts it back in
+     * service. As leader of a partition with other replicas it first moves to the next leader epoch, so that
+     * followers holding records past the cut find out and cut theirs too, and it stamps its next appends with that
+     * epoch; as follower it fetches again from its leader.
+     *
+     * @return what was cut; empty if the replica holds no damage
+     * @throws NotLeaderOrFollowerException if this broker holds no replica of {@code tp}
+     */
+    public Optional<LastGoodTruncation> truncateToLastGood(TopicPartition tp) {
+        LocalReplica replica = local.get(tp);
+        if (replica == null)
+            throw new NotLeaderOrFollowerException("Broker " + brokerId + " holds no replica of " + tp);
+        if (replica.log().corruption().isEmpty())
+            return Optional.empty();
+        PartitionLeadership leadership = replica.leadership();
+        if (leadership.leader() == brokerId && leadership.replicas().size() > 1) {
+            PartitionLeadership nextEpoch = leadership.withLeader(brokerId, leadership.isr());
+            if (!store.compareAndSet(leadership, nextEpoch)) {
+                topics.refresh();
+                throw new NotLeaderOrFollowerException("The leadership of " + tp + " changed meanwhile; try again");
+            }
+            topics.updateLeadership(nextEpoch);
+        }
+        synchronized (replicaLock) {
+            LocalReplica now = local.get(tp);
+            if (now == null)
+                throw new NotLeaderOrFollowerException("Broker " + brokerId + " holds no replica of " + tp);
+            boolean following = now.leadership().hasLeader() && now.leadership().leader() != brokerId;
+            if (following)
+                fetchers.stopFollowing(tp);
+            Optional<LastGoodTruncation> done = now.log().truncateToLastGood();
+            if (now.leadership().leader() == brokerId)
+                now.log().assignLeaderEpoch(now.leadership().leaderEpoch());
+            else if (following)
+                fetchers.follow(tp, now.leadership().leader(), now.leadership().leaderEpoch(), now.log());
+            return done;
+        }
     }
 
     /**
@@ -236,6 +409,7 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
 
     @Override
     public void close() {
+        corruptionCheck.cancel(false);
         lagCheck.cancel(false);
         fetchers.close();
         isrUpdates.shutdownNow();

@@ -17,7 +17,9 @@ import dev.tributary.broker.cluster.SessionAwareMembership;
 import dev.tributary.broker.cluster.StandaloneMembership;
 import dev.tributary.broker.group.GroupAdmin;
 import dev.tributary.broker.group.GroupCoordinator;
+import dev.tributary.broker.log.LastGoodTruncation;
 import dev.tributary.broker.log.LogManager;
+import dev.tributary.broker.log.LogScrubber;
 import dev.tributary.broker.log.ProducerIdManager;
 import dev.tributary.broker.metadata.MetadataDatabase;
 import dev.tributary.broker.metrics.BrokerMetrics;
@@ -50,6 +52,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.BrokerNotAvailableException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -96,6 +99,7 @@ public final class Broker implements AutoCloseable {
     private final ProduceForwarder forwarder;
     private final MetadataRefresher metadataRefresher;
     private final ScheduledExecutorService scheduler;
+    private final LogScrubber scrubber;
     private final AtomicReference<ClusterMembership> membership;
     private volatile Controller controller;
     private volatile ScheduledFuture<?> membershipRecheck;
@@ -113,10 +117,11 @@ public final class Broker implements AutoCloseable {
                    LeaderAppends appends,
                    ProduceForwarder forwarder, AtomicReference<ClusterMembership> membership,
                    GroupCoordinator groups, RecordWriter writer, Transactions transactions, BrokerMetrics metrics,
-                   BrokerReadiness readiness, ScheduledExecutorService scheduler,
+                   BrokerReadiness readiness, LogScrubber scrubber, ScheduledExecutorService scheduler,
                    ScheduledExecutorService ownedScheduler) {
         this.config = config;
         this.scheduler = scheduler;
+        this.scrubber = scrubber;
         this.producerIds = config.dbUrl().isPresent() ? new ProducerIdManager(metadata.producerIdBlocks())
                 : logs.producerIds();
         this.leadershipStore = metadata.leadershipStore();
@@ -178,6 +183,7 @@ public final class Broker implements AutoCloseable {
         BrokerSession session = null;
         ReplicaManager replicas = null;
         ProduceForwarder forwarder = null;
+        LogScrubber scrubber = null;
         try {
             // The log manager locks the data directory first: a second broker on it fails before touching anything.
             BrokerMetrics metrics = new BrokerMetrics();
@@ -201,6 +207,7 @@ public final class Broker implements AutoCloseable {
                     .orElseGet(() -> recordedKafkaAddress(registry, brokerId));
             replicas = new ReplicaManager(topics.replicas(), topics.administration(), metadata.leadershipStore(),
                     config.replication(), session, clusterMetrics, clock, scheduler, kafkaAddresses);
+            logs.setCorruptionListener(replicas);
             forwarder = new ProduceForwarder(identity.brokerId(), kafkaAddresses::apply,
                     config.replication().login());
             LeaderAppends appends = new LeaderAppends(topics.replicas(), replicas);
@@ -208,17 +215,19 @@ public final class Broker implements AutoCloseable {
             Transactions transactions = Transactions.open(transactionDir(config.dataDir()), topics.replicas(), appends,
                     writer, clock, WRITE_COMMIT_TIMEOUT);
             GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(identity.brokerId()),
-                    config.groups(), scheduler, clock);
+                    metadata.consumerGroupStore(clock), topics.metadata(), config.groups(), scheduler, clock);
+            scrubber = new LogScrubber(config.scrub(), logs::openLogs, metrics.logIntegrity(), clock);
             Broker broker = new Broker(config, clock, metadata, logs, identity, topics, session, clusterMetrics,
                     replicas, appends, forwarder, membership, groups, writer, transactions, metrics, readiness,
-                    scheduler, owned);
+                    scrubber, scheduler, owned);
+            scrubber.start();
             readiness.started();
             LOG.info(() -> "Broker " + identity.brokerId() + " started in " + (System.nanoTime() - started) / 1_000_000
                     + " ms with " + topics.metadata().topicNames().size() + " topic(s): " + config);
             return broker;
         } catch (RuntimeException e) {
             readiness.failed(e);
-            closeQuietly(forwarder, replicas, session, metadata, logs);
+            closeQuietly(scrubber, forwarder, replicas, session, metadata, logs);
             throw e;
         }
     }
@@ -409,6 +418,24 @@ public final class Broker implements AutoCloseable {
         return current != null && current.isActive();
     }
 
+    /**
+     * Truncates this broker's replica of a partition to the last good batch below the corrupt one it holds, and puts
+     * it back in service (see {@link ReplicaManager#truncateToLastGood}).
+     *
+     * @return what was cut; empty if the replica holds no known damage
+     * @throws UnknownTopicOrPartitionException if the partition does not exist
+     * @throws org.apache.kafka.common.errors.NotLeaderOrFollowerException if this broker holds no replica of it
+     */
+    public Optional<LastGoodTruncation> truncateToLastGood(String topic, int partition) {
+        topics.metadata().leadership(topic, partition); // an unknown partition is told so, not "no replica"
+        return replicas.truncateToLastGood(new TopicPartition(topic, partition));
+    }
+
+    /** The background checker of the logs' sealed segments; {@link LogScrubber#scrubAll()} runs a pass now. */
+    public LogScrubber logScrubber() {
+        return scrubber;
+    }
+
     /** Reads what other brokers changed now rather than at the next periodic check. */
     public void refreshMetadata() {
         metadataRefresher.refreshIfChanged();
@@ -446,8 +473,8 @@ public final class Broker implements AutoCloseable {
         ScheduledFuture<?> recheck = membershipRecheck;
         if (recheck != null)
             recheck.cancel(false);
-        closeQuietly(controller, metadataRefresher, membership.get(), forwarder, replicas, groups, session, logs,
-                metadata);
+        closeQuietly(scrubber, controller, metadataRefresher, membership.get(), forwarder, replicas, groups, session,
+                logs, metadata);
         if (ownedScheduler != null) {
             ownedScheduler.shutdownNow();
         }

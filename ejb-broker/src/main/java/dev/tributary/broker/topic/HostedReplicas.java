@@ -1,5 +1,6 @@
 package dev.tributary.broker.topic;
 
+import dev.tributary.broker.log.CorruptBatch;
 import dev.tributary.broker.log.LogConfig;
 import dev.tributary.broker.log.LogCorruptionException;
 import dev.tributary.broker.log.LogManager;
@@ -8,6 +9,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.logging.Level;
@@ -27,7 +29,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * <p>This broker holds a log only for the partitions that list it as a replica. {@link #leaderLog} is the leader's
  * log: on any other broker it throws {@link NotLeaderOrFollowerException}, which Kafka clients answer by refreshing
  * their metadata. A partition whose log could not be opened (corrupt, or its directory could not be created) stays
- * offline: its lookups throw {@link KafkaStorageException} while the other partitions keep working.
+ * offline: its lookups throw {@link KafkaStorageException} while the other partitions keep working. So does one
+ * whose open log carries a corrupt batch ({@link PartitionLog#corruption()}): its lookups throw
+ * {@link LogCorruptionException}, naming the damage, until the replica is repaired.
  *
  * <p>Lookups are lock-free and sit on every produce and fetch. The logs are opened, grown and deleted by
  * {@link TopicAdministration} under the admin lock, which tells the {@link LeadershipListener} (the replication
@@ -134,6 +138,9 @@ public final class HostedReplicas {
             throw new KafkaStorageException("Partition " + hosted.name() + "-" + partition + " is offline: "
                     + topics.offlineReason(new TopicPartition(hosted.name(), partition)));
         }
+        Optional<CorruptBatch> damage = log.corruption();
+        if (damage.isPresent())
+            throw new LogCorruptionException(damage.get());
         return log;
     }
 

@@ -63,6 +63,8 @@ final class TopicMetadataCache implements TopicMetadata {
         }
         Optional<String> offline = leadership.hasLeader() ? Optional.empty()
                 : Optional.of("no in-sync replica is alive to lead it");
+        if (local && leadership.leader() == topics.brokerId())
+            offline = log.corruption().map(damage -> "its leader's replica holds " + damage.describe());
         if (!local)
             return new PartitionState(partition, leadership.leader(), leadership.replicas(), leadership.isr(), -1, -1,
                     -1, offline);

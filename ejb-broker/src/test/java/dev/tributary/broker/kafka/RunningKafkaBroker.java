@@ -2,17 +2,23 @@ package dev.tributary.broker.kafka;
 
 import dev.tributary.broker.server.Broker;
 import dev.tributary.broker.server.BrokerConfig;
+import dev.tributary.broker.testing.Conditions;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -88,6 +94,38 @@ final class RunningKafkaBroker implements AutoCloseable {
         props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
         props.putAll(overrides);
         return consumer(props);
+    }
+
+    /**
+     * A consumer for {@code groupId} with the consumer group protocol of KIP-848 ({@code group.protocol=consumer}),
+     * not yet subscribed, reading from the earliest offset when nothing is committed. The broker, not the client,
+     * sets its session timeout and heartbeat interval.
+     */
+    KafkaConsumer<String, String> consumerProtocolMember(String groupId, String clientId, Properties overrides) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.putAll(overrides);
+        return consumer(props);
+    }
+
+    /**
+     * Every record of {@code partition}, from its log start to its end offset as of now, read by {@code consumer}
+     * (assigned to it here). A record the client cannot decode, a bad CRC say, fails the poll and so the caller.
+     */
+    static List<ConsumerRecord<String, String>> readToEnd(KafkaConsumer<String, String> consumer,
+                                                         TopicPartition partition) {
+        List<ConsumerRecord<String, String>> all = new ArrayList<>();
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        long end = consumer.endOffsets(List.of(partition)).get(partition);
+        Conditions.await("consumed " + partition + " to " + end, () -> {
+            consumer.poll(Duration.ofMillis(100)).forEach(all::add);
+            return consumer.position(partition) >= end;
+        }, () -> all.size() + " records so far");
+        return all;
     }
 
     /** Produces records {@code key-i}/{@code value-i} for i in [from, from + count), default partitioning. */

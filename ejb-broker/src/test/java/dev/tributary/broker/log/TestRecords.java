@@ -152,6 +152,12 @@ final class TestRecords {
         }
     }
 
+    /** Inverts the bits of {@code count} bytes of {@code file} from {@code position}: damage a disk can do. */
+    static void flipBytes(Path file, long position, int count) throws IOException {
+        for (int i = 0; i < count; i++)
+            flipByte(file, position + i);
+    }
+
     /** Overwrites bytes of {@code file} at {@code position}. */
     static void overwrite(Path file, long position, byte[] content) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {

@@ -97,7 +97,8 @@ class BrokerTest {
         BrokerConfig config = new BrokerConfig(dataDir, java.util.Optional.of("jdbc:postgresql://db/t"),
                 java.util.Optional.of("broker"), java.util.Optional.of("s3cret"), 1000,
                 GroupCoordinatorConfig.defaults(), dev.tributary.broker.security.AclConfig.disabled(),
-                dev.tributary.broker.replication.ReplicationConfig.defaults());
+                dev.tributary.broker.replication.ReplicationConfig.defaults(),
+                dev.tributary.broker.log.ScrubberConfig.defaults());
         assertTrue(!config.toString().contains("s3cret"), config::toString);
     }
 

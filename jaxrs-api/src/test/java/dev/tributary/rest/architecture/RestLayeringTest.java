@@ -10,6 +10,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import dev.tributary.broker.group.GroupCoordinator;
 import dev.tributary.broker.replication.PreferredLeaderElection;
+import dev.tributary.broker.replication.TruncateToLastGood;
 import dev.tributary.broker.topic.HostedReplicas;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,9 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * REST is a thin boundary (docs/architecture.md, "Layers"): its resources translate HTTP and delegate to the core
  * services the broker's CDI producers hand out — the topic metadata view and administration, the record reader and
- * writer, group administration, cluster status, users and ACLs, preferred leader election — and the values those
- * take and return. It never reaches past them into the logs, the replication machinery, the Kafka protocol, the JPA
- * stores, the broker's wiring or the coordinators themselves.
+ * writer, group administration, cluster status, users and ACLs, preferred leader election, the truncation of a
+ * corrupt replica — and the values those take and return. It never reaches past them into the logs, the replication
+ * machinery, the Kafka protocol, the JPA stores, the broker's wiring or the coordinators themselves.
  */
 class RestLayeringTest {
 
@@ -33,7 +34,7 @@ class RestLayeringTest {
                         "dev.tributary.broker.consumer..", "dev.tributary.broker.transaction..",
                         "dev.tributary.broker.replication..")
                         .and(not(simpleNameEndingWith("Exception")))
-                        .and(not(belongToAnyOf(PreferredLeaderElection.class))))
+                        .and(not(belongToAnyOf(PreferredLeaderElection.class, TruncateToLastGood.class))))
                 .because("REST reaches the core through the services BrokerLifecycle produces")
                 .check(REST);
         noClasses().should().dependOnClassesThat(belongToAnyOf(HostedReplicas.class, GroupCoordinator.class))

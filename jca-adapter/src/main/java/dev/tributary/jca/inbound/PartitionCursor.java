@@ -16,6 +16,8 @@ final class PartitionCursor implements Delayed {
     private long position;
     private int failures;
     private long readyAtNanos;
+    /** Why the last attempt to work on the partition failed, if it did; see {@link #sameTroubleAsBefore}. */
+    private String trouble;
 
     PartitionCursor(PartitionId partition, long position) {
         this.partition = partition;
@@ -41,6 +43,22 @@ final class PartitionCursor implements Delayed {
     int failed(long backoffMs) {
         delay(backoffMs);
         return ++failures;
+    }
+
+    /**
+     * Records why an attempt failed outside a record's delivery (the broker could not fetch or commit): whether it
+     * is what the previous attempt failed with too, so that a cause that persists is reported once, not at every
+     * retry.
+     */
+    boolean sameTroubleAsBefore(String cause) {
+        boolean same = cause.equals(trouble);
+        trouble = cause;
+        return same;
+    }
+
+    /** An attempt went through: the next failure is news again. */
+    void troubleCleared() {
+        trouble = null;
     }
 
     /** Ready again only after {@code delayMs}. */

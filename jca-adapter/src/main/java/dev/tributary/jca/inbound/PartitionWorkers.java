@@ -85,10 +85,13 @@ final class PartitionWorkers {
                     if (cursor != null) {
                         try {
                             deliverFrom(cursor);
+                            cursor.troubleCleared();
                         } catch (RuntimeException e) {
-                            // The broker could not read, dead-letter or commit (topic deleted, disk full...).
-                            LOG.log(Level.WARNING, "Delivering " + cursor + " failed; retrying in "
-                                    + config.retryBackoffMs() + " ms", e);
+                            // The broker could not read, dead-letter or commit (topic deleted, disk full, corrupt
+                            // data...): said once with its cause, then quietly retried until it changes or clears.
+                            boolean again = cursor.sameTroubleAsBefore(String.valueOf(e));
+                            LOG.log(again ? Level.FINE : Level.WARNING, "Delivering " + cursor + " failed; retrying"
+                                    + " every " + config.retryBackoffMs() + " ms", again ? null : e);
                             cursor.delay(config.retryBackoffMs());
                         } finally {
                             ready.add(cursor);
