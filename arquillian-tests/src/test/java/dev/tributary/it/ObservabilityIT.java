@@ -108,10 +108,15 @@ class ObservabilityIT {
         awaitMetric("tributary_kafka_request_latency_seconds_bucket", "le=\"+Inf\"", v -> v >= 5);
         String text = get("metrics", "text/plain").body();
         for (String always : List.of("tributary_under_replicated_partitions", "tributary_offline_partitions",
-                "tributary_kafka_connections", "tributary_log_flush_time_seconds_count")) {
+                "tributary_kafka_connections", "tributary_log_flush_time_seconds_count",
+                "tributary_leadership_writes_total")) {
             assertTrue(value(text, always, "").isPresent(), () -> always + " missing from /metrics:\n" + text);
         }
         assertEquals(0.0, value(text, "tributary_under_replicated_partitions", "").getAsDouble());
+        // A broker alone holds the controller lease and a current session.
+        awaitMetric("tributary_broker_session_active", "", v -> v == 1);
+        awaitMetric("tributary_controller_epoch", "", v -> v >= 1);
+        awaitMetric("tributary_controller_activations_total", "", v -> v >= 1);
     }
 
     @Test

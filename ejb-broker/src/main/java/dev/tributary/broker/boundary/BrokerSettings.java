@@ -1,5 +1,6 @@
 package dev.tributary.broker.boundary;
 
+import dev.tributary.broker.group.ConsumerGroupConfig;
 import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.kafka.security.QuotaConfig;
@@ -29,6 +30,11 @@ final class BrokerSettings {
     static final String DB_PASSWORD = "tributary.db.password";
     static final String MAINTENANCE_INTERVAL_MS = "tributary.maintenance.interval.ms";
     static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "tributary.group.initial.rebalance.delay.ms";
+    /** The consumer group protocol (KIP-848), with Kafka's {@code group.consumer.*} names. */
+    static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "tributary.group.consumer.session.timeout.ms";
+    static final String GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = "tributary.group.consumer.heartbeat.interval.ms";
+    static final String GROUP_CONSUMER_ASSIGNORS = "tributary.group.consumer.assignors";
+    static final String GROUP_CONSUMER_MAX_SIZE = "tributary.group.consumer.max.size";
     static final String KAFKA_ENABLED = "tributary.kafka.enabled";
     static final String KAFKA_HOST = "tributary.kafka.host";
     static final String KAFKA_PORT = "tributary.kafka.port";
@@ -47,6 +53,13 @@ final class BrokerSettings {
     static final String ACL_ENABLED = "tributary.acl.enabled";
     /** Kafka's {@code replica.lag.time.max.ms}: how long a follower may lag before it leaves the ISR. */
     static final String REPLICA_LAG_TIME_MAX_MS = "tributary.replica.lag.time.max.ms";
+    /**
+     * Kafka's {@code broker.session.timeout.ms}: a broker whose heartbeats to the metadata database stop this long
+     * loses its partitions' leadership (and fences itself three quarters of the way there).
+     */
+    static final String BROKER_SESSION_TIMEOUT_MS = "tributary.broker.session.timeout.ms";
+    /** Kafka's {@code broker.heartbeat.interval.ms}: how often a broker renews its session. */
+    static final String BROKER_HEARTBEAT_INTERVAL_MS = "tributary.broker.heartbeat.interval.ms";
     /** The broker user brokers log in as to each other's SASL listeners (SCRAM-SHA-512). */
     static final String INTERBROKER_USER = "tributary.interbroker.user";
     /** Environment TRIBUTARY_INTERBROKER_PASSWORD. */
@@ -101,6 +114,10 @@ final class BrokerSettings {
         ReplicationConfig defaults = ReplicationConfig.defaults();
         return defaults.withReplicaLagTimeMaxMs(value(config, REPLICA_LAG_TIME_MAX_MS, Long.class)
                         .orElse(defaults.replicaLagTimeMaxMs()))
+                .withBrokerSession(value(config, BROKER_SESSION_TIMEOUT_MS, Long.class)
+                                .orElse(defaults.brokerSessionTimeoutMs()),
+                        value(config, BROKER_HEARTBEAT_INTERVAL_MS, Long.class)
+                                .orElse(defaults.brokerHeartbeatIntervalMs()))
                 .withLogin(InterBrokerLogin.of(value(config, INTERBROKER_USER, String.class),
                         value(config, INTERBROKER_PASSWORD, String.class)));
     }
@@ -114,8 +131,18 @@ final class BrokerSettings {
 
     private static GroupCoordinatorConfig groups(Config config) {
         GroupCoordinatorConfig defaults = GroupCoordinatorConfig.defaults();
+        ConsumerGroupConfig consumer = defaults.consumer();
         return defaults.withInitialRebalanceDelayMs(value(config, GROUP_INITIAL_REBALANCE_DELAY_MS,
-                Integer.class).orElse(defaults.initialRebalanceDelayMs()));
+                        Integer.class).orElse(defaults.initialRebalanceDelayMs()))
+                .withConsumer(consumer
+                        .withTimeouts(value(config, GROUP_CONSUMER_SESSION_TIMEOUT_MS, Integer.class)
+                                        .orElse(consumer.sessionTimeoutMs()),
+                                value(config, GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, Integer.class)
+                                        .orElse(consumer.heartbeatIntervalMs()))
+                        .withAssignors(value(config, GROUP_CONSUMER_ASSIGNORS, String.class)
+                                .map(BrokerSettings::commaSeparated).orElse(consumer.assignors()))
+                        .withMaxSize(value(config, GROUP_CONSUMER_MAX_SIZE, Integer.class)
+                                .orElse(consumer.maxSize())));
     }
 
     /** How often the published metrics pick up new topics, groups and APIs (and recompute consumer lag). */

@@ -27,7 +27,8 @@ final class SchemaMigrations {
     private static final String LOCATION = "META-INF/tributary/schema/";
     /** In order; the n-th script is schema version n. */
     static final List<String> SCRIPTS = List.of("V1__topics.sql", "V2__committed_offsets.sql", "V3__topic_ids.sql",
-            "V4__users.sql", "V5__acls.sql", "V6__brokers.sql", "V7__partitions.sql");
+            "V4__users.sql", "V5__acls.sql", "V6__brokers.sql", "V7__partitions.sql",
+            "V8__consumer_groups.sql", "V9__fencing.sql");
 
     private SchemaMigrations() {
     }

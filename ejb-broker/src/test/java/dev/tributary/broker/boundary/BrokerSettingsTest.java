@@ -3,7 +3,9 @@ package dev.tributary.broker.boundary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.tributary.broker.group.ConsumerGroupConfig;
 import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
@@ -32,6 +34,34 @@ class BrokerSettingsTest {
     void unsetValuesFallBackToTheDefaults() {
         assertEquals(9092, BrokerSettings.kafkaListener(config(Map.of())).orElseThrow().port());
         assertEquals(Optional.of(1234L), BrokerSettings.value(config(Map.of("k", "1234")), "k", Long.class));
+    }
+
+    @Test
+    void consumerGroupSettingsHaveKafkasDefaults() {
+        assertEquals(ConsumerGroupConfig.defaults(), BrokerSettings.from(config(Map.of())).groups().consumer());
+        assertEquals(new ConsumerGroupConfig(45_000, 5_000, List.of("uniform", "range"), Integer.MAX_VALUE),
+                ConsumerGroupConfig.defaults());
+    }
+
+    @Test
+    void consumerGroupSettingsAreRead() {
+        ConsumerGroupConfig consumer = BrokerSettings.from(config(Map.of(
+                "tributary.group.consumer.session.timeout.ms", "20000",
+                "tributary.group.consumer.heartbeat.interval.ms", "1000",
+                "tributary.group.consumer.assignors", "range, uniform",
+                "tributary.group.consumer.max.size", "12"))).groups().consumer();
+        assertEquals(new ConsumerGroupConfig(20_000, 1_000, List.of("range", "uniform"), 12), consumer);
+        assertEquals("range", consumer.defaultAssignor());
+    }
+
+    @Test
+    void nonsenseIsRefusedNamingTheSetting() {
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> BrokerSettings.from(
+                config(Map.of("tributary.group.consumer.assignors", "sticky"))));
+        assertEquals("group.consumer.assignors must name some of [range, uniform], not [sticky]",
+                unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> BrokerSettings.from(config(Map.of(
+                "tributary.group.consumer.heartbeat.interval.ms", "60000"))), "not below the session timeout");
     }
 
     /** A Config over {@code values}, converting as MicroProfile Config's built-in converters do. */

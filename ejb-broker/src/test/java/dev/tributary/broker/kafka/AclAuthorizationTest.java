@@ -14,12 +14,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
@@ -28,6 +30,7 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
@@ -98,6 +101,33 @@ class AclAuthorizationTest {
         }
     }
 
+    /** Kafka's rule for ConsumerGroupHeartbeat (KIP-848): READ on the group, DESCRIBE on topics subscribed by name. */
+    @Test
+    void aConsumerProtocolMemberNeedsReadOnTheGroupAndDescribeOnItsTopics() throws Exception {
+        try (Admin admin = admin("admin", ADMIN_PASSWORD)) {
+            admin.createAcls(List.of(allow(ResourceType.TOPIC, "orders", AclOperation.READ))).all().get();
+        }
+        try (KafkaConsumer<String, String> consumer = consumerProtocolConsumer()) {
+            consumer.subscribe(List.of("orders"));
+            assertThrows(GroupAuthorizationException.class, () -> consumer.poll(Duration.ofSeconds(10)));
+        }
+        try (Admin admin = admin("admin", ADMIN_PASSWORD)) {
+            admin.createAcls(List.of(allow(ResourceType.GROUP, "billing-eu", AclOperation.READ))).all().get();
+        }
+        try (KafkaConsumer<String, String> consumer = consumerProtocolConsumer()) {
+            consumer.subscribe(List.of("hidden"));
+            assertThrows(TopicAuthorizationException.class, () -> consumer.poll(Duration.ofSeconds(10)));
+        }
+        try (KafkaConsumer<String, String> consumer = consumerProtocolConsumer()) {
+            consumer.subscribe(List.of("orders"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(100));
+            }
+            assertEquals(Set.of(new TopicPartition("orders", 0)), consumer.assignment());
+        }
+    }
+
     @Test
     void onlyWhoMayAlterTheClusterManagesAclsAndDeletedOnesStopApplying() throws Exception {
         AclBinding write = allow(ResourceType.TOPIC, "orders", AclOperation.WRITE);
@@ -128,6 +158,11 @@ class AclAuthorizationTest {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "billing-eu");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         return kafka.consumer(props);
+    }
+
+    private KafkaConsumer<String, String> consumerProtocolConsumer() {
+        Properties props = SaslAuthenticationTest.sasl("PLAIN", "alice", ALICE_PASSWORD);
+        return kafka.consumerProtocolMember("billing-eu", "alice", props);
     }
 
     private Admin admin(String user, String password) {

@@ -144,11 +144,13 @@ class KafkaListenerRobustnessTest {
                     ApiKeys.OFFSET_FETCH, ApiKeys.DESCRIBE_GROUPS, ApiKeys.LIST_GROUPS, ApiKeys.DELETE_GROUPS,
                     ApiKeys.OFFSET_DELETE, ApiKeys.CREATE_PARTITIONS, ApiKeys.INCREMENTAL_ALTER_CONFIGS,
                     ApiKeys.ALTER_CONFIGS, ApiKeys.DELETE_RECORDS, ApiKeys.OFFSET_FOR_LEADER_EPOCH,
-                    ApiKeys.DESCRIBE_ACLS, ApiKeys.CREATE_ACLS, ApiKeys.DELETE_ACLS))
+                    ApiKeys.DESCRIBE_ACLS, ApiKeys.CREATE_ACLS, ApiKeys.DELETE_ACLS,
+                    ApiKeys.CONSUMER_GROUP_HEARTBEAT, ApiKeys.CONSUMER_GROUP_DESCRIBE))
                 expected.add(key.id);
             assertEquals(expected, advertised);
             for (ApiKeys key : List.of(ApiKeys.CREATE_PARTITIONS, ApiKeys.INCREMENTAL_ALTER_CONFIGS,
-                    ApiKeys.ALTER_CONFIGS, ApiKeys.DELETE_RECORDS, ApiKeys.OFFSET_FOR_LEADER_EPOCH)) {
+                    ApiKeys.ALTER_CONFIGS, ApiKeys.DELETE_RECORDS, ApiKeys.OFFSET_FOR_LEADER_EPOCH,
+                    ApiKeys.CONSUMER_GROUP_HEARTBEAT, ApiKeys.CONSUMER_GROUP_DESCRIBE)) {
                 ApiVersion range = response.apiVersion(key.id);
                 assertEquals(List.of(key.oldestVersion(), key.latestVersion()),
                         List.of(range.minVersion(), range.maxVersion()), key + ": every version the clients know");
