@@ -4,8 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** Paths the build hands to the container tests (see the failsafe configuration), and free loopback ports. */
 final class ItEnvironment {
@@ -16,6 +21,7 @@ final class ItEnvironment {
     /** The administrator every test broker starts with ({@code tributary.admin.password}). */
     static final String ADMIN = "admin";
     static final String ADMIN_PASSWORD = "it-admin-password";
+    private static final Duration SERVING_TIMEOUT = Duration.ofSeconds(120);
 
     static Path deployment(String fileName) {
         return existing(Path.of(property("tributary.it.deployments")).resolve(fileName));
@@ -27,6 +33,11 @@ final class ItEnvironment {
 
     static Path microConfig(String fileName) {
         return existing(Path.of(property("tributary.it.micro.config")).resolve(fileName));
+    }
+
+    /** {@code bin/tributary} of the tree under test. */
+    static Path launcher() {
+        return existing(Path.of(property("tributary.it.launcher")));
     }
 
     static Path payaraServerHome() {
@@ -53,6 +64,29 @@ final class ItEnvironment {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Waits until the broker of the server at {@code serverBase} serves: it starts in the background once its
+     * application is deployed, and its API answers 503 until then.
+     */
+    static void awaitServing(URI serverBase) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest request = HttpRequest.newBuilder(serverBase.resolve("api/v1/topics"))
+                .timeout(Duration.ofSeconds(10)).build();
+        boolean serving = MicroBroker.poll(SERVING_TIMEOUT, () -> {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 503;
+            } catch (IOException notListening) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+        if (!serving) {
+            throw new IllegalStateException("The broker at " + serverBase + " did not serve within " + SERVING_TIMEOUT);
         }
     }
 

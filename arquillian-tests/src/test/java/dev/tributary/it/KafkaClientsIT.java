@@ -31,6 +31,7 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -49,6 +50,12 @@ class KafkaClientsIT {
 
     @ArquillianResource
     URL base;
+
+    /** The broker starts in the background once the WAR is deployed. */
+    @BeforeEach
+    void awaitTheBroker() {
+        ItEnvironment.awaitServing(URI.create("http://127.0.0.1:" + base.getPort() + "/"));
+    }
 
     private static String bootstrap() {
         return "127.0.0.1:" + ItEnvironment.arquillianKafkaPort();

@@ -22,7 +22,8 @@ import java.util.function.BooleanSupplier;
  */
 final class MicroBroker implements AutoCloseable {
 
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+    /** Generous: on a two-core machine shared with other builds a Payara Micro start has taken over two minutes. */
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(300);
 
     private final Path dataDir;
     private final Path logFile;
@@ -33,6 +34,11 @@ final class MicroBroker implements AutoCloseable {
     private final Tls tls;
     private final Optional<GridMember> grid;
     private final Optional<String> dbUrl;
+    /** Where its listeners are reached, and what runs it (a network namespace's {@code ip netns exec}). */
+    private final String host;
+    private final String gridInterface;
+    private final List<String> commandPrefix;
+    private final List<String> extraJvmOptions;
     private Process process;
 
     /** TLS as {@code bin/tributary start --keystore} sets it up: HTTPS and the Kafka listener from one key store. */
@@ -41,6 +47,18 @@ final class MicroBroker implements AutoCloseable {
 
     private MicroBroker(Path dataDir, Path logFile, int port, int kafkaPort, List<Path> applications,
                         Path postBootCommands, Tls tls, Optional<GridMember> grid, Optional<String> dbUrl) {
+        this(dataDir, logFile, port, kafkaPort, applications, postBootCommands, tls, grid, dbUrl, "127.0.0.1",
+                "127.0.0.1", List.of(), List.of());
+    }
+
+    private MicroBroker(Path dataDir, Path logFile, int port, int kafkaPort, List<Path> applications,
+                        Path postBootCommands, Tls tls, Optional<GridMember> grid, Optional<String> dbUrl,
+                        String host, String gridInterface, List<String> commandPrefix,
+                        List<String> extraJvmOptions) {
+        this.host = host;
+        this.gridInterface = gridInterface;
+        this.commandPrefix = List.copyOf(commandPrefix);
+        this.extraJvmOptions = List.copyOf(extraJvmOptions);
         this.dataDir = dataDir;
         this.logFile = logFile;
         this.port = port;
@@ -80,6 +98,24 @@ final class MicroBroker implements AutoCloseable {
         return broker;
     }
 
+    /**
+     * A broker of a {@link PartitionNetwork}: run in its network namespace by {@code commandPrefix}, its Kafka and
+     * HTTP listeners on {@code host}, its grid member on {@code grid}'s interface (every grid member listens on
+     * the same port, each at its own address), with {@code jvmOptions} added (settings the test derives its
+     * timeouts from). Returns once it answers.
+     */
+    static MicroBroker startInNamespace(Path dataDir, Path logFile, List<String> commandPrefix, String host,
+                                        GridMember grid, String gridInterface, String dbUrl,
+                                        List<String> jvmOptions) {
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add("-Dtributary.kafka.host=" + host);
+        MicroBroker broker = new MicroBroker(dataDir, logFile, 8080, 9092, List.of(),
+                ItEnvironment.microConfig("post-boot-commands.asadmin"), null, Optional.of(grid), Optional.of(dbUrl),
+                host, gridInterface, commandPrefix, options);
+        broker.launch();
+        return broker;
+    }
+
     /** As {@link #startInGrid}, but returns at once: for a broker whose start is expected to fail. */
     static MicroBroker launchInGrid(Path dataDir, Path logFile, GridMember grid, Optional<String> dbUrl) {
         MicroBroker broker = new MicroBroker(dataDir, logFile, ItEnvironment.freePort(), ItEnvironment.freePort(),
@@ -90,6 +126,15 @@ final class MicroBroker implements AutoCloseable {
 
     static MicroBroker start(Path dataDir, Path logFile) {
         return start(dataDir, logFile, List.of());
+    }
+
+    /** As {@link #start(Path, Path)}, but returns at once: for a broker whose start is expected to fail. */
+    static MicroBroker launch(Path dataDir, Path logFile) {
+        MicroBroker broker = new MicroBroker(dataDir, logFile, ItEnvironment.freePort(), ItEnvironment.freePort(),
+                List.of(), ItEnvironment.microConfig("post-boot-commands.asadmin"), null, Optional.empty(),
+                Optional.empty());
+        broker.spawn();
+        return broker;
     }
 
     /**
@@ -124,20 +169,20 @@ final class MicroBroker implements AutoCloseable {
 
     /** The root URI of the server's HTTPS listener (started with TLS only). */
     URI httpsBase() {
-        return URI.create("https://127.0.0.1:" + tls.httpsPort() + "/");
+        return URI.create("https://" + host + ":" + tls.httpsPort() + "/");
     }
 
     /** The root URI of the server's HTTP listener. */
     URI serverBase() {
-        return URI.create("http://127.0.0.1:" + port + "/");
+        return URI.create("http://" + host + ":" + port + "/");
     }
 
     URI apiBase() {
-        return URI.create("http://127.0.0.1:" + port + "/api/v1/");
+        return URI.create("http://" + host + ":" + port + "/api/v1/");
     }
 
     String kafkaBootstrap() {
-        return "127.0.0.1:" + kafkaPort;
+        return host + ":" + kafkaPort;
     }
 
     RestClient client() {
@@ -211,29 +256,33 @@ final class MicroBroker implements AutoCloseable {
     }
 
     private void spawn() {
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(commandPrefix);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dtributary.data.dir=" + dataDir,
                 "-Dtributary.kafka.port=" + kafkaPort,
-                "-Dtributary.http.url=http://127.0.0.1:" + port + "/",
+                "-Dtributary.http.url=http://" + host + ":" + port + "/",
                 "-Dtributary.admin.password=" + ItEnvironment.ADMIN_PASSWORD));
         dbUrl.ifPresent(url -> command.addAll(List.of("-Dtributary.db.url=" + url, "-Dtributary.db.user=postgres")));
         if (grid.isPresent()) {
             // A killed member's TCP connections reset at once on one host; the heartbeat bounds a silent failure.
             command.addAll(List.of("-Dhazelcast.heartbeat.interval.seconds=1",
-                    "-Dhazelcast.max.no.heartbeat.seconds=10"));
+                    "-Dhazelcast.max.no.heartbeat.seconds=10",
+                    // as bin/tributary sets them: a split grid merges within seconds of the heal
+                    "-Dhazelcast.merge.first.run.delay.seconds=5", "-Dhazelcast.merge.next.run.delay.seconds=5"));
         }
+        command.addAll(extraJvmOptions);
         // e.g. -Dtributary.it.broker.jvmOptions="-XX:StartFlightRecording=filename=/tmp/broker.jfr" to profile
         String jvmOptions = System.getProperty("tributary.it.broker.jvmOptions", "").strip();
         if (!jvmOptions.isEmpty())
             command.addAll(List.of(jvmOptions.split("\\s+")));
         command.addAll(tlsJvmOptions());
         command.addAll(List.of("-jar", ItEnvironment.microJar().toString()));
-        command.addAll(grid.map(member -> List.of("--clustermode", member.members(), "--interfaces", "127.0.0.1",
+        command.addAll(grid.map(member -> List.of("--clustermode", member.members(), "--interfaces", gridInterface,
                 "--startport", Integer.toString(member.port()))).orElse(List.of("--nohazelcast")));
         command.addAll(List.of("--disablephonehome",
                 "--port", Integer.toString(port),
-                "--prebootcommandfile", ItEnvironment.microConfig("pre-boot-commands.asadmin").toString(),
+                "--prebootcommandfile", preBootCommands().toString(),
                 "--postbootcommandfile", postBootCommands.toString(),
                 "--logproperties", ItEnvironment.microConfig("logging.properties").toString(),
                 "--deploy", ItEnvironment.deployment("tributary.war").toString()));
@@ -242,6 +291,22 @@ final class MicroBroker implements AutoCloseable {
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The pre-boot commands as the build filled them in (listeners bound to 127.0.0.1), or for a broker reached
+     * at another address, the same bound to that address, as {@code bin/tributary start --host} writes them.
+     */
+    private Path preBootCommands() {
+        Path built = ItEnvironment.microConfig("pre-boot-commands.asadmin");
+        if (host.equals("127.0.0.1"))
+            return built;
+        try {
+            return Files.writeString(Files.createDirectories(dataDir).resolve("pre-boot-commands.asadmin"),
+                    Files.readString(built).replace("127.0.0.1", host));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -38,6 +38,7 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -53,6 +54,12 @@ class ObservabilityIT {
 
     @ArquillianResource
     URL base;
+
+    /** The broker starts in the background once the WAR is deployed. */
+    @BeforeEach
+    void awaitTheBroker() {
+        ItEnvironment.awaitServing(URI.create("http://127.0.0.1:" + base.getPort() + "/"));
+    }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -103,10 +110,15 @@ class ObservabilityIT {
         for (String always : List.of("tributary_under_replicated_partitions", "tributary_offline_partitions",
                 "tributary_kafka_connections", "tributary_log_flush_time_seconds_count",
                 "tributary_log_cleaner_bytes_read_total", "tributary_log_cleaner_max_dirty_ratio",
-                "tributary_log_cleaner_lag_seconds", "tributary_log_cleaner_failed_partitions")) {
+                "tributary_log_cleaner_lag_seconds", "tributary_log_cleaner_failed_partitions",
+                "tributary_leadership_writes_total")) {
             assertTrue(value(text, always, "").isPresent(), () -> always + " missing from /metrics:\n" + text);
         }
         assertEquals(0.0, value(text, "tributary_under_replicated_partitions", "").getAsDouble());
+        // A broker alone holds the controller lease and a current session.
+        awaitMetric("tributary_broker_session_active", "", v -> v == 1);
+        awaitMetric("tributary_controller_epoch", "", v -> v >= 1);
+        awaitMetric("tributary_controller_activations_total", "", v -> v >= 1);
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -26,6 +27,12 @@ class RestApiIT {
 
     @ArquillianResource
     URL base;
+
+    /** The broker starts in the background once the WAR is deployed. */
+    @BeforeEach
+    void awaitTheBroker() {
+        ItEnvironment.awaitServing(URI.create("http://127.0.0.1:" + base.getPort() + "/"));
+    }
 
     private RestScenario scenario() {
         // Arquillian reports "localhost", which may resolve to ::1; the broker listens on 127.0.0.1 only.

@@ -58,8 +58,8 @@ public class GroupsResource {
     @GET
     public GroupList list() {
         return new GroupList(groups.groups().stream()
-                .map(g -> new GroupSummaryDto(g.groupId(), g.state().kafkaName(), g.protocolType().orElse(null),
-                        g.members()))
+                .map(g -> new GroupSummaryDto(g.groupId(), g.type().kafkaName(), g.state().kafkaName(),
+                        g.protocolType().orElse(null), g.members()))
                 .toList());
     }
 
@@ -74,8 +74,9 @@ public class GroupsResource {
         GroupView group = groups.group(groupId)
                 .orElseThrow(() -> new GroupIdNotFoundException("Group '" + groupId + "' does not exist"));
         boolean consumers = group.protocolType().map(CONSUMER_PROTOCOL::equals).orElse(false);
-        return new GroupDetails(group.groupId(), group.state().kafkaName(), group.protocolType().orElse(null),
-                group.protocolName().orElse(null), group.generationId(), group.leaderId().orElse(null),
+        return new GroupDetails(group.groupId(), group.type().kafkaName(), group.state().kafkaName(),
+                group.protocolType().orElse(null), group.protocolName().orElse(null), group.generationId(),
+                group.leaderId().orElse(null),
                 group.members().stream().map(m -> member(m, consumers)).toList(),
                 groups.lag(group).stream().map(GroupsResource::offset).toList());
     }

@@ -5,7 +5,6 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.tributary.broker.cluster.ClusterStatus;
 import dev.tributary.broker.cluster.DataGrid;
 import dev.tributary.broker.group.GroupAdmin;
-import dev.tributary.broker.group.GroupCoordinator;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.kafka.KafkaServer;
 import dev.tributary.broker.metrics.BrokerMetrics;
@@ -17,7 +16,8 @@ import dev.tributary.broker.security.AdminAccount;
 import dev.tributary.broker.security.Authorizer;
 import dev.tributary.broker.security.Users;
 import dev.tributary.broker.server.Broker;
-import dev.tributary.broker.topic.HostedReplicas;
+import dev.tributary.broker.server.BrokerConfig;
+import dev.tributary.broker.server.BrokerReadiness;
 import dev.tributary.broker.topic.TopicAdministration;
 import dev.tributary.broker.topic.TopicMetadata;
 import dev.tributary.jca.spi.BrokerGateway;
@@ -36,20 +36,34 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.apache.kafka.common.errors.BrokerNotAvailableException;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
  * Starts the broker (its Kafka-protocol listener, its membership in the server's data grid, and its in-VM gateway
- * for the JCA adapter, published through {@link InVmBrokers}) when the application deploys and stops it cleanly when it undeploys or the server shuts down
- * (Ctrl-C included), and hands the broker's services to CDI. Bean-managed concurrency: the broker's own classes
- * are thread-safe, and a container write lock here would serialize every request.
+ * for the JCA adapter, published through {@link InVmBrokers}) when the application deploys and stops it cleanly when
+ * it undeploys or the server shuts down (Ctrl-C included), and hands the broker's services to CDI.
+ *
+ * <p>The start runs in the background, beside the rest of the deployment: the application (REST API, health
+ * checks) is deployed within seconds whatever the broker's start does, so that while the broker opens its logs
+ * (a long recovery after a crash included) health reports say so and the REST API answers 503, and a start that
+ * fails (data directory in use, Kafka port taken, database unreachable, a bad setting) leaves a deployed
+ * application whose health checks are DOWN with the reason, rather than a failed deployment with no checks at all.
+ * {@link BrokerHealth#readiness()} follows every step; the broker serves once it says {@code running}.
+ *
+ * <p>Bean-managed concurrency: the broker's own classes are thread-safe, and a container write lock here would
+ * serialize every request. The start task and {@link #stop()} hand over through {@code starting}.
  */
 @Singleton
 @Startup
@@ -65,7 +79,7 @@ public class BrokerLifecycle {
     @Resource
     private ManagedThreadFactory threads;
 
-    /** Where health checks read the broker's state, also while this bean is still starting. */
+    /** Where health checks and the REST API read the broker's state, also while it starts. */
     @Inject
     BrokerHealth health;
 
@@ -80,49 +94,89 @@ public class BrokerLifecycle {
     @Inject
     private Instance<HazelcastInstance> hazelcast;
 
-    private Broker broker;
+    /** The start in the background; {@link #stop()} waits for it before closing what it started. */
+    private Future<?> starting;
+    /** Set by {@link #stop()}: a start still running closes what it opened instead of serving. */
+    private volatile boolean stopping;
+    /** The started broker; null until it serves (and after a failed start). */
+    private volatile Broker broker;
     private KafkaServer kafka;
     private BrokerGateway gateway;
     private ScheduledFuture<?> maintenance;
     private BrokerMetricsPublisher metricsPublisher;
     private ScheduledFuture<?> metricsRefresh;
 
+    /**
+     * Starts the broker on a thread of its own: the container's scheduler, which runs the broker's timers, may have
+     * a single thread, and a long log recovery must not hold it.
+     */
     @PostConstruct
-    void start() {
-        Config config = ConfigProvider.getConfig();
-        broker = Broker.start(BrokerSettings.from(config), Clock.systemUTC(), scheduler, health.readiness());
+    void deploy() {
+        FutureTask<Void> start = new FutureTask<>(this::start, null);
+        Thread thread = threads.newThread(start);
+        thread.setName("tributary-broker-start");
+        starting = start;
+        thread.start();
+    }
+
+    private void start() {
+        BrokerReadiness readiness = health.readiness();
+        Broker started = null;
         try {
-            AdminAccount.ensure(broker.users(), BrokerSettings.adminPassword(config),
-                    broker.config().dataDir().resolve("admin-password"));
+            Config config = ConfigProvider.getConfig();
+            BrokerConfig settings = BrokerSettings.from(config);
             Optional<KafkaListenerConfig> listener = BrokerSettings.kafkaListener(config);
+            started = Broker.start(settings, Clock.systemUTC(), scheduler, readiness);
+            AdminAccount.ensure(started.users(), BrokerSettings.adminPassword(config),
+                    started.config().dataDir().resolve("admin-password"));
             if (listener.isPresent()) {
-                kafka = KafkaServer.start(broker, listener.get(), threads);
+                kafka = KafkaServer.start(started, listener.get(), threads);
             }
             // Last: the other brokers see this one only once it serves.
-            broker.joinCluster(dataGrid(), kafka == null ? "" : kafka.advertisedAddress(),
+            started.joinCluster(dataGrid(), kafka == null ? "" : kafka.advertisedAddress(),
                     BrokerSettings.httpUrl(config));
-        } catch (RuntimeException e) {
-            if (kafka != null) {
-                kafka.close();
-            }
-            broker.close();
-            throw e;
+            serve(started, config);
+        } catch (RuntimeException | LinkageError e) {
+            String reason = StartFailure.describe(e);
+            readiness.failed(reason);
+            LOG.severe(() -> "The broker could not start: " + reason);
+            LOG.log(Level.FINE, "Why the broker could not start", e);
+            shutDown(started);
         }
-        long interval = broker.config().maintenanceIntervalMs();
-        maintenance = scheduler.scheduleWithFixedDelay(this::runMaintenance, interval, interval, TimeUnit.MILLISECONDS);
-        metricsPublisher = new BrokerMetricsPublisher(metricRegistry, broker);
-        metricsPublisher.refresh();
-        long refresh = BrokerSettings.metricsRefreshMs(config);
-        metricsRefresh = scheduler.scheduleWithFixedDelay(this::refreshMetrics, refresh, refresh, TimeUnit.MILLISECONDS);
-        gateway = InVmBrokerGateway.forAdapter(broker);
-        InVmBrokers.register(gateway);
+    }
+
+    /** Opens the broker to the adapter and to requests and schedules its periodic work, unless a stop came first. */
+    private void serve(Broker started, Config config) {
+        synchronized (this) {
+            if (stopping) {
+                shutDown(started);
+                return;
+            }
+            gateway = InVmBrokerGateway.forAdapter(started);
+            InVmBrokers.register(gateway);
+            metricsPublisher = new BrokerMetricsPublisher(metricRegistry, started);
+            metricsPublisher.refresh();
+            long interval = started.config().maintenanceIntervalMs();
+            maintenance = scheduler.scheduleWithFixedDelay(this::runMaintenance, interval, interval,
+                    TimeUnit.MILLISECONDS);
+            long refresh = BrokerSettings.metricsRefreshMs(config);
+            metricsRefresh = scheduler.scheduleWithFixedDelay(this::refreshMetrics, refresh, refresh,
+                    TimeUnit.MILLISECONDS);
+            broker = started;
+        }
+        health.readiness().listening();
     }
 
     /**
      * Clients first (the JCA adapter, then Kafka clients), then the logs: nothing may append while the broker closes.
+     * A start still running is waited for: it may hold the data directory and the database.
      */
     @PreDestroy
     void stop() {
+        synchronized (this) {
+            stopping = true;
+        }
+        awaitStart();
         if (gateway != null) {
             InVmBrokers.unregister(gateway);
         }
@@ -131,13 +185,35 @@ public class BrokerLifecycle {
         }
         if (metricsRefresh != null) {
             metricsRefresh.cancel(false);
+        }
+        if (metricsPublisher != null) {
             metricsPublisher.close();
         }
+        Broker running = broker;
+        broker = null;
+        if (running != null) {
+            shutDown(running);
+        }
+    }
+
+    private void awaitStart() {
+        try {
+            starting.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | CancellationException e) {
+            // the start reports its own failures
+        }
+    }
+
+    /** Closes the Kafka listener, then {@code started}: nothing may append while the broker closes. */
+    private void shutDown(Broker started) {
         if (kafka != null) {
             kafka.close();
+            kafka = null;
         }
-        if (broker != null) {
-            broker.close();
+        if (started != null) {
+            started.close();
         }
     }
 
@@ -158,7 +234,7 @@ public class BrokerLifecycle {
 
     private void runMaintenance() {
         try {
-            broker.runMaintenance();
+            serving().runMaintenance();
         } catch (RuntimeException e) {
             // One failed round (a file busy, a disk hiccup) must not cancel every later one.
             LOG.log(Level.WARNING, "Log maintenance failed; will retry", e);
@@ -173,69 +249,75 @@ public class BrokerLifecycle {
         }
     }
 
+    /**
+     * The broker if it serves. The REST API answers 503 before it calls anything that needs the broker (see
+     * {@code BasicAuthentication}); this is what any other caller gets while it starts or after its start failed.
+     *
+     * @throws BrokerNotAvailableException while the broker does not serve
+     */
+    private Broker serving() {
+        Broker running = broker;
+        if (running == null) {
+            BrokerReadiness readiness = health.readiness();
+            throw new BrokerNotAvailableException("The broker is not serving: " + readiness.state()
+                    + readiness.failure().map(reason -> " (" + reason + ")").orElse(""));
+        }
+        return running;
+    }
+
     @Produces
     public BrokerMetrics brokerMetrics() {
-        return broker.metrics();
+        return serving().metrics();
     }
 
     @Produces
     public TopicMetadata topicMetadata() {
-        return broker.topicMetadata();
+        return serving().topicMetadata();
     }
 
     @Produces
     public TopicAdministration topicAdministration() {
-        return broker.topicAdministration();
-    }
-
-    @Produces
-    public HostedReplicas hostedReplicas() {
-        return broker.hostedReplicas();
-    }
-
-    @Produces
-    public GroupCoordinator groupCoordinator() {
-        return broker.groups();
+        return serving().topicAdministration();
     }
 
     @Produces
     public GroupAdmin groupAdmin() {
-        return broker.groupAdmin();
+        return serving().groupAdmin();
     }
 
     @Produces
     public RecordWriter recordWriter() {
-        return broker.writer();
+        return serving().writer();
     }
 
     @Produces
     public RecordReader recordReader() {
-        return broker.reader();
+        return serving().reader();
     }
 
     @Produces
     public Users users() {
-        return broker.users();
+        return serving().users();
     }
 
     @Produces
     public Authorizer authorizer() {
-        return broker.authorizer();
+        return serving().authorizer();
     }
 
     @Produces
     public PreferredLeaderElection preferredLeaderElection() {
-        return broker::electPreferredLeaders;
+        return serving()::electPreferredLeaders;
     }
 
     @Produces
     public TruncateToLastGood truncateToLastGood() {
-        return (topic, partition) -> broker.truncateToLastGood(topic, partition).map(TruncateToLastGood.Truncated::of);
+        return (topic, partition) -> serving().truncateToLastGood(topic, partition).map(TruncateToLastGood.Truncated::of);
     }
 
     /** The cluster as this broker sees it, computed when asked (brokers come and go). */
     @Produces
     public Supplier<ClusterStatus> clusterStatus() {
-        return broker::clusterStatus;
+        return serving()::clusterStatus;
     }
 }

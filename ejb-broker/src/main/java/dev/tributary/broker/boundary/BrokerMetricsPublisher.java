@@ -1,5 +1,6 @@
 package dev.tributary.broker.boundary;
 
+import dev.tributary.broker.cluster.ClusterMetrics;
 import dev.tributary.broker.group.PartitionLag;
 import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.metrics.CleanerMetrics;
@@ -62,6 +63,18 @@ final class BrokerMetricsPublisher {
         gauge(wanted, "tributary_offline_partitions",
                 "Partitions whose log could not be opened or holds corrupt data, or that have no leader",
                 () -> broker.hostedReplicas().offlinePartitionCount());
+        ClusterMetrics cluster = broker.clusterMetrics();
+        counter(wanted, "tributary_controller_activations_total",
+                "Times this broker took the controller lease (a count that keeps rising means churn)", cluster,
+                ClusterMetrics::controllerActivations);
+        gauge(wanted, "tributary_controller_epoch", "The controller epoch this broker holds the lease at; -1 if not"
+                + " controller", cluster::controllerEpoch);
+        counter(wanted, "tributary_leadership_writes_total",
+                "Partition leadership and ISR changes this broker stored, as controller or leader", cluster,
+                ClusterMetrics::leadershipWrites);
+        gauge(wanted, "tributary_broker_session_active",
+                "1 while this broker's session in the metadata database is current (it may acknowledge acks=all"
+                        + " writes), else 0", () -> broker.session().sessionActive() ? 1 : 0);
         histogram(wanted, "tributary_log_flush_time_seconds", "Duration of log fsyncs (one per group commit)",
                 metrics.flushTimes());
         cleaner(wanted, metrics.cleaner());

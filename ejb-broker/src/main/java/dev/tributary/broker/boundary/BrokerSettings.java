@@ -1,5 +1,6 @@
 package dev.tributary.broker.boundary;
 
+import dev.tributary.broker.group.ConsumerGroupConfig;
 import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.log.CleanerConfig;
@@ -31,6 +32,11 @@ final class BrokerSettings {
     static final String DB_PASSWORD = "tributary.db.password";
     static final String MAINTENANCE_INTERVAL_MS = "tributary.maintenance.interval.ms";
     static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "tributary.group.initial.rebalance.delay.ms";
+    /** The consumer group protocol (KIP-848), with Kafka's {@code group.consumer.*} names. */
+    static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "tributary.group.consumer.session.timeout.ms";
+    static final String GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = "tributary.group.consumer.heartbeat.interval.ms";
+    static final String GROUP_CONSUMER_ASSIGNORS = "tributary.group.consumer.assignors";
+    static final String GROUP_CONSUMER_MAX_SIZE = "tributary.group.consumer.max.size";
     static final String KAFKA_ENABLED = "tributary.kafka.enabled";
     static final String KAFKA_HOST = "tributary.kafka.host";
     static final String KAFKA_PORT = "tributary.kafka.port";
@@ -49,6 +55,13 @@ final class BrokerSettings {
     static final String ACL_ENABLED = "tributary.acl.enabled";
     /** Kafka's {@code replica.lag.time.max.ms}: how long a follower may lag before it leaves the ISR. */
     static final String REPLICA_LAG_TIME_MAX_MS = "tributary.replica.lag.time.max.ms";
+    /**
+     * Kafka's {@code broker.session.timeout.ms}: a broker whose heartbeats to the metadata database stop this long
+     * loses its partitions' leadership (and fences itself three quarters of the way there).
+     */
+    static final String BROKER_SESSION_TIMEOUT_MS = "tributary.broker.session.timeout.ms";
+    /** Kafka's {@code broker.heartbeat.interval.ms}: how often a broker renews its session. */
+    static final String BROKER_HEARTBEAT_INTERVAL_MS = "tributary.broker.heartbeat.interval.ms";
     /** The broker user brokers log in as to each other's SASL listeners (SCRAM-SHA-512). */
     static final String INTERBROKER_USER = "tributary.interbroker.user";
     /** Environment TRIBUTARY_INTERBROKER_PASSWORD. */
@@ -87,11 +100,11 @@ final class BrokerSettings {
 
     static BrokerConfig from(Config config) {
         return new BrokerConfig(
-                Path.of(config.getOptionalValue(DATA_DIR, String.class).orElse("data")),
-                config.getOptionalValue(DB_URL, String.class),
-                config.getOptionalValue(DB_USER, String.class),
-                config.getOptionalValue(DB_PASSWORD, String.class),
-                config.getOptionalValue(MAINTENANCE_INTERVAL_MS, Long.class)
+                Path.of(value(config, DATA_DIR, String.class).orElse("data")),
+                value(config, DB_URL, String.class),
+                value(config, DB_USER, String.class),
+                value(config, DB_PASSWORD, String.class),
+                value(config, MAINTENANCE_INTERVAL_MS, Long.class)
                         .orElse(BrokerConfig.DEFAULT_MAINTENANCE_INTERVAL_MS),
                 groups(config),
                 acls(config),
@@ -105,99 +118,132 @@ final class BrokerSettings {
     private static CleanerConfig cleaner(Config config) {
         CleanerConfig defaults = CleanerConfig.defaults();
         return new CleanerConfig(
-                config.getOptionalValue(CLEANER_THREADS, Integer.class).orElse(defaults.threads()),
-                config.getOptionalValue(CLEANER_DEDUPE_BUFFER_SIZE, Long.class).orElse(defaults.dedupeBufferSize()),
-                config.getOptionalValue(CLEANER_IO_MAX_BYTES_PER_SECOND, Double.class)
+                value(config, CLEANER_THREADS, Integer.class).orElse(defaults.threads()),
+                value(config, CLEANER_DEDUPE_BUFFER_SIZE, Long.class).orElse(defaults.dedupeBufferSize()),
+                value(config, CLEANER_IO_MAX_BYTES_PER_SECOND, Double.class)
                         .orElse(defaults.ioMaxBytesPerSecond()),
-                config.getOptionalValue(CLEANER_BACKOFF_MS, Long.class).orElse(defaults.backoffMs()));
+                value(config, CLEANER_BACKOFF_MS, Long.class).orElse(defaults.backoffMs()));
     }
 
     /** @throws IllegalArgumentException naming the setting whose value is out of range */
     private static ScrubberConfig scrub(Config config) {
         ScrubberConfig defaults = ScrubberConfig.defaults();
-        long bytesPerSecond = config.getOptionalValue(SCRUB_BYTES_PER_SECOND, Long.class)
+        long bytesPerSecond = value(config, SCRUB_BYTES_PER_SECOND, Long.class)
                 .orElse(defaults.bytesPerSecond());
-        long intervalMs = config.getOptionalValue(SCRUB_INTERVAL_MS, Long.class).orElse(defaults.intervalMs());
+        long intervalMs = value(config, SCRUB_INTERVAL_MS, Long.class).orElse(defaults.intervalMs());
         if (bytesPerSecond < 1)
             throw new IllegalArgumentException(SCRUB_BYTES_PER_SECOND + " must be at least 1, not " + bytesPerSecond);
         if (intervalMs < 1)
             throw new IllegalArgumentException(SCRUB_INTERVAL_MS + " must be at least 1, not " + intervalMs);
-        return new ScrubberConfig(config.getOptionalValue(SCRUB_ENABLED, Boolean.class).orElse(defaults.enabled()),
+        return new ScrubberConfig(value(config, SCRUB_ENABLED, Boolean.class).orElse(defaults.enabled()),
                 bytesPerSecond, intervalMs);
     }
 
     private static TransactionCoordinatorConfig transactions(Config config) {
         TransactionCoordinatorConfig defaults = TransactionCoordinatorConfig.defaults();
-        return defaults.withMaxTimeoutMs(config.getOptionalValue(TRANSACTION_MAX_TIMEOUT_MS, Integer.class)
+        return defaults.withMaxTimeoutMs(value(config, TRANSACTION_MAX_TIMEOUT_MS, Integer.class)
                         .orElse(defaults.maxTimeoutMs()))
-                .withIdExpirationMs(config.getOptionalValue(TRANSACTIONAL_ID_EXPIRATION_MS, Long.class)
+                .withIdExpirationMs(value(config, TRANSACTIONAL_ID_EXPIRATION_MS, Long.class)
                         .orElse(defaults.idExpirationMs()))
-                .withAbortCheckIntervalMs(config.getOptionalValue(TRANSACTION_ABORT_CHECK_INTERVAL_MS, Long.class)
+                .withAbortCheckIntervalMs(value(config, TRANSACTION_ABORT_CHECK_INTERVAL_MS, Long.class)
                         .orElse(defaults.abortCheckIntervalMs()))
-                .withTransactionVersion(config.getOptionalValue(TRANSACTION_VERSION, Short.class)
+                .withTransactionVersion(value(config, TRANSACTION_VERSION, Short.class)
                         .orElse(defaults.transactionVersion()));
     }
 
     private static ReplicationConfig replication(Config config) {
         ReplicationConfig defaults = ReplicationConfig.defaults();
-        return defaults.withReplicaLagTimeMaxMs(config.getOptionalValue(REPLICA_LAG_TIME_MAX_MS, Long.class)
+        return defaults.withReplicaLagTimeMaxMs(value(config, REPLICA_LAG_TIME_MAX_MS, Long.class)
                         .orElse(defaults.replicaLagTimeMaxMs()))
-                .withLogin(InterBrokerLogin.of(config.getOptionalValue(INTERBROKER_USER, String.class),
-                        config.getOptionalValue(INTERBROKER_PASSWORD, String.class)));
+                .withBrokerSession(value(config, BROKER_SESSION_TIMEOUT_MS, Long.class)
+                                .orElse(defaults.brokerSessionTimeoutMs()),
+                        value(config, BROKER_HEARTBEAT_INTERVAL_MS, Long.class)
+                                .orElse(defaults.brokerHeartbeatIntervalMs()))
+                .withLogin(InterBrokerLogin.of(value(config, INTERBROKER_USER, String.class),
+                        value(config, INTERBROKER_PASSWORD, String.class)));
     }
 
     private static AclConfig acls(Config config) {
         AclConfig defaults = AclConfig.disabled();
-        return new AclConfig(config.getOptionalValue(ACL_ENABLED, Boolean.class).orElse(defaults.enabled()),
-                config.getOptionalValue(ACL_SUPER_USERS, String.class).map(BrokerSettings::commaSeparated)
+        return new AclConfig(value(config, ACL_ENABLED, Boolean.class).orElse(defaults.enabled()),
+                value(config, ACL_SUPER_USERS, String.class).map(BrokerSettings::commaSeparated)
                         .map(Set::copyOf).orElse(defaults.superUsers()));
     }
 
     private static GroupCoordinatorConfig groups(Config config) {
         GroupCoordinatorConfig defaults = GroupCoordinatorConfig.defaults();
-        return defaults.withInitialRebalanceDelayMs(config.getOptionalValue(GROUP_INITIAL_REBALANCE_DELAY_MS,
-                Integer.class).orElse(defaults.initialRebalanceDelayMs()));
+        ConsumerGroupConfig consumer = defaults.consumer();
+        return defaults.withInitialRebalanceDelayMs(value(config, GROUP_INITIAL_REBALANCE_DELAY_MS,
+                        Integer.class).orElse(defaults.initialRebalanceDelayMs()))
+                .withConsumer(consumer
+                        .withTimeouts(value(config, GROUP_CONSUMER_SESSION_TIMEOUT_MS, Integer.class)
+                                        .orElse(consumer.sessionTimeoutMs()),
+                                value(config, GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, Integer.class)
+                                        .orElse(consumer.heartbeatIntervalMs()))
+                        .withAssignors(value(config, GROUP_CONSUMER_ASSIGNORS, String.class)
+                                .map(BrokerSettings::commaSeparated).orElse(consumer.assignors()))
+                        .withMaxSize(value(config, GROUP_CONSUMER_MAX_SIZE, Integer.class)
+                                .orElse(consumer.maxSize())));
     }
 
     /** How often the published metrics pick up new topics, groups and APIs (and recompute consumer lag). */
     static long metricsRefreshMs(Config config) {
-        return config.getOptionalValue(METRICS_REFRESH_MS, Long.class).orElse(DEFAULT_METRICS_REFRESH_MS);
+        return value(config, METRICS_REFRESH_MS, Long.class).orElse(DEFAULT_METRICS_REFRESH_MS);
     }
 
     /** The Kafka-protocol listener: 127.0.0.1:9092 unless configured, like the HTTP listener; empty when disabled. */
     static Optional<KafkaListenerConfig> kafkaListener(Config config) {
-        if (!config.getOptionalValue(KAFKA_ENABLED, Boolean.class).orElse(true)) {
+        if (!value(config, KAFKA_ENABLED, Boolean.class).orElse(true)) {
             return Optional.empty();
         }
         KafkaListenerConfig listener = KafkaListenerConfig.of(
-                        config.getOptionalValue(KAFKA_HOST, String.class).orElse("127.0.0.1"),
-                        config.getOptionalValue(KAFKA_PORT, Integer.class).orElse(9092))
-                .withMaxRequestBytes(config.getOptionalValue(KAFKA_MAX_REQUEST_BYTES, Integer.class)
+                        value(config, KAFKA_HOST, String.class).orElse("127.0.0.1"),
+                        value(config, KAFKA_PORT, Integer.class).orElse(9092))
+                .withMaxRequestBytes(value(config, KAFKA_MAX_REQUEST_BYTES, Integer.class)
                         .orElse(KafkaListenerConfig.DEFAULT_MAX_REQUEST_BYTES))
-                .withConnectionsMaxIdleMs(config.getOptionalValue(KAFKA_CONNECTIONS_MAX_IDLE_MS, Long.class)
+                .withConnectionsMaxIdleMs(value(config, KAFKA_CONNECTIONS_MAX_IDLE_MS, Long.class)
                         .orElse(KafkaListenerConfig.DEFAULT_CONNECTIONS_MAX_IDLE_MS))
-                .withMaxConnections(config.getOptionalValue(KAFKA_MAX_CONNECTIONS, Integer.class)
+                .withMaxConnections(value(config, KAFKA_MAX_CONNECTIONS, Integer.class)
                         .orElse(KafkaListenerConfig.DEFAULT_MAX_CONNECTIONS))
-                .withSaslMechanisms(config.getOptionalValue(KAFKA_SASL_MECHANISMS, String.class)
+                .withSaslMechanisms(value(config, KAFKA_SASL_MECHANISMS, String.class)
                         .map(BrokerSettings::commaSeparated).orElse(List.of()))
-                .withTls(config.getOptionalValue(KAFKA_KEYSTORE, String.class).map(location -> new TlsSettings(
-                        Path.of(location), config.getOptionalValue(KAFKA_KEYSTORE_TYPE, String.class).orElse("PKCS12"),
-                        config.getOptionalValue(KAFKA_KEYSTORE_PASSWORD, String.class).orElse(""))).orElse(null))
+                .withTls(value(config, KAFKA_KEYSTORE, String.class).map(location -> new TlsSettings(
+                        Path.of(location), value(config, KAFKA_KEYSTORE_TYPE, String.class).orElse("PKCS12"),
+                        value(config, KAFKA_KEYSTORE_PASSWORD, String.class).orElse(""))).orElse(null))
                 .withQuotas(new QuotaConfig(
-                        config.getOptionalValue(QUOTA_PRODUCER_BYTE_RATE, Long.class).orElse(Long.MAX_VALUE),
-                        config.getOptionalValue(QUOTA_CONSUMER_BYTE_RATE, Long.class).orElse(Long.MAX_VALUE),
+                        value(config, QUOTA_PRODUCER_BYTE_RATE, Long.class).orElse(Long.MAX_VALUE),
+                        value(config, QUOTA_CONSUMER_BYTE_RATE, Long.class).orElse(Long.MAX_VALUE),
                         QuotaConfig.DEFAULT_WINDOW_MS));
         return Optional.of(listener.withAdvertised(
-                config.getOptionalValue(KAFKA_ADVERTISED_HOST, String.class).orElse(null),
-                config.getOptionalValue(KAFKA_ADVERTISED_PORT, Integer.class).orElse(0)));
+                value(config, KAFKA_ADVERTISED_HOST, String.class).orElse(null),
+                value(config, KAFKA_ADVERTISED_PORT, Integer.class).orElse(0)));
     }
 
     static Optional<String> httpUrl(Config config) {
-        return config.getOptionalValue(HTTP_URL, String.class).filter(url -> !url.isBlank());
+        return value(config, HTTP_URL, String.class).filter(url -> !url.isBlank());
     }
 
     static Optional<String> adminPassword(Config config) {
-        return config.getOptionalValue(ADMIN_PASSWORD, String.class).filter(password -> !password.isBlank());
+        return value(config, ADMIN_PASSWORD, String.class).filter(password -> !password.isBlank());
+    }
+
+    /**
+     * The setting {@code key} converted to {@code type}, if set.
+     *
+     * @throws IllegalArgumentException naming the key and the value as set, if it does not convert (MicroProfile
+     *                                  Config's own message may name neither)
+     */
+    static <T> Optional<T> value(Config config, String key, Class<T> type) {
+        try {
+            return config.getOptionalValue(key, type);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid setting " + key + "=" + config.getConfigValue(key).getValue()
+                    + ": not " + article(type.getSimpleName()) + " " + type.getSimpleName(), e);
+        }
+    }
+
+    private static String article(String word) {
+        return "AEIOU".indexOf(word.charAt(0)) >= 0 ? "an" : "a";
     }
 
     private static List<String> commaSeparated(String value) {

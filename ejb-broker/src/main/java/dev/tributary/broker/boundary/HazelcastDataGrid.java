@@ -5,6 +5,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
@@ -94,13 +95,36 @@ final class HazelcastDataGrid implements DataGrid {
             }
         });
         UUID entries = announcements.addEntryListener(new AnnouncementListener(mirror, onChange), true);
+        // After a split heals, the smaller side's members rejoin the larger cluster: Hazelcast reports MERGED on
+        // them, and the members and the map may have changed without the events above.
+        UUID lifecycle = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                LOG.info("The data grid merged after a split; re-reading its members and announcements");
+                resync();
+                onChange.run();
+            }
+        });
         mirror.putAll(announcements); // after the listener is in place, so no announcement made meanwhile is missed
         mirrored = true;
         return () -> {
             mirrored = false;
             hazelcast.getCluster().removeMembershipListener(members);
             announcements.removeEntryListener(entries);
+            hazelcast.getLifecycleService().removeLifecycleListener(lifecycle);
         };
+    }
+
+    /**
+     * Replaces the mirror by the map's entries: entry events are lost while a member is split off, and its
+     * listener registration may not survive the merge. A remote read, so never on a grid event thread's hot path.
+     */
+    @Override
+    public void resync() {
+        if (!mirrored)
+            return;
+        Map<String, String> current = new HashMap<>(announcements);
+        mirror.keySet().retainAll(current.keySet());
+        mirror.putAll(current);
     }
 
     /**

@@ -19,6 +19,13 @@ public interface ClusterMembership extends AutoCloseable {
      */
     void addListener(Consumer<ClusterView> listener);
 
+    /**
+     * Checks the view against the data grid now, whatever events it sent, and tells the listeners if it changed:
+     * called periodically, so that a lost event (a member merging back after a split) never leaves the view stale.
+     */
+    default void recheck() {
+    }
+
     /** Leaves the cluster: the others stop seeing this broker. */
     @Override
     void close();

@@ -22,21 +22,24 @@ public record ClusterStatus(String clusterId, Optional<Integer> controllerId, Li
     /**
      * Registered brokers that are not in {@code live} are listed as down, with the addresses they announced last;
      * live ones with the addresses they announce now. Ordered by id.
+     *
+     * @param controllerId the holder of the controller lease, if any holds it
      */
     public static ClusterStatus of(String clusterId, List<RegisteredBroker> registered, ClusterView live,
-                                   PartitionCounts partitions, List<PartitionLeadership> leadership) {
+                                   Optional<Integer> controllerId, PartitionCounts partitions,
+                                   List<PartitionLeadership> leadership) {
         Map<Integer, BrokerStatus> byId = new TreeMap<>();
         for (RegisteredBroker broker : registered) {
             byId.put(broker.id(), new BrokerStatus(broker.id(), broker.kafkaAddress(), broker.httpUrl(), false,
-                    false));
+                    controllerId.equals(Optional.of(broker.id()))));
         }
         for (BrokerInfo broker : live.brokers()) {
             // A broker with its Kafka listener disabled announces no address.
             Optional<String> kafka = Optional.of(broker.kafkaAddress()).filter(address -> !address.isEmpty());
             byId.put(broker.id(), new BrokerStatus(broker.id(), kafka, broker.httpUrl(), true,
-                    live.isController(broker.id())));
+                    controllerId.equals(Optional.of(broker.id()))));
         }
-        return new ClusterStatus(clusterId, live.controller().map(BrokerInfo::id), new ArrayList<>(byId.values()),
+        return new ClusterStatus(clusterId, controllerId, new ArrayList<>(byId.values()),
                 partitions, leadership);
     }
 }

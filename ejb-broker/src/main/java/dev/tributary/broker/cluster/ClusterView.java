@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The live brokers at one moment, oldest data-grid member first. The oldest is the controller: the data grid
- * already agrees on member age (Hazelcast's member list is ordered by join time and the same on every member), so
- * every broker picks the same controller without an election of its own, and when it dies the next oldest takes
- * over.
+ * The live brokers at one moment, oldest data-grid member first (Hazelcast's member list is ordered by join time
+ * and the same on every member). {@link #controller()} is that oldest broker, which Kafka clients are told is the
+ * controller; the broker that acts as controller is whichever holds the controller lease in the metadata database
+ * ({@code dev.tributary.broker.replication.Controller}), and it need not be the oldest.
  */
 public record ClusterView(List<BrokerInfo> brokers) {
 

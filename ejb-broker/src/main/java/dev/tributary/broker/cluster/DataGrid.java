@@ -19,6 +19,13 @@ public interface DataGrid {
     /** The announcements in the grid-wide map, by member id; may still hold those of members that left. */
     Map<String, String> announcements();
 
+    /**
+     * Re-reads the grid-wide map, for an implementation that keeps a local copy of it: a copy kept up by events
+     * misses those lost while the member was split off. May block while the grid is busy.
+     */
+    default void resync() {
+    }
+
     /** Puts this member's announcement into the grid-wide map (visible to every member when it returns). */
     void announce(String announcement);
 

@@ -23,6 +23,8 @@ import java.util.logging.Logger;
 public final class GridMembership implements ClusterMembership {
 
     private static final Logger LOG = Logger.getLogger(GridMembership.class.getName());
+    /** A {@link #recheck} re-reads the grid's map at least this often even when its copy looks consistent. */
+    static final int RESYNC_EVERY_RECHECKS = 30;
 
     private final DataGrid grid;
     private final BrokerInfo self;
@@ -32,6 +34,8 @@ public final class GridMembership implements ClusterMembership {
     private DataGrid.Subscription subscription;
     private ClusterView lastView;
     private volatile boolean closed;
+    /** Touched only by {@link #recheck}, which one timer calls at a time. */
+    private int rechecksSinceResync;
 
     private GridMembership(DataGrid grid, BrokerInfo self) {
         this.grid = grid;
@@ -138,6 +142,34 @@ public final class GridMembership implements ClusterMembership {
         }
         if (members.contains(grid.localMemberId()) && !announcements.containsKey(grid.localMemberId())) {
             grid.announce(self.encode());
+        }
+    }
+
+    /**
+     * The grid's map is read afresh first when the local copy disagrees with the members (a member without an
+     * announcement, or an announcement of no member; always so where servers without a broker share the grid): the
+     * copy may have missed events while this member was split off. A read of the map is remote and may stall while the grid moves partitions (on the thread other timers
+     * share), so otherwise it is done only every {@value #RESYNC_EVERY_RECHECKS}th time: often enough that an entry
+     * the grid lost while every copy still holds it (members dying together) is noticed, and re-announced by its
+     * owner's {@link #refresh}, before long.
+     */
+    @Override
+    public void recheck() {
+        if (closed)
+            return;
+        try {
+            boolean due = ++rechecksSinceResync >= RESYNC_EVERY_RECHECKS;
+            if (due || !new HashSet<>(grid.memberIds()).equals(grid.announcements().keySet())) {
+                rechecksSinceResync = 0;
+                grid.resync();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Could not re-read the data grid's announcements", e);
+        }
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Could not bring the membership view up to date; trying again shortly", e);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.tributary.broker.group;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,15 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.kafka.common.message.ConsumerProtocolSubscription;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * One classic consumer group (Kafka's {@code ClassicGroup}): its state, generation, leader, chosen protocol,
- * members, the members that still have to join or sync, and its committed offsets.
+ * One classic group (Kafka's {@code ClassicGroup}): its state, generation, leader, chosen protocol, members, and
+ * the members that still have to join or sync.
  *
  * <p>Invariants, all under the group's monitor:
  * <ul>
@@ -29,17 +27,13 @@ import org.apache.kafka.common.protocol.Errors;
  *   <li>a static member's instance id maps to exactly one member id.</li>
  * </ul>
  *
- * <p>Concurrency: every access holds the group's monitor ({@link Groups#locked}). Responses are never completed
- * under it: {@link #complete} queues them and {@link Groups} runs them after releasing the monitor, so a caller's
- * continuation (writing to a socket, calling the coordinator again) never runs inside another group's critical
- * section.
+ * <p>Concurrency: every access holds the group's monitor, as for every {@link Group}.
  */
-final class ClassicGroup {
+final class ClassicGroup extends Group {
 
     /** The protocol type of Kafka consumers; their subscriptions can be read for OffsetDelete. */
     static final String CONSUMER_PROTOCOL_TYPE = "consumer";
 
-    private final String groupId;
     private GroupState state = GroupState.EMPTY;
     private int generationId;
     private String protocolType;
@@ -60,23 +54,23 @@ final class ClassicGroup {
     private ScheduledFuture<?> syncTimer;
     /** Topics the consumer members subscribe to; empty when they cannot be read (not a consumer group). */
     private Optional<Set<String>> subscribedTopics = Optional.empty();
-    private final GroupOffsets offsets = new GroupOffsets();
-    private final List<Runnable> completions = new ArrayList<>();
 
     ClassicGroup(String groupId) {
-        this.groupId = groupId;
+        super(groupId);
     }
 
-    String groupId() {
-        return groupId;
+    @Override
+    GroupType type() {
+        return GroupType.CLASSIC;
     }
 
+    @Override
     GroupState state() {
-        return state;
+        return isDead() ? GroupState.DEAD : state;
     }
 
     boolean isIn(GroupState candidate) {
-        return state == candidate;
+        return state() == candidate;
     }
 
     void transitionTo(GroupState next) {
@@ -87,6 +81,7 @@ final class ClassicGroup {
         return generationId;
     }
 
+    @Override
     Optional<String> protocolType() {
         return Optional.ofNullable(protocolType);
     }
@@ -103,18 +98,20 @@ final class ClassicGroup {
         return memberId.equals(leaderId);
     }
 
-    GroupOffsets offsets() {
-        return offsets;
-    }
-
     // ---- members ----
 
     Collection<ClassicGroupMember> members() {
         return List.copyOf(members.values());
     }
 
+    @Override
     int size() {
         return members.size();
+    }
+
+    @Override
+    boolean isEmpty() {
+        return state() == GroupState.EMPTY;
     }
 
     boolean hasMembers() {
@@ -306,7 +303,7 @@ final class ClassicGroup {
         all.get(0).protocols().forEach(p -> candidates.add(p.name()));
         all.forEach(m -> candidates.removeIf(name -> !m.supports(name)));
         if (candidates.isEmpty()) {
-            throw new IllegalStateException("Members of group " + groupId + " share no protocol");
+            throw new IllegalStateException("Members of group " + groupId() + " share no protocol");
         }
         Map<String, Integer> votes = new HashMap<>();
         for (ClassicGroupMember member : all) {
@@ -342,6 +339,7 @@ final class ClassicGroup {
     }
 
     /** Whether a consumer member subscribes to the topic; unknown subscriptions count as subscribed, to be safe. */
+    @Override
     boolean isSubscribedTo(String topic) {
         return subscribedTopics.map(topics -> topics.contains(topic)).orElse(true);
     }
@@ -424,7 +422,7 @@ final class ClassicGroup {
         }
     }
 
-    /** Cancels every timer of the group and its members (on delete and on coordinator close). */
+    @Override
     void cancelTimers() {
         cancelJoinTimer();
         cancelSyncTimer();
@@ -434,21 +432,9 @@ final class ClassicGroup {
 
     // ---- lifecycle ----
 
-    /** Whether the group holds nothing worth keeping: Kafka deletes such groups, and so do we, at once. */
+    /** A group is not kept while a member id handed out with MEMBER_ID_REQUIRED may still join it. */
+    @Override
     boolean isUnused() {
-        return state == GroupState.EMPTY && members.isEmpty() && pendingMembers.isEmpty() && offsets.isEmpty();
-    }
-
-    // ---- deferred completions ----
-
-    /** Completes a response once the group's monitor is released (see the class comment). */
-    <T> void complete(CompletableFuture<T> response, T value) {
-        completions.add(() -> response.complete(value));
-    }
-
-    List<Runnable> drainCompletions() {
-        List<Runnable> drained = List.copyOf(completions);
-        completions.clear();
-        return drained;
+        return super.isUnused() && members.isEmpty() && pendingMembers.isEmpty();
     }
 }

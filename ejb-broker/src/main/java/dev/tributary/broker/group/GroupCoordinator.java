@@ -1,19 +1,17 @@
 package dev.tributary.broker.group;
 
 import dev.tributary.broker.cluster.ClusterMembership;
+import dev.tributary.broker.cluster.ClusterStanding;
 import dev.tributary.broker.group.OffsetProtocol.FetchedGroup;
 import dev.tributary.broker.group.OffsetProtocol.FetchedPartition;
 import dev.tributary.broker.group.OffsetProtocol.FetchedTopic;
 import dev.tributary.broker.group.OffsetProtocol.RequestedTopic;
+import dev.tributary.broker.topic.TopicMetadata;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
@@ -21,15 +19,18 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.InvalidGroupIdException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
-import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -51,8 +52,8 @@ import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * The consumer-group coordinator: Kafka's classic group protocol (client-side assignment) and committed offsets,
- * for every group of this broker.
+ * The consumer-group coordinator: Kafka's classic group protocol (client-side assignment), the consumer group
+ * protocol of KIP-848 (server-side assignment) and committed offsets, for every group of this broker.
  *
  * <p>Requests and responses are kafka-clients' generated message classes, so the Kafka protocol layer passes them
  * straight through; where behaviour differs between API versions the method takes the request's version, and the
@@ -60,8 +61,16 @@ import org.apache.kafka.common.protocol.Errors;
  * response), never thrown. The Java-friendly methods ({@link #groups}, {@link #group}, {@link #resetOffsets}) are
  * for the REST API and throw kafka-clients' {@code ApiException}s, which carry the matching error code.
  *
- * <p>Membership lives in memory (a restarted coordinator has no members: clients get UNKNOWN_MEMBER_ID and
- * rejoin); committed offsets are durable in an {@link OffsetStore} and loaded by {@link #open}.
+ * <p>Classic membership lives in memory (a restarted coordinator has no classic members: clients get
+ * UNKNOWN_MEMBER_ID and rejoin); consumer groups are durable in a {@link ConsumerGroupStore}, as Kafka keeps them,
+ * so their members carry on with their epochs and partitions; committed offsets are durable in an
+ * {@link OffsetStore}. {@link #open} loads both.
+ *
+ * <p>A group id names one group of one type. An empty group converts to the other type when a member of the other
+ * protocol joins; a group with members refuses members of the other protocol (JoinGroup: INCONSISTENT_GROUP_PROTOCOL,
+ * ConsumerGroupHeartbeat: GROUP_ID_NOT_FOUND, each with the reason logged or in the message): unlike Kafka 4, this
+ * coordinator does not run classic and consumer members in one group, so an online upgrade of a group from one
+ * protocol to the other stops all its members first (committed offsets are kept).
  *
  * <p>Alone, the coordinator serves every group. In a cluster ({@link #follow}) it serves only the groups
  * {@link CoordinatorPlacement} places on its broker: requests for the others are answered NOT_COORDINATOR (stock
@@ -80,73 +89,82 @@ import org.apache.kafka.common.protocol.Errors;
 public final class GroupCoordinator implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GroupCoordinator.class.getName());
-    /** The group type ListGroups v5+ reports; Tributary has only Kafka's classic groups. */
-    private static final String CLASSIC_GROUP_TYPE = "classic";
-    /** For coordinators without transactions (tests): nothing is ever pending. */
-    private static final TransactionalOffsetStore NO_TRANSACTIONAL_OFFSETS = new TransactionalOffsetStore() {
-        @Override
-        public void stage(String groupId, long producerId, Map<TopicPartition, CommittedOffset> offsets) {
-            throw new OffsetStoreException("This coordinator keeps no transactional offsets", null);
-        }
-
-        @Override
-        public Map<TopicPartition, CommittedOffset> complete(String groupId, long producerId, boolean commit) {
-            return Map.of();
-        }
-
-        @Override
-        public java.util.Set<String> groupsWithPending(long producerId) {
-            return java.util.Set.of();
-        }
-
-        @Override
-        public java.util.Set<TopicPartition> pendingPartitions(String groupId) {
-            return java.util.Set.of();
-        }
-    };
     /** The width of {@code TRIB_COMMITTED_OFFSET.GROUP_ID}. */
     public static final int MAX_GROUP_ID_LENGTH = 255;
 
     private final Groups groups;
     private final OffsetStore store;
     private final MembershipProtocol membership;
+    private final ConsumerGroupProtocol consumerGroups;
     private final OffsetProtocol offsets;
+    private final GroupDescriptions descriptions;
     private final GroupCoordinatorConfig config;
     private final GroupHandover handover;
     private final TransactionalOffsets transactionalOffsets;
+    private volatile ClusterStanding standing = ClusterStanding.ALONE;
 
     private GroupCoordinator(Groups groups, OffsetStore store, TransactionalOffsetStore pending,
+                             ConsumerGroupStore consumerGroupStore, TopicSubscriptions topics,
                              GroupCoordinatorConfig config, ScheduledExecutorService scheduler, Clock clock) {
         this.transactionalOffsets = new TransactionalOffsets(groups, pending, config, clock);
         this.groups = groups;
         this.store = store;
         this.config = config;
-        this.membership = new MembershipProtocol(groups, config, scheduler, clock);
+        GroupTimers timers = new GroupTimers(groups, scheduler);
+        this.membership = new MembershipProtocol(groups, config, timers, clock);
+        this.consumerGroups = new ConsumerGroupProtocol(groups, config.consumer(), topics, consumerGroupStore,
+                timers, clock);
         this.offsets = new OffsetProtocol(groups, store, config, clock);
-        this.handover = new GroupHandover(groups, store, membership::abandon, scheduler);
+        this.descriptions = new GroupDescriptions(groups, config.consumer(), topics);
+        this.handover = new GroupHandover(groups, new GroupLoader(store, consumerGroupStore),
+                GroupCoordinator::unloading, this::loaded, scheduler);
     }
 
     /**
-     * Loads every group's committed offsets: a group that exists only through its offsets is an Empty group, listed
-     * and described as Kafka lists it.
+     * Loads every group: a group that exists only through its committed offsets is an Empty group, listed and
+     * described as Kafka lists it; a consumer group comes back with its members, whose sessions start now.
      *
-     * @throws OffsetStoreException if the offsets cannot be read
+     * @param topics the broker's topics, which consumer groups subscribe to
+     * @throws OffsetStoreException        if the offsets cannot be read
+     * @throws ConsumerGroupStoreException if the consumer groups cannot be read
      */
-    public static GroupCoordinator open(OffsetStore store, GroupCoordinatorConfig config,
+    public static GroupCoordinator open(OffsetStore store, ConsumerGroupStore consumerGroupStore,
+                                        TopicMetadata topics, GroupCoordinatorConfig config,
                                         ScheduledExecutorService scheduler, Clock clock) {
-        return open(store, NO_TRANSACTIONAL_OFFSETS, config, scheduler, clock);
+        return open(store, TransactionalOffsetStore.NONE, consumerGroupStore, topics, config, scheduler, clock);
     }
 
-    /** As {@link #open(OffsetStore, GroupCoordinatorConfig, ScheduledExecutorService, Clock)}, with
-     * transactional offsets (TxnOffsetCommit) staged in {@code pending}. */
+    /**
+     * As {@link #open(OffsetStore, ConsumerGroupStore, TopicMetadata, GroupCoordinatorConfig,
+     * ScheduledExecutorService, Clock)}, with transactional offsets (TxnOffsetCommit) staged in {@code pending}.
+     */
     public static GroupCoordinator open(OffsetStore store, TransactionalOffsetStore pending,
+                                        ConsumerGroupStore consumerGroupStore, TopicMetadata topics,
                                         GroupCoordinatorConfig config, ScheduledExecutorService scheduler,
                                         Clock clock) {
         Groups groups = new Groups();
-        Map<String, Map<TopicPartition, CommittedOffset>> stored = store.loadAll();
-        stored.forEach((groupId, committed) -> groups.seed(groupId).offsets().putAll(committed));
-        LOG.info(() -> "Group coordinator loaded the committed offsets of " + stored.size() + " group(s)");
-        return new GroupCoordinator(groups, store, pending, config, scheduler, clock);
+        GroupCoordinator coordinator = new GroupCoordinator(groups, store, pending, consumerGroupStore,
+                new TopicSubscriptions(topics), config, scheduler, clock);
+        Map<String, Group> stored = new GroupLoader(store, consumerGroupStore).loadAll();
+        stored.values().forEach(group -> groups.seed(group, coordinator::loaded));
+        LOG.info(() -> "Group coordinator loaded " + stored.size() + " group(s), "
+                + stored.values().stream().filter(ConsumerGroup.class::isInstance).count() + " of them consumer "
+                + "groups");
+        return coordinator;
+    }
+
+    /** Under the monitor of a group just loaded: a consumer group's members get a new session. */
+    private void loaded(Group group) {
+        if (group instanceof ConsumerGroup consumer) {
+            consumerGroups.loaded(consumer);
+        }
+    }
+
+    /** Under the monitor of a group leaving this coordinator: classic members parked in a request are answered. */
+    private static void unloading(Group group) {
+        if (group instanceof ClassicGroup classic) {
+            MembershipProtocol.abandon(classic);
+        }
     }
 
     public GroupCoordinatorConfig config() {
@@ -160,6 +178,16 @@ public final class GroupCoordinator implements AutoCloseable {
      * groups this broker keeps are answered COORDINATOR_LOAD_IN_PROGRESS. Call it once.
      */
     public void follow(ClusterMembership joined) {
+        follow(joined, ClusterStanding.ALONE);
+    }
+
+    /**
+     * As {@link #follow(ClusterMembership)}, and while {@code standing} says this broker's session in the metadata
+     * database is not current, every group request is answered NOT_COORDINATOR: another broker may be taking its
+     * groups over, and this one cannot tell.
+     */
+    public void follow(ClusterMembership joined, ClusterStanding standing) {
+        this.standing = standing;
         handover.follow(joined);
     }
 
@@ -214,6 +242,50 @@ public final class GroupCoordinator implements AutoCloseable {
                 error -> new LeaveGroupResponseData().setErrorCode(error.code()));
     }
 
+    // ---- the consumer group protocol (KIP-848) ----
+
+    /**
+     * ConsumerGroupHeartbeat: joins, heartbeats and leaves of consumer-protocol members, answered at once with the
+     * member's epoch and, when it changed, its assignment.
+     *
+     * @param clientId   the request header's client id
+     * @param clientHost the client's address, as ConsumerGroupDescribe shows it
+     */
+    public ConsumerGroupHeartbeatResponseData consumerGroupHeartbeat(ConsumerGroupHeartbeatRequestData request,
+                                                                     short version, String clientId,
+                                                                     String clientHost) {
+        if (invalid(request.groupId())) {
+            return heartbeatError(new InvalidGroupIdException("GroupId can't be empty."));
+        }
+        try {
+            return answer(() -> consumerGroups.heartbeat(request, version, clientId, clientHost),
+                    error -> heartbeatError(error.exception()));
+        } catch (ApiException e) {
+            return heartbeatError(e);
+        }
+    }
+
+    private static ConsumerGroupHeartbeatResponseData heartbeatError(ApiException error) {
+        return new ConsumerGroupHeartbeatResponseData().setErrorCode(Errors.forException(error).code())
+                .setErrorMessage(error.getMessage());
+    }
+
+    /** ConsumerGroupDescribe: consumer groups; a classic or unknown group is GROUP_ID_NOT_FOUND. */
+    public ConsumerGroupDescribeResponseData consumerGroupDescribe(List<String> groupIds, short version) {
+        ConsumerGroupDescribeResponseData response = new ConsumerGroupDescribeResponseData();
+        for (String groupId : groupIds) {
+            if (invalid(groupId)) {
+                response.groups().add(new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
+                        .setErrorCode(Errors.INVALID_GROUP_ID.code()));
+                continue;
+            }
+            response.groups().add(answer(() -> descriptions.describeConsumerGroup(groupId, version),
+                    error -> new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
+                            .setErrorCode(error.code())));
+        }
+        return response;
+    }
+
     // ---- offsets ----
 
     /**
@@ -264,14 +336,16 @@ public final class GroupCoordinator implements AutoCloseable {
             for (OffsetFetchRequestData.OffsetFetchRequestGroup group : request.groups()) {
                 List<RequestedTopic> requested = group.topics() == null ? null : group.topics().stream()
                         .map(t -> new RequestedTopic(t.name(), t.topicId(), t.partitionIndexes())).toList();
-                response.groups().add(fetchedGroup(group.groupId(),
-                        fetch(group.groupId(), requested, request.requireStable()), version));
+                response.groups().add(fetchedGroup(group.groupId(), fetch(group.groupId(),
+                        version >= 9 ? group.memberId() : null, version >= 9 ? group.memberEpoch() : -1, requested,
+                        request.requireStable()), version));
             }
             return response;
         }
         List<RequestedTopic> requested = request.topics() == null ? null : request.topics().stream()
                 .map(t -> new RequestedTopic(t.name(), null, t.partitionIndexes())).toList();
-        FetchedGroup fetched = fetch(request.groupId(), requested, version >= 7 && request.requireStable());
+        FetchedGroup fetched = fetch(request.groupId(), null, -1, requested,
+                version >= 7 && request.requireStable());
         if (version < 2 && fetched.error() != Errors.NONE) {
             // v0-1 have no group-level error: every requested partition carries it.
             fetched = failedFetch(fetched.error(), requested);
@@ -302,11 +376,12 @@ public final class GroupCoordinator implements AutoCloseable {
      * With {@code requireStable} (a read_committed consumer), partitions whose offsets wait for a transaction to end
      * are answered UNSTABLE_OFFSET_COMMIT, for the consumer to retry, as Kafka answers.
      */
-    private FetchedGroup fetch(String groupId, List<RequestedTopic> requested, boolean requireStable) {
+    private FetchedGroup fetch(String groupId, String memberId, int memberEpoch, List<RequestedTopic> requested,
+                               boolean requireStable) {
         if (invalid(groupId)) {
             return new FetchedGroup(Errors.INVALID_GROUP_ID, List.of());
         }
-        FetchedGroup fetched = answer(() -> offsets.fetch(groupId, requested),
+        FetchedGroup fetched = answer(() -> offsets.fetch(groupId, memberId, memberEpoch, requested),
                 error -> new FetchedGroup(error, List.of()));
         if (!requireStable || fetched.error() != Errors.NONE)
             return fetched;
@@ -382,8 +457,9 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /**
-     * DescribeGroups. An unknown group is GROUP_ID_NOT_FOUND from v6 (KIP-1043) and a "Dead" group without error
-     * before. Member metadata and assignments are only shown for a Stable group, as Kafka shows them.
+     * DescribeGroups. An unknown group, or a consumer group, is GROUP_ID_NOT_FOUND from v6 (KIP-1043) and a "Dead"
+     * group without error before. Member metadata and assignments are only shown for a Stable group, as Kafka shows
+     * them.
      */
     public DescribeGroupsResponseData describeGroups(List<String> groupIds, short version) {
         DescribeGroupsResponseData response = new DescribeGroupsResponseData();
@@ -393,8 +469,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 described = new DescribedGroup().setGroupId(groupId).setErrorCode(Errors.INVALID_GROUP_ID.code())
                         .setGroupState(GroupState.DEAD.kafkaName());
             } else {
-                described = answer(() -> groups.withGroup(groupId, group -> describe(group, version),
-                                () -> unknownGroup(groupId, version)),
+                described = answer(() -> descriptions.describe(groupId, version),
                         error -> new DescribedGroup().setGroupId(groupId).setErrorCode(error.code()));
             }
             response.groups().add(described);
@@ -402,65 +477,13 @@ public final class GroupCoordinator implements AutoCloseable {
         return response;
     }
 
-    private static DescribedGroup describe(ClassicGroup group, short version) {
-        boolean stable = group.isIn(GroupState.STABLE);
-        DescribedGroup described = new DescribedGroup().setGroupId(group.groupId())
-                .setGroupState(group.state().kafkaName())
-                .setProtocolType(group.protocolType().orElse(""))
-                .setProtocolData(stable ? group.protocolName().orElse("") : "");
-        for (ClassicGroupMember member : group.members()) {
-            described.members().add(new DescribedGroupMember().setMemberId(member.memberId())
-                    .setGroupInstanceId(version >= 4 ? member.groupInstanceId().orElse(null) : null)
-                    .setClientId(member.clientId()).setClientHost(member.clientHost())
-                    .setMemberMetadata(stable ? member.metadata(group.protocolName().orElseThrow()) : new byte[0])
-                    .setMemberAssignment(stable ? member.assignment() : new byte[0]));
-        }
-        return described;
-    }
-
-    private static DescribedGroup unknownGroup(String groupId, short version) {
-        DescribedGroup described = new DescribedGroup().setGroupId(groupId)
-                .setGroupState(GroupState.DEAD.kafkaName());
-        if (version >= 6) {
-            described.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
-                    .setErrorMessage("Group " + groupId + " not found.");
-        }
-        return described;
-    }
-
     /**
-     * ListGroups, filtered by state (v4+, case-insensitive) and type (v5+: only "classic" groups exist here).
-     * Empty filters match everything. In a cluster it lists the groups this broker coordinates (clients ask every
-     * broker), or answers COORDINATOR_LOAD_IN_PROGRESS while some of them are loading, so no listing misses one.
+     * ListGroups, filtered by state (v4+, case-insensitive) and type (v5+: "classic", "consumer"). Empty filters
+     * match everything. In a cluster it lists the groups this broker coordinates (clients ask every broker), or
+     * answers COORDINATOR_LOAD_IN_PROGRESS while some of them are loading, so no listing misses one.
      */
     public ListGroupsResponseData listGroups(ListGroupsRequestData request) {
-        Set<GroupState> states = EnumSet.noneOf(GroupState.class);
-        request.statesFilter().forEach(name -> GroupState.fromKafkaName(name).ifPresent(states::add));
-        boolean stateFiltered = !request.statesFilter().isEmpty();
-        boolean typeMatches = request.typesFilter().isEmpty() || request.typesFilter().stream()
-                .anyMatch(type -> type.toLowerCase(Locale.ROOT).equals(CLASSIC_GROUP_TYPE));
-        ListGroupsResponseData response = new ListGroupsResponseData();
-        if (!typeMatches) {
-            return response;
-        }
-        if (groups.ownership().loading()) {
-            return response.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
-        }
-        List<GroupSummary> summaries;
-        try {
-            summaries = groups();
-        } catch (NotCoordinatorException e) {
-            return response.setErrorCode(Errors.NOT_COORDINATOR.code());
-        }
-        for (GroupSummary summary : summaries) {
-            if (!stateFiltered || states.contains(summary.state())) {
-                response.groups().add(new ListGroupsResponseData.ListedGroup().setGroupId(summary.groupId())
-                        .setProtocolType(summary.protocolType().orElse(""))
-                        .setGroupState(summary.state().kafkaName())
-                        .setGroupType(CLASSIC_GROUP_TYPE));
-            }
-        }
-        return response;
+        return descriptions.list(request);
     }
 
     /**
@@ -479,8 +502,8 @@ public final class GroupCoordinator implements AutoCloseable {
         return response;
     }
 
-    private Errors delete(ClassicGroup group) {
-        if (!group.isIn(GroupState.EMPTY)) {
+    private Errors delete(Group group) {
+        if (!group.isEmpty()) {
             return Errors.NON_EMPTY_GROUP;
         }
         try {
@@ -501,22 +524,7 @@ public final class GroupCoordinator implements AutoCloseable {
      * @throws NotCoordinatorException if the coordinator is closed
      */
     public List<GroupSummary> groups() {
-        groups.checkOpen();
-        List<GroupSummary> summaries = new ArrayList<>();
-        for (ClassicGroup candidate : groups.all()) {
-            if (!groups.isReady(candidate.groupId())) {
-                continue; // placed on another broker, or still loading
-            }
-            GroupSummary summary = answer(() -> groups.withGroup(candidate.groupId(),
-                    group -> new GroupSummary(group.groupId(), group.state(), group.protocolType(), group.size()),
-                    () -> null), movedMeanwhile -> null);
-            if (summary != null) {
-                summaries.add(summary);
-            }
-        }
-        groups.checkOpen();
-        summaries.sort(Comparator.comparing(GroupSummary::groupId));
-        return summaries;
+        return descriptions.summaries();
     }
 
     /**
@@ -529,16 +537,7 @@ public final class GroupCoordinator implements AutoCloseable {
         if (invalid(groupId)) {
             return Optional.empty();
         }
-        return groups.withGroup(groupId, group -> Optional.of(view(group)), Optional::empty);
-    }
-
-    private static GroupView view(ClassicGroup group) {
-        List<MemberView> members = group.members().stream()
-                .map(m -> new MemberView(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
-                        m.sessionTimeoutMs(), m.rebalanceTimeoutMs(), m.assignment().clone()))
-                .toList();
-        return new GroupView(group.groupId(), group.state(), group.protocolType(), group.protocolName(),
-                group.generationId(), group.leaderId(), members, group.offsets().all());
+        return descriptions.view(groupId);
     }
 
     /**
@@ -566,7 +565,7 @@ public final class GroupCoordinator implements AutoCloseable {
      */
     @Override
     public void close() {
-        groups.close(membership::abandon);
+        groups.close(GroupCoordinator::unloading);
         LOG.info("Group coordinator closed");
     }
 
@@ -579,10 +578,29 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /**
+     * Runs a request; a coordinator whose session in the metadata database is not current answers NOT_COORDINATOR
+     * through {@code onError} without running it, and the request's own refusals are answered as
+     * {@link #answerRefusals} does. A write that finds the group coordinated by another broker unloads it here.
+     */
+    private <T> T answer(Supplier<T> request, Function<Errors, T> onError) {
+        if (!standing.sessionActive())
+            return onError.apply(Errors.NOT_COORDINATOR);
+        return answerRefusals(() -> {
+            try {
+                return request.get();
+            } catch (CoordinationLostException e) {
+                LOG.warning(() -> e.getMessage() + "; unloading it");
+                groups.lose(e.groupId(), GroupCoordinator::unloading);
+                throw e;
+            }
+        }, onError);
+    }
+
+    /**
      * Runs a request; a closed coordinator, or one that does not serve the group, answers NOT_COORDINATOR through
      * {@code onError}, and one still loading the group COORDINATOR_LOAD_IN_PROGRESS.
      */
-    private static <T> T answer(Supplier<T> request, Function<Errors, T> onError) {
+    static <T> T answerRefusals(Supplier<T> request, Function<Errors, T> onError) {
         try {
             return request.get();
         } catch (NotCoordinatorException e) {

@@ -1,5 +1,7 @@
 package dev.tributary.broker.group;
 
+import java.util.Objects;
+
 /**
  * The coordinator's settings, with Kafka's broker config names and defaults.
  *
@@ -18,9 +20,12 @@ package dev.tributary.broker.group;
  * @param offsetMetadataMaxBytes  {@code offset.metadata.max.bytes}: longer commit metadata is refused per partition
  *                                (OFFSET_METADATA_TOO_LARGE); at most {@value #MAX_STORED_METADATA}, the size of the
  *                                metadata column
+ * @param consumer                the consumer group protocol's settings ({@code group.consumer.*}); the settings
+ *                                above are the classic protocol's
  */
 public record GroupCoordinatorConfig(int minSessionTimeoutMs, int maxSessionTimeoutMs, int initialRebalanceDelayMs,
-                                     int newMemberJoinTimeoutMs, int offsetMetadataMaxBytes) {
+                                     int newMemberJoinTimeoutMs, int offsetMetadataMaxBytes,
+                                     ConsumerGroupConfig consumer) {
 
     /** The width of {@code TRIB_COMMITTED_OFFSET.METADATA}. */
     public static final int MAX_STORED_METADATA = 4096;
@@ -36,19 +41,25 @@ public record GroupCoordinatorConfig(int minSessionTimeoutMs, int maxSessionTime
         if (offsetMetadataMaxBytes < 0 || offsetMetadataMaxBytes > MAX_STORED_METADATA) {
             throw new IllegalArgumentException("offset.metadata.max.bytes must be in [0, " + MAX_STORED_METADATA + "]");
         }
+        Objects.requireNonNull(consumer, "consumer");
     }
 
     public static GroupCoordinatorConfig defaults() {
-        return new GroupCoordinatorConfig(6_000, 1_800_000, 3_000, 300_000, 4_096);
+        return new GroupCoordinatorConfig(6_000, 1_800_000, 3_000, 300_000, 4_096, ConsumerGroupConfig.defaults());
     }
 
     public GroupCoordinatorConfig withInitialRebalanceDelayMs(int delayMs) {
         return new GroupCoordinatorConfig(minSessionTimeoutMs, maxSessionTimeoutMs, delayMs, newMemberJoinTimeoutMs,
-                offsetMetadataMaxBytes);
+                offsetMetadataMaxBytes, consumer);
     }
 
     public GroupCoordinatorConfig withSessionTimeoutBounds(int minMs, int maxMs) {
         return new GroupCoordinatorConfig(minMs, maxMs, initialRebalanceDelayMs, newMemberJoinTimeoutMs,
-                offsetMetadataMaxBytes);
+                offsetMetadataMaxBytes, consumer);
+    }
+
+    public GroupCoordinatorConfig withConsumer(ConsumerGroupConfig newConsumer) {
+        return new GroupCoordinatorConfig(minSessionTimeoutMs, maxSessionTimeoutMs, initialRebalanceDelayMs,
+                newMemberJoinTimeoutMs, offsetMetadataMaxBytes, newConsumer);
     }
 }

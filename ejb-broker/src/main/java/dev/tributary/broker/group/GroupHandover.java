@@ -2,6 +2,8 @@ package dev.tributary.broker.group;
 
 import dev.tributary.broker.cluster.ClusterMembership;
 import dev.tributary.broker.cluster.ClusterView;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
@@ -10,15 +12,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
  * Moves groups in and out of this coordinator as brokers join and leave: the groups {@link CoordinatorPlacement}
  * now places on another broker are unloaded (their parked joins and syncs answered NOT_COORDINATOR, their timers
- * cancelled, their cached offsets dropped); those it now places here are loaded from the shared {@link OffsetStore}
- * (Empty, with the offsets their previous coordinator committed), and answered COORDINATOR_LOAD_IN_PROGRESS until
- * they are.
+ * cancelled, their cached offsets dropped); those it now places here are loaded from the shared stores (a classic
+ * group Empty, with the offsets its previous coordinator committed; a consumer group with its members, epochs and
+ * assignments, whose members carry on with this coordinator), and answered COORDINATOR_LOAD_IN_PROGRESS until they
+ * are.
  *
  * <p>Each hand-over reads the membership's view when it runs, not the view a change notice carried: notices may
  * be handled out of order on a multi-threaded scheduler, and only the latest view counts. Hand-overs run one at a
@@ -27,7 +29,11 @@ import org.apache.kafka.common.protocol.Errors;
  *
  * <p>Between two brokers' hand-overs both may briefly consider themselves a group's coordinator (each acts on its
  * own view of the data grid); a commit through the old one in that window is in the store but not in the new one's
- * cache. Kafka closes that window with its log's leader epochs; this coordinator does not.
+ * cache. Kafka closes that window with its log's leader epochs; here the store does: committed offsets are written
+ * under the coordinator's claim on the group in the metadata database (a write through a coordinator whose claim
+ * another broker took fails with {@link CoordinationLostException}), and consumer groups' writes are versioned
+ * ({@link ConsumerGroupStore}). Groups placed elsewhere are resigned at each hand-over, so their new coordinator
+ * takes them at once.
  */
 final class GroupHandover {
 
@@ -36,16 +42,22 @@ final class GroupHandover {
     static final long RETRY_LOAD_MS = 2_000;
 
     private final Groups groups;
-    private final OffsetStore store;
-    private final Consumer<ClassicGroup> abandon;
+    private final GroupLoader loader;
+    private final Consumer<Group> onUnload;
+    private final Consumer<Group> onLoaded;
     private final ScheduledExecutorService scheduler;
     private volatile ClusterMembership membership;
 
-    GroupHandover(Groups groups, OffsetStore store, Consumer<ClassicGroup> abandon,
+    /**
+     * @param onUnload runs under a group's monitor before it leaves this coordinator
+     * @param onLoaded runs under a group's monitor once it is loaded (it starts the group's timers)
+     */
+    GroupHandover(Groups groups, GroupLoader loader, Consumer<Group> onUnload, Consumer<Group> onLoaded,
                   ScheduledExecutorService scheduler) {
         this.groups = groups;
-        this.store = store;
-        this.abandon = abandon;
+        this.loader = loader;
+        this.onUnload = onUnload;
+        this.onLoaded = onLoaded;
         this.scheduler = scheduler;
     }
 
@@ -80,25 +92,36 @@ final class GroupHandover {
             return;
         }
         GroupOwnership next = before.handOver(selfId, candidates);
-        groups.unload(next, abandon);
-        Map<String, Map<TopicPartition, CommittedOffset>> stored;
+        groups.forgetLost();
+        groups.unload(next, onUnload);
+        Map<String, Group> stored;
         try {
-            stored = store.loadAll();
-        } catch (OffsetStoreException e) {
-            LOG.log(Level.WARNING, "Cannot load the committed offsets of the groups this broker now coordinates;"
-                    + " trying again in " + RETRY_LOAD_MS + " ms", e);
+            stored = loader.loadAll();
+        } catch (OffsetStoreException | ConsumerGroupStoreException e) {
+            LOG.log(Level.WARNING, "Cannot load the groups this broker now coordinates; trying again in "
+                    + RETRY_LOAD_MS + " ms", e);
             later(RETRY_LOAD_MS);
             return;
         }
         int[] loaded = {0};
-        stored.forEach((groupId, committed) -> {
-            if (next.refusal(groupId) == Errors.COORDINATOR_LOAD_IN_PROGRESS) {
-                groups.load(groupId, committed);
+        List<String> elsewhere = new ArrayList<>();
+        stored.forEach((groupId, group) -> {
+            Errors refusal = next.refusal(groupId);
+            if (refusal == Errors.COORDINATOR_LOAD_IN_PROGRESS) {
+                groups.load(group, onUnload, onLoaded);
                 loaded[0]++;
+            } else if (refusal == Errors.NOT_COORDINATOR) {
+                elsewhere.add(groupId);
             }
         });
+        try {
+            loader.resign(elsewhere); // their new coordinators take them at once, not after this session expires
+        } catch (OffsetStoreException e) {
+            LOG.log(Level.WARNING, "Could not hand over the coordination of " + elsewhere.size() + " group(s); their"
+                    + " new coordinators take them once this broker's session expires", e);
+        }
         groups.ownership(next.loaded());
-        LOG.info(() -> "Group coordinator now serves the " + next.loaded() + "; loaded the committed offsets of "
-                + loaded[0] + " group(s) it gained");
+        LOG.info(() -> "Group coordinator now serves the " + next.loaded() + "; loaded " + loaded[0]
+                + " group(s) it gained");
     }
 }

@@ -2,22 +2,24 @@ package dev.tributary.broker.group;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * The groups this coordinator owns, and the one way to work on a group: {@link #locked}.
+ * The groups this coordinator owns, and the one way to work on a group: under its monitor, through the methods
+ * here.
  *
  * <p>Each group is its own critical section: requests of different groups run in parallel, requests and timers of
  * one group are serialized by its monitor (Kafka gets the same effect from one event loop per offsets partition).
- * A group is removed from the map under its monitor after being marked {@link GroupState#DEAD}; whoever looked it
- * up before and locks it after sees it dead and looks again, so no request ever acts on a removed group.
+ * A group is removed from the map under its monitor after being marked dead; whoever looked it up before and locks
+ * it after sees it dead and looks again, so no request ever acts on a removed group. The same holds when an empty
+ * group is replaced by one of the other type ({@link #withGroupAs}).
  *
  * <p>In a cluster the coordinator owns only the groups placed on its broker ({@link GroupOwnership}). Ownership is
  * checked before a group is looked up and again under its monitor, and {@link #unload} swaps the ownership before it
@@ -26,16 +28,51 @@ import org.apache.kafka.common.protocol.Errors;
  */
 final class Groups {
 
-    private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
+    private final Map<String, Group> groups = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private volatile GroupOwnership ownership = GroupOwnership.everyGroup();
+    /**
+     * Groups the database says another broker coordinates although the ownership places them here (this broker's
+     * view is stale): refused until the next hand-over decides again.
+     */
+    private final Set<String> lost = ConcurrentHashMap.newKeySet();
 
-    /** Runs {@code work} on the group, creating it (Empty) if there is none. */
-    <T> T withGroupOrCreate(String groupId, Function<ClassicGroup, T> work) {
+    /**
+     * Runs {@code work} on the group as a group of {@code type}: one is created if there is none, and an empty group
+     * of the other type is replaced by one (its committed offsets kept), as Kafka converts an empty group when a
+     * member of the other protocol joins it. A group of the other type that has members is handed to
+     * {@code otherType} instead.
+     */
+    <G extends Group, T> T withGroupAs(String groupId, Class<G> type, Function<String, G> create,
+                                       Function<G, T> work, Function<Group, T> otherType) {
         checkServes(groupId); // before creating: a refused request leaves no group behind
         while (true) {
-            ClassicGroup group = groups.computeIfAbsent(groupId, ClassicGroup::new);
-            Attempt<T> attempt = attempt(group, work);
+            Group group = groups.computeIfAbsent(groupId, create);
+            Attempt<T> attempt = attempt(group, g -> {
+                if (type.isInstance(g)) {
+                    return Attempt.ran(work.apply(type.cast(g)));
+                }
+                if (!g.isEmpty()) {
+                    return Attempt.ran(otherType.apply(g));
+                }
+                G converted = create.apply(groupId);
+                converted.offsets().putAll(g.offsets().all());
+                retire(g);
+                groups.putIfAbsent(groupId, converted);
+                return Attempt.notRun(); // look it up again, and work on it under its own monitor
+            });
+            if (attempt.ran) {
+                return attempt.result;
+            }
+        }
+    }
+
+    /** Runs {@code work} on the group, of whatever type; {@code create} makes one if there is none. */
+    <T> T withGroupOrCreate(String groupId, Function<String, ? extends Group> create, Function<Group, T> work) {
+        checkServes(groupId);
+        while (true) {
+            Group group = groups.computeIfAbsent(groupId, create);
+            Attempt<T> attempt = attempt(group, g -> Attempt.ran(work.apply(g)));
             if (attempt.ran) {
                 return attempt.result;
             }
@@ -43,14 +80,14 @@ final class Groups {
     }
 
     /** Runs {@code work} on the group if it exists, else returns {@code absent}'s answer. */
-    <T> T withGroup(String groupId, Function<ClassicGroup, T> work, Supplier<T> absent) {
+    <T> T withGroup(String groupId, Function<Group, T> work, Supplier<T> absent) {
         while (true) {
-            ClassicGroup group = groups.get(groupId);
+            Group group = groups.get(groupId);
             if (group == null) {
                 checkServes(groupId);
                 return absent.get();
             }
-            Attempt<T> attempt = attempt(group, work);
+            Attempt<T> attempt = attempt(group, g -> Attempt.ran(work.apply(g)));
             if (attempt.ran) {
                 return attempt.result;
             }
@@ -60,14 +97,14 @@ final class Groups {
     /**
      * Runs a timer's work on a group it captured, unless the group died or the coordinator closed since.
      */
-    void onTimer(ClassicGroup group, Runnable work) {
+    void onTimer(Group group, Runnable work) {
         if (closed) {
             return;
         }
         try {
             attempt(group, g -> {
                 work.run();
-                return null;
+                return Attempt.ran(null);
             });
         } catch (NotCoordinatorException | CoordinatorLoadInProgressException beingUnloaded) {
             // The coordinator closed, or the group moved to another broker, since the timer fired: the unload
@@ -75,7 +112,7 @@ final class Groups {
         }
     }
 
-    List<ClassicGroup> all() {
+    List<Group> all() {
         return List.copyOf(groups.values());
     }
 
@@ -93,12 +130,12 @@ final class Groups {
      * answers the group's parked requests, then the group is removed with its timers and its cache of committed
      * offsets. Only {@link GroupHandover} calls this, one call at a time.
      */
-    void unload(GroupOwnership next, Consumer<ClassicGroup> onUnload) {
+    void unload(GroupOwnership next, Consumer<Group> onUnload) {
         ownership = next;
-        for (ClassicGroup group : all()) {
+        for (Group group : all()) {
             if (!next.serves(group.groupId())) {
                 runLocked(group, g -> {
-                    if (!g.isIn(GroupState.DEAD)) {
+                    if (!g.isDead()) {
                         onUnload.accept(g);
                         retire(g);
                     }
@@ -109,16 +146,48 @@ final class Groups {
     }
 
     /**
-     * Replaces a loading group's committed offsets with the store's (creating it, Empty, if need be). Requests for
-     * it are refused until the ownership says it is loaded, so none sees it half-loaded.
+     * Takes on a loading group as the stores hold it ({@code loaded}: committed offsets and, for a consumer group,
+     * its members). The group this coordinator already has stays, with the stored offsets, if the stores say nothing
+     * newer about its members: a classic group (its members live only here), a consumer group at the stored
+     * version, or an empty one; otherwise {@code loaded} replaces it, after {@code onReplaced} answered what the old
+     * one had parked. Requests for the group are refused until the ownership says it is loaded, so none sees it
+     * half-loaded. {@code onLoaded} starts a replacement's timers under its monitor.
      */
-    void load(String groupId, Map<TopicPartition, CommittedOffset> committed) {
-        ClassicGroup group = groups.computeIfAbsent(groupId, ClassicGroup::new);
-        runLocked(group, g -> {
-            g.offsets().clear();
-            g.offsets().putAll(committed);
+    void load(Group loaded, Consumer<Group> onReplaced, Consumer<Group> onLoaded) {
+        Group previous = groups.get(loaded.groupId());
+        if (previous != null) {
+            boolean kept = runLocked(previous, g -> {
+                if (g.isDead() || !stillCurrent(g, loaded)) {
+                    if (!g.isDead()) {
+                        onReplaced.accept(g);
+                        retire(g);
+                    }
+                    return false;
+                }
+                g.offsets().clear();
+                g.offsets().putAll(loaded.offsets().all());
+                return true;
+            });
+            if (kept) {
+                return;
+            }
+        }
+        groups.put(loaded.groupId(), loaded);
+        runLocked(loaded, g -> {
+            onLoaded.accept(g);
             return null;
         });
+    }
+
+    private static boolean stillCurrent(Group current, Group loaded) {
+        if (current.isEmpty() && loaded.isEmpty()) {
+            return true;
+        }
+        if (current instanceof ClassicGroup && loaded instanceof ClassicGroup) {
+            return true;
+        }
+        return current instanceof ConsumerGroup mine && loaded instanceof ConsumerGroup stored
+                && mine.storedVersion() == stored.storedVersion();
     }
 
     /** Takes on {@code next} without unloading anything (when a hand-over has loaded what it gained). */
@@ -126,18 +195,45 @@ final class Groups {
         ownership = next;
     }
 
-    /** Seeds a group at start-up, before any request can arrive. */
-    ClassicGroup seed(String groupId) {
-        return groups.computeIfAbsent(groupId, ClassicGroup::new);
+    /**
+     * Another broker coordinates {@code groupId} now (a write found its claim taken over): the group is unloaded
+     * as by a hand-over, and refused until the next one.
+     */
+    void lose(String groupId, Consumer<Group> onUnload) {
+        lost.add(groupId);
+        Group group = groups.get(groupId);
+        if (group != null) {
+            runLocked(group, g -> {
+                if (!g.isDead()) {
+                    onUnload.accept(g);
+                    retire(g);
+                }
+                return null;
+            });
+        }
+    }
+
+    /** A hand-over decides afresh: groups lost to another broker are placed by the ownership again. */
+    void forgetLost() {
+        lost.clear();
+    }
+
+    /** Seeds a group at start-up, before any request can arrive; {@code onLoaded} starts its timers. */
+    void seed(Group group, Consumer<Group> onLoaded) {
+        groups.put(group.groupId(), group);
+        runLocked(group, g -> {
+            onLoaded.accept(g);
+            return null;
+        });
     }
 
     /**
      * Marks the coordinator closed; every later request fails with NOT_COORDINATOR (the client looks for the
      * coordinator again), and {@code onClose} runs on every group under its monitor.
      */
-    void close(Consumer<ClassicGroup> onClose) {
+    void close(Consumer<Group> onClose) {
         closed = true;
-        for (ClassicGroup group : all()) {
+        for (Group group : all()) {
             runLocked(group, g -> {
                 onClose.accept(g);
                 return null;
@@ -145,14 +241,14 @@ final class Groups {
         }
     }
 
-    private <T> Attempt<T> attempt(ClassicGroup group, Function<ClassicGroup, T> work) {
+    private <T> Attempt<T> attempt(Group group, Function<Group, Attempt<T>> work) {
         return runLocked(group, g -> {
-            if (g.isIn(GroupState.DEAD)) {
+            if (g.isDead()) {
                 return Attempt.<T>notRun();
             }
             checkServes(g.groupId());
             try {
-                return new Attempt<>(true, work.apply(g));
+                return work.apply(g);
             } finally {
                 // A group created for a request that then failed, or emptied by it, is not kept.
                 if (g.isUnused()) {
@@ -164,9 +260,9 @@ final class Groups {
 
     /**
      * Holds the group's monitor for {@code work}, then completes the responses it queued, outside the monitor
-     * (see {@link ClassicGroup}). Responses are completed even when {@code work} throws, so none is left hanging.
+     * (see {@link Group}). Responses are completed even when {@code work} throws, so none is left hanging.
      */
-    private static <T> T runLocked(ClassicGroup group, Function<ClassicGroup, T> work) {
+    private static <T> T runLocked(Group group, Function<Group, T> work) {
         List<Runnable> completions;
         T result;
         synchronized (group) {
@@ -180,10 +276,10 @@ final class Groups {
         return result;
     }
 
-    /** Caller holds the group's monitor. */
-    void retire(ClassicGroup group) {
+    /** Removes the group from the coordinator. Caller holds the group's monitor. */
+    void retire(Group group) {
         group.cancelTimers();
-        group.transitionTo(GroupState.DEAD);
+        group.markDead();
         groups.remove(group.groupId(), group);
     }
 
@@ -199,6 +295,10 @@ final class Groups {
 
     private void checkServes(String groupId) {
         checkOpen();
+        if (lost.contains(groupId)) {
+            throw new NotCoordinatorException("Group " + groupId + " is coordinated by another broker, as the"
+                    + " metadata database says");
+        }
         GroupOwnership current = ownership;
         Errors refusal = current.refusal(groupId);
         if (refusal == Errors.NOT_COORDINATOR) {
@@ -211,6 +311,10 @@ final class Groups {
     }
 
     private record Attempt<T>(boolean ran, T result) {
+        static <T> Attempt<T> ran(T result) {
+            return new Attempt<>(true, result);
+        }
+
         static <T> Attempt<T> notRun() {
             return new Attempt<>(false, null);
         }

@@ -12,10 +12,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
@@ -60,13 +59,13 @@ final class MembershipProtocol {
 
     private final Groups groups;
     private final GroupCoordinatorConfig config;
-    private final ScheduledExecutorService scheduler;
+    private final GroupTimers timers;
     private final Clock clock;
 
-    MembershipProtocol(Groups groups, GroupCoordinatorConfig config, ScheduledExecutorService scheduler, Clock clock) {
+    MembershipProtocol(Groups groups, GroupCoordinatorConfig config, GroupTimers timers, Clock clock) {
         this.groups = groups;
         this.config = config;
-        this.scheduler = scheduler;
+        this.timers = timers;
         this.clock = clock;
     }
 
@@ -107,17 +106,45 @@ final class MembershipProtocol {
                 || join.sessionTimeoutMs > config.maxSessionTimeoutMs()) {
             response.complete(joinError(Errors.INVALID_SESSION_TIMEOUT, join.memberId, version));
         } else if (join.memberId.equals(UNKNOWN_MEMBER_ID)) {
-            groups.withGroupOrCreate(join.groupId, group -> {
+            groups.withGroupAs(join.groupId, ClassicGroup.class, ClassicGroup::new, group -> {
                 joinNewMember(group, join);
                 return null;
-            });
+            }, consumerGroup -> refuseMixedMembership(consumerGroup, join));
         } else {
             groups.withGroup(join.groupId, group -> {
-                joinKnownMember(group, join);
+                if (group instanceof ClassicGroup classic) {
+                    joinKnownMember(classic, join);
+                } else if (group.isEmpty()) {
+                    // Rejoining without a member id converts the empty consumer group back to a classic one.
+                    group.complete(response, joinError(Errors.UNKNOWN_MEMBER_ID, join.memberId, version));
+                } else {
+                    refuseMixedMembership(group, join);
+                }
                 return null;
             }, () -> response.complete(joinError(Errors.UNKNOWN_MEMBER_ID, join.memberId, version)));
         }
         return response;
+    }
+
+    /**
+     * A classic member cannot join a consumer group that has members: Kafka 4 would take it in and translate its
+     * JoinGroup/SyncGroup into the consumer protocol (online upgrade); this coordinator does not mix the protocols
+     * in one group, and answers INCONSISTENT_GROUP_PROTOCOL, which stock clients report as a fatal error.
+     */
+    private Void refuseMixedMembership(Group consumerGroup, Join join) {
+        LOG.info(() -> "Refused classic member " + (join.memberId.isEmpty() ? join.clientId : join.memberId)
+                + " of group " + consumerGroup.groupId() + ": the group is a consumer group with "
+                + consumerGroup.size() + " member(s) (group.protocol=consumer); protocols are not mixed in one group");
+        consumerGroup.complete(join.response(), joinError(Errors.INCONSISTENT_GROUP_PROTOCOL, join.memberId,
+                join.version()));
+        return null;
+    }
+
+    /** Runs {@code work} on a classic group; a consumer group (or none) knows no classic member. */
+    private <T> T withClassicGroup(String groupId, Function<ClassicGroup, T> work, Supplier<T> unknownMember) {
+        return groups.withGroup(groupId,
+                group -> group instanceof ClassicGroup classic ? work.apply(classic) : unknownMember.get(),
+                unknownMember);
     }
 
     private void joinNewMember(ClassicGroup group, Join join) {
@@ -449,7 +476,7 @@ final class MembershipProtocol {
 
     CompletableFuture<SyncGroupResponseData> sync(SyncGroupRequestData request, short version) {
         CompletableFuture<SyncGroupResponseData> response = new CompletableFuture<>();
-        groups.withGroup(request.groupId(), group -> {
+        withClassicGroup(request.groupId(), group -> {
             sync(group, request, new PendingSync(response, version));
             return null;
         }, () -> response.complete(syncError(Errors.UNKNOWN_MEMBER_ID)));
@@ -509,7 +536,7 @@ final class MembershipProtocol {
     // ---- Heartbeat ----
 
     HeartbeatResponseData heartbeat(HeartbeatRequestData request) {
-        Errors error = groups.withGroup(request.groupId(), group -> heartbeat(group, request),
+        Errors error = withClassicGroup(request.groupId(), group -> heartbeat(group, request),
                 () -> Errors.UNKNOWN_MEMBER_ID);
         return new HeartbeatResponseData().setErrorCode(error.code());
     }
@@ -531,7 +558,7 @@ final class MembershipProtocol {
     LeaveGroupResponseData leave(LeaveGroupRequestData request, short version) {
         List<LeaveGroupRequestData.MemberIdentity> leaving = version >= 3 ? request.members()
                 : List.of(new LeaveGroupRequestData.MemberIdentity().setMemberId(request.memberId()));
-        return groups.withGroup(request.groupId(), group -> leave(group, leaving, version),
+        return withClassicGroup(request.groupId(), group -> leave(group, leaving, version),
                 () -> new LeaveGroupResponseData().setErrorCode(Errors.UNKNOWN_MEMBER_ID.code()));
     }
 
@@ -576,7 +603,7 @@ final class MembershipProtocol {
     // ---- coordinator shutdown ----
 
     /** Answers every parked request NOT_COORDINATOR (the client finds the coordinator again) and stops timers. */
-    void abandon(ClassicGroup group) {
+    static void abandon(ClassicGroup group) {
         group.cancelTimers();
         for (ClassicGroupMember member : group.members()) {
             PendingJoin join = group.unpark(member);
@@ -635,12 +662,6 @@ final class MembershipProtocol {
     }
 
     private ScheduledFuture<?> schedule(ClassicGroup group, long delayMs, Runnable work) {
-        return scheduler.schedule(() -> {
-            try {
-                groups.onTimer(group, work);
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "A timer of group " + group.groupId() + " failed", e);
-            }
-        }, delayMs, TimeUnit.MILLISECONDS);
+        return timers.schedule(group, delayMs, work);
     }
 }

@@ -32,6 +32,11 @@ import org.apache.kafka.common.protocol.Errors;
  * {@code assign()}s its partitions, or of an admin tool. A commit naming a member must match it and its generation;
  * a commit while the group waits for SyncGroup gets REBALANCE_IN_PROGRESS, as Kafka answers.
  *
+ * <p>In a consumer group (KIP-848, Kafka's {@code ConsumerGroup.validateOffsetCommit}) the generation is the
+ * member's epoch: a commit must come from a member at its current epoch (STALE_MEMBER_EPOCH otherwise, after which
+ * the client retries with the epoch its next heartbeat brings), with OffsetCommit v9 or later; OffsetFetch v9+
+ * naming a member is checked the same way. Simple commits work while the group has no members.
+ *
  * <p>Topics are named, not identified by topic id: the Kafka protocol layer resolves OffsetCommit/OffsetFetch v10
  * topic ids to names before calling, as Kafka's {@code KafkaApis} does, and checks that the topics exist (the
  * coordinator does not know the topic registry).
@@ -60,22 +65,29 @@ final class OffsetProtocol {
     OffsetCommitResponseData commit(OffsetCommitRequestData request, short version) {
         if (request.generationIdOrMemberEpoch() < 0) {
             // A simple commit may create its group (Empty, holding only offsets), as Kafka does.
-            return groups.withGroupOrCreate(request.groupId(), group -> commit(group, request, version));
+            return groups.withGroupOrCreate(request.groupId(), ClassicGroup::new,
+                    group -> commit(group, request, version));
         }
         return groups.withGroup(request.groupId(), group -> commit(group, request, version),
                 // v9+ says what is wrong; older clients only know to rejoin on ILLEGAL_GENERATION.
                 () -> commitError(request, version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION));
     }
 
-    private OffsetCommitResponseData commit(ClassicGroup group, OffsetCommitRequestData request, short version) {
+    private OffsetCommitResponseData commit(Group group, OffsetCommitRequestData request, short version) {
         String instanceId = version >= 7 ? request.groupInstanceId() : null;
-        Errors error = validateCommit(group, request.memberId(), instanceId, request.generationIdOrMemberEpoch());
+        Errors error;
+        if (group instanceof ClassicGroup classic) {
+            error = validateCommit(classic, request.memberId(), instanceId, request.generationIdOrMemberEpoch());
+            ClassicGroupMember member = error == Errors.NONE ? classic.member(request.memberId()) : null;
+            if (member != null) {
+                member.heartbeat(clock.millis()); // a committing member is alive, as Kafka counts it
+            }
+        } else {
+            error = validateCommit((ConsumerGroup) group, request.memberId(), request.generationIdOrMemberEpoch(),
+                    version);
+        }
         if (error != Errors.NONE) {
             return commitError(request, error);
-        }
-        ClassicGroupMember member = group.member(request.memberId());
-        if (member != null) {
-            member.heartbeat(clock.millis()); // a committing member is alive, as Kafka counts it
         }
         Instant now = clock.instant();
         Map<TopicPartition, CommittedOffset> accepted = new LinkedHashMap<>();
@@ -135,6 +147,21 @@ final class OffsetProtocol {
         return group.isIn(GroupState.COMPLETING_REBALANCE) ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
     }
 
+    /** Kafka's {@code ConsumerGroup.validateOffsetCommit}. */
+    private static Errors validateCommit(ConsumerGroup group, String memberId, int memberEpoch, short version) {
+        if (memberEpoch < 0 && group.isEmpty()) {
+            return Errors.NONE;
+        }
+        ConsumerGroupMember member = group.member(memberId);
+        if (member == null) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        if (version < 9) {
+            return Errors.UNSUPPORTED_VERSION; // consumer-protocol members commit with v9+
+        }
+        return memberEpoch == member.memberEpoch() ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
+    }
+
     static OffsetCommitResponseData commitError(OffsetCommitRequestData request, Errors error) {
         OffsetCommitResponseData response = new OffsetCommitResponseData();
         for (OffsetCommitRequestData.OffsetCommitRequestTopic topic : request.topics()) {
@@ -165,11 +192,22 @@ final class OffsetProtocol {
 
     /**
      * One group's committed offsets for the requested partitions, or all of them ({@code requested} null). An
-     * unknown group has no offsets, which is not an error (Kafka answers the same).
+     * unknown group has no offsets, which is not an error (Kafka answers the same). A consumer group checks the
+     * member and epoch a v9+ fetch names (null and -1 when it names none, as admin tools send).
      */
-    FetchedGroup fetch(String groupId, List<RequestedTopic> requested) {
-        Map<TopicPartition, CommittedOffset> offsets = groups.withGroup(groupId, group -> group.offsets().all(),
-                Map::of);
+    FetchedGroup fetch(String groupId, String memberId, int memberEpoch, List<RequestedTopic> requested) {
+        Errors[] refused = {Errors.NONE};
+        Map<TopicPartition, CommittedOffset> offsets = groups.withGroup(groupId, group -> {
+            if (group instanceof ConsumerGroup consumer && (memberId != null || memberEpoch >= 0)) {
+                ConsumerGroupMember member = consumer.member(memberId);
+                refused[0] = member == null ? Errors.UNKNOWN_MEMBER_ID
+                        : member.memberEpoch() != memberEpoch ? Errors.STALE_MEMBER_EPOCH : Errors.NONE;
+            }
+            return group.offsets().all();
+        }, Map::of);
+        if (refused[0] != Errors.NONE) {
+            return new FetchedGroup(refused[0], List.of());
+        }
         List<FetchedTopic> topics = new ArrayList<>();
         if (requested == null) {
             Map<String, List<FetchedPartition>> byTopic = new TreeMap<>();
@@ -209,8 +247,8 @@ final class OffsetProtocol {
      * Kafka's rules: any offset of an Empty group may go; of a live consumer group only those of topics no member
      * subscribes to (GROUP_SUBSCRIBED_TO_TOPIC otherwise); of any other live group none (NON_EMPTY_GROUP).
      */
-    private OffsetDeleteResponseData delete(ClassicGroup group, OffsetDeleteRequestData request) {
-        boolean empty = group.isIn(GroupState.EMPTY);
+    private OffsetDeleteResponseData delete(Group group, OffsetDeleteRequestData request) {
+        boolean empty = group.isEmpty();
         if (!empty && !group.protocolType().orElse("").equals(ClassicGroup.CONSUMER_PROTOCOL_TYPE)) {
             return new OffsetDeleteResponseData().setErrorCode(Errors.NON_EMPTY_GROUP.code());
         }
@@ -257,8 +295,8 @@ final class OffsetProtocol {
                 throw new IllegalArgumentException("Offset " + offset + " for " + tp + " is negative");
             }
         });
-        groups.withGroupOrCreate(groupId, group -> {
-            if (!group.isIn(GroupState.EMPTY)) {
+        groups.withGroupOrCreate(groupId, ClassicGroup::new, group -> {
+            if (!group.isEmpty()) {
                 throw new GroupNotEmptyException("Group " + groupId + " is " + group.state().kafkaName() + " with "
                         + group.size() + " member(s); stop its consumers before resetting its offsets");
             }

@@ -14,6 +14,8 @@ import org.apache.kafka.common.TopicPartition;
  *
  * @throws OffsetStoreException from any method when the store cannot be reached or the write failed; nothing
  *         of that call was stored
+ * @throws CoordinationLostException from a write when the store fences coordinators and another broker
+ *         coordinates the group now; nothing was stored
  */
 public interface OffsetStore {
 
@@ -28,4 +30,11 @@ public interface OffsetStore {
 
     /** Removes every offset of one group. */
     void deleteGroup(String groupId);
+
+    /**
+     * This coordinator no longer coordinates these groups: a store that fences coordinators lets another broker
+     * take them at its first write, rather than once this broker's session expires.
+     */
+    default void resign(Collection<String> groupIds) {
+    }
 }

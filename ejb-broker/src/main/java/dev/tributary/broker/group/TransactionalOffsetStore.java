@@ -13,6 +13,29 @@ import org.apache.kafka.common.TopicPartition;
  */
 public interface TransactionalOffsetStore {
 
+    /** For coordinators without transactions (tests): nothing is ever pending, and nothing may be staged. */
+    TransactionalOffsetStore NONE = new TransactionalOffsetStore() {
+        @Override
+        public void stage(String groupId, long producerId, Map<TopicPartition, CommittedOffset> offsets) {
+            throw new OffsetStoreException("This coordinator keeps no transactional offsets", null);
+        }
+
+        @Override
+        public Map<TopicPartition, CommittedOffset> complete(String groupId, long producerId, boolean commit) {
+            return Map.of();
+        }
+
+        @Override
+        public Set<String> groupsWithPending(long producerId) {
+            return Set.of();
+        }
+
+        @Override
+        public Set<TopicPartition> pendingPartitions(String groupId) {
+            return Set.of();
+        }
+    };
+
     /** Adds or replaces pending offsets of {@code producerId} for {@code groupId}. */
     void stage(String groupId, long producerId, Map<TopicPartition, CommittedOffset> offsets);
 

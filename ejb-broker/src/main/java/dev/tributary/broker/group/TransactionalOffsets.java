@@ -45,7 +45,7 @@ final class TransactionalOffsets {
     }
 
     TxnOffsetCommitResponseData commit(TxnOffsetCommitRequestData request) {
-        return groups.withGroupOrCreate(request.groupId(), group -> {
+        return groups.withGroupOrCreate(request.groupId(), ClassicGroup::new, group -> {
             Errors invalid = validate(group, request);
             if (invalid != Errors.NONE)
                 return error(request, invalid);
@@ -84,6 +84,25 @@ final class TransactionalOffsets {
         });
     }
 
+    private static Errors validate(Group group, TxnOffsetCommitRequestData request) {
+        return group instanceof ConsumerGroup consumer ? validate(consumer, request)
+                : validate((ClassicGroup) group, request);
+    }
+
+    /**
+     * As Kafka checks a transactional commit to a consumer-protocol group: without members anyone may commit;
+     * otherwise the member must exist and name its current epoch (ILLEGAL_GENERATION, not STALE_MEMBER_EPOCH, since
+     * the producer cannot retry a transaction's commit with a newer epoch).
+     */
+    private static Errors validate(ConsumerGroup group, TxnOffsetCommitRequestData request) {
+        if (request.generationIdOrMemberEpoch() < 0 && group.isEmpty())
+            return Errors.NONE;
+        ConsumerGroupMember member = group.member(request.memberId());
+        if (member == null)
+            return Errors.UNKNOWN_MEMBER_ID;
+        return request.generationIdOrMemberEpoch() == member.memberEpoch() ? Errors.NONE : Errors.ILLEGAL_GENERATION;
+    }
+
     private static Errors validate(ClassicGroup group, TxnOffsetCommitRequestData request) {
         boolean anonymous = request.generationIdOrMemberEpoch() < 0 && (request.memberId() == null || request.memberId().isEmpty())
                 && request.groupInstanceId() == null;
@@ -114,7 +133,7 @@ final class TransactionalOffsets {
      */
     void complete(long producerId, boolean commit) {
         for (String groupId : store.groupsWithPending(producerId)) {
-            groups.withGroupOrCreate(groupId, group -> {
+            groups.withGroupOrCreate(groupId, ClassicGroup::new, group -> {
                 Map<TopicPartition, CommittedOffset> committed = store.complete(groupId, producerId, commit);
                 group.offsets().putAll(committed);
                 return null;

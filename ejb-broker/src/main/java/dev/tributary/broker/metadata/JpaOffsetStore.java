@@ -1,6 +1,7 @@
 package dev.tributary.broker.metadata;
 
 import dev.tributary.broker.group.CommittedOffset;
+import dev.tributary.broker.group.CoordinationLostException;
 import dev.tributary.broker.group.OffsetStore;
 import dev.tributary.broker.group.OffsetStoreException;
 import jakarta.persistence.CacheStoreMode;
@@ -26,10 +27,24 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class JpaOffsetStore implements OffsetStore {
 
+    /** The broker whose coordinator writes through this store; {@link #UNFENCED} for tools and tests. */
+    static final int UNFENCED = -1;
+
     private final ResourceLocalTransactions transactions;
+    private final int coordinatorId;
 
     public JpaOffsetStore(EntityManagerFactory emf) {
+        this(emf, UNFENCED);
+    }
+
+    /**
+     * A store whose every write first holds the group's coordinator claim for {@code coordinatorId}
+     * ({@link CoordinatorClaims}), in the same transaction: a broker that is no longer a group's coordinator, even
+     * one whose view is stale, cannot write for it.
+     */
+    public JpaOffsetStore(EntityManagerFactory emf, int coordinatorId) {
         this.transactions = new ResourceLocalTransactions(emf);
+        this.coordinatorId = coordinatorId;
     }
 
     @Override
@@ -51,6 +66,7 @@ public final class JpaOffsetStore implements OffsetStore {
     @Override
     public void commit(String groupId, Map<TopicPartition, CommittedOffset> offsets) {
         inTransaction("commit offsets of group " + groupId, em -> {
+            holdCoordination(em, groupId);
             // merge: update the row if there is one, insert it otherwise
             offsets.forEach((tp, committed) -> em.merge(CommittedOffsetEntity.from(groupId, tp, committed)));
             return null;
@@ -60,6 +76,7 @@ public final class JpaOffsetStore implements OffsetStore {
     @Override
     public void delete(String groupId, Collection<TopicPartition> partitions) {
         inTransaction("delete offsets of group " + groupId, em -> {
+            holdCoordination(em, groupId);
             for (TopicPartition tp : partitions) {
                 CommittedOffsetEntity entity = em.find(CommittedOffsetEntity.class,
                         new CommittedOffsetEntity.Key(groupId, tp));
@@ -73,14 +90,35 @@ public final class JpaOffsetStore implements OffsetStore {
 
     @Override
     public void deleteGroup(String groupId) {
-        inTransaction("delete offsets of group " + groupId, em ->
-                em.createQuery("delete from CommittedOffsetEntity o where o.groupId = :group")
-                        .setParameter("group", groupId).executeUpdate());
+        inTransaction("delete offsets of group " + groupId, em -> {
+            holdCoordination(em, groupId);
+            return em.createQuery("delete from CommittedOffsetEntity o where o.groupId = :group")
+                    .setParameter("group", groupId).executeUpdate();
+        });
+    }
+
+    @Override
+    public void resign(Collection<String> groupIds) {
+        if (coordinatorId == UNFENCED || groupIds.isEmpty())
+            return;
+        inTransaction("hand over the coordination of " + groupIds.size() + " group(s)", em -> {
+            CoordinatorClaims.release(em, CoordinatorClaims.GROUPS, groupIds, coordinatorId);
+            return null;
+        });
+    }
+
+    private void holdCoordination(EntityManager em, String groupId) {
+        if (coordinatorId != UNFENCED && CoordinatorClaims.hold(em, CoordinatorClaims.GROUPS, groupId,
+                coordinatorId).isEmpty())
+            throw new CoordinationLostException(groupId, "Broker " + coordinatorId + " no longer coordinates group "
+                    + groupId + ": another broker with a live session does");
     }
 
     private <T> T inTransaction(String what, Function<EntityManager, T> work) {
         try {
             return transactions.inTransaction(work);
+        } catch (CoordinationLostException e) {
+            throw e;
         } catch (PersistenceException e) {
             throw new OffsetStoreException("Cannot " + what + ": " + e.getMessage(), e);
         }

@@ -5,6 +5,7 @@ import jakarta.persistence.Persistence;
 import java.nio.file.Path;
 import java.sql.Driver;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,8 @@ public final class MetadataDatabase implements AutoCloseable {
 
     static final String DESCRIPTOR = "META-INF/tributary-persistence.xml";
     private static final String UNIT = "tributary-metadata";
+    /** EclipseLink's prefix for properties it hands to the JDBC driver. */
+    private static final String JDBC_PROPERTY = "eclipselink.jdbc.property.";
 
     private final EntityManagerFactory emf;
 
@@ -39,6 +42,7 @@ public final class MetadataDatabase implements AutoCloseable {
         Map<String, Object> properties = new HashMap<>();
         properties.put("eclipselink.persistencexml", DESCRIPTOR);
         String url = jdbcUrl.orElseGet(() -> embeddedUrl(dataDir));
+        properties.putAll(networkTimeouts(url));
         properties.put("jakarta.persistence.jdbc.url", url);
         properties.put("jakarta.persistence.jdbc.driver", driverFor(url));
         user.ifPresent(u -> properties.put("jakarta.persistence.jdbc.user", u));
@@ -72,6 +76,26 @@ public final class MetadataDatabase implements AutoCloseable {
                 + " (the broker ships H2 and PostgreSQL drivers)");
     }
 
+    /**
+     * For PostgreSQL, the driver properties that keep a cut network from hanging the broker: without them a query on
+     * a connection whose packets are dropped waits forever (the driver's socket timeout is infinite), and the server
+     * keeps a dead client's transaction, and its row locks (the controller lease's), for the hours TCP keepalive
+     * takes. Settings in the URL win over these (the driver reads the URL's after its properties). Passed as
+     * properties, not in the URL: EclipseLink names its session, and its JMX beans, after the URL. See
+     * docs/cluster.md#fencing.
+     */
+    static Map<String, String> networkTimeouts(String url) {
+        if (!url.startsWith("jdbc:postgresql:"))
+            return Map.of();
+        return Map.of(JDBC_PROPERTY + "connectTimeout", "5", JDBC_PROPERTY + "socketTimeout", "10",
+                JDBC_PROPERTY + "options", "-c idle_in_transaction_session_timeout=10000 -c lock_timeout=5000");
+    }
+
+    /** The database's own connection, for tests that check its session settings. */
+    EntityManagerFactory entityManagerFactory() {
+        return emf;
+    }
+
     static String embeddedUrl(Path dataDir) {
         // FILE_LOCK (H2's default) makes a second broker on the same data directory fail fast instead of sharing it.
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("metadata").resolve("tributary")
@@ -102,12 +126,30 @@ public final class MetadataDatabase implements AutoCloseable {
         return new JpaTransactionalOffsetStore(emf);
     }
 
+    /** The offset store of broker {@code coordinatorId}'s group coordinator, fenced by its coordinator claims. */
+    public JpaOffsetStore offsetStore(int coordinatorId) {
+        return new JpaOffsetStore(emf, coordinatorId);
+    }
+
+    /** @param clock stamps each row's last write, for people reading the table */
+    public JpaConsumerGroupStore consumerGroupStore(Clock clock) {
+        return new JpaConsumerGroupStore(emf, clock);
+    }
+
     public JpaUserStore userStore() {
         return new JpaUserStore(emf);
     }
 
     public JpaAclStore aclStore() {
         return new JpaAclStore(emf);
+    }
+
+    public JpaClusterSessions clusterSessions() {
+        return new JpaClusterSessions(emf);
+    }
+
+    public JpaControllerStore controllerStore() {
+        return new JpaControllerStore(emf);
     }
 
     public JpaBrokerRegistry brokerRegistry() {

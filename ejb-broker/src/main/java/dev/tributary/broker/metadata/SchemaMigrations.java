@@ -28,7 +28,7 @@ final class SchemaMigrations {
     /** In order; the n-th script is schema version n. */
     static final List<String> SCRIPTS = List.of("V1__topics.sql", "V2__committed_offsets.sql", "V3__topic_ids.sql",
             "V4__users.sql", "V5__acls.sql", "V6__brokers.sql", "V7__partitions.sql",
-            "V8__transactions.sql");
+            "V8__consumer_groups.sql", "V9__fencing.sql", "V10__transactions.sql");
 
     private SchemaMigrations() {
     }

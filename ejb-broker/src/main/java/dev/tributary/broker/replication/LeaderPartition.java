@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
 import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
@@ -30,6 +31,8 @@ final class LeaderPartition implements AppendListener {
     private final PartitionLog log;
     private final Map<Integer, Follower> followers = new HashMap<>();
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>();
+    /** Whether this broker may acknowledge writes now: its session in the metadata database is current. */
+    private final BooleanSupplier mayAcknowledge;
     private PartitionLeadership leadership;
     private boolean resigned;
 
@@ -52,8 +55,10 @@ final class LeaderPartition implements AppendListener {
         }
     }
 
-    LeaderPartition(int brokerId, PartitionLeadership leadership, PartitionLog log, long nowMs) {
+    LeaderPartition(int brokerId, PartitionLeadership leadership, PartitionLog log, long nowMs,
+                    BooleanSupplier mayAcknowledge) {
         this.brokerId = brokerId;
+        this.mayAcknowledge = mayAcknowledge;
         this.log = log;
         this.leadership = leadership;
         for (int replica : leadership.replicas()) {
@@ -202,6 +207,10 @@ final class LeaderPartition implements AppendListener {
     }
 
     private void complete(CompletableFuture<Void> future) {
+        if (!mayAcknowledge.getAsBoolean()) {
+            future.completeExceptionally(fenced(brokerId, topicPartition()));
+            return;
+        }
         int required = log.config().minInsyncReplicas();
         int inSync = leadership().isr().size();
         if (inSync < required)
@@ -222,6 +231,15 @@ final class LeaderPartition implements AppendListener {
         }
         log.removeAppendListener(this);
         abandoned.forEach(waiter -> waiter.future().completeExceptionally(notLeader()));
+    }
+
+    /**
+     * A leader whose session is not current may have been replaced without knowing it: it acknowledges nothing
+     * (the records stay in its log and are kept only if the partition's next leader has them too).
+     */
+    static NotLeaderOrFollowerException fenced(int brokerId, TopicPartition tp) {
+        return new NotLeaderOrFollowerException("Broker " + brokerId + " cannot confirm that it still leads " + tp
+                + ": its session in the metadata database is not current");
     }
 
     private NotLeaderOrFollowerException notLeader() {

@@ -1,5 +1,7 @@
 package dev.tributary.broker.replication;
 
+import dev.tributary.broker.cluster.ClusterMetrics;
+import dev.tributary.broker.cluster.ClusterStanding;
 import dev.tributary.broker.log.CorruptBatch;
 import dev.tributary.broker.log.CorruptionListener;
 import dev.tributary.broker.log.LastGoodTruncation;
@@ -37,7 +39,12 @@ import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
  *
  * <p>ISR changes are compare-and-set writes fenced by the partition epoch ({@link LeadershipStore}): a leader that
  * the controller has replaced meanwhile cannot shrink the ISR to itself, so it can never again acknowledge an
- * {@code acks=all} write alone. They run on one thread of their own, off the request threads.
+ * {@code acks=all} write alone. They run on one thread of their own, off the request threads. A leader shrinks an
+ * ISR only while it sees a majority of the registered brokers ({@link ClusterStanding#seesMajority}).
+ *
+ * <p>A leader fences itself: while its session in the metadata database is not current
+ * ({@link ClusterStanding#sessionActive}) it refuses {@code acks=all} appends and acknowledges none of those it
+ * holds, so it has stopped before the controller may give its partitions to another broker.
  *
  * <p><b>Corrupt replicas.</b> A local replica found to hold a corrupt batch ({@link CorruptionListener}; its log
  * refuses reads and writes meanwhile) is repaired from the others: first it leaves the ISR, so that no election can
@@ -56,6 +63,8 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
     private final TopicAdministration topics;
     private final LeadershipStore store;
     private final ReplicationConfig config;
+    private final ClusterStanding standing;
+    private final ClusterMetrics metrics;
     private final Clock clock;
     private final ReplicaFetchers fetchers;
     private final Map<TopicPartition, LeaderPartition> leaders = new ConcurrentHashMap<>();
@@ -82,12 +91,14 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
      * @param topics where ISR changes this broker stored, or lost a race for, are applied
      */
     public ReplicaManager(HostedReplicas hosted, TopicAdministration topics, LeadershipStore store,
-                          ReplicationConfig config, Clock clock, ScheduledExecutorService scheduler,
-                          Function<Integer, String> brokerAddresses) {
+                          ReplicationConfig config, ClusterStanding standing, ClusterMetrics metrics, Clock clock,
+                          ScheduledExecutorService scheduler, Function<Integer, String> brokerAddresses) {
         this.brokerId = hosted.brokerId();
         this.topics = topics;
         this.store = store;
         this.config = config;
+        this.standing = standing;
+        this.metrics = metrics;
         this.clock = clock;
         this.fetchers = new ReplicaFetchers(brokerId, config, brokerAddresses);
         this.isrUpdates = Executors.newSingleThreadExecutor(runnable -> {
@@ -126,7 +137,7 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
             fetchers.stopFollowing(tp);
             if (current != null)
                 current.resign();
-            leaders.put(tp, new LeaderPartition(brokerId, leadership, log, clock.millis()));
+            leaders.put(tp, new LeaderPartition(brokerId, leadership, log, clock.millis(), standing::sessionActive));
             // A partition's only replica always leads: not news worth a line per partition at every start.
             LOG.log(leadership.replicas().size() > 1 ? Level.INFO : Level.FINE, () -> "Broker " + brokerId + " leads "
                     + tp + " at leader epoch " + leadership.leaderEpoch() + ", ISR " + leadership.isr());
@@ -294,7 +305,10 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
      */
     @Override
     public void checkEnoughReplicas(TopicPartition tp) {
-        leader(tp).checkEnoughReplicas();
+        LeaderPartition leader = leader(tp);
+        if (!standing.sessionActive())
+            throw LeaderPartition.fenced(brokerId, tp);
+        leader.checkEnoughReplicas();
     }
 
     /** See {@link LeaderPartition#awaitReplicated}. */
@@ -316,11 +330,15 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
         return leader.log();
     }
 
-    /** A follower fetched from {@code fetchOffset}: its log ends there. It may join the ISR. */
+    /**
+     * A follower fetched from {@code fetchOffset}: its log ends there. It may join the ISR if it caught up and its
+     * session is live ({@link ClusterStanding#isLive}): one cut off from the database may still fetch, but the
+     * controller has removed it and would remove it again.
+     */
     public void followerFetched(TopicPartition tp, int replicaId, long fetchOffset) {
         LeaderPartition leader = leaders.get(tp);
         if (leader != null && leader.followerFetched(replicaId, fetchOffset, clock.millis())
-                && pendingExpansions.add(tp))
+                && standing.isLive(replicaId) && pendingExpansions.add(tp))
             isrUpdates.execute(() -> expandIsr(leader, replicaId));
     }
 
@@ -338,6 +356,8 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
     }
 
     private void shrinkLaggingIsrs() {
+        if (!standing.seesMajority())
+            return; // the lag may be this broker's own isolation: the controller decides once one is elected
         long now = clock.millis();
         for (LeaderPartition leader : leaders.values()) {
             List<Integer> lagging = leader.laggingFollowers(now, config.replicaLagTimeMaxMs());
@@ -358,6 +378,7 @@ public final class ReplicaManager implements LeadershipListener, InSyncReplicas,
         try {
             PartitionLeadership changed = current.withIsr(isr);
             if (store.compareAndSet(current, changed)) {
+                metrics.leadershipWritten(1);
                 LOG.info(() -> "ISR of " + current.topicPartition() + " is now " + isr + " (was " + current.isr()
                         + "): " + why);
                 topics.updateLeadership(changed);

@@ -3,12 +3,17 @@ package dev.tributary.broker.server;
 import dev.tributary.broker.cluster.BrokerIdentity;
 import dev.tributary.broker.cluster.BrokerInfo;
 import dev.tributary.broker.cluster.BrokerRegistry;
+import dev.tributary.broker.cluster.BrokerSession;
+import dev.tributary.broker.cluster.ClusterMetrics;
 import dev.tributary.broker.cluster.ClusterMembership;
 import dev.tributary.broker.cluster.ClusterStatus;
 import dev.tributary.broker.cluster.ClusterView;
+import dev.tributary.broker.cluster.ControllerLease;
 import dev.tributary.broker.cluster.DataGrid;
 import dev.tributary.broker.cluster.GridMembership;
 import dev.tributary.broker.cluster.PartitionCounts;
+import dev.tributary.broker.cluster.RegisteredBroker;
+import dev.tributary.broker.cluster.SessionAwareMembership;
 import dev.tributary.broker.cluster.StandaloneMembership;
 import dev.tributary.broker.group.CoordinatorPlacement;
 import dev.tributary.broker.group.GroupAdmin;
@@ -47,6 +52,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -91,6 +98,8 @@ public final class Broker implements AutoCloseable {
     private final BrokerIdentity identity;
     private final BrokerRegistry brokerRegistry;
     private final LeadershipStore leadershipStore;
+    private final BrokerSession session;
+    private final ClusterMetrics clusterMetrics;
     private final ReplicaManager replicas;
     private final LeaderAppends appends;
     private final ProduceForwarder forwarder;
@@ -99,6 +108,9 @@ public final class Broker implements AutoCloseable {
     private final LogScrubber scrubber;
     private final AtomicReference<ClusterMembership> membership;
     private volatile Controller controller;
+    private volatile ScheduledFuture<?> membershipRecheck;
+    /** How often the membership view is checked against the data grid, whatever its events said. */
+    private static final long MEMBERSHIP_RECHECK_MS = 1_000;
     /**
      * Alone, from this data directory; in a cluster, from the shared database, so that no two brokers hand out the
      * same id.
@@ -109,7 +121,9 @@ public final class Broker implements AutoCloseable {
     private final TransactionVerifier transactionVerifier;
 
     private Broker(BrokerConfig config, Clock clock, MetadataDatabase metadata, LogManager logs,
-                   BrokerIdentity identity, BrokerTopics topics, ReplicaManager replicas, LeaderAppends appends,
+                   BrokerIdentity identity, BrokerTopics topics, BrokerSession session,
+                   ClusterMetrics clusterMetrics, ReplicaManager replicas,
+                   LeaderAppends appends,
                    ProduceForwarder forwarder, AtomicReference<ClusterMembership> membership,
                    GroupCoordinator groups, RecordWriter writer, Transactions transactions, BrokerMetrics metrics,
                    BrokerReadiness readiness, LogScrubber scrubber, ScheduledExecutorService scheduler,
@@ -120,6 +134,8 @@ public final class Broker implements AutoCloseable {
         this.producerIds = config.dbUrl().isPresent() ? new ProducerIdManager(metadata.producerIdBlocks())
                 : logs.producerIds();
         this.leadershipStore = metadata.leadershipStore();
+        this.session = session;
+        this.clusterMetrics = clusterMetrics;
         this.replicas = replicas;
         this.appends = appends;
         this.forwarder = forwarder;
@@ -198,12 +214,14 @@ public final class Broker implements AutoCloseable {
         long started = System.nanoTime();
         MetadataDatabase metadata = null;
         LogManager logs = null;
+        BrokerSession session = null;
         ReplicaManager replicas = null;
         ProduceForwarder forwarder = null;
         LogScrubber scrubber = null;
         try {
             // The log manager locks the data directory first: a second broker on it fails before touching anything.
             BrokerMetrics metrics = new BrokerMetrics();
+            ClusterMetrics clusterMetrics = new ClusterMetrics();
             logs = new LogManager(logDir(config.dataDir()), clock, metrics, config.cleaner());
             readiness.recovering(logs);
             metadata = MetadataDatabase.open(config.dataDir(), config.dbUrl(), config.dbUser(), config.dbPassword());
@@ -211,12 +229,19 @@ public final class Broker implements AutoCloseable {
             BrokerTopics topics = BrokerTopics.open(metadata.topicStore(), metadata.leadershipStore(), logs, clock,
                     identity.brokerId());
             logs.startCleaner();
+            session = new BrokerSession(identity.brokerId(), metadata.clusterSessions(),
+                    config.replication().brokerSessionTimeoutMs(), config.replication().fenceAfterMs(),
+                    System::nanoTime);
+            session.start(config.replication().brokerHeartbeatIntervalMs());
             AtomicReference<ClusterMembership> membership = new AtomicReference<>();
-            // Followers and forwarded writes reach leaders at the addresses they announced in the data grid.
+            // Followers and forwarded writes reach leaders at the addresses they announced in the data grid, or
+            // recorded in the database: a broker cut off from the grid alone still replicates over Kafka.
+            BrokerRegistry registry = metadata.brokerRegistry();
             Function<Integer, String> kafkaAddresses = brokerId -> viewOf(membership.get()).broker(brokerId)
-                    .map(BrokerInfo::kafkaAddress).filter(address -> !address.isEmpty()).orElse(null);
+                    .map(BrokerInfo::kafkaAddress).filter(address -> !address.isEmpty())
+                    .orElseGet(() -> recordedKafkaAddress(registry, brokerId));
             replicas = new ReplicaManager(topics.replicas(), topics.administration(), metadata.leadershipStore(),
-                    config.replication(), clock, scheduler, kafkaAddresses);
+                    config.replication(), session, clusterMetrics, clock, scheduler, kafkaAddresses);
             logs.setCorruptionListener(replicas);
             forwarder = new ProduceForwarder(identity.brokerId(), kafkaAddresses::apply,
                     config.replication().login());
@@ -224,11 +249,13 @@ public final class Broker implements AutoCloseable {
             RecordWriter writer = new RecordWriter(topics.metadata(), clock, appends, forwarder, WRITE_COMMIT_TIMEOUT);
             Transactions transactions = Transactions.open(transactionDir(config.dataDir()), topics.replicas(), appends,
                     writer, clock, WRITE_COMMIT_TIMEOUT);
-            GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(),
-                    metadata.transactionalOffsetStore(), config.groups(), scheduler, clock);
+            GroupCoordinator groups = GroupCoordinator.open(metadata.offsetStore(identity.brokerId()),
+                    metadata.transactionalOffsetStore(), metadata.consumerGroupStore(clock), topics.metadata(),
+                    config.groups(), scheduler, clock);
             scrubber = new LogScrubber(config.scrub(), logs::openLogs, metrics.logIntegrity(), clock);
-            Broker broker = new Broker(config, clock, metadata, logs, identity, topics, replicas, appends, forwarder,
-                    membership, groups, writer, transactions, metrics, readiness, scrubber, scheduler, owned);
+            Broker broker = new Broker(config, clock, metadata, logs, identity, topics, session, clusterMetrics,
+                    replicas, appends, forwarder, membership, groups, writer, transactions, metrics, readiness,
+                    scrubber, scheduler, owned);
             scrubber.start();
             readiness.started();
             LOG.info(() -> "Broker " + identity.brokerId() + " started in " + (System.nanoTime() - started) / 1_000_000
@@ -236,8 +263,17 @@ public final class Broker implements AutoCloseable {
             return broker;
         } catch (RuntimeException e) {
             readiness.failed(e);
-            closeQuietly(scrubber, forwarder, replicas, metadata, logs);
+            closeQuietly(scrubber, forwarder, replicas, session, metadata, logs);
             throw e;
+        }
+    }
+
+    private static String recordedKafkaAddress(BrokerRegistry registry, int brokerId) {
+        try {
+            return registry.list().stream().filter(broker -> broker.id() == brokerId).findFirst()
+                    .flatMap(RegisteredBroker::kafkaAddress).orElse(null);
+        } catch (RuntimeException unreachable) {
+            return null; // the fetcher retries after its backoff
         }
     }
 
@@ -347,8 +383,13 @@ public final class Broker implements AutoCloseable {
     public ClusterMembership joinCluster(Optional<DataGrid> grid, String kafkaAddress, Optional<String> httpUrl) {
         BrokerInfo self = new BrokerInfo(identity.brokerId(), identity.clusterId(), kafkaAddress, httpUrl,
                 config.dbUrl().isEmpty());
-        ClusterMembership joined = grid.<ClusterMembership>map(g -> GridMembership.join(g, self))
+        ClusterMembership gridMembership = grid.<ClusterMembership>map(g -> GridMembership.join(g, self))
                 .orElseGet(() -> new StandaloneMembership(self));
+        // The majority is counted in the grid's own view; clients, followers and group placement see the brokers
+        // with live sessions as well (SessionAwareMembership).
+        session.follow(gridMembership::view);
+        ClusterMembership joined = grid.isPresent() ? new SessionAwareMembership(gridMembership, session)
+                : gridMembership;
         try {
             brokerRegistry.recordAddresses(identity.brokerId(), kafkaAddress.isEmpty() ? null : kafkaAddress,
                     httpUrl.orElse(null), clock.instant());
@@ -358,12 +399,17 @@ public final class Broker implements AutoCloseable {
         }
         membership.set(joined);
         topics.administration().liveBrokersFrom(() -> liveBrokers().brokers().stream().map(BrokerInfo::id).toList());
-        Controller elector = new Controller(identity.brokerId(), leadershipStore, topics.metadata(),
-                topics.administration(), this::liveBrokers, scheduler);
+        Controller elector = new Controller(identity.brokerId(), leadershipStore, metadata.controllerStore(),
+                topics.metadata(), topics.administration(), session,
+                config.replication().brokerSessionTimeoutMs(), clusterMetrics);
         joined.addListener(view -> elector.viewChanged());
+        // Grid events can be lost (a member merging back after a split restarts its grid services): the view is
+        // checked against the grid every second as well, so it converges whatever events arrive.
+        membershipRecheck = scheduler.scheduleWithFixedDelay(joined::recheck, MEMBERSHIP_RECHECK_MS,
+                MEMBERSHIP_RECHECK_MS, TimeUnit.MILLISECONDS);
         controller = elector;
-        elector.viewChanged(); // brokers may have left while this one was away
-        groups.follow(joined);
+        elector.passNow(); // brokers may have left while this one was away
+        groups.follow(joined, session);
         // Transactional ids that move here may have markers to finish: look now rather than at the next check.
         joined.addListener(view -> scheduler.execute(this::checkTransactionsQuietly));
         scheduler.execute(this::checkTransactionsQuietly);
@@ -396,10 +442,11 @@ public final class Broker implements AutoCloseable {
 
     /**
      * Moves leadership back to preferred replicas where they are alive and in sync (see
-     * {@link Controller#electPreferredLeaders()}); any broker may run it, the database fences it.
+     * {@link Controller#electPreferredLeaders()}); only the controller runs it, fenced by its lease.
      *
      * @return how many partitions changed leader
-     * @throws BrokerNotAvailableException before this broker joined the cluster (while it starts)
+     * @throws BrokerNotAvailableException before this broker joined the cluster (while it starts), or if it is not
+     *                                     the controller (the message names the one that is)
      */
     public int electPreferredLeaders() {
         Controller current = controller;
@@ -407,6 +454,22 @@ public final class Broker implements AutoCloseable {
             throw new BrokerNotAvailableException("Broker " + identity.brokerId()
                     + " has not joined the cluster yet; try again once it has started");
         return current.electPreferredLeaders();
+    }
+
+    /** This broker's session in the metadata database, and what it may do because of it. */
+    public BrokerSession session() {
+        return session;
+    }
+
+    /** Controller changes and leadership writes of this broker, for the boundary to export. */
+    public ClusterMetrics clusterMetrics() {
+        return clusterMetrics;
+    }
+
+    /** Whether this broker holds the controller lease now. */
+    public boolean isController() {
+        Controller current = controller;
+        return current != null && current.isActive();
     }
 
     /**
@@ -443,7 +506,9 @@ public final class Broker implements AutoCloseable {
                 // listed, then deleted before we described it: not a partition of the cluster any more
             }
         }
-        return ClusterStatus.of(identity.clusterId(), brokerRegistry.list(), live, PartitionCounts.of(described),
+        return ClusterStatus.of(identity.clusterId(), brokerRegistry.list(), live,
+                isController() ? Optional.of(identity.brokerId())
+                        : session.snapshot().controller().map(ControllerLease::brokerId), PartitionCounts.of(described),
                 topics.metadata().leadership());
     }
 
@@ -468,8 +533,11 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         readiness.stopped();
+        ScheduledFuture<?> recheck = membershipRecheck;
+        if (recheck != null)
+            recheck.cancel(false);
         closeQuietly(scrubber, transactionCoordinator, transactionVerifier, transactionMarkers, controller,
-                metadataRefresher, membership.get(), forwarder, replicas, groups, logs, metadata);
+                metadataRefresher, membership.get(), forwarder, replicas, groups, session, logs, metadata);
         if (ownedScheduler != null) {
             ownedScheduler.shutdownNow();
         }

@@ -3,18 +3,67 @@ package dev.tributary.broker.boundary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.tributary.broker.group.ConsumerGroupConfig;
 import dev.tributary.broker.log.CleanerConfig;
+import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigValue;
-import org.eclipse.microprofile.config.spi.ConfigSource;
-import org.eclipse.microprofile.config.spi.Converter;
 import org.junit.jupiter.api.Test;
 
-/** The broker's MicroProfile Config keys reach its configuration, as a server's config sources would give them. */
 class BrokerSettingsTest {
+
+    @Test
+    void aValueThatDoesNotConvertIsRefusedWithItsKeyAndValue() {
+        Config config = config(Map.of(BrokerSettings.KAFKA_PORT, "90x2"));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> BrokerSettings.kafkaListener(config));
+        assertEquals("Invalid setting tributary.kafka.port=90x2: not an Integer", refused.getMessage());
+    }
+
+    @Test
+    void everyBrokerSettingIsReadSo() {
+        Config config = config(Map.of(BrokerSettings.SCRUB_BYTES_PER_SECOND, "8MB"));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> BrokerSettings.from(config));
+        assertEquals("Invalid setting tributary.log.scrub.bytes.per.second=8MB: not a Long", refused.getMessage());
+    }
+
+    @Test
+    void unsetValuesFallBackToTheDefaults() {
+        assertEquals(9092, BrokerSettings.kafkaListener(config(Map.of())).orElseThrow().port());
+        assertEquals(Optional.of(1234L), BrokerSettings.value(config(Map.of("k", "1234")), "k", Long.class));
+    }
+
+    @Test
+    void consumerGroupSettingsHaveKafkasDefaults() {
+        assertEquals(ConsumerGroupConfig.defaults(), BrokerSettings.from(config(Map.of())).groups().consumer());
+        assertEquals(new ConsumerGroupConfig(45_000, 5_000, List.of("uniform", "range"), Integer.MAX_VALUE),
+                ConsumerGroupConfig.defaults());
+    }
+
+    @Test
+    void consumerGroupSettingsAreRead() {
+        ConsumerGroupConfig consumer = BrokerSettings.from(config(Map.of(
+                "tributary.group.consumer.session.timeout.ms", "20000",
+                "tributary.group.consumer.heartbeat.interval.ms", "1000",
+                "tributary.group.consumer.assignors", "range, uniform",
+                "tributary.group.consumer.max.size", "12"))).groups().consumer();
+        assertEquals(new ConsumerGroupConfig(20_000, 1_000, List.of("range", "uniform"), 12), consumer);
+        assertEquals("range", consumer.defaultAssignor());
+    }
+
+    @Test
+    void nonsenseIsRefusedNamingTheSetting() {
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> BrokerSettings.from(
+                config(Map.of("tributary.group.consumer.assignors", "sticky"))));
+        assertEquals("group.consumer.assignors must name some of [range, uniform], not [sticky]",
+                unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> BrokerSettings.from(config(Map.of(
+                "tributary.group.consumer.heartbeat.interval.ms", "60000"))), "not below the session timeout");
+    }
 
     @Test
     void theLogCleanerSettingsAreKafkasUnderTributaryNames() {
@@ -35,45 +84,34 @@ class BrokerSettingsTest {
                 + " per cleaner thread (4 threads)", e.getMessage());
     }
 
-    /** A {@link Config} over fixed values, converting as MicroProfile's built-in converters do. */
+    /** A Config over {@code values}, converting as MicroProfile Config's built-in converters do. */
     private static Config config(Map<String, String> values) {
-        Map<Class<?>, Function<String, ?>> converters = Map.of(String.class, s -> s, Integer.class, Integer::valueOf,
-                Long.class, Long::valueOf, Double.class, Double::valueOf, Boolean.class, Boolean::valueOf);
-        return new Config() {
-            @Override
-            public <T> Optional<T> getOptionalValue(String name, Class<T> type) {
-                return Optional.ofNullable(values.get(name)).map(v -> type.cast(converters.get(type).apply(v)));
-            }
+        return (Config) Proxy.newProxyInstance(Config.class.getClassLoader(), new Class<?>[] {Config.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getOptionalValue" -> Optional.ofNullable(values.get((String) args[0]))
+                            .map(raw -> convert(raw, (Class<?>) args[1]));
+                    case "getConfigValue" -> configValue(values.get((String) args[0]));
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
 
-            @Override
-            public <T> T getValue(String name, Class<T> type) {
-                return getOptionalValue(name, type).orElseThrow();
-            }
+    private static Object convert(String raw, Class<?> type) {
+        if (type == Integer.class)
+            return Integer.valueOf(raw);
+        if (type == Long.class)
+            return Long.valueOf(raw);
+        if (type == Double.class)
+            return Double.valueOf(raw);
+        if (type == Boolean.class)
+            return Boolean.valueOf(raw);
+        return raw;
+    }
 
-            @Override
-            public ConfigValue getConfigValue(String name) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Iterable<String> getPropertyNames() {
-                return values.keySet();
-            }
-
-            @Override
-            public Iterable<ConfigSource> getConfigSources() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public <T> Optional<Converter<T>> getConverter(Class<T> type) {
-                return Optional.empty();
-            }
-
-            @Override
-            public <T> T unwrap(Class<T> type) {
-                throw new UnsupportedOperationException();
-            }
-        };
+    private static ConfigValue configValue(String raw) {
+        return (ConfigValue) Proxy.newProxyInstance(ConfigValue.class.getClassLoader(),
+                new Class<?>[] {ConfigValue.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getValue", "getRawValue" -> raw;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 }

@@ -25,12 +25,13 @@ class ClusterStatusTest {
                 new BrokerInfo(1, "c", "b:9092", Optional.of("http://b/"), false),
                 new BrokerInfo(0, "c", "new:9092", Optional.of("http://new/"), false)));
 
-        ClusterStatus status = ClusterStatus.of("c", registered, live, new PartitionCounts(0, 0, 0), List.of());
+        ClusterStatus status = ClusterStatus.of("c", registered, live, Optional.of(0), new PartitionCounts(0, 0, 0),
+                List.of());
 
-        assertEquals(Optional.of(1), status.controllerId(), "the oldest live broker, not the lowest id");
+        assertEquals(Optional.of(0), status.controllerId(), "the holder of the controller lease, not the oldest");
         assertEquals(List.of(
-                new BrokerStatus(0, Optional.of("new:9092"), Optional.of("http://new/"), true, false),
-                new BrokerStatus(1, Optional.of("b:9092"), Optional.of("http://b/"), true, true),
+                new BrokerStatus(0, Optional.of("new:9092"), Optional.of("http://new/"), true, true),
+                new BrokerStatus(1, Optional.of("b:9092"), Optional.of("http://b/"), true, false),
                 new BrokerStatus(2, Optional.empty(), Optional.empty(), false, false)), status.brokers());
     }
 

@@ -29,6 +29,50 @@ class GridMembershipTest {
         return membership.view().controller().orElseThrow().id();
     }
 
+    /** The issue-16 merge: the grid changed, its events never arrived, and the view must heal all the same. */
+    @Test
+    void aRecheckPicksUpAChangeWhoseEventsWereLost() {
+        GridMembership one = GridMembership.join(network.join(), broker(1));
+        FakeDataGrid secondMember = network.join();
+        GridMembership.join(secondMember, broker(2));
+        List<ClusterView> heard = new CopyOnWriteArrayList<>();
+        one.addListener(heard::add);
+
+        network.loseEvents(true);
+        network.crash(secondMember);
+        assertEquals(List.of(), heard, "no event arrived");
+
+        one.recheck();
+        assertEquals(List.of(1), ids(one.view()));
+        assertEquals(List.of(List.of(1)), heard.stream().map(GridMembershipTest::ids).toList(),
+                "the listeners heard of the change from the recheck");
+        one.recheck();
+        assertEquals(1, heard.size(), "a recheck that finds nothing new tells nobody");
+    }
+
+    /** A remote read of the grid's map may stall the timers' thread: only when the copy disagrees, or now and then. */
+    @Test
+    void aRecheckReReadsTheMapWhenItsCopyDisagreesAndOtherwiseOnlyNowAndThen() {
+        FakeDataGrid grid = network.join();
+        GridMembership one = GridMembership.join(grid, broker(1));
+        GridMembership two = GridMembership.join(network.join(), broker(2));
+
+        one.recheck();
+        assertEquals(0, grid.resyncs(), "the copy agrees with the members");
+
+        network.announcements.remove("member-1"); // the map lost broker 2's entry behind everyone's back
+        one.recheck();
+        assertEquals(1, grid.resyncs(), "a member without an announcement");
+        two.recheck();
+        assertEquals(List.of(1, 2), ids(one.view()), "broker 2 announced itself again");
+
+        for (int i = 1; i < GridMembership.RESYNC_EVERY_RECHECKS; i++)
+            one.recheck();
+        assertEquals(1, grid.resyncs(), "nothing disagreed");
+        one.recheck();
+        assertEquals(2, grid.resyncs(), "at least every " + GridMembership.RESYNC_EVERY_RECHECKS + " rechecks");
+    }
+
     @Test
     void everyBrokerSeesTheSameBrokersWithTheOldestAsController() {
         // Broker ids say nothing about age: broker 5 joins first, so it is the controller.

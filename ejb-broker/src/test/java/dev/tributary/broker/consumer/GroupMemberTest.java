@@ -1,6 +1,7 @@
 package dev.tributary.broker.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.broker.kafka.KafkaListenerConfig;
@@ -129,6 +130,25 @@ class GroupMemberTest {
         member.close();
     }
 
+    /**
+     * MDBs keep the classic protocol: a group whose members use the consumer protocol (KIP-848) refuses an MDB's
+     * member with an error that names why; once those members left, the MDB's member takes the group over.
+     */
+    @Test
+    void aMemberIsRefusedByAConsumerProtocolGroupWithMembersAndJoinsItOnceEmpty() throws Exception {
+        GroupMember member = new GroupMember(broker.groups(), broker.topicMetadata(), "modern", List.of(TOPIC), "mdb",
+                FAST);
+        try (KafkaConsumer<String, String> consumer = consumer("modern", "consumer")) {
+            consumer.subscribe(List.of(TOPIC));
+            pollUntil(consumer, () -> consumer.assignment().size() == PARTITIONS);
+            GroupMemberException refused = assertThrows(GroupMemberException.class,
+                    () -> member.ensureActive(Duration.ofSeconds(30)));
+            assertTrue(refused.getMessage().contains("INCONSISTENT_GROUP_PROTOCOL"), refused.getMessage());
+        }
+        assertEquals(PARTITIONS, member.ensureActive(Duration.ofSeconds(30)).size());
+        member.close();
+    }
+
     private static void drive(GroupMember member, AtomicReference<Set<TopicPartition>> assignment) {
         try {
             while (!Thread.currentThread().isInterrupted()) {
@@ -144,13 +164,21 @@ class GroupMemberTest {
     }
 
     private KafkaConsumer<String, String> consumer(String groupId) {
+        return consumer(groupId, "classic");
+    }
+
+    /** A stock consumer of the group with {@code group.protocol} {@code classic} or {@code consumer}. */
+    private KafkaConsumer<String, String> consumer(String groupId, String protocol) {
         Properties props = new Properties();
+        props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafka.port());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "200");
+        if (protocol.equals("classic")) {
+            props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "200"); // the broker decides it otherwise
+        }
         return new KafkaConsumer<>(props);
     }
 

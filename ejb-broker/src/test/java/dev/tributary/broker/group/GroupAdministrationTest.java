@@ -51,7 +51,7 @@ class GroupAdministrationTest extends GroupTestSupport {
         GroupView view = coordinator.group("never-ran").orElseThrow();
         assertEquals(GroupState.EMPTY, view.state());
         assertEquals(7, view.offsets().get(T0).offset());
-        assertEquals(List.of(new GroupSummary("never-ran", GroupState.EMPTY, Optional.empty(), 0)),
+        assertEquals(List.of(new GroupSummary("never-ran", GroupType.CLASSIC, GroupState.EMPTY, Optional.empty(), 0)),
                 coordinator.groups());
         DescribedGroup described = coordinator.describeGroups(List.of("never-ran")).groups().get(0);
         assertEquals(Errors.NONE.code(), described.errorCode());
@@ -66,7 +66,7 @@ class GroupAdministrationTest extends GroupTestSupport {
         stableGroup("orders", 1);
         TestConsumer.commit(coordinator, "idle", -1, "", null, Map.of(T0, 1L), (short) 9);
         assertEquals(List.of("idle", "orders"), coordinator.groups().stream().map(GroupSummary::groupId).toList());
-        assertEquals(new GroupSummary("orders", GroupState.STABLE, Optional.of("consumer"), 1),
+        assertEquals(new GroupSummary("orders", GroupType.CLASSIC, GroupState.STABLE, Optional.of("consumer"), 1),
                 coordinator.groups().get(1));
 
         ListGroupsResponseData empty = coordinator.listGroups(new ListGroupsRequestData()

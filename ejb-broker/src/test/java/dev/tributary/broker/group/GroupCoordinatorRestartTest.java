@@ -29,7 +29,8 @@ class GroupCoordinatorRestartTest extends GroupTestSupport {
 
     private void restartOn(MetadataDatabase db) {
         coordinator.close();
-        coordinator = GroupCoordinator.open(db.offsetStore(), CONFIG, scheduler, scheduler.clock());
+        coordinator = GroupCoordinator.open(db.offsetStore(), db.consumerGroupStore(scheduler.clock()), topics, CONFIG,
+                scheduler, scheduler.clock());
     }
 
     @Test
@@ -46,8 +47,10 @@ class GroupCoordinatorRestartTest extends GroupTestSupport {
 
         try (MetadataDatabase db = database()) {
             restartOn(db);
-            assertEquals(List.of(new GroupSummary("assigners", GroupState.EMPTY, Optional.empty(), 0),
-                    new GroupSummary("orders", GroupState.EMPTY, Optional.empty(), 0)), coordinator.groups());
+            assertEquals(List.of(
+                    new GroupSummary("assigners", GroupType.CLASSIC, GroupState.EMPTY, Optional.empty(), 0),
+                    new GroupSummary("orders", GroupType.CLASSIC, GroupState.EMPTY, Optional.empty(), 0)),
+                    coordinator.groups());
             OffsetFetchResponseData fetched = coordinator.fetchOffsets(
                     OffsetProtocolTest.fetchV8("orders", "t", 0, 1), (short) 8);
             var partitions = fetched.groups().get(0).topics().get(0).partitions();

@@ -17,7 +17,14 @@ abstract class GroupTestSupport {
 
     final ManualScheduler scheduler = new ManualScheduler(1_700_000_000_000L);
     final InMemoryOffsetStore store = new InMemoryOffsetStore();
-    GroupCoordinator coordinator = GroupCoordinator.open(store, CONFIG, scheduler, scheduler.clock());
+    final InMemoryConsumerGroupStore consumerGroupStore = new InMemoryConsumerGroupStore();
+    final FakeTopics topics = new FakeTopics();
+    GroupCoordinator coordinator = open(CONFIG);
+
+    /** A coordinator on this test's stores, topics and scheduler. */
+    GroupCoordinator open(GroupCoordinatorConfig config) {
+        return GroupCoordinator.open(store, consumerGroupStore, topics, config, scheduler, scheduler.clock());
+    }
 
     @AfterEach
     void closeCoordinator() {

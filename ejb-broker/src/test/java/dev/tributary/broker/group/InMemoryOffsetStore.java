@@ -2,7 +2,9 @@ package dev.tributary.broker.group;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 
 /** An offset store in a map, which a test can make fail. */
@@ -10,9 +12,15 @@ final class InMemoryOffsetStore implements OffsetStore {
 
     private final Map<String, Map<TopicPartition, CommittedOffset>> offsets = new HashMap<>();
     private boolean failing;
+    /** Groups another broker coordinates now, as a fenced store would find in the database. */
+    private final Set<String> takenOver = new HashSet<>();
 
     void failing(boolean fail) {
         this.failing = fail;
+    }
+
+    synchronized void takenOver(String groupId) {
+        takenOver.add(groupId);
     }
 
     @Override
@@ -26,6 +34,8 @@ final class InMemoryOffsetStore implements OffsetStore {
     @Override
     public synchronized void commit(String groupId, Map<TopicPartition, CommittedOffset> committed) {
         check();
+        if (takenOver.contains(groupId))
+            throw new CoordinationLostException(groupId, "group " + groupId + " is coordinated elsewhere (test)");
         offsets.computeIfAbsent(groupId, g -> new HashMap<>()).putAll(committed);
     }
 

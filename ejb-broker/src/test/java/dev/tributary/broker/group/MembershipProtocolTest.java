@@ -67,8 +67,7 @@ class MembershipProtocolTest extends GroupTestSupport {
     @Test
     void theInitialDelayGathersMembersThatArriveWhileItRuns() {
         coordinator.close();
-        coordinator = GroupCoordinator.open(store, CONFIG.withInitialRebalanceDelayMs(3_000), scheduler,
-                scheduler.clock());
+        coordinator = open(CONFIG.withInitialRebalanceDelayMs(3_000));
         List<TestConsumer> consumers = consumers("orders", 2);
         consumers.get(0).join();
         scheduler.advance(2_000);

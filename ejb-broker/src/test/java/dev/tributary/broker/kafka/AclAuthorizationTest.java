@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,6 +36,7 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.DescribeTransactionsRequestData;
@@ -129,6 +131,33 @@ class AclAuthorizationTest {
             consumer.subscribe(List.of("orders"));
             consumer.poll(Duration.ofSeconds(5)); // joins the group: no authorization error
             assertEquals(Set.of("orders"), Set.copyOf(consumer.subscription()));
+        }
+    }
+
+    /** Kafka's rule for ConsumerGroupHeartbeat (KIP-848): READ on the group, DESCRIBE on topics subscribed by name. */
+    @Test
+    void aConsumerProtocolMemberNeedsReadOnTheGroupAndDescribeOnItsTopics() throws Exception {
+        try (Admin admin = admin("admin", ADMIN_PASSWORD)) {
+            admin.createAcls(List.of(allow(ResourceType.TOPIC, "orders", AclOperation.READ))).all().get();
+        }
+        try (KafkaConsumer<String, String> consumer = consumerProtocolConsumer()) {
+            consumer.subscribe(List.of("orders"));
+            assertThrows(GroupAuthorizationException.class, () -> consumer.poll(Duration.ofSeconds(10)));
+        }
+        try (Admin admin = admin("admin", ADMIN_PASSWORD)) {
+            admin.createAcls(List.of(allow(ResourceType.GROUP, "billing-eu", AclOperation.READ))).all().get();
+        }
+        try (KafkaConsumer<String, String> consumer = consumerProtocolConsumer()) {
+            consumer.subscribe(List.of("hidden"));
+            assertThrows(TopicAuthorizationException.class, () -> consumer.poll(Duration.ofSeconds(10)));
+        }
+        try (KafkaConsumer<String, String> consumer = consumerProtocolConsumer()) {
+            consumer.subscribe(List.of("orders"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(100));
+            }
+            assertEquals(Set.of(new TopicPartition("orders", 0)), consumer.assignment());
         }
     }
 
@@ -269,6 +298,11 @@ class AclAuthorizationTest {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "billing-eu");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         return kafka.consumer(props);
+    }
+
+    private KafkaConsumer<String, String> consumerProtocolConsumer() {
+        Properties props = SaslAuthenticationTest.sasl("PLAIN", "alice", ALICE_PASSWORD);
+        return kafka.consumerProtocolMember("billing-eu", "alice", props);
     }
 
     private Admin admin(String user, String password) {

@@ -1,6 +1,7 @@
 package dev.tributary.broker.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.broker.replication.ReplicationConfig;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.BrokerNotAvailableException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +41,7 @@ class AddingABrokerTest extends LocalClusterTest {
 
         cluster.crash(fourth);
         Conditions.await("its partitions have other leaders", () -> partitionsLedBy(newcomer, leadership()).isEmpty());
-        LocalCluster.Member back = cluster.start(3);
+        cluster.start(3);
         Conditions.await("the returning broker is in sync again", () -> {
             cluster.refreshAll();
             return leadership().stream().filter(p -> p.replicas().contains(newcomer))
@@ -47,7 +49,13 @@ class AddingABrokerTest extends LocalClusterTest {
         });
         assertTrue(partitionsLedBy(newcomer, leadership()).isEmpty(), "nothing moves leaders back by itself");
 
-        assertEquals(preferredHere.size(), back.running().broker.electPreferredLeaders());
+        LocalCluster.Member nonController = cluster.members().stream()
+                .filter(m -> !m.running().broker.isController()).findFirst().orElseThrow();
+        assertThrows(BrokerNotAvailableException.class, () -> nonController.running().broker.electPreferredLeaders(),
+                "only the holder of the controller lease moves leaders");
+        LocalCluster.Member controller = cluster.members().stream()
+                .filter(m -> m.running().broker.isController()).findFirst().orElseThrow();
+        assertEquals(preferredHere.size(), controller.running().broker.electPreferredLeaders());
         cluster.refreshAll();
         assertEquals(preferredHere, partitionsLedBy(newcomer, leadership()));
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,12 +31,19 @@ final class ConsumedRecords {
      * condition holds, for at most a minute.
      */
     void pollUntil(List<KafkaConsumer<String, String>> members, BooleanSupplier done) {
+        pollUntil(members, done, (member, record) -> { });
+    }
+
+    /** As {@link #pollUntil(List, BooleanSupplier)}, showing {@code check} every record and who polled it. */
+    void pollUntil(List<KafkaConsumer<String, String>> members, BooleanSupplier done,
+                   BiConsumer<KafkaConsumer<String, String>, ConsumerRecord<String, String>> check) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!done.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, () -> "consumed " + total() + "; assignments "
                     + members.stream().map(m -> m.assignment().size()).toList());
             for (KafkaConsumer<String, String> member : members) {
                 for (ConsumerRecord<String, String> record : member.poll(Duration.ofMillis(100))) {
+                    check.accept(member, record);
                     offsets.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
                             tp -> new ArrayList<>()).add(record.offset());
                 }

@@ -88,6 +88,35 @@ class ConsumerGroupCommandTest {
         }
     }
 
+    /** A group of the consumer group protocol (KIP-848): the tool describes it through ConsumerGroupDescribe. */
+    @Test
+    void describesAConsumerProtocolGroup() {
+        try (KafkaConsumer<String, String> member = member(kafka.consumerProtocolMember(GROUP, "cashier",
+                new Properties()))) {
+            member.commitSync(Map.of(P0, new OffsetAndMetadata(4), P1, new OffsetAndMetadata(1)));
+
+            List<Map<String, String>> rows = table(groups("--describe", "--group", GROUP).assertSucceeded().out());
+            assertEquals(2, rows.size(), rows::toString);
+            assertRow(rows, 0, "4", "6", "2");
+            assertRow(rows, 1, "1", "4", "3");
+            rows.forEach(row -> assertEquals("cashier", row.get("CLIENT-ID"), row::toString));
+
+            List<Map<String, String>> members = table(groups("--describe", "--group", GROUP, "--members",
+                    "--verbose").assertSucceeded().out());
+            assertEquals(1, members.size(), members::toString);
+            assertEquals("2", members.get(0).get("#PARTITIONS"), members::toString);
+
+            String state = groups("--describe", "--group", GROUP, "--state", "--verbose").assertSucceeded().out();
+            Map<String, String> row = table(state).get(0);
+            assertEquals("Stable", row.get("STATE"), state);
+            assertEquals("uniform", row.get("ASSIGNMENT-STRATEGY"), state);
+            assertEquals("1", row.get("#MEMBERS"), state);
+
+            String listed = groups("--list", "--type").assertSucceeded().out();
+            assertTrue(listed.lines().anyMatch(line -> line.matches(GROUP + "\\s+Consumer\\s*")), listed);
+        }
+    }
+
     @Test
     void resetsTheOffsetsOfAnEmptyGroupToEarliestAndDeletesIt() {
         try (KafkaConsumer<String, String> member = member()) {
@@ -118,7 +147,10 @@ class ConsumerGroupCommandTest {
 
     /** A member of the group that has consumed everything (and committed nothing). */
     private KafkaConsumer<String, String> member() {
-        KafkaConsumer<String, String> consumer = kafka.groupMember(GROUP, "cashier", new Properties());
+        return member(kafka.groupMember(GROUP, "cashier", new Properties()));
+    }
+
+    private static KafkaConsumer<String, String> member(KafkaConsumer<String, String> consumer) {
         consumer.subscribe(List.of(TOPIC));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         int consumed = 0;

@@ -96,6 +96,15 @@ final class LocalCluster implements AutoCloseable {
         member.running().close();
     }
 
+    /** Cuts the broker off from the others' data grid (its database and Kafka traffic still flow). */
+    void isolateFromGrid(Member member) {
+        grid.isolate(member.gridMember());
+    }
+
+    void healGrid(Member member) {
+        grid.heal(member.gridMember());
+    }
+
     /** Every broker reads what the others changed, now. */
     void refreshAll() {
         members.forEach(m -> m.running().broker.refreshMetadata());

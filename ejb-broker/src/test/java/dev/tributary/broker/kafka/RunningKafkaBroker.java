@@ -111,6 +111,21 @@ final class RunningKafkaBroker implements AutoCloseable {
     }
 
     /**
+     * A consumer for {@code groupId} with the consumer group protocol of KIP-848 ({@code group.protocol=consumer}),
+     * not yet subscribed, reading from the earliest offset when nothing is committed. The broker, not the client,
+     * sets its session timeout and heartbeat interval.
+     */
+    KafkaConsumer<String, String> consumerProtocolMember(String groupId, String clientId, Properties overrides) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.putAll(overrides);
+        return consumer(props);
+    }
+
+    /**
      * Every record of {@code partition}, from its log start to its end offset as of now, read by {@code consumer}
      * (assigned to it here). A record the client cannot decode, a bad CRC say, fails the poll and so the caller.
      */

@@ -257,7 +257,7 @@ class MetadataDatabaseTest {
             while (versions.next()) {
                 applied.add(versions.getInt(1));
             }
-            assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8), applied);
+            assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), applied);
             assertEquals(SchemaMigrations.SCRIPTS.size(), applied.size());
         }
     }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.broker.cluster.ClusterMetrics;
+import dev.tributary.broker.cluster.ClusterStanding;
 import dev.tributary.broker.log.PartitionLog;
 import dev.tributary.broker.metrics.BrokerMetrics;
 import dev.tributary.broker.replication.LeaderAppends;
@@ -67,7 +69,8 @@ class RecordWriterReaderTest {
         topics = local.topics();
         scheduler = Executors.newSingleThreadScheduledExecutor();
         replicas = new ReplicaManager(topics.replicas(), topics.administration(), local.database().leadershipStore(),
-                ReplicationConfig.defaults(), CLOCK, scheduler, brokerId -> null);
+                ReplicationConfig.defaults(), ClusterStanding.ALONE, new ClusterMetrics(), CLOCK, scheduler,
+                brokerId -> null);
         topics.administration().create(new NewTopic("orders", 4, (short) 1, Map.of()));
         writer = new RecordWriter(topics.metadata(), CLOCK, new LeaderAppends(topics.replicas(), replicas),
                 new ProduceForwarder(0, brokerId -> null, Optional.empty()), Duration.ofSeconds(30));

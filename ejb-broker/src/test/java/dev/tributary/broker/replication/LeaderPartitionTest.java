@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -42,12 +43,14 @@ class LeaderPartitionTest {
     Path dir;
     private PartitionLog log;
     private LeaderPartition leader;
+    private final AtomicBoolean sessionActive = new AtomicBoolean(true);
 
     @BeforeEach
     void open() {
         log = PartitionLog.open(dir.resolve("orders-0"), TP, LogConfig.fromMap(Map.of("min.insync.replicas", "2")),
                 Clock.systemUTC());
-        leader = new LeaderPartition(1, PartitionLeadership.initial("orders", 0, List.of(1, 2, 3)), log, 0);
+        leader = new LeaderPartition(1, PartitionLeadership.initial("orders", 0, List.of(1, 2, 3)), log, 0,
+                sessionActive::get);
     }
 
     @AfterEach
@@ -118,6 +121,25 @@ class LeaderPartitionTest {
         ExecutionException failed = assertThrows(ExecutionException.class, waiting::get);
         assertInstanceOf(NotLeaderOrFollowerException.class, failed.getCause());
         assertThrows(NotLeaderOrFollowerException.class, () -> leader.checkFollower(2, 0));
+    }
+
+    @Test
+    void aLeaderWhoseSessionLapsedAcknowledgesNothingEvenOnceTheIsrHasTheRecords() throws Exception {
+        append(2);
+        CompletableFuture<Void> waiting = leader.awaitReplicated(2);
+        sessionActive.set(false); // its heartbeats to the metadata database failed for too long
+        leader.followerFetched(2, 2, 1);
+        leader.followerFetched(3, 2, 1);
+        ExecutionException failed = assertThrows(ExecutionException.class, waiting::get);
+        assertInstanceOf(NotLeaderOrFollowerException.class, failed.getCause(),
+                "the controller may have replaced it: the producer retries on whoever leads now");
+
+        sessionActive.set(true);
+        append(1);
+        CompletableFuture<Void> later = leader.awaitReplicated(3);
+        leader.followerFetched(2, 3, 2);
+        leader.followerFetched(3, 3, 2);
+        later.get(); // a renewed session acknowledges again
     }
 
     private void append(int records) {

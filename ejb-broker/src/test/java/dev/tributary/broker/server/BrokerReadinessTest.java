@@ -149,6 +149,55 @@ class BrokerReadinessTest {
         }
     }
 
+    @Test
+    void aBoundaryThatStartsListenersHoldsTheBrokerNotReadyUntilTheyAreUp() {
+        BrokerReadiness readiness = BrokerReadiness.untilListening();
+        try (Broker broker = Broker.start(BrokerConfig.embedded(dir), Clock.systemUTC(),
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(), readiness)) {
+            assertFalse(readiness.serving());
+            assertFalse(readiness.readiness().up());
+            assertEquals("starting listeners", readiness.readiness().data().get("state"));
+            assertTrue(readiness.liveness().up());
+
+            readiness.listening();
+            assertTrue(readiness.serving());
+            assertTrue(readiness.readiness().up());
+            assertEquals("running", readiness.state());
+        }
+        assertFalse(readiness.serving());
+        assertEquals("stopped", readiness.state());
+    }
+
+    @Test
+    void aStartThatFailsAfterTheCoreStartedStaysFailedWithItsReasonOnceClosed() {
+        BrokerReadiness readiness = BrokerReadiness.untilListening();
+        Broker broker = Broker.start(BrokerConfig.embedded(dir), Clock.systemUTC(),
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(), readiness);
+        readiness.failed("Cannot listen on 127.0.0.1:9092: Address already in use");
+        broker.close();
+
+        readiness.listening();
+        assertFalse(readiness.serving());
+        assertEquals("failed to start", readiness.state());
+        assertEquals("Cannot listen on 127.0.0.1:9092: Address already in use", readiness.failure().orElseThrow());
+        BrokerReadiness.Report liveness = readiness.liveness();
+        assertFalse(liveness.up());
+        assertEquals("Cannot listen on 127.0.0.1:9092: Address already in use", liveness.data().get("failure"));
+        assertFalse(readiness.readiness().up());
+    }
+
+    @Test
+    void aFailureReportedByTheBoundaryReplacesTheCoresOwn() {
+        try (Broker running = Broker.start(BrokerConfig.embedded(dir), Clock.systemUTC())) {
+            BrokerReadiness second = BrokerReadiness.untilListening();
+            assertThrows(KafkaStorageException.class, () -> Broker.start(BrokerConfig.embedded(dir),
+                    Clock.systemUTC(), java.util.concurrent.Executors.newSingleThreadScheduledExecutor(), second));
+            assertTrue(second.failure().orElseThrow().contains("KafkaStorageException"), second.failure()::toString);
+            second.failed("Data directory in use");
+            assertEquals("Data directory in use", second.liveness().data().get("failure"));
+        }
+    }
+
     private static MemoryRecords records(String... values) {
         SimpleRecord[] records = new SimpleRecord[values.length];
         for (int i = 0; i < values.length; i++)

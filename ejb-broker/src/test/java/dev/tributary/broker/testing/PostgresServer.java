@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -24,27 +25,43 @@ public final class PostgresServer implements AutoCloseable {
 
     private final Path dir;
     private final Path bin;
+    private final String host;
     private final int port;
 
-    private PostgresServer(Path dir, Path bin, int port) {
+    private PostgresServer(Path dir, Path bin, String host, int port) {
         this.dir = dir;
         this.bin = bin;
+        this.host = host;
         this.port = port;
     }
 
     public static PostgresServer start() throws IOException, SQLException {
+        return start("127.0.0.1", null);
+    }
+
+    /**
+     * Listening on {@code address} (and 127.0.0.1) rather than loopback alone, trusting clients from
+     * {@code trustedNetwork} (CIDR): for brokers in network namespaces of the test's own making.
+     */
+    public static PostgresServer start(String address, String trustedNetwork) throws IOException, SQLException {
         Path bin = binDirectory();
         Path dir = Files.createTempDirectory("tributary-pg-");
         int port = freePort();
-        PostgresServer server = new PostgresServer(dir, bin, port);
+        PostgresServer server = new PostgresServer(dir, bin, address, port);
         if (isRoot()) {
             run(List.of("chown", "postgres:postgres", dir.toString()));
         }
         server.asPostgres(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "postgres",
                 "--auth=trust", "--no-sync");
+        String listen = "127.0.0.1";
+        if (trustedNetwork != null) {
+            Files.writeString(dir.resolve("data").resolve("pg_hba.conf"), "host all all " + trustedNetwork
+                    + " trust\n", StandardOpenOption.APPEND);
+            listen = "127.0.0.1," + address;
+        }
         server.asPostgres(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-l",
                 dir.resolve("server.log").toString(), "-o",
-                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+                "-p " + port + " -k " + dir + " -c listen_addresses=" + listen + " -c fsync=off", "start");
         try (Connection admin = DriverManager.getConnection(server.jdbcUrl("postgres"), "postgres", "")) {
             admin.createStatement().execute("CREATE DATABASE tributary");
         }
@@ -57,7 +74,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private String jdbcUrl(String database) {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
     }
 
     @Override

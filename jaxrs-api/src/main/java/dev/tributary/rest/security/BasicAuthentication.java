@@ -1,11 +1,11 @@
 package dev.tributary.rest.security;
 
-import dev.tributary.rest.dto.Problem;
+import dev.tributary.broker.server.BrokerAvailability;
+import dev.tributary.rest.BrokerUnavailable;
+import dev.tributary.rest.ServletProblem;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
@@ -14,7 +14,6 @@ import jakarta.security.enterprise.identitystore.CredentialValidationResult;
 import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
@@ -28,6 +27,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code WWW-Authenticate} challenge and a problem+json body; a failure is logged with the caller's address, never
  * with the password.
  *
+ * <p>The first code of the application a request meets, so it also answers 503 while the broker does not serve
+ * ({@link BrokerUnavailable}): the users it would check credentials against are the broker's.
+ *
  * <p>With {@code tributary.security.enabled=false} ({@code bin/tributary start --insecure}) every request is let in
  * as {@code anonymous} with every role.
  */
@@ -37,10 +39,12 @@ public class BasicAuthentication implements HttpAuthenticationMechanism {
     static final String REALM = "tributary";
     private static final Logger LOG = Logger.getLogger(BasicAuthentication.class.getName());
     private static final Set<String> EVERY_ROLE = Set.of(Roles.ADMIN, Roles.PRODUCER, Roles.CONSUMER);
-    private static final Jsonb JSON = JsonbBuilder.create();
 
     @Inject
     IdentityStoreHandler identityStores;
+
+    @Inject
+    BrokerAvailability broker;
 
     @Inject
     @ConfigProperty(name = "tributary.security.enabled", defaultValue = "true")
@@ -56,6 +60,9 @@ public class BasicAuthentication implements HttpAuthenticationMechanism {
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) {
+        if (context.isProtected() && BrokerUnavailable.answered(broker, request, response)) {
+            return AuthenticationStatus.SEND_FAILURE;
+        }
         if (!enabled) {
             return context.notifyContainerAboutLogin("anonymous", EVERY_ROLE);
         }
@@ -92,16 +99,8 @@ public class BasicAuthentication implements HttpAuthenticationMechanism {
 
     private static AuthenticationStatus challenge(HttpServletRequest request, HttpServletResponse response,
                                                   String detail) {
-        response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
-        response.setContentType("application/problem+json");
-        response.setCharacterEncoding("UTF-8");
-        try {
-            response.getWriter().write(JSON.toJson(new Problem("about:blank", "Unauthorized", 401, detail,
-                    request.getRequestURI(), null)));
-        } catch (IOException e) {
-            // the client went away; the status is what matters
-        }
+        ServletProblem.send(request, response, HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized", detail, null);
         return AuthenticationStatus.SEND_FAILURE;
     }
 }

@@ -8,7 +8,8 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 /**
  * Documents what {@link BasicAuthentication} and {@link RoleCheck} answer on every operation — 401 and 403 as
- * problem+json — instead of repeating both on each resource method.
+ * problem+json, and 503 while the broker does not serve ({@link dev.tributary.rest.BrokerUnavailable}) — instead of
+ * repeating them on each resource method.
  */
 public class SecurityResponsesFilter implements OASFilter {
 
@@ -18,6 +19,8 @@ public class SecurityResponsesFilter implements OASFilter {
         if (responses != null) {
             add(responses, "401", "No credentials, or wrong ones (HTTP Basic; see the WWW-Authenticate challenge)");
             add(responses, "403", "The user lacks the role this operation needs");
+            add(responses, "503", "The broker does not serve: it is starting (see Retry-After), or its start failed"
+                    + " (the detail says why)");
         }
         return operation;
     }

@@ -10,6 +10,10 @@ import java.util.function.Function;
 import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ConsumerGroupDescribeRequest;
+import org.apache.kafka.common.requests.ConsumerGroupDescribeResponse;
+import org.apache.kafka.common.requests.ConsumerGroupHeartbeatRequest;
+import org.apache.kafka.common.requests.ConsumerGroupHeartbeatResponse;
 import org.apache.kafka.common.requests.DeleteGroupsRequest;
 import org.apache.kafka.common.requests.DeleteGroupsResponse;
 import org.apache.kafka.common.requests.DescribeGroupsRequest;
@@ -33,8 +37,9 @@ import org.apache.kafka.common.requests.SyncGroupResponse;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * The classic consumer-group APIs. Each one only unwraps the request and wraps the answer: the
- * {@link GroupCoordinator} speaks Kafka's message data classes itself.
+ * The consumer-group APIs: the classic group protocol's, the consumer group protocol's of KIP-848
+ * (ConsumerGroupHeartbeat, ConsumerGroupDescribe), committed offsets and group administration. Each one only unwraps
+ * the request and wraps the answer: the {@link GroupCoordinator} speaks Kafka's message data classes itself.
  *
  * <p>OffsetCommit and OffsetFetch stop at v9: v10 names topics by id, which the coordinator does not resolve yet;
  * clients negotiate down to v9.
@@ -63,6 +68,12 @@ public final class GroupApis {
                         .thenApply(SyncGroupResponse::new)),
                 api(ApiKeys.HEARTBEAT, request -> done(new HeartbeatResponse(
                         coordinator.heartbeat(request.body(HeartbeatRequest.class).data())))),
+                api(ApiKeys.CONSUMER_GROUP_HEARTBEAT, request -> done(new ConsumerGroupHeartbeatResponse(
+                        coordinator.consumerGroupHeartbeat(request.body(ConsumerGroupHeartbeatRequest.class).data(),
+                                request.version(), request.header().clientId(), request.clientHost())))),
+                api(ApiKeys.CONSUMER_GROUP_DESCRIBE, request -> done(new ConsumerGroupDescribeResponse(
+                        coordinator.consumerGroupDescribe(request.body(ConsumerGroupDescribeRequest.class).data()
+                                .groupIds(), request.version())))),
                 api(ApiKeys.LEAVE_GROUP, request -> done(new LeaveGroupResponse(
                         coordinator.leaveGroup(request.body(LeaveGroupRequest.class).data(), request.version()),
                         request.version()))),

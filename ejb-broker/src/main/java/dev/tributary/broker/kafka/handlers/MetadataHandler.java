@@ -36,7 +36,8 @@ import org.apache.kafka.common.resource.ResourceType;
  * name, or by id from v10) with their ids and each partition's leader, leader epoch, replicas and in-sync
  * replicas, as stored in the shared metadata database. Topics are never created on demand ({@code allow_auto_topic_creation} is
  * ignored): an unknown topic is UNKNOWN_TOPIC_OR_PARTITION, an unknown id (such as a deleted topic's)
- * UNKNOWN_TOPIC_ID. A partition whose log is offline has no leader (LEADER_NOT_AVAILABLE).
+ * UNKNOWN_TOPIC_ID. A partition whose log is offline, or whose leader is not live, has no leader
+ * (LEADER_NOT_AVAILABLE).
  */
 public final class MetadataHandler implements ApiHandler {
 
@@ -106,10 +107,16 @@ public final class MetadataHandler implements ApiHandler {
         Set<Integer> alive = new HashSet<>();
         live.forEach(node -> alive.add(node.id()));
         for (MetadataResponseTopic topic : result) {
-            for (MetadataResponsePartition partition : topic.partitions())
+            for (MetadataResponsePartition partition : topic.partitions()) {
                 partition.setOfflineReplicas(version >= 5 ? partition.replicaNodes().stream()
                         .filter(replica -> !alive.contains(replica)).collect(Collectors.toCollection(ArrayList::new))
                         : new ArrayList<>());
+                // A leader that is not a live node (gone, not yet replaced: the controller waits for its session
+                // to expire) is no leader a client can reach: LEADER_NOT_AVAILABLE makes clients ask again soon,
+                // where a leader id without a node leaves a consumer waiting for metadata.max.age.ms.
+                if (partition.leaderId() >= 0 && !alive.contains(partition.leaderId()))
+                    partition.setErrorCode(Errors.LEADER_NOT_AVAILABLE.code()).setLeaderId(-1);
+            }
         }
         MetadataResponseData data = new MetadataResponseData()
                 .setBrokers(brokers)

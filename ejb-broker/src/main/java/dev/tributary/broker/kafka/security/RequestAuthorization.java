@@ -20,6 +20,7 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
@@ -39,6 +40,8 @@ import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AddOffsetsToTxnRequest;
 import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
 import org.apache.kafka.common.requests.AlterConfigsRequest;
+import org.apache.kafka.common.requests.ConsumerGroupDescribeRequest;
+import org.apache.kafka.common.requests.ConsumerGroupHeartbeatRequest;
 import org.apache.kafka.common.requests.CreatePartitionsRequest;
 import org.apache.kafka.common.requests.CreateTopicsRequest;
 import org.apache.kafka.common.requests.DeleteGroupsRequest;
@@ -147,6 +150,16 @@ public final class RequestAuthorization {
             case SYNC_GROUP -> check.group(AclOperation.READ, body(body, SyncGroupRequest.class).data().groupId());
             case HEARTBEAT -> check.group(AclOperation.READ, body(body, HeartbeatRequest.class).data().groupId());
             case LEAVE_GROUP -> check.group(AclOperation.READ, body(body, LeaveGroupRequest.class).data().groupId());
+            case CONSUMER_GROUP_HEARTBEAT -> {
+                // Kafka's rule: READ on the group, DESCRIBE on every topic subscribed by name.
+                ConsumerGroupHeartbeatRequestData data = body(body, ConsumerGroupHeartbeatRequest.class).data();
+                check.group(AclOperation.READ, data.groupId());
+                if (data.subscribedTopicNames() != null) {
+                    check.topics(AclOperation.DESCRIBE, data.subscribedTopicNames().stream());
+                }
+            }
+            case CONSUMER_GROUP_DESCRIBE -> check.groups(AclOperation.DESCRIBE, body(body,
+                    ConsumerGroupDescribeRequest.class).data().groupIds());
             case OFFSET_COMMIT -> {
                 OffsetCommitRequestData data = body(body, OffsetCommitRequest.class).data();
                 check.group(AclOperation.READ, data.groupId());
