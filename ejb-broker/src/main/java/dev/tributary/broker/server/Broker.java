@@ -65,6 +65,12 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 /**
  * One running broker: its data directory, metadata database, logs, topics and consumer groups, wired together in the order they
  * depend on each other and closed in reverse. Plain Java: the container boundary only starts, schedules and stops it.
+ *
+ * <p><b>Size.</b> This is the composition root and the boundary's one handle on the core: {@link #start} builds every
+ * service in the order they depend on each other (read top to bottom, it is the start sequence), {@link #close}
+ * closes them in reverse, and some thirty one-line accessors hand them out. No mechanism lives here; each is in the
+ * class it names. Joining a cluster ({@link #joinCluster}, with the controller, metadata refresh and the periodic
+ * transaction check) is the part to move into a class of its own when this grows again.
  */
 public final class Broker implements AutoCloseable {
 

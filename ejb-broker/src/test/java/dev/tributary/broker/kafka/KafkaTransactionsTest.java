@@ -197,4 +197,43 @@ class KafkaTransactionsTest {
         }
         assertEquals(List.of("copy-of-0..6"), readAll("copies", IsolationLevel.READ_COMMITTED));
     }
+
+    /**
+     * Exactly-once consumption with the consumer group protocol of KIP-848 (what Kafka Streams does with
+     * {@code group.protocol=consumer}): the producer commits offsets for the member with its current epoch; an
+     * epoch the member no longer has is refused.
+     */
+    @Test
+    void offsetsOfAConsumerProtocolMemberAreCommittedWithItsTransaction() throws Exception {
+        kafka.produceNumbered(TOPIC, 0, 10);
+        String group = "kip848-copier";
+        try (KafkaConsumer<String, String> consumer = kafka.consumerProtocolMember(group, "member",
+                new Properties());
+             KafkaProducer<String, String> producer = transactional("tx-kip848");
+             Admin admin = kafka.admin()) {
+            consumer.subscribe(Set.of(TOPIC));
+            List<String> seen = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (seen.size() < 10 && System.nanoTime() < deadline)
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.value()));
+            assertEquals(10, seen.size(), "the member was assigned the partition and read it");
+            ConsumerGroupMetadata member = consumer.groupMetadata();
+            assertTrue(member.generationId() > 0, "a member epoch: " + member);
+
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("copies", "k", "copy-of-0..9"));
+            producer.sendOffsetsToTransaction(Map.of(TP, new OffsetAndMetadata(10)), member);
+            producer.commitTransaction();
+            assertEquals(10, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(TP)
+                    .offset());
+
+            producer.beginTransaction();
+            ConsumerGroupMetadata stale = new ConsumerGroupMetadata(group, member.generationId() + 7,
+                    member.memberId(), member.groupInstanceId());
+            assertThrows(KafkaException.class, () -> {
+                producer.sendOffsetsToTransaction(Map.of(TP, new OffsetAndMetadata(3)), stale);
+                producer.commitTransaction();
+            }, "an epoch the member does not have");
+        }
+    }
 }
