@@ -1,6 +1,7 @@
 package dev.tributary.jca;
 
 import dev.tributary.jca.inbound.EndpointActivation;
+import dev.tributary.jca.inbound.OrphanedEndpoints;
 import dev.tributary.jca.inbound.TributaryActivationSpec;
 import dev.tributary.jca.outbound.AsyncSends;
 import dev.tributary.jca.outbound.TransactionBuffers;
@@ -15,6 +16,8 @@ import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkManager;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -34,6 +37,7 @@ public class TributaryResourceAdapter implements ResourceAdapter {
     private static final Logger LOG = Logger.getLogger(TributaryResourceAdapter.class.getName());
 
     private final Map<ActivationKey, EndpointActivation> activations = new ConcurrentHashMap<>();
+    private final OrphanedEndpoints deactivated = new OrphanedEndpoints();
     private final TransactionBuffers transactionBuffers = new TransactionBuffers();
     private final AsyncSends asyncSends = new AsyncSends(this::broker, this::workManager);
     private volatile WorkManager workManager;
@@ -64,9 +68,26 @@ public class TributaryResourceAdapter implements ResourceAdapter {
         }
     }
 
-    /** Stops every activation still running (each leaves its group); the container releases their Work. */
+    /**
+     * Stops every activation still running (each leaves its group); the container releases their Work.
+     *
+     * <p>Logs at SEVERE which message-driven beans still run in their applications without receiving: the adapter
+     * is being undeployed or redeployed under them, and Payara will not activate them on the adapter deployed again
+     * (issue 2386), so their deliveries would otherwise stop silently. The log names the beans and the recovery.
+     */
     @Override
     public void stop() {
+        List<String> orphaned = new ArrayList<>(activations.values().stream().map(EndpointActivation::describe)
+                .toList());
+        orphaned.addAll(deactivated.stillRunning());
+        if (!orphaned.isEmpty()) {
+            LOG.severe(() -> "The Tributary resource adapter is stopping under message-driven beans whose "
+                    + "applications still run: " + String.join("; ", orphaned.stream().sorted().toList())
+                    + ". They receive nothing from now on: the server does not activate them again on an adapter "
+                    + "deployed anew. To recover: deploy tributary-jca.rar, then redeploy the broker (tributary.ear, "
+                    + "or tributary.war on Payara Micro), then redeploy each of these applications (or restart the "
+                    + "server). See docs/jakarta-ee.md, \"Redeploying\".");
+        }
         activations.values().forEach(EndpointActivation::stop);
         activations.clear();
         if (remote != null) {
@@ -92,6 +113,7 @@ public class TributaryResourceAdapter implements ResourceAdapter {
         EndpointActivation activation = activations.remove(new ActivationKey(factory, spec));
         if (activation != null) {
             activation.stop();
+            deactivated.deactivated(activation);
         }
     }
 

@@ -62,6 +62,26 @@ public final class EndpointActivation implements Work {
         }
     }
 
+    /**
+     * Which bean this is, for an operator: its activation name (JCA 1.7, e.g. {@code app#module#Bean}) or endpoint
+     * class, its group and topics.
+     */
+    public String describe() {
+        String bean;
+        try {
+            bean = factory.getActivationName() != null ? factory.getActivationName()
+                    : factory.getEndpointClass().getName();
+        } catch (RuntimeException | LinkageError olderContainer) {
+            bean = String.valueOf(factory);
+        }
+        return bean + " (group " + config.groupId() + ", topics " + String.join(",", config.topics()) + ")";
+    }
+
+    /** The bean whose deliveries this activation runs. */
+    public MessageEndpointFactory factory() {
+        return factory;
+    }
+
     /** The container stops the work (server shutdown): same as {@link #stop}, without waiting. */
     @Override
     public void release() {

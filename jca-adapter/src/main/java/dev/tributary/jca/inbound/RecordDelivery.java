@@ -50,11 +50,19 @@ final class RecordDelivery {
      * {@link UnavailableException} until the application has finished deploying.
      */
     boolean endpointAvailable() {
+        return endpointAvailable(factory);
+    }
+
+    /** As {@link #endpointAvailable()}: whether the application behind {@code factory} runs and takes deliveries. */
+    static boolean endpointAvailable(MessageEndpointFactory factory) {
         try {
             factory.createEndpoint(null, ENDPOINT_TIMEOUT_MS).release();
             return true;
         } catch (ResourceException notYet) {
             LOG.log(Level.FINE, "The endpoint is not available yet", notYet);
+            return false;
+        } catch (RuntimeException undeployed) {
+            LOG.log(Level.FINE, "The endpoint is not available", undeployed);
             return false;
         }
     }

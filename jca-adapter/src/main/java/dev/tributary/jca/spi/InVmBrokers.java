@@ -62,7 +62,10 @@ public final class InVmBrokers {
             while (current == null) {
                 if (remaining <= 0) {
                     throw new IllegalStateException("No Tributary broker is running in this JVM (waited " + timeout
-                            + "): deploy tributary.war after tributary-jca.rar (Payara Micro), or tributary.ear");
+                            + "): deploy the broker (tributary.ear on Payara Server, tributary.war on Payara Micro) "
+                            + "after tributary-jca.rar. If tributary-jca.rar was redeployed, the running broker "
+                            + "still uses the old adapter: redeploy the broker, then this application. See "
+                            + "docs/jakarta-ee.md, \"Redeploying\"");
                 }
                 remaining = REGISTERED.awaitNanos(remaining);
             }
