@@ -169,7 +169,9 @@ public class BrokerLifecycle {
 
     /**
      * Clients first (the JCA adapter, then Kafka clients), then the logs: nothing may append while the broker closes.
-     * A start still running is waited for: it may hold the data directory and the database.
+     * A start still running is waited for: it may hold the data directory and the database. Whatever fails on the
+     * way is logged and the logs are closed all the same: a broker left open would hold its data directory until the
+     * server restarts, and the application deployed next could not start.
      */
     @PreDestroy
     void stop() {
@@ -177,17 +179,21 @@ public class BrokerLifecycle {
             stopping = true;
         }
         awaitStart();
-        if (gateway != null) {
-            InVmBrokers.unregister(gateway);
-        }
-        if (maintenance != null) {
-            maintenance.cancel(false);
-        }
-        if (metricsRefresh != null) {
-            metricsRefresh.cancel(false);
-        }
-        if (metricsPublisher != null) {
-            metricsPublisher.close();
+        try {
+            if (gateway != null) {
+                InVmBrokers.unregister(gateway);
+            }
+            if (maintenance != null) {
+                maintenance.cancel(false);
+            }
+            if (metricsRefresh != null) {
+                metricsRefresh.cancel(false);
+            }
+            if (metricsPublisher != null) {
+                metricsPublisher.close();
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.SEVERE, "Stopping the broker's clients failed; closing its logs all the same", e);
         }
         Broker running = broker;
         broker = null;
@@ -206,14 +212,27 @@ public class BrokerLifecycle {
         }
     }
 
-    /** Closes the Kafka listener, then {@code started}: nothing may append while the broker closes. */
+    /**
+     * Closes the Kafka listener, then {@code started}: nothing may append while the broker closes. The broker is
+     * closed whatever fails before, and each failure is logged.
+     */
     private void shutDown(Broker started) {
-        if (kafka != null) {
-            kafka.close();
-            kafka = null;
-        }
-        if (started != null) {
-            started.close();
+        try {
+            if (kafka != null) {
+                kafka.close();
+                kafka = null;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.SEVERE, "Closing the Kafka listener failed; closing the broker's logs all the same", e);
+        } finally {
+            if (started != null) {
+                try {
+                    started.close();
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.log(Level.SEVERE, "Closing the broker failed: its data directory may stay locked until the "
+                            + "server restarts", e);
+                }
+            }
         }
     }
 

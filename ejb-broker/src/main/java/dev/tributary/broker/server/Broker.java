@@ -557,7 +557,10 @@ public final class Broker implements AutoCloseable {
             }
             try {
                 resource.close();
-            } catch (Exception e) {
+            } catch (Exception | LinkageError e) {
+                // A LinkageError too: after tributary-jca.rar was redeployed, a class first loaded while closing can
+                // fail to link (its libraries now come from another loader); the logs after it must close anyway,
+                // or the data directory stays locked until the server restarts.
                 LOG.warning(() -> "Error while closing " + resource + ": " + e);
             }
         }
