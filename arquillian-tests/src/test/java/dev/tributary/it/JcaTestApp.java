@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.it.jcaapp.Sender;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -21,11 +22,16 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 final class JcaTestApp {
 
     private final RestClient http;
-    private final MicroBroker server;
+    private final Path serverLog;
 
     JcaTestApp(MicroBroker server) {
-        this.server = server;
-        this.http = new RestClient(server.serverBase().resolve("jca-app/app/"));
+        this(server.serverBase(), server.logFile());
+    }
+
+    /** The application deployed as {@code jca-app} on the server at {@code serverBase}, which logs to that file. */
+    JcaTestApp(URI serverBase, Path serverLog) {
+        this.serverLog = serverLog;
+        this.http = new RestClient(serverBase.resolve("jca-app/app/"));
     }
 
     /** {@code jca-app.war}, written to {@code dir}. */
@@ -76,7 +82,7 @@ final class JcaTestApp {
             } catch (RuntimeException notYet) {
                 // e.g. the application is not deployed yet
             }
-            assertTrue(System.nanoTime() < deadline, what + ": not within " + wait + "; see " + server.logFile());
+            assertTrue(System.nanoTime() < deadline, what + ": not within " + wait + "; see " + serverLog);
             try {
                 TimeUnit.MILLISECONDS.sleep(200);
             } catch (InterruptedException e) {

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
@@ -95,10 +96,32 @@ final class PayaraServerDomain implements AutoCloseable {
         return domain;
     }
 
-    /** Deploys an application (EAR, WAR, RAR) and returns once the server reports it started. */
-    void deploy(Path archive) {
+    /**
+     * Deploys an application (EAR, WAR, RAR) under {@code name}, or deploys it again over the one of that name
+     * ({@code deploy --force}: the server undeploys the old one first), and returns once the server reports it
+     * started.
+     */
+    void deploy(Path archive, String name) {
+        run("deploy", "--force=true", "--name", name, archive.toString());
+    }
+
+    /** Runs an asadmin subcommand against this running domain; fails with asadmin's output if it fails. */
+    void run(String subcommand, String... arguments) {
         asadmin(COMMAND_TIMEOUT, List.of("--host", LOOPBACK, "--port", Integer.toString(adminPort())),
-                "deploy", archive.toString());
+                subcommand, arguments);
+    }
+
+    /** What the server has logged so far: server.log and the files it was rotated into (at 2 MB). */
+    String serverLogText() {
+        try (Stream<Path> files = Files.list(serverLog().getParent())) {
+            StringBuilder text = new StringBuilder();
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("server.log")).sorted().toList()) {
+                text.append(Files.readString(file));
+            }
+            return text.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -217,6 +240,9 @@ final class PayaraServerDomain implements AutoCloseable {
             }
             http.setAttribute("http2-enabled", "false");
             child(config, "jms-service").setAttribute("type", "DISABLED");
+            // A standalone tributary-jca.rar is seen by every application (the broker's EAR included), as the
+            // documentation tells users to configure it.
+            child(config, "connector-service").setAttribute("class-loading-policy", "global");
             child(config, "hazelcast-config-specific-configuration").setAttribute("enabled", "false");
             child(config, "phone-home-runtime-configuration").setAttribute("enabled", "false");
             Element javaConfig = child(config, "java-config");
