@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -36,18 +37,22 @@ import org.w3c.dom.NodeList;
 /**
  * A throwaway Payara Server domain (full profile) of the test's own: created with asadmin in a fresh work directory
  * on a free port range, bound to 127.0.0.1 only, started, and on close stopped again, or killed by pid if it will
- * not stop, so that no server outlives the test.
+ * not stop, so that no server outlives the test. Instances it creates (on a local node in the work directory, each
+ * in a free port range of its own) are stopped and, failing that, killed with it.
  *
- * <p>Before the first start the new domain's {@code domain.xml} is edited (asadmin cannot change an offline domain):
- * HTTP, HTTPS, admin and IIOP listeners on loopback; the JMX connector, the embedded JMS broker (whose lazy-start
- * proxy binds every interface), the Hazelcast data grid (whose DAS member would listen on every interface) and
- * phone-home off; HTTP/2 off on the HTTP listener, as the product's Payara Micro configuration has it; the broker's
- * {@code tributary.data.dir} in the work directory rather than the default {@code data}, which would land in the
- * domain's config directory.
+ * <p>Before the first start the new domain's {@code domain.xml} is edited (asadmin cannot change an offline domain),
+ * in server-config (the DAS) and default-config (what each instance's configuration is copied from): HTTP, HTTPS,
+ * admin and IIOP listeners on loopback; the JMX connector, the embedded JMS broker (whose lazy-start proxy binds
+ * every interface) and phone-home off; HTTP/2 off on the HTTP listener, as the product's Payara Micro configuration
+ * has it; the connector class-loading policy {@code global}, as docs/jakarta-ee.md tells users to set it; the
+ * broker's {@code tributary.data.dir} in the work directory (the DAS) or each instance's root (instances). The
+ * Hazelcast data grid is off, or, for {@link #startWithDataGrid()}, on loopback within the domain's port range.
  */
 final class PayaraServerDomain implements AutoCloseable {
 
     private static final String DOMAIN_NAME = "tributary-it";
+    /** The node (a CONFIG node: local, no SSH) instances are created on, in the work directory. */
+    private static final String NODE = "tributary-node";
     private static final String LOOPBACK = "127.0.0.1";
     /** create-domain --portbase takes base+9 (debugger) up to base+86 (JMX): HTTP +80, HTTPS +81, admin +48. */
     private static final int PORT_RANGE = 100;
@@ -64,10 +69,13 @@ final class PayaraServerDomain implements AutoCloseable {
     private final Path domainDir;
     private final Path dataDir;
     private final int portBase;
+    private final boolean dataGrid;
+    private final List<String> instances = new CopyOnWriteArrayList<>();
     private final Thread killOnExit = new Thread(this::kill, "kill " + DOMAIN_NAME);
 
-    private PayaraServerDomain(Path workDir, int portBase) {
+    private PayaraServerDomain(Path workDir, int portBase, boolean dataGrid) {
         this.workDir = workDir;
+        this.dataGrid = dataGrid;
         this.domainDir = workDir.resolve(DOMAIN_NAME);
         this.dataDir = workDir.resolve("data");
         this.portBase = portBase;
@@ -75,7 +83,20 @@ final class PayaraServerDomain implements AutoCloseable {
 
     /** Creates, configures and starts a new domain; if any step fails, nothing is left running. */
     static PayaraServerDomain start() {
-        PayaraServerDomain domain = new PayaraServerDomain(ItEnvironment.workDir("payara-domain"), freePortBase());
+        return start(false);
+    }
+
+    /**
+     * As {@link #start()}, with Payara's Domain Data Grid on (on loopback, in this domain's port range), for
+     * instances of a deployment group that form one Tributary cluster; the DAS runs no broker then.
+     */
+    static PayaraServerDomain startWithDataGrid() {
+        return start(true);
+    }
+
+    private static PayaraServerDomain start(boolean dataGrid) {
+        PayaraServerDomain domain = new PayaraServerDomain(ItEnvironment.workDir("payara-domain"), freePortBase(),
+                dataGrid);
         // Should the test JVM be ended early (failsafe's timeout, Ctrl-C), the detached server goes with it.
         Runtime.getRuntime().addShutdownHook(domain.killOnExit);
         try {
@@ -103,6 +124,50 @@ final class PayaraServerDomain implements AutoCloseable {
      */
     void deploy(Path archive, String name) {
         run("deploy", "--force=true", "--name", name, archive.toString());
+    }
+
+    /** An instance of this domain: its name and the port range its ports were given from. */
+    record Instance(String name, int portBase) {
+        int httpPort() {
+            return portBase + 80;
+        }
+
+        /** The instance's broker's Kafka listener, unused by Payara in that range. */
+        int kafkaPort() {
+            return portBase + 90;
+        }
+    }
+
+    /**
+     * Creates an instance on a node in this domain's work directory, with its own free port range, its own Kafka
+     * port and {@code jvmOptions} (in its own configuration, copied from default-config), in deployment group
+     * {@code group}. Not started.
+     */
+    Instance createInstance(String name, String group, List<String> jvmOptions) {
+        Path nodes = workDir.resolve("nodes");
+        if (!Files.isDirectory(nodes.resolve(NODE))) {
+            run("create-node-config", "--nodedir", nodes.toString(), "--nodehost", "localhost", NODE);
+        }
+        Instance instance = new Instance(name, freePortBase());
+        run("create-local-instance", "--node", NODE, "--nodedir", nodes.toString(), "--portbase",
+                Integer.toString(instance.portBase()), "--checkports=true", name);
+        instances.add(name);
+        run("add-instance-to-deployment-group", "--instance", name, "--deploymentgroup", group);
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add("-Dtributary.kafka.port=" + instance.kafkaPort());
+        for (String option : options) {
+            // asadmin splits JVM options at unescaped colons.
+            run("create-jvm-options", "--target", name + "-config", option.replace(":", "\\:"));
+        }
+        return instance;
+    }
+
+    Path instanceLog(String name) {
+        return instanceRoot(name).resolve("logs").resolve("server.log");
+    }
+
+    private Path instanceRoot(String name) {
+        return workDir.resolve("nodes").resolve(NODE).resolve(name);
     }
 
     /** Runs an asadmin subcommand against this running domain; fails with asadmin's output if it fails. */
@@ -184,6 +249,7 @@ final class PayaraServerDomain implements AutoCloseable {
     @Override
     public void close() {
         try {
+            stopInstances();
             Optional<ProcessHandle> server = serverProcess();
             if (server.isEmpty()) {
                 return;
@@ -223,42 +289,69 @@ final class PayaraServerDomain implements AutoCloseable {
             XPath xpath = XPathFactory.newInstance().newXPath();
             Element config = (Element) xpath.evaluate("/domain/configs/config[@name='server-config']", xml,
                     XPathConstants.NODE);
-            if (config == null) {
-                throw new IllegalStateException("no server-config in " + file);
+            Element instanceTemplate = (Element) xpath.evaluate("/domain/configs/config[@name='default-config']", xml,
+                    XPathConstants.NODE);
+            if (config == null || instanceTemplate == null) {
+                throw new IllegalStateException("no server-config or default-config in " + file);
             }
-            setAll(config, "network-listener", "address", LOOPBACK);
-            setAll(config, "iiop-listener", "address", LOOPBACK);
-            setAll(config, "jmx-connector", "address", LOOPBACK);
-            setAll(config, "jmx-connector", "enabled", "false");
-            // HTTP/1.1 only, as config/payara-micro/pre-boot-commands.asadmin has it for Payara Micro: over an h2c
-            // upgrade (what Java's HttpClient asks for), Grizzly leaves a client whose oversized upload it refused
-            // waiting forever instead of answering 413.
-            Element http = (Element) xpath.evaluate("network-config/protocols/protocol[@name='http-listener-1']/http",
-                    config, XPathConstants.NODE);
-            if (http == null) {
-                throw new IllegalStateException("no http-listener-1 protocol in " + file);
+            // default-config is what each instance's own configuration is copied from.
+            for (Element each : List.of(config, instanceTemplate)) {
+                configureServer(each, xpath, file);
             }
-            http.setAttribute("http2-enabled", "false");
-            child(config, "jms-service").setAttribute("type", "DISABLED");
-            // A standalone tributary-jca.rar is seen by every application (the broker's EAR included), as the
-            // documentation tells users to configure it.
-            child(config, "connector-service").setAttribute("class-loading-policy", "global");
-            child(config, "hazelcast-config-specific-configuration").setAttribute("enabled", "false");
-            child(config, "phone-home-runtime-configuration").setAttribute("enabled", "false");
-            Element javaConfig = child(config, "java-config");
-            for (String option : List.of("-Dtributary.data.dir=" + dataDir.toAbsolutePath(),
-                    "-Dtributary.kafka.port=" + kafkaPort(),
-                    "-Dtributary.admin.password=" + ItEnvironment.ADMIN_PASSWORD,
-                    // A server that lives for a minute starts and deploys faster on C1 alone.
-                    "-XX:TieredStopAtLevel=1")) {
-                javaConfig.appendChild(xml.createElement("jvm-options")).setTextContent(option);
+            if (dataGrid) {
+                Element grid = (Element) xpath.evaluate("/domain/hazelcast-runtime-configuration", xml,
+                        XPathConstants.NODE);
+                grid.setAttribute("interface", LOOPBACK);
+                grid.setAttribute("das-bind-address", LOOPBACK);
+                grid.setAttribute("das-public-address", LOOPBACK);
+                grid.setAttribute("das-port", Integer.toString(portBase + 95));
+                grid.setAttribute("start-port", Integer.toString(portBase + 96));
+                grid.setAttribute("discovery-mode", "domain");
+            } else {
+                child(config, "hazelcast-config-specific-configuration").setAttribute("enabled", "false");
             }
+            addJvmOptions(config, List.of("-Dtributary.data.dir=" + dataDir.toAbsolutePath(),
+                    "-Dtributary.kafka.port=" + kafkaPort()));
+            addJvmOptions(instanceTemplate, List.of("-Dtributary.data.dir=${com.sun.aas.instanceRoot}/tributary"));
             TransformerFactory.newInstance().newTransformer().transform(new DOMSource(xml),
                     new StreamResult(file.toFile()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot configure " + file, e);
+        }
+    }
+
+    /** What every server of the domain (the DAS, and each instance through default-config) gets. */
+    private static void configureServer(Element config, XPath xpath, Path file) throws Exception {
+        setAll(config, "network-listener", "address", LOOPBACK);
+        setAll(config, "iiop-listener", "address", LOOPBACK);
+        setAll(config, "jmx-connector", "address", LOOPBACK);
+        setAll(config, "jmx-connector", "enabled", "false");
+        // HTTP/1.1 only, as config/payara-micro/pre-boot-commands.asadmin has it for Payara Micro: over an h2c
+        // upgrade (what Java's HttpClient asks for), Grizzly leaves a client whose oversized upload it refused
+        // waiting forever instead of answering 413.
+        Element http = (Element) xpath.evaluate("network-config/protocols/protocol[@name='http-listener-1']/http",
+                config, XPathConstants.NODE);
+        if (http == null) {
+            throw new IllegalStateException("no http-listener-1 protocol in " + config.getAttribute("name")
+                    + " of " + file);
+        }
+        http.setAttribute("http2-enabled", "false");
+        child(config, "jms-service").setAttribute("type", "DISABLED");
+        // A standalone tributary-jca.rar is seen by every application (the broker's EAR included), as the
+        // documentation tells users to configure it.
+        child(config, "connector-service").setAttribute("class-loading-policy", "global");
+        child(config, "phone-home-runtime-configuration").setAttribute("enabled", "false");
+        addJvmOptions(config, List.of("-Dtributary.admin.password=" + ItEnvironment.ADMIN_PASSWORD,
+                // A server that lives for a few minutes starts and deploys faster on C1 alone.
+                "-XX:TieredStopAtLevel=1"));
+    }
+
+    private static void addJvmOptions(Element config, List<String> options) {
+        Element javaConfig = child(config, "java-config");
+        for (String option : options) {
+            javaConfig.appendChild(config.getOwnerDocument().createElement("jvm-options")).setTextContent(option);
         }
     }
 
@@ -362,8 +455,31 @@ final class PayaraServerDomain implements AutoCloseable {
         }
     }
 
-    /** Last resort, also the shutdown hook: SIGKILL to this domain's server, by pid. */
+    /** stop-instance for each instance, then kills by pid whatever of them still runs. */
+    private void stopInstances() {
+        for (String name : instances) {
+            try {
+                run("stop-instance", name);
+            } catch (RuntimeException notRunning) {
+                // stopped already, or the DAS is gone: the kill below makes sure
+            }
+        }
+        killInstances();
+    }
+
+    private void killInstances() {
+        for (String name : instances) {
+            String root = "-Dcom.sun.aas.instanceRoot=" + realPath(instanceRoot(name));
+            ProcessHandle.allProcesses().filter(p -> runsThisDomain(p, root)).forEach(process -> {
+                process.destroyForcibly();
+                awaitExit(process, KILL_TIMEOUT);
+            });
+        }
+    }
+
+    /** Last resort, also the shutdown hook: SIGKILL to this domain's server and its instances, by pid. */
     private void kill() {
+        killInstances();
         serverProcess().ifPresent(server -> {
             server.destroyForcibly();
             awaitExit(server, KILL_TIMEOUT);
