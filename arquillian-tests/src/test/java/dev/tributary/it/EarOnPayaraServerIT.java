@@ -96,17 +96,21 @@ class EarOnPayaraServerIT {
 
     @Test
     @Order(3)
-    void applicationRedeployedKeepsSendingAndReceiving() {
+    void applicationRedeployedOrDisabledAndEnabledKeepsSendingAndReceiving() {
         naming(() -> {
             domain.deploy(appWar, APP);
             app.awaitDeployed();
             sendCommittedAndAwaitDelivery("after-app-redeploy", 30);
+            domain.run("disable", APP);
+            domain.run("enable", APP);
+            app.awaitDeployed();
+            sendCommittedAndAwaitDelivery("after-app-enable", 20);
         });
     }
 
     @Test
     @Order(4)
-    void brokerRedeployedReleasesItsDataDirectoryAndDeliveriesResume() {
+    void brokerRedeployedOrDisabledAndEnabledReleasesItsDataDirectoryAndDeliveriesResume() {
         naming(() -> {
             int stoppedBefore = occurrences(domain.serverLogText(), "Broker stopped cleanly");
             domain.deploy(ItEnvironment.deployment("tributary.ear"), EAR);
@@ -115,6 +119,13 @@ class EarOnPayaraServerIT {
             domain.awaitOk(apiBase().resolve("topics"));
             // The application and its MDBs stayed deployed: they find the new broker by themselves.
             sendCommittedAndAwaitDelivery("after-broker-redeploy", 30);
+
+            domain.run("disable", EAR);
+            assertEquals(stoppedBefore + 2, occurrences(domain.serverLogText(), "Broker stopped cleanly"),
+                    "the disabled broker closes its logs");
+            domain.run("enable", EAR);
+            domain.awaitOk(apiBase().resolve("topics"));
+            sendCommittedAndAwaitDelivery("after-broker-enable", 20);
         });
     }
 
