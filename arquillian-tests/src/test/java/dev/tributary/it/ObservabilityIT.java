@@ -159,7 +159,7 @@ class ObservabilityIT {
                 checked.add(verb + " " + path);
             }
         }
-        assertEquals(21, checked.size(), checked::toString);
+        assertEquals(23, checked.size(), checked::toString);
     }
 
     private static String httpMethod(Method method) {

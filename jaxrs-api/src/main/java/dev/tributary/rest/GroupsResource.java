@@ -24,6 +24,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -36,6 +37,7 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -94,8 +96,8 @@ public class GroupsResource {
         return Response.noContent().build();
     }
 
-    @Operation(summary = "Move a group's committed offsets (only while it is empty)")
-    @APIResponse(responseCode = "200", description = "The offsets now committed",
+    @Operation(summary = "Move a group's committed offsets (only while it is empty), or preview where they would go")
+    @APIResponse(responseCode = "200", description = "The offsets now committed (with dryRun: that would be)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ResetOffsetsResponse.class)))
     @APIResponse(responseCode = "400", description = "Malformed request",
             content = @Content(mediaType = ProblemExceptionMapper.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
@@ -106,13 +108,19 @@ public class GroupsResource {
     @POST
     @Path("/{id}/offsets")
     @Consumes(MediaType.APPLICATION_JSON)
-    public ResetOffsetsResponse resetOffsets(@PathParam("id") String groupId, ResetOffsetsRequest request) {
+    public ResetOffsetsResponse resetOffsets(@PathParam("id") String groupId,
+                                             @Parameter(description = "true: compute the new offsets, commit nothing")
+                                             @QueryParam("dryRun") boolean dryRun,
+                                             ResetOffsetsRequest request) {
         if (request == null || request.topic() == null || request.to() == null) {
             throw new InvalidRequestException(
                     "Expected {\"topic\": ..., \"to\": \"earliest|latest|timestamp|offset\", ...}");
         }
-        Map<org.apache.kafka.common.TopicPartition, Long> reset = groups.resetOffsets(groupId, request.topic(),
-                partitions(request.partitions()), target(request));
+        List<Integer> partitions = partitions(request.partitions());
+        OffsetResetTarget target = target(request);
+        Map<org.apache.kafka.common.TopicPartition, Long> reset = dryRun
+                ? groups.previewResetOffsets(request.topic(), partitions, target)
+                : groups.resetOffsets(groupId, request.topic(), partitions, target);
         return new ResetOffsetsResponse(groupId, reset.entrySet().stream()
                 .map(e -> new CommittedOffsetDto(e.getKey().topic(), e.getKey().partition(), e.getValue(), null, null,
                         null, null))

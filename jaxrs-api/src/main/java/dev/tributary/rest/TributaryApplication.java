@@ -22,5 +22,5 @@ public class TributaryApplication extends Application {
      */
     public static final List<Class<?>> RESOURCES = List.of(TopicsResource.class, RecordsResource.class,
             PartitionRecordsResource.class, GroupsResource.class, UsersResource.class, AclsResource.class,
-            ClusterResource.class);
+            ClusterResource.class, MeResource.class, StatsResource.class);
 }

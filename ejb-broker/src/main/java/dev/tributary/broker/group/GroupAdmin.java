@@ -104,6 +104,19 @@ public final class GroupAdmin {
      */
     public Map<TopicPartition, Long> resetOffsets(String groupId, String topic, List<Integer> partitions,
                                                   OffsetResetTarget target) {
+        Map<TopicPartition, Long> offsets = previewResetOffsets(topic, partitions, target);
+        groups.resetOffsets(groupId, offsets);
+        return offsets;
+    }
+
+    /**
+     * The offsets {@link #resetOffsets} would commit for {@code partitions} of {@code topic} (all if empty), computed
+     * from the logs as they are now; commits nothing.
+     *
+     * @throws UnknownTopicOrPartitionException if the topic or a partition does not exist
+     */
+    public Map<TopicPartition, Long> previewResetOffsets(String topic, List<Integer> partitions,
+                                                         OffsetResetTarget target) {
         List<Integer> chosen = partitions.isEmpty()
                 ? IntStream.range(0, topics.partitionCount(topic)).boxed().toList()
                 : partitions;
@@ -111,7 +124,6 @@ public final class GroupAdmin {
         for (int partition : chosen) {
             offsets.put(new TopicPartition(topic, partition), resolve(replicas.replicaLog(topic, partition), target));
         }
-        groups.resetOffsets(groupId, offsets);
         return offsets;
     }
 

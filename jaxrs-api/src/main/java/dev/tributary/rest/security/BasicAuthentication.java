@@ -30,6 +30,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * <p>The first code of the application a request meets, so it also answers 503 while the broker does not serve
  * ({@link BrokerUnavailable}): the users it would check credentials against are the broker's.
  *
+ * <p>A request carrying {@code X-Requested-With} (the console's {@code fetch} calls send it) gets the 401 without the
+ * challenge header: a browser answers a challenge by opening its own login dialog, and the console has a login form
+ * of its own.
+ *
  * <p>With {@code tributary.security.enabled=false} ({@code bin/tributary start --insecure}) every request is let in
  * as {@code anonymous} with every role.
  */
@@ -37,6 +41,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class BasicAuthentication implements HttpAuthenticationMechanism {
 
     static final String REALM = "tributary";
+    /** Marks a request made by a script with a login of its own (see the class comment). */
+    static final String SCRIPTED_REQUEST = "X-Requested-With";
     private static final Logger LOG = Logger.getLogger(BasicAuthentication.class.getName());
     private static final Set<String> EVERY_ROLE = Set.of(Roles.ADMIN, Roles.PRODUCER, Roles.CONSUMER);
 
@@ -99,7 +105,9 @@ public class BasicAuthentication implements HttpAuthenticationMechanism {
 
     private static AuthenticationStatus challenge(HttpServletRequest request, HttpServletResponse response,
                                                   String detail) {
-        response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
+        if (request.getHeader(SCRIPTED_REQUEST) == null) {
+            response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
+        }
         ServletProblem.send(request, response, HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized", detail, null);
         return AuthenticationStatus.SEND_FAILURE;
     }

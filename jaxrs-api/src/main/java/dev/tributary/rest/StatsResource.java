@@ -1,0 +1,61 @@
+package dev.tributary.rest;
+
+import dev.tributary.broker.metrics.BrokerMetrics;
+import dev.tributary.broker.metrics.TopicTraffic;
+import dev.tributary.rest.dto.BrokerStats;
+import dev.tributary.rest.dto.TopicTrafficDto;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.nio.file.Path;
+import java.util.Comparator;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * This broker's traffic counters (records and bytes in and out since it started, in total and per topic) and the
+ * disk its logs use and its volume has left. Counters only go up: a client polls and divides the difference by the time between
+ * two answers ({@code at}) to get rates, as the console's charts do.
+ */
+@jakarta.ws.rs.Path("/stats")
+@Tag(name = "Cluster")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class StatsResource {
+
+    @Inject
+    BrokerMetrics metrics;
+
+    @Inject
+    @ConfigProperty(name = "tributary.data.dir", defaultValue = "data")
+    String dataDir;
+
+    @Operation(summary = "This broker's traffic counters and disk use")
+    @APIResponse(responseCode = "200", description = "Counters since the broker started",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BrokerStats.class)))
+    @GET
+    public BrokerStats stats() {
+        long bytesIn = 0;
+        long recordsIn = 0;
+        long bytesOut = 0;
+        long recordsOut = 0;
+        var topics = metrics.topics().stream().sorted(Comparator.comparing(TopicTraffic::topic))
+                .map(t -> new TopicTrafficDto(t.topic(), t.recordsIn(), t.bytesIn(), t.recordsOut(), t.bytesOut()))
+                .toList();
+        for (TopicTrafficDto topic : topics) {
+            bytesIn += topic.bytesIn();
+            recordsIn += topic.recordsIn();
+            bytesOut += topic.bytesOut();
+            recordsOut += topic.recordsOut();
+        }
+        DiskUsage disk = DiskUsage.of(Path.of(dataDir));
+        return new BrokerStats(System.currentTimeMillis(), recordsIn, bytesIn, recordsOut, bytesOut, disk.logBytes(),
+                disk.totalBytes(), disk.usableBytes(), topics);
+    }
+}
