@@ -62,7 +62,9 @@ export function bytes(n) {
   return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
 }
 
-export const number = (n) => (n === null || n === undefined) ? '–' : Number(n).toLocaleString('en');
+// One formatter for all: toLocaleString builds a new one at every call.
+const NUMBERS = new Intl.NumberFormat('en');
+export const number = (n) => (n === null || n === undefined) ? '–' : NUMBERS.format(n);
 
 /** A labelled field; the label wraps the control so that every control has its accessible name. */
 export function field(label, control) {

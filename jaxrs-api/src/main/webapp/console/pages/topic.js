@@ -30,16 +30,16 @@ export default async function topic(main, { user, params: [name], go }) {
         h('td', {}, key in overrides ? h('span', { class: 'tag' }, 'override') : h('span', { class: 'muted' }, 'default')))))));
 
   if (user.can('tributary-admin')) {
-    main.append(await groupsOfTopic(name));
-    main.append(adminActions(details, go));
+    main.append(groupsOfTopic(name), adminActions(details, go));
   }
 }
 
-async function groupsOfTopic(name) {
-  const section = h('section', { class: 'panel', 'aria-labelledby': 'tgroups-h' }, h('h2', { id: 'tgroups-h' }, 'Consumer groups'));
+/** The section at once; its table when every group has been looked at (one call per group). */
+function groupsOfTopic(name) {
+  const section = h('section', { class: 'panel', 'aria-labelledby': 'tgroups-h', 'aria-busy': 'true' }, h('h2', { id: 'tgroups-h' }, 'Consumer groups'));
   const status = statusLine();
   section.append(status);
-  await act(status, null, async () => {
+  act(status, null, async () => {
     const { groups } = await get('groups');
     const rows = [];
     for (const summary of groups) {
@@ -53,7 +53,7 @@ async function groupsOfTopic(name) {
     section.append(rows.length ? table('Groups with offsets committed on this topic',
       ['Group', 'State', { label: 'Partitions', num: true }, { label: 'Total lag', num: true }], rows)
       : h('p', { class: 'muted' }, 'No group has committed offsets on this topic.'));
-  });
+  }).finally(() => section.removeAttribute('aria-busy'));
   return section;
 }
 

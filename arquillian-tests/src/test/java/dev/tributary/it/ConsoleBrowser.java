@@ -62,19 +62,25 @@ final class ConsoleBrowser implements AutoCloseable {
                 .anyMatch(h -> h.getText().equals(heading)));
     }
 
+    /** Waits until {@code what} is in the page: parts of a page may render after its heading. */
+    WebElement awaitPresent(By what) {
+        await(what + " in the page", () -> !driver.findElements(what).isEmpty());
+        return driver.findElement(what);
+    }
+
     void type(By field, String text) {
-        WebElement element = driver.findElement(field);
+        WebElement element = awaitPresent(field);
         element.clear();
         element.sendKeys(text);
     }
 
     void select(By field, String value) {
         driver.executeScript("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));"
-                + "arguments[0].dispatchEvent(new Event('change'))", driver.findElement(field), value);
+                + "arguments[0].dispatchEvent(new Event('change'))", awaitPresent(field), value);
     }
 
     void click(By what) {
-        driver.findElement(what).click();
+        awaitPresent(what).click();
     }
 
     WebElement find(By what) {

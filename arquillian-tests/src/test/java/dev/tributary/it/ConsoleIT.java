@@ -210,7 +210,7 @@ class ConsoleIT {
         assertEquals(201, admin.post("topics", "{\"name\":\"console-doomed\"}").status());
         browser.go("#/topics/console-doomed", "Topic console-doomed");
         browser.click(By.id("delete-topic"));
-        WebElement confirm = browser.find(By.cssSelector("dialog button.danger"));
+        WebElement confirm = browser.awaitPresent(By.cssSelector("dialog button.danger"));
         assertFalse(confirm.isEnabled(), "confirming needs the name");
         browser.type(By.name("confirmName"), "console-doomed");
         confirm.click();
@@ -309,6 +309,10 @@ class ConsoleIT {
                 () -> assertTrue(stats.getJsonNumber("diskTotalBytes").longValue()
                         >= stats.getJsonNumber("diskUsableBytes").longValue(), stats::toString),
                 () -> assertTrue(stats.getJsonNumber("recordsIn").longValue() >= 14));
+        JsonObject listed = admin.get("topics").json().getJsonArray("topics").getValuesAs(JsonObject.class).stream()
+                .filter(t -> t.getString("name").equals(TOPIC)).findFirst().orElseThrow();
+        assertEquals(14, listed.getJsonNumber("records").longValue(), listed::toString);
+        assertEquals("delete", listed.getString("cleanupPolicy"), listed::toString);
         assertEquals(404, admin.post("groups/" + GROUP + "/offsets?dryRun=true",
                 "{\"topic\":\"no-such-topic\",\"to\":\"latest\"}").status());
     }

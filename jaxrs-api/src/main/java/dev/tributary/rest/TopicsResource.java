@@ -97,7 +97,10 @@ public class TopicsResource {
         return new TopicList(topics.topicNames().stream()
                 .map(name -> {
                     TopicDescription topic = topics.describe(name);
-                    return new TopicSummary(name, topic.partitions().size(), topic.replicationFactor());
+                    long records = topic.partitions().stream()
+                            .mapToLong(p -> Math.max(0, p.highWatermark() - p.logStartOffset())).sum();
+                    return new TopicSummary(name, topic.partitions().size(), topic.replicationFactor(), records,
+                            topic.configs().get("cleanup.policy"));
                 })
                 .toList());
     }
