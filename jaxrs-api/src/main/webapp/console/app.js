@@ -24,17 +24,20 @@ const main = document.getElementById('main');
 let user = null;
 let stopPage = null;
 
+let shown = 0;
+
 /** What a page gets: the user (name, roles, can(role)), the route's parameters and query, and navigation. */
-function context(params, query) {
+function context(params, query, generation) {
   return {
     user, params: params.map(decodeURIComponent), query,
     go: (hash) => { location.hash = hash; },
-    /** A page registers a function to stop its timers when the user leaves it. */
-    onLeave: (stop) => { stopPage = stop; },
+    /** A page registers a function to stop its timers when the user leaves it (at once if it already left). */
+    onLeave: (stop) => { if (generation === shown) stopPage = stop; else stop(); },
   };
 }
 
 async function render() {
+  const generation = ++shown;
   if (stopPage) { stopPage(); stopPage = null; }
   if (!user) return showLogin();
   const [path, search] = (location.hash.slice(1) || '/overview').split('?');
@@ -46,15 +49,18 @@ async function render() {
   for (const [pattern, page] of ROUTES) {
     const match = pattern.exec(path);
     if (match) {
-      main.replaceChildren();
-      try {
-        await page(main, context(match.slice(1), query));
-      } catch (error) {
-        main.append(h('p', { class: 'error', role: 'alert' }, error.message || String(error)));
-      }
-      const heading = main.querySelector('h1');
-      if (heading) document.title = `${heading.textContent} · Tributary console`;
+      // Each page draws into a container of its own: a page still loading when the user moves on draws into a
+      // container no longer shown, never into the next page.
+      const view = h('div');
+      main.replaceChildren(view);
       main.focus({ preventScroll: true });
+      try {
+        await page(view, context(match.slice(1), query, generation));
+      } catch (error) {
+        view.append(h('p', { class: 'error', role: 'alert' }, error.message || String(error)));
+      }
+      const heading = view.querySelector('h1');
+      if (heading && generation === shown) document.title = `${heading.textContent} · Tributary console`;
       return;
     }
   }

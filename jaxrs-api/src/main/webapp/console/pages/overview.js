@@ -47,9 +47,9 @@ export default async function overview(main, { user, onLeave }) {
       ratesStatus.error(error);
     }
   };
-  await poll();
   const timer = setInterval(poll, POLL_MS);
   onLeave(() => clearInterval(timer));
+  await poll();
 
   if (!user.can('tributary-admin')) {
     main.append(h('p', { class: 'muted' }, 'Brokers and partition health need the tributary-admin role.'));

@@ -109,6 +109,17 @@ class ConsoleIT {
         assertEquals("86400000", topic.getJsonObject("configOverrides").getString("retention.ms"));
         browser.screenshot("topic");
 
+        browser.type(By.name("count"), "4");
+        browser.click(By.cssSelector("form[aria-label='Add partitions'] button[type=submit]"));
+        browser.await("a fourth partition", () -> browser.findAll(
+                By.cssSelector("section[aria-labelledby=parts-h] tbody tr")).size() == 4);
+        browser.type(By.name("configKey"), "retention.ms");
+        browser.type(By.name("configValue"), "");
+        browser.click(By.cssSelector("form[aria-label='Set a config'] button[type=submit]"));
+        browser.await("retention.ms back to its default", () -> !admin.get("topics/" + TOPIC).json()
+                .getJsonObject("configOverrides").containsKey("retention.ms"));
+        assertEquals(4, admin.get("topics/" + TOPIC).json().getInt("partitionCount"));
+
         browser.go("#/topics", "Topics");
         browser.type(By.id("new-topic-name"), TOPIC);
         browser.click(By.cssSelector("form[aria-label='Create a topic'] button[type=submit]"));
@@ -193,14 +204,14 @@ class ConsoleIT {
         browser.click(By.id("reset-preview"));
         browser.awaitText(By.id("reset-preview-table"), "nothing is changed until you apply");
         List<WebElement> newOffsets = browser.findAll(By.cssSelector("#reset-preview-table td.new-offset"));
-        assertEquals(3, newOffsets.size());
+        assertEquals(4, newOffsets.size(), "every partition of the topic");
         newOffsets.forEach(cell -> assertEquals("0", cell.getText()));
         assertEquals(before, committed(), "a preview commits nothing");
         browser.screenshot("group");
 
         browser.click(By.id("reset-apply"));
         browser.awaitText(By.cssSelector("caption"), "Total lag 14");
-        assertEquals(Map.of(0, 0L, 1, 0L, 2, 0L), committed());
+        assertEquals(Map.of(0, 0L, 1, 0L, 2, 0L, 3, 0L), committed());
         assertEquals(10, before.values().stream().mapToLong(Long::longValue).sum(), before.toString());
     }
 
@@ -260,7 +271,7 @@ class ConsoleIT {
         browser.open();
         browser.logIn(VIEWER, VIEWER_PASSWORD);
         browser.awaitHeading("Overview");
-        assertTrue(browser.text(By.cssSelector("main")).contains("need the tributary-admin role"));
+        browser.awaitText(By.cssSelector("main"), "need the tributary-admin role");
         assertFalse(browser.find(By.cssSelector("#nav a[href='#/groups']")).isDisplayed());
         assertFalse(browser.find(By.cssSelector("#nav a[href='#/security']")).isDisplayed());
 
@@ -352,6 +363,8 @@ class ConsoleIT {
                 topicsMs, browser.timings().get("topicsRenderMs").doubleValue());
         assertTrue(topicsMs < 1000, "the topics page took " + topicsMs + " ms");
         browser.screenshot("topics");
+        // Each round left the overview while it was loading: what it loaded must not land on the topics page.
+        assertFalse(browser.has(By.id("cluster-h")), "the overview drew into the topics page");
 
         double searchMs = ((Number) browser.script("const t = performance.now(); const s = document.getElementById('topic-search');"
                 + "s.value = 'perf-09'; s.dispatchEvent(new Event('input')); return performance.now() - t")).doubleValue();
