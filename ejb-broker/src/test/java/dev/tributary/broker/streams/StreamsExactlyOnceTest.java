@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kafka Streams 4.4.0 with {@code exactly_once_v2}, in a process of its own, over a few hundred thousand records:
  * killed with SIGKILL in the middle of the run and started again, it still produces every count exactly once, as a
- * read_committed consumer of its output sees it.
+ * read_committed consumer of its output sees it. Streams creates its internal topics itself (its state store's
+ * changelog compacted, as it asks).
  */
 class StreamsExactlyOnceTest {
 
@@ -70,10 +71,6 @@ class StreamsExactlyOnceTest {
         String bootstrap = "127.0.0.1:" + kafka.port();
         broker.topicAdministration().create(new NewTopic(WordCountApp.INPUT, PARTITIONS, (short) 1, Map.of()));
         broker.topicAdministration().create(new NewTopic(WordCountApp.OUTPUT, PARTITIONS, (short) 1, Map.of()));
-        // Streams would create its store's changelog compacted, which this broker does not do yet: created here,
-        // kept forever instead (Streams accepts an existing internal topic with the right partition count).
-        broker.topicAdministration().create(new NewTopic(WordCountApp.CHANGELOG, PARTITIONS, (short) 1,
-                Map.of("retention.ms", "-1")));
         Map<String, Integer> expected = produceInput(bootstrap);
 
         streams = startStreams(bootstrap, "first");
@@ -101,6 +98,8 @@ class StreamsExactlyOnceTest {
             }
             assertTrue(consumer.poll(Duration.ofSeconds(2)).isEmpty(), "no count beyond the expected ones");
         }
+        assertTrue(broker.topicMetadata().config(WordCountApp.CHANGELOG).compact(),
+                "Streams created its store's changelog compacted");
         assertEquals(expected.keySet(), counts.keySet());
         expected.forEach((key, n) -> {
             List<Long> sequence = counts.get(key);
