@@ -2,13 +2,21 @@ package dev.tributary.broker.kafka.network;
 
 import java.util.List;
 import java.util.Set;
+import java.util.logging.Logger;
+import javax.security.sasl.SaslException;
 import javax.security.sasl.SaslServer;
+import org.apache.kafka.common.errors.IllegalSaslStateException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
  * Who is on one connection. On a SASL listener a connection is anonymous until a SaslHandshake and its
  * SaslAuthenticate exchange succeed, and may send nothing but ApiVersions and those two until then; on a
  * PLAINTEXT listener everyone is {@code User:ANONYMOUS}, as in Kafka.
+ *
+ * <p>A SaslHandshake v0 (clients before Kafka 1.0, librdkafka and kafka-python in some set-ups) is followed not by
+ * SaslAuthenticate requests but by raw SASL tokens, each in a size-prefixed frame without a request header, and
+ * answered the same way: while {@link #awaitsRawToken()} the connection's next frame is such a token.
  *
  * <p>Requests of one connection are handled one at a time while it authenticates (only a Produce releases its
  * connection early, and it cannot be sent before), so the exchange needs no more than this object's monitor.
@@ -22,7 +30,10 @@ public final class ConnectionSession {
     private final List<String> mechanisms;
     private volatile String principal;
     private volatile boolean closeWhenAnswered;
+    private static final Logger LOG = Logger.getLogger(ConnectionSession.class.getName());
+
     private SaslServer exchange;
+    private boolean rawTokens;
 
     ConnectionSession(List<String> mechanisms) {
         this.mechanisms = List.copyOf(mechanisms);
@@ -43,14 +54,54 @@ public final class ConnectionSession {
         return principal;
     }
 
-    public synchronized void beginExchange(SaslServer server) {
+    /**
+     * Begins the exchange a SaslHandshake chose.
+     *
+     * @param rawTokens whether its tokens come as raw frames (SaslHandshake v0) rather than SaslAuthenticate requests
+     */
+    public synchronized void beginExchange(SaslServer server, boolean rawTokens) {
         disposeExchange();
         exchange = server;
+        this.rawTokens = rawTokens;
     }
 
-    /** The exchange a SaslHandshake began, or null. */
-    public synchronized SaslServer exchange() {
-        return exchange;
+    /** Whether the next frame is a raw SASL token of an exchange a SaslHandshake v0 began. */
+    synchronized boolean awaitsRawToken() {
+        return exchange != null && rawTokens;
+    }
+
+    /**
+     * One step of the exchange: evaluates the client's token; once the exchange completes the connection is
+     * {@code User:name}. A failure is logged (mechanism, connection and address; never a user name or password)
+     * and marks the session {@link #failed()}.
+     *
+     * @return the server's answer to the token, empty when it has none
+     * @throws SaslAuthenticationException if the credentials are wrong or the token is malformed
+     * @throws IllegalSaslStateException   if no exchange began
+     */
+    public synchronized byte[] authenticate(byte[] token, String connectionId, String clientHost) {
+        SaslServer server = exchange;
+        if (server == null) {
+            failed();
+            throw new IllegalSaslStateException("A SASL token without a SaslHandshake before it");
+        }
+        try {
+            byte[] challenge = server.evaluateResponse(token);
+            if (server.isComplete()) {
+                String user = server.getAuthorizationID();
+                authenticated(user);
+                LOG.fine(() -> "Connection " + connectionId + " authenticated as User:" + user + " with "
+                        + server.getMechanismName());
+            }
+            return challenge == null ? new byte[0] : challenge;
+        } catch (SaslException | SaslAuthenticationException e) {
+            String mechanism = server.getMechanismName();
+            failed();
+            LOG.warning(() -> "Authentication failed with " + mechanism + " on connection " + connectionId
+                    + " from " + clientHost);
+            throw new SaslAuthenticationException("Authentication failed during authentication due to invalid "
+                    + "credentials with SASL mechanism " + mechanism);
+        }
     }
 
     public synchronized void authenticated(String user) {
@@ -72,7 +123,7 @@ public final class ConnectionSession {
         if (exchange != null) {
             try {
                 exchange.dispose();
-            } catch (javax.security.sasl.SaslException e) {
+            } catch (SaslException e) {
                 // nothing held
             }
             exchange = null;

@@ -158,8 +158,10 @@ final class Processor implements Runnable {
             close(connection, Level.FINE, e.getMessage());
         } catch (SslAuthenticationException e) {
             close(connection, Level.INFO, "TLS handshake failed: " + e.getMessage());
-        } catch (InvalidReceiveException | CloseConnectionException e) {
+        } catch (InvalidReceiveException e) {
             close(connection, Level.INFO, e.getMessage());
+        } catch (CloseConnectionException e) {
+            close(connection, e.level(), e.getMessage());
         } catch (IOException | CancelledKeyException e) {
             close(connection, Level.FINE, "I/O error on " + connection.id() + ": " + e);
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -171,6 +173,11 @@ final class Processor implements Runnable {
 
     private void dispatch(KafkaConnection connection, ByteBuffer frame) {
         KafkaConnection.InFlightRequest inFlight = connection.begin();
+        if (connection.session().awaitsRawToken()) {
+            dispatcher.dispatchSaslToken(frame, connection.id(), connection.clientHost(), connection.session())
+                    .whenComplete((send, failure) -> respond(new Response(connection, inFlight, false, send, failure)));
+            return;
+        }
         KafkaRequest request = dispatcher.parse(frame, connection.id(), connection.clientHost(),
                 connection.session(), () -> respond(new Response(connection, inFlight, true, null, null)));
         dispatcher.dispatch(request).whenComplete(
@@ -186,8 +193,8 @@ final class Processor implements Runnable {
             if (response.failure() != null) {
                 Throwable failure = response.failure() instanceof java.util.concurrent.CompletionException c
                         && c.getCause() != null ? c.getCause() : response.failure();
-                if (failure instanceof CloseConnectionException)
-                    close(connection, Level.INFO, failure.getMessage());
+                if (failure instanceof CloseConnectionException close)
+                    close(connection, close.level(), close.getMessage());
                 else {
                     LOG.log(Level.WARNING, "Cannot respond on " + connection.id() + "; closing it", failure);
                     close(connection, Level.FINE, null);

@@ -13,6 +13,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.network.ByteBufferSend;
 import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
@@ -31,6 +33,9 @@ import org.apache.kafka.common.requests.RequestHeader;
  * unsupported one gets UNSUPPORTED_VERSION at v0 together with the supported ApiVersions range, so the client can
  * retry with a version both sides know.
  *
+ * <p>On a SASL listener a request other than ApiVersions, SaslHandshake and SaslAuthenticate before the connection
+ * authenticated closes it, as in Kafka; the first such close per client address is logged at INFO, repeats at FINE.
+ *
  * <p>Parsing runs on the network thread; handlers run on the request-handler executor. Every dispatched request
  * is counted and timed per API in {@link BrokerMetrics#requests}, from dispatch until its response is ready
  * (for a parked fetch, that includes its wait).
@@ -42,6 +47,7 @@ public final class RequestDispatcher {
     private final Map<ApiKeys, ApiHandler> handlers = new EnumMap<>(ApiKeys.class);
     private final Executor requestHandlers;
     private final BrokerMetrics metrics;
+    private final RepeatedRefusals refusals = new RepeatedRefusals();
 
     public RequestDispatcher(Collection<ApiHandler> handlers, Executor requestHandlers, BrokerMetrics metrics) {
         for (ApiHandler handler : handlers) {
@@ -72,8 +78,10 @@ public final class RequestDispatcher {
         ApiKeys apiKey = header.apiKey();
         short version = header.apiVersion();
         if (!session.mayServe(apiKey))
-            throw new CloseConnectionException("Connection " + connectionId + " sent " + apiKey
-                    + " before authenticating");
+            throw new CloseConnectionException("Connection " + connectionId + " from " + clientHost + " sent "
+                    + apiKey + " before authenticating: this listener wants SASL (is the client's security.protocol "
+                    + "SASL_PLAINTEXT or SASL_SSL, with a sasl.mechanism of " + session.mechanisms() + "?)",
+                    refusals.levelFor(clientHost, System.nanoTime()));
         ApiHandler handler = handlers.get(apiKey);
         if (apiKey == ApiKeys.API_VERSIONS && !handler.supports(version)) {
             // Not parsed: its layout is unknown. Answered at v0 with UNSUPPORTED_VERSION by the handler.
@@ -116,6 +124,32 @@ public final class RequestDispatcher {
             latency.record(System.nanoTime() - started);
             return toSend(request, result, unwrap(failure));
         });
+    }
+
+    /**
+     * Evaluates a raw SASL token (the frame after a SaslHandshake v0, see {@link ConnectionSession}) on the
+     * request-handler executor (a PLAIN check costs thousands of hash iterations).
+     *
+     * @return the server's token as a size-prefixed frame without a response header, or a failure with
+     *         {@link CloseConnectionException}: after v0 there is no way to tell the client why, so, as in Kafka, a
+     *         failed exchange closes the connection (the session has logged the failure)
+     */
+    CompletableFuture<Send> dispatchSaslToken(ByteBuffer frame, String connectionId, String clientHost,
+                                              ConnectionSession session) {
+        byte[] token = new byte[frame.remaining()];
+        frame.get(token);
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return (Send) ByteBufferSend.sizePrefixed(
+                            ByteBuffer.wrap(session.authenticate(token, connectionId, clientHost)));
+                } catch (AuthenticationException e) {
+                    throw new CloseConnectionException(e.getMessage(), Level.FINE);
+                }
+            }, requestHandlers);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new CloseConnectionException("The broker is shutting down", e));
+        }
     }
 
     private static Send toSend(KafkaRequest request, AbstractResponse result, Throwable failure) {

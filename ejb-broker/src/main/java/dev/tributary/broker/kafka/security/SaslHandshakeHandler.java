@@ -12,8 +12,9 @@ import org.apache.kafka.common.requests.SaslHandshakeRequest;
 import org.apache.kafka.common.requests.SaslHandshakeResponse;
 
 /**
- * SaslHandshake v1: picks the mechanism of the SaslAuthenticate exchange that follows. (v0, where raw SASL tokens
- * followed instead of SaslAuthenticate requests, went with Kafka 4; clients since 1.0 send v1.)
+ * SaslHandshake v0 and v1: picks the mechanism of the exchange that follows, in SaslAuthenticate requests after v1
+ * and in raw size-prefixed SASL tokens after v0 (which kafka-python and older clients still send; Kafka 4 serves
+ * both).
  */
 public final class SaslHandshakeHandler implements ApiHandler {
 
@@ -30,7 +31,7 @@ public final class SaslHandshakeHandler implements ApiHandler {
 
     @Override
     public short oldestVersion() {
-        return 1;
+        return 0;
     }
 
     @Override
@@ -50,7 +51,7 @@ public final class SaslHandshakeHandler implements ApiHandler {
             session.failed();
             response.setErrorCode(Errors.UNSUPPORTED_SASL_MECHANISM.code());
         } else {
-            session.beginExchange(servers.create(mechanism));
+            session.beginExchange(servers.create(mechanism), request.version() == 0);
             response.setErrorCode(Errors.NONE.code());
         }
         return CompletableFuture.completedFuture(new SaslHandshakeResponse(response));
