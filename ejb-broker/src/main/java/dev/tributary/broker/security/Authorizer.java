@@ -19,7 +19,8 @@ import org.apache.kafka.common.resource.ResourceType;
  * denied; a DENY that matches wins over any ALLOW; ALLOW of READ, WRITE, DELETE or ALTER implies DESCRIBE, ALLOW of
  * ALTER_CONFIGS implies DESCRIBE_CONFIGS, and ALL covers every operation; a binding matches a resource by exact
  * name, by the wildcard {@code *} (LITERAL), or by prefix (PREFIXED); a principal {@code User:*} matches
- * everyone and a host {@code *} every address. Super users are allowed everything. Disabled, it allows everything.
+ * everyone and a host {@code *} every address. Super users are allowed everything; a user's roles allow what
+ * {@link RoleGrants} says, unless a DENY binding says otherwise. Disabled, it allows everything.
  *
  * <p>Bindings are read from the store at start and kept in memory (copy-on-write: checks on the request path take
  * no lock); changes go to the store first.
@@ -33,12 +34,19 @@ public final class Authorizer {
     private final boolean enabled;
     private final Set<String> superUsers;
     private final AclStore store;
+    private final RoleGrants roles;
     private volatile List<AclBinding> bindings;
 
+    /** Bindings and super users only; no role grants anything. */
     public Authorizer(boolean enabled, Set<String> superUsers, AclStore store) {
+        this(enabled, superUsers, store, RoleGrants.none());
+    }
+
+    public Authorizer(boolean enabled, Set<String> superUsers, AclStore store, RoleGrants roles) {
         this.enabled = enabled;
         this.superUsers = Set.copyOf(superUsers);
         this.store = store;
+        this.roles = roles;
         this.bindings = List.copyOf(store.loadAll());
     }
 
@@ -54,7 +62,7 @@ public final class Authorizer {
         if (!enabled || superUsers.contains(principal)) {
             return true;
         }
-        boolean allowed = false;
+        boolean allowed = roles.allows(principal, operation, type);
         for (AclBinding binding : bindings) {
             if (!matches(binding, principal, host, type, name)) {
                 continue;
@@ -76,7 +84,7 @@ public final class Authorizer {
      * idempotent producer: WRITE on any topic).
      */
     public boolean authorizeAny(String principal, String host, AclOperation operation, ResourceType type) {
-        if (!enabled || superUsers.contains(principal)) {
+        if (!enabled || superUsers.contains(principal) || roles.allows(principal, operation, type)) {
             return true;
         }
         for (AclBinding binding : bindings) {

@@ -34,6 +34,7 @@ import dev.tributary.broker.replication.ReplicaManager;
 import dev.tributary.broker.replication.TransactionMarkerWriter;
 import dev.tributary.broker.replication.TransactionVerifier;
 import dev.tributary.broker.security.Authorizer;
+import dev.tributary.broker.security.RoleGrants;
 import dev.tributary.broker.security.Users;
 import dev.tributary.broker.topic.BrokerTopics;
 import dev.tributary.broker.topic.HostedReplicas;
@@ -161,7 +162,8 @@ public final class Broker implements AutoCloseable {
         this.reader = new RecordReader(topics.replicas(), metrics);
         this.transactions = transactions;
         this.users = new Users(metadata.userStore());
-        this.authorizer = new Authorizer(config.acls().enabled(), config.acls().superUsers(), metadata.aclStore());
+        this.authorizer = new Authorizer(config.acls().enabled(), config.acls().superUsers(), metadata.aclStore(),
+                new RoleGrants(users::find, System::nanoTime));
         this.metrics = metrics;
         this.readiness = readiness;
         // Transactional ids are placed on brokers as consumer groups are; markers and KIP-890 questions go to the
