@@ -5,7 +5,8 @@
 #
 # Usage: bench/tributary-cluster.sh start|stop|status|failover TOPIC [PARTITION]
 #   start:    builds what bin/tributary finds missing, starts PostgreSQL and the three brokers (bin/tributary start
-#             --cluster ... --insecure), then polls the first broker's GET /api/v1/cluster until it lists all three
+#             --cluster ... --insecure: kafka-cluster.sh's anchor cluster is PLAINTEXT without ACLs, Kafka's default, and
+#             both run the same client commands), then polls the first broker's GET /api/v1/cluster until it lists all three
 #             alive (bounded by TRIBUTARY_CLUSTER_TIMEOUT); prints the bootstrap address. On failure it prints the
 #             brokers' last log lines, stops everything and keeps the temp dir for reading.
 #   stop:     TERM to the brokers it started (KILL after 60 s), stops PostgreSQL, removes the temp dir.

@@ -15,7 +15,10 @@ wait_for_port() {
 }
 
 start_tributary() {
-  "$root/bin/tributary" start --data-dir "$1" --http-port "$2" --kafka-port "$3" > "$4" 2>&1 &
+  # --insecure: the anchor Kafka these benchmarks compare with runs its default, PLAINTEXT without ACLs; both
+  # brokers get the same wire and kafka-perf.sh the same client settings (SCRAM would cost only at connection
+  # set-up, ACL checks a lookup per request).
+  "$root/bin/tributary" start --data-dir "$1" --http-port "$2" --kafka-port "$3" --insecure > "$4" 2>&1 &
   trib_pid=$!
   wait_for_port "$3" "$trib_pid" || { echo "tributary did not start: $4" >&2; exit 1; }
 }

@@ -44,8 +44,8 @@ class ConsumerProtocolRestartIT {
     void consumerProtocolMembersCarryOnAcrossABrokerRestart() throws Exception {
         var work = ItEnvironment.workDir("consumer-protocol-restart");
         try (MicroBroker broker = MicroBroker.start(work.resolve("data"), work.resolve("broker.log"))) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    broker.kafkaBootstrap()))) {
+            try (Admin admin = Admin.create(ItEnvironment.withKafkaLogin(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    broker.kafkaBootstrap())))) {
                 admin.createTopics(List.of(new NewTopic(TOPIC, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
             }
             List<Member> members = new ArrayList<>();
@@ -91,6 +91,7 @@ class ConsumerProtocolRestartIT {
     private static void produce(String bootstrap, int from, int count) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(ItEnvironment.kafkaLogin());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
@@ -137,6 +138,7 @@ class ConsumerProtocolRestartIT {
             this.name = name;
             Properties props = new Properties();
             props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            props.putAll(ItEnvironment.kafkaLogin());
             props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
             props.put(ConsumerConfig.CLIENT_ID_CONFIG, "member-" + name);
             props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");

@@ -11,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Paths the build hands to the container tests (see the failsafe configuration), and free loopback ports. */
 final class ItEnvironment {
@@ -22,6 +24,23 @@ final class ItEnvironment {
     static final String ADMIN = "admin";
     static final String ADMIN_PASSWORD = "it-admin-password";
     private static final Duration SERVING_TIMEOUT = Duration.ofSeconds(120);
+
+    /**
+     * What a Kafka client needs to log in to a test broker as {@link #ADMIN}: the brokers run the secure default
+     * (SASL with SCRAM, ACLs on), as a user's would.
+     */
+    static Map<String, Object> kafkaLogin() {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "SCRAM-SHA-512",
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                        + ADMIN + "\" password=\"" + ADMIN_PASSWORD + "\";");
+    }
+
+    /** {@code config} with {@link #kafkaLogin()}. */
+    static Map<String, Object> withKafkaLogin(Map<String, Object> config) {
+        Map<String, Object> all = new HashMap<>(config);
+        all.putAll(kafkaLogin());
+        return all;
+    }
 
     static Path deployment(String fileName) {
         return existing(Path.of(property("tributary.it.deployments")).resolve(fileName));

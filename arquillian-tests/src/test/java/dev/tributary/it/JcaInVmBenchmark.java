@@ -73,6 +73,7 @@ class JcaInVmBenchmark {
     private static String kafkaProduce(String bootstrap, String topic, int count, int size) throws Exception {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.putAll(ItEnvironment.kafkaLogin());
         config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

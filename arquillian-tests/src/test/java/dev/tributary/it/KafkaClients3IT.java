@@ -105,6 +105,7 @@ class KafkaClients3IT {
     private static void produce(int from, int count) throws Exception {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.kafkaBootstrap());
+        config.putAll(ItEnvironment.kafkaLogin());
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         List<RecordMetadata> sent = new ArrayList<>();
@@ -124,6 +125,7 @@ class KafkaClients3IT {
     private static KafkaConsumer<String, String> groupMember() {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.kafkaBootstrap());
+        config.putAll(ItEnvironment.kafkaLogin());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "legacy-billing");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -153,6 +155,6 @@ class KafkaClients3IT {
     }
 
     private static Map<String, Object> adminConfig() {
-        return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.kafkaBootstrap());
+        return ItEnvironment.withKafkaLogin(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.kafkaBootstrap()));
     }
 }

@@ -63,7 +63,8 @@ class KafkaClientsIT {
 
     @Test
     void kafkaProducerAndConsumerRoundTripThroughTheDeployedBroker() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+        try (Admin admin = Admin.create(ItEnvironment.withKafkaLogin(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap())))) {
             admin.createTopics(List.of(new NewTopic("kafka-orders", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
 
@@ -141,6 +142,7 @@ class KafkaClientsIT {
     private static Properties producerConfig() {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        config.putAll(ItEnvironment.kafkaLogin());
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         return config;
@@ -149,6 +151,7 @@ class KafkaClientsIT {
     private static Properties consumerConfig() {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        config.putAll(ItEnvironment.kafkaLogin());
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -88,6 +88,7 @@ class KafkaTransactionsIT {
     private static KafkaProducer<String, String> producer() {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.kafkaBootstrap());
+        config.putAll(ItEnvironment.kafkaLogin());
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -103,6 +104,7 @@ class KafkaTransactionsIT {
     private static List<String> read(String isolation, int expected) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.kafkaBootstrap());
+        config.putAll(ItEnvironment.kafkaLogin());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -125,6 +127,7 @@ class KafkaTransactionsIT {
     private static Properties adminConfig() {
         Properties config = new Properties();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.kafkaBootstrap());
+        config.putAll(ItEnvironment.kafkaLogin());
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
         return config;
     }

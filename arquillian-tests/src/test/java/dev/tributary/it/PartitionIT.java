@@ -108,7 +108,7 @@ class PartitionIT {
 
     private void run(PartitionNetwork network) throws Exception {
         String bootstrap = brokers.stream().map(MicroBroker::kafkaBootstrap).collect(Collectors.joining(","));
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        try (Admin admin = Admin.create(ItEnvironment.withKafkaLogin(Map.of("bootstrap.servers", bootstrap)))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) BROKERS)
                     .configs(Map.of("min.insync.replicas", "2")))).all().get();
         }
@@ -222,6 +222,7 @@ class PartitionIT {
     private void produce(String bootstrap, AtomicBoolean running) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
+        props.putAll(ItEnvironment.kafkaLogin());
         props.put("acks", "all");
         props.put("enable.idempotence", "true");
         props.put("delivery.timeout.ms", "120000");
@@ -318,6 +319,7 @@ class PartitionIT {
         Properties props = new Properties();
         props.put("bootstrap.servers", brokers.stream().map(MicroBroker::kafkaBootstrap)
                 .collect(Collectors.joining(",")));
+        props.putAll(ItEnvironment.kafkaLogin());
         props.put("enable.auto.commit", "false");
         List<TopicPartition> partitions = IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(TOPIC, p))
                 .toList();

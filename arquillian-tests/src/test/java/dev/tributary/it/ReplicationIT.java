@@ -88,7 +88,7 @@ class ReplicationIT {
     private void run(List<MicroBroker> brokers) throws Exception {
         restWorksOnEveryBrokerWhateverItLeads(brokers);
         String bootstrap = brokers.stream().map(MicroBroker::kafkaBootstrap).collect(Collectors.joining(","));
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        try (Admin admin = Admin.create(ItEnvironment.withKafkaLogin(Map.of("bootstrap.servers", bootstrap)))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)
                     .configs(Map.of("min.insync.replicas", "2")))).all().get();
             awaitFullIsr(admin);
@@ -172,6 +172,7 @@ class ReplicationIT {
     private void groupMember(String bootstrap, AtomicBoolean running) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
+        props.putAll(ItEnvironment.kafkaLogin());
         props.put("group.id", GROUP);
         props.put("enable.auto.commit", "false");
         props.put("auto.offset.reset", "earliest");
@@ -256,6 +257,7 @@ class ReplicationIT {
     private void produce(String bootstrap, AtomicBoolean running) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
+        props.putAll(ItEnvironment.kafkaLogin());
         props.put("acks", "all");
         props.put("enable.idempotence", "true");
         props.put("delivery.timeout.ms", "120000");
@@ -384,6 +386,7 @@ class ReplicationIT {
     private static KafkaConsumer<String, String> consumer(String bootstrap) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
+        props.putAll(ItEnvironment.kafkaLogin());
         props.put("enable.auto.commit", "false");
         return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
     }

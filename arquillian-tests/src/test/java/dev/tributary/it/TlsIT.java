@@ -83,7 +83,8 @@ class TlsIT {
         assertEquals(201, rest.post("topics", "{\"name\":\"over-tls\",\"partitions\":1}").status());
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.kafkaBootstrap());
-        config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+        config.putAll(ItEnvironment.kafkaLogin());
+        config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL"); // TLS, and the secure default's SASL
         config.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
         config.put(SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG, certificate);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

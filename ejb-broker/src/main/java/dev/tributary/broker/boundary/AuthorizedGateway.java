@@ -1,5 +1,6 @@
 package dev.tributary.broker.boundary;
 
+import dev.tributary.broker.security.ApplicationAccount;
 import dev.tributary.broker.security.Authorizer;
 import dev.tributary.broker.security.Users;
 import dev.tributary.jca.api.OutgoingRecord;
@@ -16,14 +17,16 @@ import org.apache.kafka.common.resource.ResourceType;
 /**
  * The in-VM gateway acting for one principal: the JCA adapter's connections and activations are held to the same
  * ACLs as that principal's Kafka clients (WRITE on a topic to send to it, READ on the group and its topics to
- * consume). Unauthenticated, the adapter is {@code User:ANONYMOUS}; {@link #as} authenticates it as a broker user,
- * with the password of that user. With ACLs off (the default) every check passes.
+ * consume). Unauthenticated, the adapter is {@link ApplicationAccount#PRINCIPAL}; {@link #as} authenticates it as a
+ * broker user, with the password of that user. With ACLs off ({@code --insecure}) every check passes.
  */
 final class AuthorizedGateway implements BrokerGateway {
 
-    static final String ANONYMOUS = "User:ANONYMOUS";
     /** In-VM callers have no address: only bindings for every host ({@code *}) apply to them. */
     private static final String NO_HOST = "";
+    private static final String UNNAMED_HINT = ": the connection factory or MDB names no user, so it acts as "
+            + ApplicationAccount.PRINCIPAL + "; set its properties user and password to a broker user allowed to, or "
+            + "give " + ApplicationAccount.PRINCIPAL + " the role or ACL";
     private static final Logger LOG = Logger.getLogger(AuthorizedGateway.class.getName());
 
     private final BrokerGateway broker;
@@ -114,7 +117,7 @@ final class AuthorizedGateway implements BrokerGateway {
             LOG.info(() -> "Denied the resource adapter as " + principal + ": " + operation + " on " + type + " "
                     + name);
             throw new SecurityException(principal + " may not " + operation + " " + type.name().toLowerCase()
-                    + " '" + name + "'");
+                    + " '" + name + "'" + (principal.equals(ApplicationAccount.PRINCIPAL) ? UNNAMED_HINT : ""));
         }
     }
 }

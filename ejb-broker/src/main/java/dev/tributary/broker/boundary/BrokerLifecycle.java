@@ -13,7 +13,9 @@ import dev.tributary.broker.records.RecordWriter;
 import dev.tributary.broker.replication.PreferredLeaderElection;
 import dev.tributary.broker.replication.TruncateToLastGood;
 import dev.tributary.broker.security.AdminAccount;
+import dev.tributary.broker.security.ApplicationAccount;
 import dev.tributary.broker.security.Authorizer;
+import dev.tributary.broker.security.ClientConfigFile;
 import dev.tributary.broker.security.Users;
 import dev.tributary.broker.server.Broker;
 import dev.tributary.broker.server.BrokerConfig;
@@ -125,16 +127,30 @@ public class BrokerLifecycle {
         try {
             Config config = ConfigProvider.getConfig();
             BrokerConfig settings = BrokerSettings.from(config);
+            BrokerSettings.secureDefaults(config).openDoorsWarning().ifPresent(LOG::warning);
             Optional<KafkaListenerConfig> listener = BrokerSettings.kafkaListener(config);
             started = Broker.start(settings, Clock.systemUTC(), scheduler, readiness);
+            boolean firstStart = started.users().list().isEmpty();
             AdminAccount.ensure(started.users(), BrokerSettings.adminPassword(config),
                     started.config().dataDir().resolve("admin-password"));
+            if (firstStart) {
+                ApplicationAccount.create(started.users());
+            }
             if (listener.isPresent()) {
                 kafka = KafkaServer.start(started, listener.get(), threads);
+                ClientConfigFile.write(started.config().dataDir(), listener.get().securityProtocol(),
+                        listener.get().saslMechanisms());
             }
             // Last: the other brokers see this one only once it serves.
-            started.joinCluster(dataGrid(), kafka == null ? "" : kafka.advertisedAddress(),
-                    BrokerSettings.httpUrl(config));
+            Optional<DataGrid> grid = dataGrid();
+            if (grid.isPresent() && listener.isPresent() && !listener.get().saslMechanisms().isEmpty()
+                    && started.config().replication().login().isEmpty()) {
+                LOG.severe("This broker is in a cluster and its Kafka listener wants SASL, but it has no login for "
+                        + "the other brokers' listeners: replication and forwarded writes will fail. Set "
+                        + "TRIBUTARY_INTERBROKER_USER and TRIBUTARY_INTERBROKER_PASSWORD (a super user), or "
+                        + "TRIBUTARY_ADMIN_PASSWORD on every broker");
+            }
+            started.joinCluster(grid, kafka == null ? "" : kafka.advertisedAddress(), BrokerSettings.httpUrl(config));
             serve(started, config);
         } catch (RuntimeException | LinkageError e) {
             String reason = StartFailure.describe(e);

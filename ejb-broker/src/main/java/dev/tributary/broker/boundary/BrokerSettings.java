@@ -10,6 +10,8 @@ import dev.tributary.broker.log.ScrubberConfig;
 import dev.tributary.broker.replication.InterBrokerLogin;
 import dev.tributary.broker.replication.ReplicationConfig;
 import dev.tributary.broker.security.AclConfig;
+import dev.tributary.broker.security.AdminAccount;
+import dev.tributary.broker.security.SecureDefaults;
 import dev.tributary.broker.server.BrokerConfig;
 import dev.tributary.broker.txn.TransactionCoordinatorConfig;
 import java.nio.file.Path;
@@ -53,6 +55,12 @@ final class BrokerSettings {
     static final String QUOTA_PRODUCER_BYTE_RATE = "tributary.quota.producer.byte.rate";
     static final String QUOTA_CONSUMER_BYTE_RATE = "tributary.quota.consumer.byte.rate";
     static final String ACL_ENABLED = "tributary.acl.enabled";
+    /**
+     * Secure by default (true): the REST API wants a password, the Kafka listener SASL, and ACLs are on, unless
+     * set otherwise one by one; false ({@code bin/tributary start --insecure}) opens every door. See
+     * {@link SecureDefaults}.
+     */
+    static final String SECURITY_ENABLED = "tributary.security.enabled";
     /** Kafka's {@code replica.lag.time.max.ms}: how long a follower may lag before it leaves the ISR. */
     static final String REPLICA_LAG_TIME_MAX_MS = "tributary.replica.lag.time.max.ms";
     /**
@@ -151,21 +159,32 @@ final class BrokerSettings {
                         .orElse(defaults.transactionVersion()));
     }
 
+    /**
+     * The inter-broker login: the one configured, else (when secure) {@code admin} with the password configured for
+     * it, which every broker of a cluster is then given.
+     */
     private static ReplicationConfig replication(Config config) {
         ReplicationConfig defaults = ReplicationConfig.defaults();
+        Optional<InterBrokerLogin> login = InterBrokerLogin.of(value(config, INTERBROKER_USER, String.class),
+                value(config, INTERBROKER_PASSWORD, String.class));
+        if (login.isEmpty() && secureDefaults(config).enabled())
+            login = adminPassword(config).map(password -> new InterBrokerLogin(AdminAccount.NAME, password));
         return defaults.withReplicaLagTimeMaxMs(value(config, REPLICA_LAG_TIME_MAX_MS, Long.class)
                         .orElse(defaults.replicaLagTimeMaxMs()))
                 .withBrokerSession(value(config, BROKER_SESSION_TIMEOUT_MS, Long.class)
                                 .orElse(defaults.brokerSessionTimeoutMs()),
                         value(config, BROKER_HEARTBEAT_INTERVAL_MS, Long.class)
                                 .orElse(defaults.brokerHeartbeatIntervalMs()))
-                .withLogin(InterBrokerLogin.of(value(config, INTERBROKER_USER, String.class),
-                        value(config, INTERBROKER_PASSWORD, String.class)));
+                .withLogin(login);
+    }
+
+    static SecureDefaults secureDefaults(Config config) {
+        return new SecureDefaults(value(config, SECURITY_ENABLED, Boolean.class).orElse(true));
     }
 
     private static AclConfig acls(Config config) {
         AclConfig defaults = AclConfig.disabled();
-        return new AclConfig(value(config, ACL_ENABLED, Boolean.class).orElse(defaults.enabled()),
+        return new AclConfig(secureDefaults(config).aclsEnabled(value(config, ACL_ENABLED, Boolean.class)),
                 value(config, ACL_SUPER_USERS, String.class).map(BrokerSettings::commaSeparated)
                         .map(Set::copyOf).orElse(defaults.superUsers()));
     }
@@ -205,8 +224,9 @@ final class BrokerSettings {
                         .orElse(KafkaListenerConfig.DEFAULT_CONNECTIONS_MAX_IDLE_MS))
                 .withMaxConnections(value(config, KAFKA_MAX_CONNECTIONS, Integer.class)
                         .orElse(KafkaListenerConfig.DEFAULT_MAX_CONNECTIONS))
-                .withSaslMechanisms(value(config, KAFKA_SASL_MECHANISMS, String.class)
-                        .map(BrokerSettings::commaSeparated).orElse(List.of()))
+                .withSaslMechanisms(secureDefaults(config).saslMechanisms(
+                        value(config, KAFKA_SASL_MECHANISMS, String.class).map(BrokerSettings::commaSeparated),
+                        value(config, KAFKA_KEYSTORE, String.class).isPresent()))
                 .withTls(value(config, KAFKA_KEYSTORE, String.class).map(location -> new TlsSettings(
                         Path.of(location), value(config, KAFKA_KEYSTORE_TYPE, String.class).orElse("PKCS12"),
                         value(config, KAFKA_KEYSTORE_PASSWORD, String.class).orElse(""))).orElse(null))

@@ -4,6 +4,7 @@ import dev.tributary.broker.consumer.GroupMember;
 import dev.tributary.broker.consumer.MemberTimeouts;
 import dev.tributary.broker.consumer.RecordFetcher;
 import dev.tributary.broker.records.AppendedRecord;
+import dev.tributary.broker.security.ApplicationAccount;
 import dev.tributary.broker.records.NewRecord;
 import dev.tributary.broker.server.Broker;
 import dev.tributary.broker.transaction.CommittedRecord;
@@ -27,10 +28,13 @@ final class InVmBrokerGateway implements BrokerGateway {
     private final Broker broker;
     private final RecordFetcher fetcher;
 
-    /** What the broker registers for the adapter: this gateway behind the ACL checks, as {@code User:ANONYMOUS}. */
+    /**
+     * What the broker registers for the adapter: this gateway behind the ACL checks, as
+     * {@link ApplicationAccount#PRINCIPAL} until a connection factory or MDB names a user.
+     */
     static BrokerGateway forAdapter(Broker broker) {
         return new AuthorizedGateway(new InVmBrokerGateway(broker), broker.authorizer(), broker.users(),
-                AuthorizedGateway.ANONYMOUS);
+                ApplicationAccount.PRINCIPAL);
     }
 
     InVmBrokerGateway(Broker broker) {

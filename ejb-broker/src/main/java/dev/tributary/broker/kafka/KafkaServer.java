@@ -44,6 +44,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import dev.tributary.broker.security.SecureDefaults;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -151,7 +152,10 @@ public final class KafkaServer implements AutoCloseable {
             listener.start(new RequestDispatcher(all, requestHandlers, metrics), threads);
             metrics.openConnectionsFrom(listener::openConnections);
             LOG.info(() -> "Kafka protocol served on " + listener.boundAddress() + ", advertised as "
-                    + endpoint.host() + ":" + endpoint.port());
+                    + endpoint.host() + ":" + endpoint.port() + ", " + config.securityProtocol()
+                    + (config.saslMechanisms().isEmpty() ? "" : " " + config.saslMechanisms()));
+            SecureDefaults.exposureWarning(config.host(), listener.port(), config.saslMechanisms(), config.tls() != null)
+                    .ifPresent(LOG::warning);
             return new KafkaServer(listener, requestHandlers, purgatory, metrics, endpoint, throttleDelays);
         } catch (RuntimeException e) {
             listener.close();

@@ -1,13 +1,6 @@
 package dev.tributary.broker.security;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
@@ -41,23 +34,10 @@ public final class AdminAccount {
         byte[] random = new byte[18];
         new SecureRandom().nextBytes(random);
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        writeOwnerOnly(passwordFile, password);
+        PrivateFile.write(passwordFile, password + "\n", "the generated admin password");
         users.save(NAME, password, ROLES);
         LOG.warning(() -> "No users yet: created user '" + NAME + "' with a generated password, in " + passwordFile
                 + " (readable by its owner only)");
         return Optional.of(passwordFile);
-    }
-
-    private static void writeOwnerOnly(Path file, String password) {
-        try {
-            Files.deleteIfExists(file);
-            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            }
-            Files.writeString(file, password + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the generated admin password to " + file, e);
-        }
     }
 }

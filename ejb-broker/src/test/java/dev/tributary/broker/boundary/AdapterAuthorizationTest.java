@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.broker.security.AclConfig;
+import dev.tributary.broker.security.ApplicationAccount;
 import dev.tributary.broker.server.Broker;
 import dev.tributary.broker.server.BrokerConfig;
 import dev.tributary.broker.topic.NewTopic;
@@ -54,10 +55,11 @@ class AdapterAuthorizationTest {
     }
 
     @Test
-    void anAnonymousOrUnknownAdapterIsRefusedAndAUserGetsWhatItsAclsAllow() {
+    void anAdapterNamingNoUserWithoutTheAppUserIsRefusedTheSettingNamedAndAUserGetsWhatItsAclsAllow() {
         OutgoingRecord record = OutgoingRecord.builder().topic("orders").value("v").build();
-        SecurityException anonymous = assertThrows(SecurityException.class, () -> gateway.append(record));
-        assertTrue(anonymous.getMessage().contains("User:ANONYMOUS may not WRITE topic 'orders'"), anonymous.getMessage());
+        SecurityException unnamed = assertThrows(SecurityException.class, () -> gateway.append(record));
+        assertTrue(unnamed.getMessage().contains("User:app may not WRITE topic 'orders'"), unnamed.getMessage());
+        assertTrue(unnamed.getMessage().contains("set its properties user and password"), unnamed.getMessage());
         assertThrows(SecurityException.class, () -> gateway.as("alice", "wrong-password".toCharArray()));
 
         BrokerGateway alice = gateway.as("alice", PASSWORD.toCharArray());
@@ -66,6 +68,15 @@ class AdapterAuthorizationTest {
         allow(ResourceType.TOPIC, "orders", AclOperation.WRITE);
         assertEquals(0, alice.append(record).offset());
         assertEquals(1, alice.commitOnePhase(List.of(record)).get(0).offset());
+    }
+
+    @Test
+    void anAdapterNamingNoUserActsAsTheAppUserCreatedAtFirstStart() {
+        ApplicationAccount.create(broker.users());
+        OutgoingRecord record = OutgoingRecord.builder().topic("orders").value("v").build();
+        assertEquals(0, gateway.append(record).offset(), "User:app has the producer role");
+        gateway.joinGroup(new GroupSubscription("billing", List.of("orders"), true, "mdb-billing"))
+                .close(); // and the consumer role: no SecurityException
     }
 
     @Test

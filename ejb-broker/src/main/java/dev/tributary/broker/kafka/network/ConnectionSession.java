@@ -2,6 +2,7 @@ package dev.tributary.broker.kafka.network;
 
 import java.util.List;
 import java.util.Set;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.security.sasl.SaslException;
 import javax.security.sasl.SaslServer;
@@ -99,6 +100,7 @@ public final class ConnectionSession {
             failed();
             LOG.warning(() -> "Authentication failed with " + mechanism + " on connection " + connectionId
                     + " from " + clientHost);
+            LOG.log(Level.FINE, "Why the authentication failed on " + connectionId, e);
             throw new SaslAuthenticationException("Authentication failed during authentication due to invalid "
                     + "credentials with SASL mechanism " + mechanism);
         }
