@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -99,17 +98,8 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private static Path binDirectory() {
-        Path installed = newestInstalled();
-        if (installed == null && isRoot()) {
-            ProcessBuilder install = new ProcessBuilder("apt-get", "install", "-y", "-q", "postgresql");
-            install.environment().put("DEBIAN_FRONTEND", "noninteractive");
-            run(install);
-            installed = newestInstalled();
-        }
-        if (installed == null) {
-            throw new IllegalStateException("PostgreSQL is not installed (apt-get install postgresql)");
-        }
-        return installed;
+        DebianPackages.ensure(() -> newestInstalled() != null, "postgresql");
+        return newestInstalled();
     }
 
     private static Path newestInstalled() {
@@ -136,18 +126,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private static void run(ProcessBuilder command) {
-        try {
-            Process process = command.redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command.command()) + " failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        DebianPackages.run(command);
     }
 
     private static int freePort() throws IOException {

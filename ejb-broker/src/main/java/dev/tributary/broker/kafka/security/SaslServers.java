@@ -1,11 +1,8 @@
 package dev.tributary.broker.kafka.security;
 
-import dev.tributary.broker.security.User;
 import dev.tributary.broker.security.Users;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.CallbackHandler;
 import javax.security.auth.callback.NameCallback;
@@ -13,13 +10,12 @@ import javax.security.auth.callback.UnsupportedCallbackException;
 import javax.security.sasl.SaslServer;
 import org.apache.kafka.common.security.plain.PlainAuthenticateCallback;
 import org.apache.kafka.common.security.plain.internals.PlainSaslServer;
-import org.apache.kafka.common.security.scram.ScramCredentialCallback;
 import org.apache.kafka.common.security.scram.internals.ScramMechanism;
-import org.apache.kafka.common.security.scram.internals.ScramSaslServer;
 
 /**
  * Makes the SASL server side of one authentication exchange, checking credentials against {@link Users}: PLAIN
- * verifies the password against the user's SCRAM credential; SCRAM-SHA-256/512 run the SCRAM exchange with it.
+ * verifies the password against the user's SCRAM credential; SCRAM-SHA-256/512 run the SCRAM exchange with it
+ * ({@link ScramServer}).
  */
 public final class SaslServers {
 
@@ -34,28 +30,23 @@ public final class SaslServers {
     /** @throws IllegalArgumentException for a mechanism not in {@link #MECHANISMS} */
     SaslServer create(String mechanism) {
         if ("PLAIN".equals(mechanism)) {
-            return new PlainSaslServer(new UserCallbacks(null));
+            return new PlainSaslServer(new UserCallbacks());
         }
         if (!ScramMechanism.isScram(mechanism)) {
             throw new IllegalArgumentException("Unsupported SASL mechanism " + mechanism);
         }
         ScramMechanism scram = ScramMechanism.forMechanismName(mechanism);
         try {
-            return new ScramSaslServer(scram, Map.of(), new UserCallbacks(scram));
+            return new ScramServer(scram, name -> users.find(name).map(user -> user.credential(scram)).orElse(null));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("This JVM cannot do " + mechanism, e);
         }
     }
 
-    /** Answers the SASL servers' questions about the user named in the exchange. */
+    /** Answers PLAIN's questions about the user named in the exchange. */
     private final class UserCallbacks implements CallbackHandler {
 
-        private final ScramMechanism scramMechanism;
         private String name;
-
-        UserCallbacks(ScramMechanism scramMechanism) {
-            this.scramMechanism = scramMechanism;
-        }
 
         @Override
         public void handle(Callback[] callbacks) throws UnsupportedCallbackException {
@@ -64,9 +55,6 @@ public final class SaslServers {
                     name = nameCallback.getDefaultName();
                 } else if (callback instanceof PlainAuthenticateCallback plain) {
                     plain.authenticated(name != null && users.authenticate(name, plain.password()).isPresent());
-                } else if (callback instanceof ScramCredentialCallback scram) {
-                    Optional<User> user = name == null ? Optional.empty() : users.find(name);
-                    scram.scramCredential(user.map(u -> u.credential(scramMechanism)).orElse(null));
                 } else {
                     throw new UnsupportedCallbackException(callback);
                 }
