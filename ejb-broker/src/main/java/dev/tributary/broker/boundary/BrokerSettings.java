@@ -3,6 +3,7 @@ package dev.tributary.broker.boundary;
 import dev.tributary.broker.group.ConsumerGroupConfig;
 import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
+import dev.tributary.broker.kafka.handlers.AutoTopicCreationConfig;
 import dev.tributary.broker.log.CleanerConfig;
 import dev.tributary.broker.kafka.security.QuotaConfig;
 import dev.tributary.broker.kafka.security.TlsSettings;
@@ -54,6 +55,9 @@ final class BrokerSettings {
     static final String KAFKA_KEYSTORE_PASSWORD = "tributary.kafka.ssl.keystore.password";
     static final String QUOTA_PRODUCER_BYTE_RATE = "tributary.quota.producer.byte.rate";
     static final String QUOTA_CONSUMER_BYTE_RATE = "tributary.quota.consumer.byte.rate";
+    static final String AUTO_CREATE_TOPICS_ENABLE = "tributary.auto.create.topics.enable";
+    static final String NUM_PARTITIONS = "tributary.num.partitions";
+    static final String DEFAULT_REPLICATION_FACTOR = "tributary.default.replication.factor";
     static final String ACL_ENABLED = "tributary.acl.enabled";
     /**
      * Secure by default (true): the REST API wants a password, the Kafka listener SASL, and ACLs are on, unless
@@ -230,6 +234,7 @@ final class BrokerSettings {
                 .withTls(value(config, KAFKA_KEYSTORE, String.class).map(location -> new TlsSettings(
                         Path.of(location), value(config, KAFKA_KEYSTORE_TYPE, String.class).orElse("PKCS12"),
                         value(config, KAFKA_KEYSTORE_PASSWORD, String.class).orElse(""))).orElse(null))
+                .withAutoTopicCreation(autoTopicCreation(config))
                 .withQuotas(new QuotaConfig(
                         value(config, QUOTA_PRODUCER_BYTE_RATE, Long.class).orElse(Long.MAX_VALUE),
                         value(config, QUOTA_CONSUMER_BYTE_RATE, Long.class).orElse(Long.MAX_VALUE),
@@ -253,6 +258,14 @@ final class BrokerSettings {
      * @throws IllegalArgumentException naming the key and the value as set, if it does not convert (MicroProfile
      *                                  Config's own message may name neither)
      */
+    private static AutoTopicCreationConfig autoTopicCreation(Config config) {
+        AutoTopicCreationConfig defaults = AutoTopicCreationConfig.DEFAULTS;
+        return new AutoTopicCreationConfig(
+                value(config, AUTO_CREATE_TOPICS_ENABLE, Boolean.class).orElse(defaults.enabled()),
+                value(config, NUM_PARTITIONS, Integer.class).orElse(defaults.numPartitions()),
+                value(config, DEFAULT_REPLICATION_FACTOR, Short.class).orElse(defaults.defaultReplicationFactor()));
+    }
+
     static <T> Optional<T> value(Config config, String key, Class<T> type) {
         try {
             return config.getOptionalValue(key, type);

@@ -1,5 +1,6 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.kafka.handlers.AutoTopicCreationConfig;
 import dev.tributary.broker.kafka.network.NetworkConfig;
 import dev.tributary.broker.kafka.security.QuotaConfig;
 import dev.tributary.broker.kafka.security.SaslServers;
@@ -29,11 +30,12 @@ import java.util.Objects;
  *                              connection authenticates before anything but ApiVersions
  * @param tls                   TLS on the listener (SSL, or SASL_SSL with {@code saslMechanisms}); null for none
  * @param quotas                produce and fetch byte rates allowed per principal
+ * @param autoTopicCreation     whether and how a Metadata request creates the unknown topics it names
  */
 public record KafkaListenerConfig(String host, int port, String advertisedHost, int advertisedPort,
                                   int maxRequestBytes, int numProcessors, int numRequestHandlers,
                                   long connectionsMaxIdleMs, int maxConnections, List<String> saslMechanisms,
-                                  TlsSettings tls, QuotaConfig quotas) {
+                                  TlsSettings tls, QuotaConfig quotas, AutoTopicCreationConfig autoTopicCreation) {
 
     /** Kafka's default {@code socket.request.max.bytes}. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 104_857_600;
@@ -60,6 +62,7 @@ public record KafkaListenerConfig(String host, int port, String advertisedHost, 
             throw new IllegalArgumentException("connectionsMaxIdleMs must be positive, was " + connectionsMaxIdleMs);
         if (maxConnections < 1)
             throw new IllegalArgumentException("maxConnections must be at least 1, was " + maxConnections);
+        Objects.requireNonNull(autoTopicCreation, "autoTopicCreation");
         saslMechanisms = List.copyOf(saslMechanisms);
         for (String mechanism : saslMechanisms) {
             if (!SaslServers.MECHANISMS.contains(mechanism))
@@ -72,42 +75,54 @@ public record KafkaListenerConfig(String host, int port, String advertisedHost, 
     public static KafkaListenerConfig of(String host, int port) {
         return new KafkaListenerConfig(host, port, null, 0, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PROCESSORS,
                 DEFAULT_REQUEST_HANDLERS, DEFAULT_CONNECTIONS_MAX_IDLE_MS, DEFAULT_MAX_CONNECTIONS, List.of(), null,
-                QuotaConfig.UNLIMITED);
+                QuotaConfig.UNLIMITED, AutoTopicCreationConfig.DEFAULTS);
     }
 
     public KafkaListenerConfig withMaxRequestBytes(int bytes) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, bytes, numProcessors,
-                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, tls, quotas);
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, tls, quotas,
+                autoTopicCreation);
     }
 
     public KafkaListenerConfig withAdvertised(String advertisedHost, int advertisedPort) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, tls, quotas);
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, tls, quotas,
+                autoTopicCreation);
     }
 
     public KafkaListenerConfig withConnectionsMaxIdleMs(long idleMs) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers, idleMs, maxConnections, saslMechanisms, tls, quotas);
+                numRequestHandlers, idleMs, maxConnections, saslMechanisms, tls, quotas,
+                autoTopicCreation);
     }
 
     public KafkaListenerConfig withMaxConnections(int connections) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers, connectionsMaxIdleMs, connections, saslMechanisms, tls, quotas);
+                numRequestHandlers, connectionsMaxIdleMs, connections, saslMechanisms, tls, quotas,
+                autoTopicCreation);
     }
 
     public KafkaListenerConfig withSaslMechanisms(List<String> mechanisms) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers, connectionsMaxIdleMs, maxConnections, mechanisms, tls, quotas);
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections, mechanisms, tls, quotas,
+                autoTopicCreation);
     }
 
     public KafkaListenerConfig withTls(TlsSettings settings) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, settings, quotas);
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, settings, quotas,
+                autoTopicCreation);
     }
 
     public KafkaListenerConfig withQuotas(QuotaConfig newQuotas) {
         return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
-                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, tls, newQuotas);
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, tls, newQuotas,
+                autoTopicCreation);
+    }
+
+    public KafkaListenerConfig withAutoTopicCreation(AutoTopicCreationConfig settings) {
+        return new KafkaListenerConfig(host, port, advertisedHost, advertisedPort, maxRequestBytes, numProcessors,
+                numRequestHandlers, connectionsMaxIdleMs, maxConnections, saslMechanisms, tls, quotas, settings);
     }
 
     /** What the network layer reads of this config; with TLS, each network thread loads its own context. */

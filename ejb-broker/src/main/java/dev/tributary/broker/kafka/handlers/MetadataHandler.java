@@ -4,6 +4,7 @@ import dev.tributary.broker.kafka.network.ApiHandler;
 import dev.tributary.broker.kafka.network.KafkaRequest;
 import dev.tributary.broker.kafka.security.RequestAuthorization;
 import dev.tributary.broker.topic.PartitionState;
+import dev.tributary.broker.topic.TopicAdministration;
 import dev.tributary.broker.topic.TopicDescription;
 import dev.tributary.broker.topic.TopicMetadata;
 import java.util.ArrayList;
@@ -34,8 +35,10 @@ import org.apache.kafka.common.resource.ResourceType;
 /**
  * Metadata: the live brokers and the controller ({@link LiveBrokers}), and the requested topics (all of them, or by
  * name, or by id from v10) with their ids and each partition's leader, leader epoch, replicas and in-sync
- * replicas, as stored in the shared metadata database. Topics are never created on demand ({@code allow_auto_topic_creation} is
- * ignored): an unknown topic is UNKNOWN_TOPIC_OR_PARTITION, an unknown id (such as a deleted topic's)
+ * replicas, as stored in the shared metadata database. An unknown topic named by a request with
+ * {@code allow_auto_topic_creation} is created on first use ({@link AutoTopicCreation}; LEADER_NOT_AVAILABLE until
+ * the client asks again) if the broker allows it and the principal may CREATE it (TOPIC_AUTHORIZATION_FAILED
+ * otherwise); without both it is UNKNOWN_TOPIC_OR_PARTITION. An unknown id (such as a deleted topic's) is
  * UNKNOWN_TOPIC_ID. A partition whose log is offline, or whose leader is not live, has no leader
  * (LEADER_NOT_AVAILABLE).
  */
@@ -46,13 +49,16 @@ public final class MetadataHandler implements ApiHandler {
     private final LiveBrokers liveBrokers;
     /** Topics the principal may not DESCRIBE are left out of "all topics" and refused when named. */
     private final RequestAuthorization authorization;
+    private final AutoTopicCreation autoCreation;
 
     public MetadataHandler(TopicMetadata topics, BrokerEndpoint broker, LiveBrokers liveBrokers,
-                    RequestAuthorization authorization) {
+                    RequestAuthorization authorization, TopicAdministration administration,
+                    AutoTopicCreationConfig autoCreation) {
         this.topics = topics;
         this.broker = broker;
         this.liveBrokers = liveBrokers;
         this.authorization = authorization;
+        this.autoCreation = new AutoTopicCreation(administration, autoCreation);
     }
 
     @Override
@@ -75,6 +81,8 @@ public final class MetadataHandler implements ApiHandler {
         MetadataRequest body = request.body(MetadataRequest.class);
         short version = request.version();
         MetadataResponseTopicCollection result = new MetadataResponseTopicCollection();
+        List<LiveBrokers.Node> live = liveBrokers.nodes();
+        boolean mayAutoCreate = autoCreation.allowedBy(body.data().allowAutoTopicCreation());
         if (body.isAllTopics()) {
             for (String name : topics.topicNames()) {
                 if (authorization.mayDescribe(request, ResourceType.TOPIC, name))
@@ -95,12 +103,11 @@ public final class MetadataHandler implements ApiHandler {
                 } else if (!authorization.mayDescribe(request, ResourceType.TOPIC, requested.name())) {
                     result.add(error(requested.name(), Uuid.ZERO_UUID, Errors.TOPIC_AUTHORIZATION_FAILED));
                 } else {
-                    result.add(describeRequested(requested.name(), version));
+                    result.add(describeRequested(request, requested.name(), version, mayAutoCreate, live.size()));
                 }
             }
         }
         MetadataResponseBrokerCollection brokers = new MetadataResponseBrokerCollection();
-        List<LiveBrokers.Node> live = liveBrokers.nodes();
         for (LiveBrokers.Node node : live)
             brokers.add(new MetadataResponseBroker().setNodeId(node.id()).setHost(node.host()).setPort(node.port())
                     .setRack(null));
@@ -126,14 +133,21 @@ public final class MetadataHandler implements ApiHandler {
         return CompletableFuture.completedFuture(new MetadataResponse(data, version));
     }
 
-    private MetadataResponseTopic describeRequested(String name, short version) {
+    private MetadataResponseTopic describeRequested(KafkaRequest request, String name, short version,
+                                                    boolean mayAutoCreate, int liveBrokerCount) {
         try {
             Topic.validate(name);
         } catch (InvalidTopicException e) {
             return error(name, Uuid.ZERO_UUID, Errors.INVALID_TOPIC_EXCEPTION);
         }
-        return describe(name, version).orElseGet(() -> error(name, Uuid.ZERO_UUID,
-                Errors.UNKNOWN_TOPIC_OR_PARTITION));
+        Optional<MetadataResponseTopic> described = describe(name, version);
+        if (described.isPresent())
+            return described.get();
+        if (!mayAutoCreate)
+            return error(name, Uuid.ZERO_UUID, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        if (!authorization.mayCreateTopic(request, name))
+            return error(name, Uuid.ZERO_UUID, Errors.TOPIC_AUTHORIZATION_FAILED);
+        return error(name, Uuid.ZERO_UUID, autoCreation.create(name, liveBrokerCount));
     }
 
     private Optional<MetadataResponseTopic> describe(String name, short version) {

@@ -250,6 +250,16 @@ public final class RequestAuthorization {
                 name);
     }
 
+    /**
+     * Whether the request's principal may create the topic {@code name} (on first use, by Metadata): CREATE on the
+     * cluster or on the topic, as for CreateTopics.
+     */
+    public boolean mayCreateTopic(KafkaRequest request, String name) {
+        String principal = request.session().principal();
+        return authorizer.authorize(principal, request.clientHost(), AclOperation.CREATE, ResourceType.CLUSTER, CLUSTER)
+                || authorizer.authorize(principal, request.clientHost(), AclOperation.CREATE, ResourceType.TOPIC, name);
+    }
+
     private String name(String name, Uuid topicId) {
         if (name != null && !name.isEmpty()) {
             return name;
