@@ -1,6 +1,7 @@
 package dev.tributary.broker.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,6 +112,30 @@ class AclAuthorizationTest {
         try (Admin admin = admin("alice", ALICE_PASSWORD)) {
             assertEquals(Set.of("orders"), admin.listTopics().names().get(), "WRITE implies DESCRIBE; no other");
         }
+    }
+
+    /** As Kafka: creating a topic on first use needs CREATE on the cluster or on the topic. */
+    @Test
+    void aTopicIsCreatedOnFirstUseOnlyWithCreateOnTheClusterOrTheTopic() throws Exception {
+        try (Admin admin = admin("admin", ADMIN_PASSWORD)) {
+            admin.createAcls(List.of(allow(ResourceType.TOPIC, "fresh", AclOperation.WRITE),
+                    allow(ResourceType.TOPIC, "later", AclOperation.WRITE))).all().get();
+        }
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> produce("fresh", "v"));
+        assertInstanceOf(TopicAuthorizationException.class, refused.getCause(), refused.getCause().toString());
+        assertFalse(kafka.broker.topicMetadata().topicNames().contains("fresh"));
+
+        try (Admin admin = admin("admin", ADMIN_PASSWORD)) {
+            admin.createAcls(List.of(allow(ResourceType.TOPIC, "fresh", AclOperation.CREATE))).all().get();
+        }
+        assertEquals(0, produce("fresh", "v"));
+        assertTrue(kafka.broker.topicMetadata().topicNames().contains("fresh"));
+
+        try (Admin admin = admin("admin", ADMIN_PASSWORD)) {
+            admin.createAcls(List.of(allow(ResourceType.CLUSTER, "kafka-cluster", AclOperation.CREATE))).all()
+                    .get();
+        }
+        assertEquals(0, produce("later", "v"));
     }
 
     @Test
@@ -287,9 +312,13 @@ class AclAuthorizationTest {
     }
 
     private long produce(String value) throws Exception {
+        return produce("orders", value);
+    }
+
+    private long produce(String topic, String value) throws Exception {
         try (KafkaProducer<String, String> producer = kafka.producer(SaslAuthenticationTest.sasl("PLAIN", "alice",
                 ALICE_PASSWORD))) {
-            return producer.send(new ProducerRecord<>("orders", value)).get().offset();
+            return producer.send(new ProducerRecord<>(topic, value)).get().offset();
         }
     }
 

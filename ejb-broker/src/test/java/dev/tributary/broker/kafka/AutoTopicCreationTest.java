@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.broker.kafka.handlers.AutoTopicCreationConfig;
 import dev.tributary.broker.server.BrokerConfig;
+import dev.tributary.broker.testing.Conditions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -69,6 +70,19 @@ class AutoTopicCreationTest {
                 assertTrue(consumer.poll(Duration.ofSeconds(3)).isEmpty());
             }
             assertFalse(kafka.broker.topicMetadata().topicNames().contains("not-yet"));
+        }
+    }
+
+    /** kafka-clients 4.4's consumer defaults to {@code allow.auto.create.topics=true}: Kafka creates it then. */
+    @Test
+    void aConsumerWithTheClientDefaultsCreatesAMissingTopicItSubscribesTo() {
+        try (RunningKafkaBroker kafka = broker(AutoTopicCreationConfig.DEFAULTS);
+             KafkaConsumer<String, String> consumer = kafka.groupMember("readers", "reader-1", new Properties())) {
+            consumer.subscribe(List.of("made-by-reader"));
+            Conditions.await("made-by-reader created", () -> {
+                consumer.poll(Duration.ofMillis(100));
+                return kafka.broker.topicMetadata().topicNames().contains("made-by-reader");
+            });
         }
     }
 
