@@ -5,6 +5,7 @@ import dev.tributary.broker.topic.TopicRecord;
 import dev.tributary.broker.topic.TopicStore;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.PersistenceException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -27,18 +28,30 @@ public final class JpaTopicStore implements TopicStore {
                 .getResultList().stream().map(TopicEntity::toRecord).toList());
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Two brokers may insert the same name at once (a topic created on first use through each): both find no
+     * row, and the later insert then breaks the name's primary key. That is the same answer as the row found.
+     */
     @Override
     public void insert(TopicRecord topic, List<PartitionLeadership> partitions) {
-        inTransaction(em -> {
-            if (em.find(TopicEntity.class, topic.name()) != null) {
-                throw new TopicExistsException("Topic '" + topic.name() + "' already exists");
-            }
-            em.persist(TopicEntity.from(topic));
-            em.flush(); // the partitions' foreign key needs the topic row first
-            JpaLeadershipStore.insert(em, partitions);
-            JpaLeadershipStore.bumpMetadataVersion(em);
-            return null;
-        });
+        try {
+            inTransaction(em -> {
+                if (em.find(TopicEntity.class, topic.name()) != null) {
+                    throw new TopicExistsException("Topic '" + topic.name() + "' already exists");
+                }
+                em.persist(TopicEntity.from(topic));
+                em.flush(); // the partitions' foreign key needs the topic row first
+                JpaLeadershipStore.insert(em, partitions);
+                JpaLeadershipStore.bumpMetadataVersion(em);
+                return null;
+            });
+        } catch (PersistenceException e) {
+            if (inTransaction(em -> em.find(TopicEntity.class, topic.name())) != null)
+                throw new TopicExistsException("Topic '" + topic.name() + "' was created by another broker meanwhile");
+            throw e;
+        }
     }
 
     @Override
