@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tributary.broker.group.ConsumerGroupConfig;
+import dev.tributary.broker.kafka.handlers.AutoTopicCreationConfig;
 import dev.tributary.broker.log.CleanerConfig;
 import java.lang.reflect.Proxy;
 import java.util.List;
@@ -35,6 +36,19 @@ class BrokerSettingsTest {
     void unsetValuesFallBackToTheDefaults() {
         assertEquals(9092, BrokerSettings.kafkaListener(config(Map.of())).orElseThrow().port());
         assertEquals(Optional.of(1234L), BrokerSettings.value(config(Map.of("k", "1234")), "k", Long.class));
+    }
+
+    @Test
+    void topicsCreatedOnFirstUseHaveKafkasDefaultsAndTheirSettingsAreRead() {
+        assertEquals(AutoTopicCreationConfig.DEFAULTS,
+                BrokerSettings.kafkaListener(config(Map.of())).orElseThrow().autoTopicCreation());
+        assertEquals(new AutoTopicCreationConfig(false, 6, (short) 3), BrokerSettings.kafkaListener(config(Map.of(
+                "tributary.auto.create.topics.enable", "false",
+                "tributary.num.partitions", "6",
+                "tributary.default.replication.factor", "3"))).orElseThrow().autoTopicCreation());
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> BrokerSettings.kafkaListener(config(Map.of("tributary.num.partitions", "0"))));
+        assertEquals("num.partitions must be at least 1, was 0", refused.getMessage());
     }
 
     @Test
@@ -100,6 +114,8 @@ class BrokerSettingsTest {
             return Integer.valueOf(raw);
         if (type == Long.class)
             return Long.valueOf(raw);
+        if (type == Short.class)
+            return Short.valueOf(raw);
         if (type == Double.class)
             return Double.valueOf(raw);
         if (type == Boolean.class)

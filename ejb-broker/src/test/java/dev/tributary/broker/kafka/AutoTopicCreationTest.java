@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tributary.broker.kafka.handlers.AutoTopicCreationConfig;
 import dev.tributary.broker.server.BrokerConfig;
 import dev.tributary.broker.testing.Conditions;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,13 +23,19 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.MetadataResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,6 +130,23 @@ class AutoTopicCreationTest {
             assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, metadata(socket, "__consumer_offsets", true));
             assertEquals(Errors.INVALID_TOPIC_EXCEPTION, metadata(socket, "..", true));
             assertEquals(List.of("orders"), List.copyOf(kafka.broker.topicMetadata().topicNames()));
+        }
+    }
+
+    /** Kafka 4 creates topics from Metadata only: a Produce naming a missing topic is refused and creates nothing. */
+    @Test
+    void produceAloneNeverCreatesATopic() throws Exception {
+        try (RunningKafkaBroker kafka = broker(AutoTopicCreationConfig.DEFAULTS);
+             RawKafkaSocket socket = new RawKafkaSocket(kafka.kafka.port())) {
+            ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
+            topics.add(new ProduceRequestData.TopicProduceData().setName("unasked").setPartitionData(List.of(
+                    new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(MemoryRecords.withRecords(
+                            Compression.NONE, new SimpleRecord("v".getBytes(StandardCharsets.UTF_8)))))));
+            ProduceResponse response = socket.call(new ProduceRequest(new ProduceRequestData().setAcks((short) -1)
+                    .setTimeoutMs(10_000).setTopicData(topics), (short) 11));
+            short error = response.data().responses().iterator().next().partitionResponses().get(0).errorCode();
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, Errors.forCode(error));
+            assertTrue(kafka.broker.topicMetadata().topicNames().isEmpty());
         }
     }
 
