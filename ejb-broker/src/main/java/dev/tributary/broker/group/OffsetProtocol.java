@@ -68,9 +68,11 @@ final class OffsetProtocol {
             return groups.withGroupOrCreate(request.groupId(), ClassicGroup::new,
                     group -> commit(group, request, version));
         }
+        // A member naming a group unknown here lost it to a coordinator move: classic groups' membership is not handed
+        // over (docs/cluster.md). ILLEGAL_GENERATION makes any client rejoin; Kafka's GROUP_ID_NOT_FOUND for v9+ (its
+        // groups are never lost that way) is fatal to a classic consumer's commit.
         return groups.withGroup(request.groupId(), group -> commit(group, request, version),
-                // v9+ says what is wrong; older clients only know to rejoin on ILLEGAL_GENERATION.
-                () -> commitError(request, version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION));
+                () -> commitError(request, Errors.ILLEGAL_GENERATION));
     }
 
     private OffsetCommitResponseData commit(Group group, OffsetCommitRequestData request, short version) {

@@ -80,8 +80,9 @@ class OffsetProtocolTest extends GroupTestSupport {
     }
 
     @Test
-    void aMemberCommitToAnUnknownGroupIsRefusedAsItsVersionExpects() {
-        assertEquals(Map.of(T0, Errors.GROUP_ID_NOT_FOUND),
+    void aMemberCommitToAGroupUnknownHereIsToldToRejoinWhateverItsVersion() {
+        // as after its coordinator moved: the member must rejoin, not fail (GROUP_ID_NOT_FOUND is fatal to it)
+        assertEquals(Map.of(T0, Errors.ILLEGAL_GENERATION),
                 TestConsumer.commit(coordinator, "gone", 3, "m-1", null, Map.of(T0, 5L), (short) 9));
         assertEquals(Map.of(T0, Errors.ILLEGAL_GENERATION),
                 TestConsumer.commit(coordinator, "gone", 3, "m-1", null, Map.of(T0, 5L), (short) 8));
