@@ -29,8 +29,11 @@ final class HttpStatusOfKafkaError {
             case TOPIC_ALREADY_EXISTS, NON_EMPTY_GROUP -> 409;
             case OFFSET_OUT_OF_RANGE -> 416;
             case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE -> 413;
+            // a group's coordinator on another broker, or one still loading it, is this broker unable to serve it
+            // now, as for a partition led elsewhere
             case KAFKA_STORAGE_ERROR, NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE, NOT_ENOUGH_REPLICAS,
-                 NOT_ENOUGH_REPLICAS_AFTER_APPEND, NETWORK_EXCEPTION, BROKER_NOT_AVAILABLE -> 503;
+                 NOT_ENOUGH_REPLICAS_AFTER_APPEND, NETWORK_EXCEPTION, BROKER_NOT_AVAILABLE, NOT_COORDINATOR,
+                 COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE -> 503;
             // the records are in the leader's log but not yet on every in-sync replica: maybe written, so a
             // gateway's timeout rather than a refusal
             case REQUEST_TIMED_OUT -> 504;

@@ -12,9 +12,11 @@ import java.time.Instant;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.BrokerNotAvailableException;
+import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
@@ -39,6 +41,8 @@ class HttpStatusOfKafkaErrorTest {
         assertEquals(503, status(new NotEnoughReplicasException("ISR below min.insync.replicas")));
         assertEquals(503, status(new NotLeaderOrFollowerException("broker 2 leads it")));
         assertEquals(503, status(new BrokerNotAvailableException("not joined the cluster yet")));
+        assertEquals(503, status(new NotCoordinatorException("group g is coordinated by broker 2")));
+        assertEquals(503, status(new CoordinatorLoadInProgressException("loading group g")));
         assertEquals(504, status(new TimeoutException("the in-sync replicas did not all confirm in time")));
         assertEquals(507, status(new LogFullException("no space left", new IOException("No space left on device"))),
                 "a full disk: the client may retry once space returns");
