@@ -16,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -96,7 +97,9 @@ public class StatsResource {
     @jakarta.ws.rs.Path("/brokers")
     public ClusterStats brokers(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         Optional<String> credentials = Optional.ofNullable(authorization);
-        return new ClusterStatsCollector(base -> peers.fetch(base, credentials), PeerStatsClient.TIMEOUT.plusMillis(250))
+        // A little past the client's own timeout, so that its more precise reason is the one reported.
+        Duration deadline = PeerStatsClient.TIMEOUT.plusMillis(250);
+        return new ClusterStatsCollector(base -> peers.fetch(base, credentials), deadline)
                 .collect(cluster.get().brokers(), topics.brokerId(), this::stats);
     }
 }

@@ -29,8 +29,8 @@ class TopicDetailsTest {
     void aCompactedPartitionShowsItsCleanerState() {
         CompactionState failed = new CompactionState("failed", Optional.of("damaged batch at position 0"), 0.25, 1200,
                 OptionalLong.of(1_700_000_000_000L));
-        PartitionDetails details = PartitionDetails.of(new PartitionState(0, 1, List.of(1), List.of(1), 0, 5000, 5000, 80_000,
-                Optional.empty(), Optional.of(failed)));
+        PartitionDetails details = PartitionDetails.of(new PartitionState(0, 1, List.of(1), List.of(1), 0, 5000, 5000,
+                80_000, Optional.empty(), Optional.of(failed)));
         CleanerDetails cleaner = details.cleaner();
         assertEquals(new CleanerDetails("failed", true, "damaged batch at position 0", 0.25, 1200,
                 "2023-11-14T22:13:20Z"), cleaner);
