@@ -3,6 +3,7 @@ package dev.tributary.broker.connect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.broker.group.GroupCoordinatorConfig;
 import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.kafka.RunningKafkaBroker;
 import dev.tributary.broker.log.CleanerConfig;
@@ -68,9 +69,10 @@ class ConnectDistributedTest {
     @Test
     @Timeout(120)
     void aFileRoundTripsThroughDistributedWorkersThatStopAndRestartOverCompactedInternalTopics() throws Exception {
-        // the cleaner looks for dirty logs every 50 ms instead of every 15 s
-        CleanerConfig cleaner = new CleanerConfig(1, 4L << 20, Double.MAX_VALUE, 50);
-        kafka = new RunningKafkaBroker(BrokerConfig.embedded(dir.resolve("broker")).withCleaner(cleaner),
+        // the cleaner looks for dirty logs every 50 ms instead of every 15 s; groups form without waiting 3 s
+        kafka = new RunningKafkaBroker(BrokerConfig.embedded(dir.resolve("broker"))
+                .withCleaner(new CleanerConfig(1, 4L << 20, Double.MAX_VALUE, 50))
+                .withGroups(GroupCoordinatorConfig.defaults().withInitialRebalanceDelayMs(0)),
                 KafkaListenerConfig.of("127.0.0.1", 0));
         Path input = Files.createFile(dir.resolve("input.txt"));
         Path output = dir.resolve("output.txt");
