@@ -3,12 +3,8 @@ package dev.tributary.broker.connect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tributary.broker.group.GroupCoordinatorConfig;
-import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.kafka.RunningKafkaBroker;
-import dev.tributary.broker.log.CleanerConfig;
 import dev.tributary.broker.topic.CompactionState;
-import dev.tributary.broker.server.BrokerConfig;
 import dev.tributary.broker.testing.Conditions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,10 +16,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -69,11 +64,7 @@ class ConnectDistributedTest {
     @Test
     @Timeout(120)
     void aFileRoundTripsThroughDistributedWorkersThatStopAndRestartOverCompactedInternalTopics() throws Exception {
-        // the cleaner looks for dirty logs every 50 ms instead of every 15 s; groups form without waiting 3 s
-        kafka = new RunningKafkaBroker(BrokerConfig.embedded(dir.resolve("broker"))
-                .withCleaner(new CleanerConfig(1, 4L << 20, Double.MAX_VALUE, 50))
-                .withGroups(GroupCoordinatorConfig.defaults().withInitialRebalanceDelayMs(0)),
-                KafkaListenerConfig.of("127.0.0.1", 0));
+        kafka = RunningKafkaBroker.withPromptGroupsAndCleaner(dir.resolve("broker"));
         Path input = Files.createFile(dir.resolve("input.txt"));
         Path output = dir.resolve("output.txt");
 
@@ -178,7 +169,7 @@ class ConnectDistributedTest {
     }
 
     private List<String> linesInTopic() {
-        return readToEnd(new TopicPartition(LINES, 0)).stream().map(ConsumerRecord::value).toList();
+        return kafka.readToEnd(new TopicPartition(LINES, 0)).stream().map(ConsumerRecord::value).toList();
     }
 
     /**
@@ -187,12 +178,11 @@ class ConnectDistributedTest {
      */
     private void awaitCompacted(String topic, int partition) {
         TopicPartition tp = new TopicPartition(topic, partition);
-        Conditions.await(tp + " compacted", () -> {
-            CompactionState cleaner = cleaner(topic, partition);
-            return cleaner.lastCleanedAtMs().isPresent()
-                    && readToEnd(tp).size() < kafka.broker.hostedReplicas().leaderLog(topic, partition).logEndOffset();
-        }, () -> cleaner(topic, partition) + ", " + readToEnd(tp).size() + " records below "
-                + kafka.broker.hostedReplicas().leaderLog(topic, partition).logEndOffset());
+        LongSupplier end = () -> kafka.broker.hostedReplicas().leaderLog(topic, partition).logEndOffset();
+        Conditions.await(tp + " compacted", () -> cleaner(topic, partition).lastCleanedAtMs().isPresent()
+                        && kafka.readToEnd(tp).size() < end.getAsLong(),
+                () -> cleaner(topic, partition) + ", " + kafka.readToEnd(tp).size() + " records below offset "
+                        + end.getAsLong());
         assertTrue(!cleaner(topic, partition).failed(), tp + " cleaned without failure");
     }
 
@@ -207,12 +197,6 @@ class ConnectDistributedTest {
                 .filter(p -> kafka.broker.hostedReplicas().leaderLog(topic, p).logEndOffset() > 0).boxed().toList();
         assertEquals(1, holding.size(), "partitions of " + topic + " with records: " + holding);
         return holding.get(0);
-    }
-
-    private List<ConsumerRecord<String, String>> readToEnd(TopicPartition partition) {
-        try (KafkaConsumer<String, String> consumer = kafka.consumer(new Properties())) {
-            return RunningKafkaBroker.readToEnd(consumer, partition);
-        }
     }
 
     /** The lines in {@code file}, 0 while it does not exist yet. */

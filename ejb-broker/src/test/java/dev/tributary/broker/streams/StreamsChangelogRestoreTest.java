@@ -3,24 +3,16 @@ package dev.tributary.broker.streams;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tributary.broker.group.GroupCoordinatorConfig;
-import dev.tributary.broker.kafka.KafkaListenerConfig;
 import dev.tributary.broker.kafka.RunningKafkaBroker;
-import dev.tributary.broker.log.CleanerConfig;
-import dev.tributary.broker.server.BrokerConfig;
 import dev.tributary.broker.testing.Conditions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,42 +36,33 @@ class StreamsChangelogRestoreTest {
     Path root;
 
     private RunningKafkaBroker kafka;
-    private WordCountTopics topics;
-    private StreamsProcess streams;
+    private WordCountBroker wordCount;
 
     @AfterEach
     void stop() {
-        if (streams != null)
-            streams.close();
-        if (topics != null)
-            topics.close();
-        if (kafka != null)
-            kafka.close();
+        if (wordCount != null)
+            wordCount.close();
     }
 
     @Test
     @Timeout(120)
     void aStoreRestoredFromItsCompactedChangelogCountsOnFromWhereItStopped() throws Exception {
-        // the cleaner looks for dirty logs every 50 ms instead of every 15 s; groups form without waiting 3 s
-        kafka = new RunningKafkaBroker(BrokerConfig.embedded(root.resolve("broker"))
-                .withCleaner(new CleanerConfig(1, 4L << 20, Double.MAX_VALUE, 50))
-                .withGroups(GroupCoordinatorConfig.defaults().withInitialRebalanceDelayMs(0)),
-                KafkaListenerConfig.of("127.0.0.1", 0));
-        topics = new WordCountTopics(kafka, PARTITIONS);
+        kafka = RunningKafkaBroker.withPromptGroupsAndCleaner(root.resolve("broker"));
+        wordCount = new WordCountBroker(kafka, PARTITIONS);
         Path state = root.resolve("streams-state");
 
-        streams = start("first", state);
-        Map<String, Integer> first = topics.produce(0, FIRST_RECORDS, KEYS);
-        WordCountTopics.assertCountsFollowOn(Map.of(), first, topics.readCounts(FIRST_RECORDS, streams));
-        streams.stop();
+        StreamsProcess first = start("first", state);
+        Map<String, Integer> firstCounts = wordCount.produce(0, FIRST_RECORDS, KEYS);
+        WordCountBroker.assertCountsFollowOn(Map.of(), firstCounts, wordCount.readCounts(FIRST_RECORDS));
+        first.stop();
 
         assertTrue(kafka.broker.topicMetadata().config(WordCountApp.CHANGELOG).compact(), "changelog compacted");
         awaitChangelogCompacted();
         deleteRecursively(state);
 
-        streams = start("second", state);
-        Map<String, Integer> second = topics.produce(FIRST_RECORDS, SECOND_RECORDS, KEYS);
-        WordCountTopics.assertCountsFollowOn(first, second, topics.readCounts(SECOND_RECORDS, streams));
+        start("second", state);
+        Map<String, Integer> secondCounts = wordCount.produce(FIRST_RECORDS, SECOND_RECORDS, KEYS);
+        WordCountBroker.assertCountsFollowOn(firstCounts, secondCounts, wordCount.readCounts(SECOND_RECORDS));
         assertTrue(Files.isDirectory(state), "the second run rebuilt its state directory");
     }
 
@@ -88,7 +71,7 @@ class StreamsChangelogRestoreTest {
      * writes, and cleaned as soon as anything is dirty, so the first run leaves it compacted but for its last segment.
      */
     private StreamsProcess start(String run, Path state) throws Exception {
-        return StreamsProcess.start("streams-alo-" + run, kafka.bootstrap(), state, "at_least_once",
+        return wordCount.startApp("streams-alo-" + run, state, "at_least_once",
                 "topic.segment.ms=100", "topic.min.cleanable.dirty.ratio=0.01");
     }
 
@@ -100,16 +83,10 @@ class StreamsChangelogRestoreTest {
         Map<Integer, String> state = new HashMap<>();
         Conditions.await(WordCountApp.CHANGELOG + " compacted", () -> IntStream.range(0, PARTITIONS).allMatch(p -> {
             long end = kafka.broker.hostedReplicas().leaderLog(WordCountApp.CHANGELOG, p).logEndOffset();
-            int records = readToEnd(new TopicPartition(WordCountApp.CHANGELOG, p));
+            int records = kafka.readToEnd(new TopicPartition(WordCountApp.CHANGELOG, p)).size();
             state.put(p, records + " records below offset " + end);
             return records < end / 2;
         }), state::toString);
-    }
-
-    private int readToEnd(TopicPartition partition) {
-        try (KafkaConsumer<String, String> consumer = kafka.consumer(new Properties())) {
-            return RunningKafkaBroker.readToEnd(consumer, partition).size();
-        }
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -30,17 +30,12 @@ class StreamsExactlyOnceTest {
     Path root;
 
     private RunningKafkaBroker kafka;
-    private WordCountTopics topics;
-    private StreamsProcess streams;
+    private WordCountBroker wordCount;
 
     @AfterEach
     void stop() {
-        if (streams != null)
-            streams.close();
-        if (topics != null)
-            topics.close();
-        if (kafka != null)
-            kafka.close();
+        if (wordCount != null)
+            wordCount.close();
     }
 
     @Test
@@ -48,23 +43,19 @@ class StreamsExactlyOnceTest {
     void everyCountIsInTheOutputExactlyOnceAfterTheStreamsProcessIsKilled() throws Exception {
         kafka = new RunningKafkaBroker(BrokerConfig.embedded(root.resolve("broker")),
                 KafkaListenerConfig.of("127.0.0.1", 0));
-        topics = new WordCountTopics(kafka, PARTITIONS);
-        Map<String, Integer> expected = topics.produce(0, RECORDS, KEYS);
+        wordCount = new WordCountBroker(kafka, PARTITIONS);
+        Map<String, Integer> expected = wordCount.produce(0, RECORDS, KEYS);
 
-        streams = start("first");
-        streams.await("a third of the counts are committed", () -> committedOutput() >= RECORDS / 3);
-        streams.kill(); // no close, open transactions left behind
+        Path state = root.resolve("streams-state");
+        StreamsProcess first = wordCount.startApp("streams-eos-first", state, "exactly_once_v2");
+        first.await("a third of the counts are committed", () -> committedOutput() >= RECORDS / 3);
+        first.kill(); // no close, open transactions left behind
 
-        streams = start("second");
-        Map<String, List<Long>> counts = topics.readCounts(RECORDS, streams);
+        wordCount.startApp("streams-eos-second", state, "exactly_once_v2");
+        Map<String, List<Long>> counts = wordCount.readCounts(RECORDS);
         assertTrue(kafka.broker.topicMetadata().config(WordCountApp.CHANGELOG).compact(),
                 "Streams created its store's changelog compacted");
-        WordCountTopics.assertCountsFollowOn(Map.of(), expected, counts);
-    }
-
-    private StreamsProcess start(String run) throws Exception {
-        return StreamsProcess.start("streams-eos-" + run, kafka.bootstrap(), root.resolve("streams-state"),
-                "exactly_once_v2");
+        WordCountBroker.assertCountsFollowOn(Map.of(), expected, counts);
     }
 
     private long committedOutput() {

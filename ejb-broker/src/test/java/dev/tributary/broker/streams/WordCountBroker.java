@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.broker.kafka.RunningKafkaBroker;
 import dev.tributary.broker.topic.NewTopic;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,20 +22,27 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The {@link WordCountApp}'s input and output topics on a broker, as the Streams tests feed and check them: input
- * records spread over a number of keys, and the output read read_committed by one consumer that keeps its position
- * between reads, so that a test reads what each run of the app added.
+ * A broker with the {@link WordCountApp}'s input and output topics, the app's runs against it, and what the Streams
+ * tests feed and check: input records spread over a number of keys, and the output read read_committed by one
+ * consumer that keeps its position between reads, so that a test reads what each run of the app added. Closing it
+ * ends the app's last run and the broker.
  */
-final class WordCountTopics implements AutoCloseable {
+final class WordCountBroker implements AutoCloseable {
 
-    private final RunningKafkaBroker kafka;
+    final RunningKafkaBroker kafka;
     private final KafkaConsumer<String, String> output;
+    private StreamsProcess app;
 
-    /** Creates both topics with {@code partitions} partitions each. */
-    WordCountTopics(RunningKafkaBroker kafka, int partitions) {
+    /** Starts {@code kafka}'s input and output topics with {@code partitions} partitions each; owns {@code kafka}. */
+    WordCountBroker(RunningKafkaBroker kafka, int partitions) {
         this.kafka = kafka;
-        kafka.broker.topicAdministration().create(new NewTopic(WordCountApp.INPUT, partitions, (short) 1, Map.of()));
-        kafka.broker.topicAdministration().create(new NewTopic(WordCountApp.OUTPUT, partitions, (short) 1, Map.of()));
+        try {
+            for (String topic : List.of(WordCountApp.INPUT, WordCountApp.OUTPUT))
+                kafka.broker.topicAdministration().create(new NewTopic(topic, partitions, (short) 1, Map.of()));
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
         Properties props = new Properties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         output = kafka.consumer(props);
@@ -43,6 +51,16 @@ final class WordCountTopics implements AutoCloseable {
             assigned.add(new TopicPartition(WordCountApp.OUTPUT, p));
         output.assign(assigned);
         output.seekToBeginning(assigned);
+    }
+
+    /**
+     * Starts a run of the app ({@link StreamsProcess#start}) with its state in {@code stateDir}; the run before it,
+     * if any, must have ended.
+     */
+    StreamsProcess startApp(String name, Path stateDir, String guarantee, String... settings) throws Exception {
+        assertTrue(app == null || !app.isAlive(), "the previous run has ended");
+        app = StreamsProcess.start(name, kafka.bootstrap(), stateDir, guarantee, settings);
+        return app;
     }
 
     /**
@@ -66,9 +84,9 @@ final class WordCountTopics implements AutoCloseable {
 
     /**
      * Reads the next {@code count} counts of the output, by key in the order they were written, and checks that
-     * nothing more follows; fails if {@code app} stops or four minutes pass.
+     * nothing more follows; fails if the app's current run stops or four minutes pass.
      */
-    Map<String, List<Long>> readCounts(int count, StreamsProcess app) {
+    Map<String, List<Long>> readCounts(int count) {
         Map<String, List<Long>> counts = new HashMap<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         int read = 0;
@@ -103,6 +121,12 @@ final class WordCountTopics implements AutoCloseable {
 
     @Override
     public void close() {
-        output.close();
+        try {
+            if (app != null)
+                app.close();
+            output.close();
+        } finally {
+            kafka.close();
+        }
     }
 }
