@@ -30,9 +30,14 @@ final class ItEnvironment {
      * (SASL with SCRAM, ACLs on), as a user's would.
      */
     static Map<String, Object> kafkaLogin() {
+        return kafkaLogin(ADMIN, ADMIN_PASSWORD);
+    }
+
+    /** What a Kafka client needs to log in as {@code user} with SCRAM-SHA-512. */
+    static Map<String, Object> kafkaLogin(String user, String password) {
         return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "SCRAM-SHA-512",
                 "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                        + ADMIN + "\" password=\"" + ADMIN_PASSWORD + "\";");
+                        + user + "\" password=\"" + password + "\";");
     }
 
     /** {@code config} with {@link #kafkaLogin()}. */
