@@ -85,8 +85,8 @@ class ConnectDistributedTest {
         stopWorker(first);
         Conditions.await("both connectors run on the second worker",
                 () -> second.running(SOURCE) && second.running(SINK)
-                        && second.taskWorkers(SOURCE).startsWith(second.workerId())
-                        && second.taskWorkers(SINK).startsWith(second.workerId()),
+                        && second.taskWorkers(SOURCE).equals(List.of(second.workerId()))
+                        && second.taskWorkers(SINK).equals(List.of(second.workerId())),
                 () -> SOURCE + ": " + second.taskWorkers(SOURCE) + " " + SINK + ": " + second.taskWorkers(SINK));
         appendLines(input, 100, 50);
         awaitLinesInTopic(150);
@@ -98,7 +98,8 @@ class ConnectDistributedTest {
 
         ConnectWorker third = startWorker();
         Conditions.await("the connectors are back from the config topic and running",
-                () -> third.running(SOURCE) && third.running(SINK), () -> third.taskWorkers(SOURCE));
+                () -> third.running(SOURCE) && third.running(SINK),
+                () -> SOURCE + " on " + third.taskWorkers(SOURCE) + ", " + SINK + " on " + third.taskWorkers(SINK));
         assertEquals("20", third.get("/connectors/" + SOURCE + "/config").orElseThrow().path("batch.size").asText(),
                 "the source's latest config");
         appendLines(input, 200, 100);

@@ -10,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.utils.internals.Exit;
@@ -109,14 +111,13 @@ final class ConnectWorker implements AutoCloseable {
         }).orElse(false);
     }
 
-    /** The worker ids the connector's tasks run on, as this worker sees them. */
-    String taskWorkers(String connector) {
+    /** The ids of the workers the connector's tasks run on, in task order, as this worker sees them. */
+    List<String> taskWorkers(String connector) {
         return get("/connectors/" + connector + "/status").map(status -> {
-            StringBuilder workers = new StringBuilder();
-            status.path("tasks").forEach(task -> workers.append(task.path("worker_id").asText()).append(' ')
-                    .append(task.path("state").asText()).append(';'));
-            return workers.toString();
-        }).orElse("no status");
+            List<String> workers = new ArrayList<>();
+            status.path("tasks").forEach(task -> workers.add(task.path("worker_id").asText()));
+            return workers;
+        }).orElse(List.of());
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
