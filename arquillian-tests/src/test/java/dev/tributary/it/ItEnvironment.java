@@ -68,9 +68,9 @@ final class ItEnvironment {
         return existing(Path.of(property("tributary.it.payara.server")));
     }
 
-    /** The Kafka port of the Arquillian-managed broker (reserved by the build). */
+    /** The Kafka port of this JVM's Arquillian-managed broker (picked by {@link ArquillianBrokerPort}). */
     static int arquillianKafkaPort() {
-        return Integer.parseInt(property("tributary.it.kafka.port"));
+        return Integer.parseInt(property(ArquillianBrokerPort.PROPERTY));
     }
 
     /** A fresh directory under target/it-work for one test's files. */
