@@ -18,7 +18,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class StartCommand implements AutoCloseable {
 
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * A first clean stop on a data directory writes the class-data-sharing archive (docs/operations.md), over a
+     * minute when two container tests share two loaded cores; later stops take seconds.
+     */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(180);
 
     private final Process process;
     private final Path output;
