@@ -94,6 +94,7 @@ class LogManagerTest {
         }
         Path dir = dataDir.resolve("orders-0");
         Files.delete(dir.resolve(LogFiles.CLEAN_SHUTDOWN_FILE));
+        Files.delete(dir.resolve(LogFiles.RECOVERY_POINT_FILE)); // a crash before the data was checkpointed
         TestRecords.BatchLocation middle = TestRecords.batchLocations(LogFiles.logFile(dir, 0)).get(2);
         TestRecords.flipByte(LogFiles.logFile(dir, 0), middle.position() + middle.size() - 1);
 
