@@ -285,7 +285,8 @@ public final class LogManager implements Closeable {
 
     /**
      * Applies retention, {@code flush.ms} and producer-id expiration (Kafka's default
-     * {@code producer.id.expiration.ms} of one day) to every open log. The broker boundary calls this periodically.
+     * {@code producer.id.expiration.ms} of one day) to every open log, and checkpoints its recovery point, so that
+     * recovery after a crash validates at most what was appended since the previous run. The broker boundary calls this periodically.
      * A failure of one log is logged and does not stop the others.
      */
     public void runMaintenance(long nowMs) {
@@ -293,6 +294,7 @@ public final class LogManager implements Closeable {
             try {
                 log.applyRetention(nowMs);
                 log.flushIfDue(nowMs);
+                log.checkpointRecoveryPoint();
                 log.removeExpiredProducers(nowMs, ProducerStateManager.DEFAULT_PRODUCER_ID_EXPIRATION_MS);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Maintenance of partition " + log.topicPartition() + " failed: " + e, e);

@@ -53,6 +53,20 @@ class LogManagerTest {
         }
     }
 
+    /** Maintenance checkpoints the recovery point, which bounds what recovery after a crash validates. */
+    @Test
+    void maintenanceCheckpointsTheRecoveryPoint() throws IOException {
+        try (LogManager manager = new LogManager(dataDir, clock)) {
+            PartitionLog log = manager.createLog(ORDERS_0, LogConfig.defaults());
+            for (int i = 0; i < 5; i++)
+                log.append(batch(1L, "v" + i));
+            Path dir = dataDir.resolve("orders-0");
+            assertEquals(0, OffsetCheckpointFile.RECOVERY_POINT.read(dir).orElse(0), "fsynced, not yet checkpointed");
+            manager.runMaintenance(clock.millis());
+            assertEquals(5, OffsetCheckpointFile.RECOVERY_POINT.read(dir).orElseThrow());
+        }
+    }
+
     /**
      * The manager's cleaner compacts its logs, hears their truncations, and forgets a deleted log: a partition
      * created again under the same name is cleaned from its start, not from the old checkpoint.

@@ -86,6 +86,19 @@ class RecoveryPointScanTest extends OneLogTest {
     }
 
     @Test
+    void thePeriodicCheckpointBoundsTheScanWithoutAFlush() throws IOException {
+        open();
+        append(10);
+        log.checkpointRecoveryPoint();
+        append(2);
+        crash();
+
+        open();
+        assertEquals(2, log.recoveryInfo().batchesValidated());
+        assertEquals(24, log.logEndOffset());
+    }
+
+    @Test
     void aTornWriteAboveTheRecoveryPointIsStillTruncated() throws IOException {
         open();
         append(10);
