@@ -222,8 +222,10 @@ public final class LogManager implements Closeable {
                 .toList();
         if (toOpen.isEmpty())
             return;
+        long started = System.nanoTime();
+        int threads = Math.min(recoveryThreads, toOpen.size());
         AtomicInteger threadNumber = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(recoveryThreads, toOpen.size()), runnable -> {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "tributary-log-recovery-" + threadNumber.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -243,6 +245,27 @@ public final class LogManager implements Closeable {
         } finally {
             pool.shutdown();
         }
+        logOpened(toOpen, threads, System.nanoTime() - started);
+    }
+
+    /** One line for the operator: how long opening the logs took, and how much a crash made recovery validate. */
+    private void logOpened(List<LogToOpen> opened, int threads, long nanos) {
+        int recovered = 0;
+        long bytesValidated = 0;
+        int failed = 0;
+        for (LogToOpen wanted : opened) {
+            PartitionLog log = logs.get(wanted.partition());
+            if (log == null) {
+                failed++;
+            } else if (!log.recoveryInfo().cleanShutdown()) {
+                recovered++;
+                bytesValidated += log.recoveryInfo().bytesValidated();
+            }
+        }
+        String summary = String.format("Opened %d partition logs in %d ms with %d threads: %d recovered after a crash"
+                        + " (%d bytes validated above their recovery points), %d offline", opened.size() - failed,
+                nanos / 1_000_000, threads, recovered, bytesValidated, failed);
+        LOG.info(summary);
     }
 
     /** Why the log of {@code tp} could not be opened, if its last open failed (and it is not open now). */
