@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
@@ -26,11 +25,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -224,27 +218,7 @@ public final class LogManager implements Closeable {
             return;
         long started = System.nanoTime();
         int threads = Math.min(recoveryThreads, toOpen.size());
-        AtomicInteger threadNumber = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
-            Thread thread = new Thread(runnable, "tributary-log-recovery-" + threadNumber.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            List<Future<?>> loads = new ArrayList<>();
-            for (LogToOpen log : toOpen)
-                loads.add(pool.submit(() -> loadUnlessBroken(log)));
-            RuntimeException unexpected = null;
-            for (Future<?> load : loads) {
-                RuntimeException e = awaitUninterruptibly(load);
-                if (unexpected == null)
-                    unexpected = e;
-            }
-            if (unexpected != null)
-                throw unexpected;
-        } finally {
-            pool.shutdown();
-        }
+        RecoveryThreads.runAll(toOpen.stream().<Runnable>map(log -> () -> loadUnlessBroken(log)).toList(), threads);
         logOpened(toOpen, threads, System.nanoTime() - started);
     }
 
@@ -284,33 +258,6 @@ public final class LogManager implements Closeable {
             load(log.partition(), log.config(), log.highWatermarkFollowsLogEnd());
         } catch (KafkaStorageException e) {
             // listed offline with the reason
-        }
-    }
-
-    /**
-     * Waits for {@code load} to finish, even if interrupted (the interrupt is kept for the caller), so that no load
-     * outlives {@link #openLogs}; returns what it threw unexpectedly, if anything.
-     */
-    private static RuntimeException awaitUninterruptibly(Future<?> load) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    load.get();
-                    return null;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re)
-                        return re;
-                    if (e.getCause() instanceof Error error)
-                        throw error;
-                    return new IllegalStateException("Opening a log failed: " + e.getCause(), e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted)
-                Thread.currentThread().interrupt();
         }
     }
 
