@@ -1,4 +1,5 @@
-// Overview: brokers, partition health, live produce/fetch rates (polling /stats), disk use, rebalance.
+// Overview: brokers, partition health, live produce/fetch rates and disk use of every broker (polling
+// /stats/brokers), rebalance.
 import { get, post } from '../api.js';
 import { h, act, bytes, number, statusLine, table } from '../dom.js';
 import { sparkline } from '../sparkline.js';
@@ -18,33 +19,42 @@ export default async function overview(main, { user, onLeave }) {
   const ratesStatus = statusLine();
   main.append(h('section', { class: 'panel', 'aria-labelledby': 'rates-h' },
     h('h2', { id: 'rates-h' }, 'Traffic on this broker'), rates, ratesStatus));
+  const brokersBody = h('tbody');
+  main.append(h('section', { class: 'panel', 'aria-labelledby': 'brokers-stats-h' },
+    h('h2', { id: 'brokers-stats-h' }, 'Every broker: traffic and disk'),
+    h('table', { id: 'broker-stats' }, h('caption', { class: 'muted', style: 'text-align:left' },
+      'Rates over the last two samples; a broker that is down or does not answer is shown as unreachable'),
+    h('thead', {}, h('tr', {}, BROKER_COLUMNS.map(c => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)))),
+    brokersBody)));
 
   const history = Object.fromEntries(SERIES.map(([key]) => [key, []]));
-  let previous = null;
+  const previous = new Map(); // broker id -> its last stats, for its rates
+  let polling = false;
   const poll = async () => {
+    if (polling) return; // a broker that does not answer holds a poll for up to two seconds
+    polling = true;
     try {
-      const stats = await get('stats');
-      if (previous) {
-        const seconds = Math.max(0.001, (stats.at - previous.at) / 1000);
+      const cluster = await get('stats/brokers');
+      const local = cluster.brokers.find(b => b.local);
+      const before = previous.get(local.id);
+      if (before) {
+        const seconds = Math.max(0.001, (local.stats.at - before.at) / 1000);
         for (const [key] of SERIES) {
-          history[key].push(Math.max(0, (stats[key] - previous[key]) / seconds));
+          history[key].push(Math.max(0, (local.stats[key] - before[key]) / seconds));
           if (history[key].length > HISTORY) history[key].shift();
         }
       }
-      previous = stats;
+      brokersBody.replaceChildren(...cluster.brokers.map(b => brokerRow(b, previous.get(b.id))));
+      for (const b of cluster.brokers) {
+        if (b.reachable) previous.set(b.id, b.stats);
+        else previous.delete(b.id);
+      }
       ratesStatus.clear();
-      rates.replaceChildren(...SERIES.map(([key, label, format]) => {
-        const last = history[key].length ? history[key][history[key].length - 1] : 0;
-        return h('div', { class: 'card' }, h('div', { class: 'muted' }, label),
-          h('div', { class: 'value', dataset: { metric: key } }, format(Math.round(last))),
-          sparkline(history[key], `${label}, last ${history[key].length} samples`));
-      }), h('div', { class: 'card' }, h('div', { class: 'muted' }, 'Records stored (log segments)'),
-        h('div', { class: 'value', id: 'log-bytes' }, bytes(stats.logBytes))),
-      h('div', { class: 'card' }, h('div', { class: 'muted' }, 'Disk free (data volume)'),
-        h('div', { class: 'value', id: 'disk-free' }, bytes(stats.diskUsableBytes)),
-        h('div', { class: 'muted' }, `of ${bytes(stats.diskTotalBytes)}`)));
+      rates.replaceChildren(...localCards(local.stats, history));
     } catch (error) {
       ratesStatus.error(error);
+    } finally {
+      polling = false;
     }
   };
   const timer = setInterval(poll, POLL_MS);
@@ -75,6 +85,44 @@ export default async function overview(main, { user, onLeave }) {
   main.append(h('section', { class: 'panel', 'aria-labelledby': 'actions-h' }, h('h2', { id: 'actions-h' }, 'Cluster actions'),
     h('p', { class: 'muted' }, 'Moves each partition\'s leadership back to its preferred replica where that one is alive and in sync.'),
     rebalance, status));
+}
+
+const BROKER_COLUMNS = [
+  { label: 'Broker' }, { label: 'State' }, { label: 'Produced / s', num: true }, { label: 'Fetched / s', num: true },
+  { label: 'Records stored (log segments)', num: true }, { label: 'Disk free', num: true }, { label: 'Disk size', num: true },
+];
+
+/** One broker's row: its rates since its previous sample (none yet at the first), its disk; or why it is unreachable. */
+function brokerRow(broker, before) {
+  const id = h('td', {}, broker.local ? `${broker.id} (this broker)` : broker.id);
+  if (!broker.reachable) {
+    return h('tr', { dataset: { broker: broker.id } }, id,
+      h('td', { colspan: BROKER_COLUMNS.length - 1 }, h('strong', { class: 'error' }, 'unreachable: '), broker.problem));
+  }
+  const stats = broker.stats;
+  const rate = (key) => {
+    if (!before || stats.at <= before.at) return '–';
+    return bytes(Math.round(Math.max(0, stats[key] - before[key]) * 1000 / (stats.at - before.at)));
+  };
+  return h('tr', { dataset: { broker: broker.id } }, id, h('td', {}, broker.alive ? 'alive' : 'down'),
+    h('td', { class: 'num' }, rate('bytesIn')), h('td', { class: 'num' }, rate('bytesOut')),
+    h('td', { class: 'num', dataset: { metric: 'logBytes' } }, bytes(stats.logBytes)),
+    h('td', { class: 'num', dataset: { metric: 'diskUsableBytes' } }, bytes(stats.diskUsableBytes)),
+    h('td', { class: 'num' }, bytes(stats.diskTotalBytes)));
+}
+
+/** The charts of this broker's rates and the cards of its disk. */
+function localCards(stats, history) {
+  return [...SERIES.map(([key, label, format]) => {
+    const last = history[key].length ? history[key][history[key].length - 1] : 0;
+    return h('div', { class: 'card' }, h('div', { class: 'muted' }, label),
+      h('div', { class: 'value', dataset: { metric: key } }, format(Math.round(last))),
+      sparkline(history[key], `${label}, last ${history[key].length} samples`));
+  }), h('div', { class: 'card' }, h('div', { class: 'muted' }, 'Records stored (log segments)'),
+    h('div', { class: 'value', id: 'log-bytes' }, bytes(stats.logBytes))),
+  h('div', { class: 'card' }, h('div', { class: 'muted' }, 'Disk free (data volume)'),
+    h('div', { class: 'value', id: 'disk-free' }, bytes(stats.diskUsableBytes)),
+    h('div', { class: 'muted' }, `of ${bytes(stats.diskTotalBytes)}`))];
 }
 
 function card(label, value) {

@@ -1,25 +1,29 @@
 // One topic: partitions (leader, replicas, ISR, offsets), configs (defaults vs overrides), its consumer groups with
 // lag, and for admins: add partitions, edit configs, delete (with a confirmation naming the topic).
 import { del, get, patch, post, seg } from '../api.js';
-import { h, act, field, number, statusLine, table } from '../dom.js';
+import { h, act, bytes, field, number, statusLine, table } from '../dom.js';
 import { confirmByName } from './confirm.js';
 
 export default async function topic(main, { user, params: [name], go }) {
   const details = await get(`topics/${seg(name)}`);
   main.append(h('h1', {}, `Topic ${details.name}`),
     h('p', {}, h('a', { href: `#/topics/${seg(name)}/records` }, 'Browse records'),
-      ` · id `, h('code', {}, details.topicId), ` · created ${details.createdAt}`));
+      ` · id `, h('code', {}, details.topicId), ` · created ${details.createdAt} · `,
+      h('span', { id: 'topic-size' }, `${bytes(details.sizeBytes)} on disk on this broker`)));
 
   main.append(h('section', { class: 'panel', 'aria-labelledby': 'parts-h' }, h('h2', { id: 'parts-h' }, 'Partitions'),
     table(`${details.partitionCount} partitions, replication factor ${details.replicationFactor}`,
       ['Partition', 'Leader', 'Replicas', 'In sync', { label: 'Start offset', num: true }, { label: 'End offset', num: true },
-        { label: 'High watermark', num: true }, { label: 'Records', num: true }, 'State'],
+        { label: 'High watermark', num: true }, { label: 'Records', num: true }, { label: 'Size', num: true }, 'State'],
       details.partitions.map(p => h('tr', {},
         h('td', {}, h('a', { href: `#/topics/${seg(name)}/records?partition=${p.partition}` }, p.partition)),
         h('td', {}, p.leader), h('td', {}, p.replicas.join(', ')), h('td', {}, p.isr.join(', ')),
         h('td', { class: 'num' }, number(p.logStartOffset)), h('td', { class: 'num' }, number(p.logEndOffset)),
         h('td', { class: 'num' }, number(p.highWatermark)), h('td', { class: 'num' }, number(p.highWatermark - p.logStartOffset)),
+        h('td', { class: 'num' }, p.sizeBytes < 0 ? 'not here' : bytes(p.sizeBytes)),
         h('td', {}, p.offlineReason ? h('span', { class: 'error' }, p.offlineReason) : 'online'))))));
+
+  if ((details.configs['cleanup.policy'] ?? '').includes('compact')) main.append(cleanerSection(details));
 
   const overrides = details.configOverrides;
   main.append(h('section', { class: 'panel', 'aria-labelledby': 'configs-h' }, h('h2', { id: 'configs-h' }, 'Configs'),
@@ -32,6 +36,31 @@ export default async function topic(main, { user, params: [name], go }) {
   if (user.can('tributary-admin')) {
     main.append(groupsOfTopic(name), adminActions(details, go));
   }
+}
+
+/** What the log cleaner says of each partition of a compacted topic that this broker holds a replica of. */
+function cleanerSection(details) {
+  const held = details.partitions.filter(p => p.sizeBytes >= 0);
+  const section = h('section', { class: 'panel', 'aria-labelledby': 'cleaner-h' }, h('h2', { id: 'cleaner-h' }, 'Log cleaner'),
+    h('p', { class: 'muted' }, `Compaction keeps the latest record of each key; a partition is cleaned once its dirty share passes`
+      + ` min.cleanable.dirty.ratio (${details.configs['min.cleanable.dirty.ratio'] ?? 'default'}).`));
+  if (!held.length) {
+    section.append(h('p', { class: 'muted' }, 'This broker holds no replica of this topic: the brokers that do know its cleaner state.'));
+    return section;
+  }
+  section.append(table('The cleaner on this broker\'s replicas', ['Partition', 'State', { label: 'Dirty', num: true },
+    { label: 'First dirty offset', num: true }, 'Last cleaned', 'Reason'],
+  held.map(p => h('tr', { dataset: { partition: p.partition } }, h('td', {}, p.partition), ...cleanerCells(p.cleaner)))));
+  return section;
+}
+
+function cleanerCells(cleaner) {
+  if (!cleaner) return [h('td', { class: 'cleaner-state', colspan: 5 }, 'not known to the cleaner yet')];
+  return [h('td', { class: 'cleaner-state' }, cleaner.failed ? h('strong', { class: 'error' }, cleaner.state) : cleaner.state),
+    h('td', { class: 'num' }, `${(cleaner.dirtyRatio * 100).toFixed(1)} %`),
+    h('td', { class: 'num' }, number(cleaner.firstDirtyOffset)),
+    h('td', {}, cleaner.lastCleanedAt ?? 'not since the broker started'),
+    h('td', {}, cleaner.reason ?? '')];
 }
 
 /** The section at once; its table when every group has been looked at (one call per group). */

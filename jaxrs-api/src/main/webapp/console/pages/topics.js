@@ -1,6 +1,6 @@
 // Topics: a searchable, sortable list (fast with thousands of topics) and, for admins, the create form.
 import { get, post } from '../api.js';
-import { h, act, field, number, statusLine } from '../dom.js';
+import { h, act, bytes, field, number, statusLine } from '../dom.js';
 import { parsePairs } from './pairs.js';
 
 const COLUMNS = [
@@ -8,6 +8,7 @@ const COLUMNS = [
   { key: 'partitions', label: 'Partitions', num: true },
   { key: 'replicationFactor', label: 'Replication factor', num: true },
   { key: 'records', label: 'Records', num: true },
+  { key: 'sizeBytes', label: 'Size', num: true },
   { key: 'cleanupPolicy', label: 'Cleanup policy' },
 ];
 
@@ -48,7 +49,8 @@ export default async function topics(main, { user, query, go }) {
     // One string of escaped HTML for the rows: thousands of rows render in a few milliseconds.
     body.innerHTML = shown.map(t => `<tr><td><a href="#/topics/${encodeURIComponent(t.name)}">${escape(t.name)}</a></td>`
       + `<td class="num">${t.partitions}</td><td class="num">${t.replicationFactor}</td>`
-      + `<td class="num">${number(t.records)}</td><td>${escape(t.cleanupPolicy ?? '')}</td></tr>`).join('');
+      + `<td class="num">${number(t.records)}</td><td class="num">${bytes(t.sizeBytes)}</td>`
+      + `<td>${escape(t.cleanupPolicy ?? '')}</td></tr>`).join('');
     count.textContent = `${number(shown.length)} of ${number(list.topics.length)} topics`;
     const elapsed = performance.now() - started;
     window.tributaryTimings = { ...(window.tributaryTimings || {}), topicsRenderMs: elapsed };
@@ -56,7 +58,8 @@ export default async function topics(main, { user, query, go }) {
   };
   search.addEventListener('input', render);
   main.append(h('div', { class: 'toolbar' }, field('Search topics', search), count),
-    h('table', { id: 'topics-table' }, h('caption', { class: 'muted', style: 'text-align:left' }, 'All topics'), thead, body));
+    h('table', { id: 'topics-table' }, h('caption', { class: 'muted', style: 'text-align:left' },
+      'All topics; size is the bytes on disk of their replicas on this broker (log segments, indexes left out)'), thead, body));
   render();
 }
 

@@ -52,6 +52,7 @@ class ClusterMembershipIT {
                 assertEquals(0, cluster.getJsonObject("partitions").getInt("underReplicated"));
             }
             assertEquals(401, first.client().anonymous().get("cluster").status(), "admins only");
+            assertBrokerStats(first, Map.of(0, "local", 1, "reached"));
 
             embeddedDatabaseBrokerFailsFast(work, members, gridPorts[2]);
             awaitBrokers(first, bothAlive); // the refused broker left no trace in the cluster
@@ -61,7 +62,30 @@ class ClusterMembershipIT {
             assertEquals(1, afterStop.getInt("controllerId"));
             assertEquals(first.kafkaBootstrap(), brokerOf(afterStop, 0).getString("kafkaAddress"),
                     "a stopped broker is listed with the address it announced last");
+            assertBrokerStats(second, Map.of(0, "unreachable", 1, "local"));
         }
+    }
+
+    /**
+     * {@code GET /stats/brokers} on {@code broker} lists each broker as {@code expected} ("local", "reached" over the
+     * other's REST API with the caller's credentials, or "unreachable" with why), with stats for the first two.
+     */
+    private static void assertBrokerStats(MicroBroker broker, Map<Integer, String> expected) {
+        RestClient.Reply reply = broker.client().get("stats/brokers");
+        assertEquals(200, reply.status(), reply::toString);
+        Map<Integer, String> seen = new TreeMap<>();
+        for (var value : reply.json().getJsonArray("brokers")) {
+            JsonObject entry = value.asJsonObject();
+            String state = entry.getBoolean("local") ? "local" : entry.getBoolean("reachable") ? "reached"
+                    : "unreachable";
+            seen.put(entry.getInt("id"), state);
+            assertEquals(entry.getBoolean("reachable"), entry.containsKey("stats") && !entry.isNull("stats"),
+                    reply::toString);
+            if (!entry.getBoolean("reachable")) {
+                assertTrue(entry.getString("problem").contains("down"), reply::toString);
+            }
+        }
+        assertEquals(expected, seen, reply::toString);
     }
 
     private static void embeddedDatabaseBrokerFailsFast(Path work, String members, int gridPort) throws Exception {

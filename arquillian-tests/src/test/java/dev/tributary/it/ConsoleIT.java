@@ -48,6 +48,7 @@ import org.openqa.selenium.WebElement;
 class ConsoleIT {
 
     private static final String TOPIC = "console-orders";
+    private static final String COMPACTED = "console-prices";
     private static final String GROUP = "console-group";
     private static final String VIEWER = "viewer";
     private static final String VIEWER_PASSWORD = "viewer-password";
@@ -92,6 +93,11 @@ class ConsoleIT {
         assertFalse(browser.find(By.id("insecure-banner")).isDisplayed(), "security is on: no banner");
         browser.awaitText(By.cssSelector("main"), "Cluster id");
         browser.awaitText(By.id("disk-free"), "B");
+        // Every broker's traffic and disk: here the one broker, asked directly (the others would be over REST).
+        WebElement self = browser.awaitText(By.cssSelector("#broker-stats tbody tr"), "(this broker)");
+        assertTrue(self.getText().contains("alive"), self.getText());
+        assertTrue(self.findElement(By.cssSelector("[data-metric=diskUsableBytes]")).getText().endsWith("B"),
+                self.getText());
     }
 
     @Test
@@ -154,6 +160,15 @@ class ConsoleIT {
         browser.type(By.id("browse-filter"), "widget-7");
         browser.awaitText(By.id("records-count"), "1 records (of 9 loaded)");
         browser.screenshot("records");
+
+        // The topic's size on disk, in the list and on its page, is what the API says.
+        long size = admin.get("topics/" + TOPIC).json().getJsonNumber("sizeBytes").longValue();
+        assertTrue(size > 9 * 40, "nine records take room: " + size);
+        browser.go("#/topics?q=" + TOPIC, "Topics");
+        browser.awaitText(By.cssSelector("#topics-table tbody tr"), TOPIC);
+        assertEquals(humanBytes(size), browser.text(By.cssSelector("#topics-table tbody tr td:nth-child(5)")));
+        browser.go("#/topics/" + TOPIC, "Topic " + TOPIC);
+        assertEquals(humanBytes(size) + " on disk on this broker", browser.text(By.id("topic-size")));
     }
 
     @Test
@@ -217,6 +232,29 @@ class ConsoleIT {
 
     @Test
     @Order(6)
+    void showsTheLogCleanersStateOfACompactedTopic() throws Exception {
+        assertEquals(201, admin.post("topics", "{\"name\":\"" + COMPACTED + "\",\"partitions\":2,"
+                + "\"configs\":{\"cleanup.policy\":\"compact\"}}").status());
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (int i = 0; i < 3; i++) {
+                producer.send(new ProducerRecord<>(COMPACTED, 0, "price", "v" + i)).get();
+            }
+        }
+        browser.go("#/topics/" + COMPACTED, "Topic " + COMPACTED);
+        browser.awaitText(By.cssSelector("section[aria-labelledby=cleaner-h]"), "min.cleanable.dirty.ratio");
+        List<WebElement> rows = browser.findAll(By.cssSelector("section[aria-labelledby=cleaner-h] tbody tr"));
+        assertEquals(2, rows.size(), "a row per partition held here");
+        JsonObject partition0 = admin.get("topics/" + COMPACTED).json().getJsonArray("partitions")
+                .getJsonObject(0).getJsonObject("cleaner");
+        assertEquals(partition0.getString("state"), rows.get(0).findElement(By.cssSelector(".cleaner-state")).getText());
+        browser.screenshot("topic-compacted");
+
+        browser.go("#/topics/" + TOPIC, "Topic " + TOPIC);
+        assertFalse(browser.has(By.id("cleaner-h")), "a topic that is not compacted has no cleaner");
+    }
+
+    @Test
+    @Order(7)
     void deletesATopicOnlyAfterItsNameIsTyped() {
         assertEquals(201, admin.post("topics", "{\"name\":\"console-doomed\"}").status());
         browser.go("#/topics/console-doomed", "Topic console-doomed");
@@ -230,7 +268,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void showsTheSecurityPageToAdmins() {
         browser.go("#/security", "Security");
         browser.awaitText(By.cssSelector("main table"), VIEWER);
@@ -244,12 +282,13 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void hasNoSeriousOrCriticalAccessibilityViolations() {
         Map<String, String> pages = new java.util.LinkedHashMap<>();
         pages.put("#/overview", "Overview");
         pages.put("#/topics", "Topics");
         pages.put("#/topics/" + TOPIC, "Topic " + TOPIC);
+        pages.put("#/topics/" + COMPACTED, "Topic " + COMPACTED);
         pages.put("#/topics/" + TOPIC + "/records?partition=all&from=beginning&limit=50", "Records of " + TOPIC);
         pages.put("#/groups", "Consumer groups");
         pages.put("#/groups/" + GROUP, "Group " + GROUP);
@@ -266,7 +305,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aReadOnlyUserSeesWhatItMayReadAndNoButtonItMayNotUse() {
         browser.open();
         browser.logIn(VIEWER, VIEWER_PASSWORD);
@@ -291,7 +330,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void theApiTellsTheConsoleWhoIsLoggedInAndSkipsTheBrowsersOwnLoginDialog() throws Exception {
         JsonObject me = admin.as(VIEWER, VIEWER_PASSWORD).get("me").json();
         assertEquals(VIEWER, me.getString("name"));
@@ -324,6 +363,19 @@ class ConsoleIT {
                 .filter(t -> t.getString("name").equals(TOPIC)).findFirst().orElseThrow();
         assertEquals(14, listed.getJsonNumber("records").longValue(), listed::toString);
         assertEquals("delete", listed.getString("cleanupPolicy"), listed::toString);
+        assertEquals(admin.get("topics/" + TOPIC).json().getJsonNumber("sizeBytes").longValue(),
+                listed.getJsonNumber("sizeBytes").longValue(), listed::toString);
+
+        JsonObject brokers = admin.as(VIEWER, VIEWER_PASSWORD).get("stats/brokers").json();
+        JsonObject only = brokers.getJsonArray("brokers").getJsonObject(0);
+        assertAll(() -> assertEquals(1, brokers.getJsonArray("brokers").size(), brokers::toString),
+                () -> assertTrue(only.getBoolean("local") && only.getBoolean("reachable") && only.getBoolean("alive"),
+                        only::toString),
+                () -> assertTrue(only.getJsonObject("stats").getJsonNumber("logBytes").longValue() > 0,
+                        only::toString));
+        RestClient.Reply anonymous = admin.anonymous().get("stats/brokers");
+        assertEquals(401, anonymous.status(), anonymous::toString);
+        assertTrue(anonymous.contentType().startsWith("application/problem+json"), anonymous::toString);
         assertEquals(404, admin.post("groups/" + GROUP + "/offsets?dryRun=true",
                 "{\"topic\":\"no-such-topic\",\"to\":\"latest\"}").status());
     }
@@ -333,7 +385,7 @@ class ConsoleIT {
      * route change to the rendered table, fetch included); the numbers go to docs/benchmarks.md.
      */
     @Test
-    @Order(11)
+    @Order(12)
     void rendersAThousandTopicsInUnderASecondAndTenThousandRecordsWithoutFreezing() throws Exception {
         for (int i = 0; i < 1000; i++) {
             assertEquals(201, admin.post("topics", String.format("{\"name\":\"perf-%04d\"}", i)).status());
@@ -389,6 +441,21 @@ class ConsoleIT {
         assertTrue(renderMs < 200 && nextPageMs < 200 && filterMs < 200,
                 "the page froze: render " + renderMs + ", next page " + nextPageMs + ", filter " + filterMs + " ms");
         assertTrue(recordsMs < 5000, "10,000 records took " + recordsMs + " ms to show");
+    }
+
+    /** A byte count as the console writes it (dom.js's {@code bytes}). */
+    private static String humanBytes(long count) {
+        if (count < 1024) {
+            return count + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double value = count;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
     /** Milliseconds, measured in the page, from setting the route to {@code condition} holding (checked each frame). */

@@ -24,6 +24,7 @@ class ConsoleInsecureIT {
             assertTrue(browser.text(By.id("insecure-banner")).contains("--insecure"));
             assertTrue(browser.text(By.id("who")).startsWith("anonymous"));
             assertFalse(browser.has(By.cssSelector("#who button")), "nothing to sign out of");
+            browser.awaitText(By.cssSelector("#broker-stats tbody tr"), "(this broker)"); // no credentials to pass on
             browser.go("#/security", "Security");
             assertEquals(List.of(), browser.seriousAccessibilityViolations());
         }

@@ -1,5 +1,6 @@
 package dev.tributary.it;
 
+import dev.tributary.broker.testing.DebianPackages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ final class HeadlessChromium {
     }
 
     private static boolean aptGet(String... arguments) {
-        List<String> command = new ArrayList<>(List.of("apt-get"));
+        List<String> command = new ArrayList<>(DebianPackages.APT_GET);
         command.addAll(List.of(arguments));
         ProcessBuilder apt = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);

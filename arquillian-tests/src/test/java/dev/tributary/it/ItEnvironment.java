@@ -30,9 +30,14 @@ final class ItEnvironment {
      * (SASL with SCRAM, ACLs on), as a user's would.
      */
     static Map<String, Object> kafkaLogin() {
+        return kafkaLogin(ADMIN, ADMIN_PASSWORD);
+    }
+
+    /** What a Kafka client needs to log in as {@code user} with SCRAM-SHA-512. */
+    static Map<String, Object> kafkaLogin(String user, String password) {
         return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "SCRAM-SHA-512",
                 "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                        + ADMIN + "\" password=\"" + ADMIN_PASSWORD + "\";");
+                        + user + "\" password=\"" + password + "\";");
     }
 
     /** {@code config} with {@link #kafkaLogin()}. */
@@ -63,9 +68,9 @@ final class ItEnvironment {
         return existing(Path.of(property("tributary.it.payara.server")));
     }
 
-    /** The Kafka port of the Arquillian-managed broker (reserved by the build). */
+    /** The Kafka port of this JVM's Arquillian-managed broker (picked by {@link ArquillianBrokerPort}). */
     static int arquillianKafkaPort() {
-        return Integer.parseInt(property("tributary.it.kafka.port"));
+        return Integer.parseInt(property(ArquillianBrokerPort.PROPERTY));
     }
 
     /** A fresh directory under target/it-work for one test's files. */

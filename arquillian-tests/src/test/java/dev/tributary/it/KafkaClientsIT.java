@@ -1,6 +1,8 @@
 package dev.tributary.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -8,9 +10,11 @@ import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -23,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -103,6 +108,48 @@ class KafkaClientsIT {
         assertEquals(sent.size(), fromRest);
 
         verifyGroupAdministration(rest, sent.size());
+    }
+
+    /**
+     * One user, both doors: a user created over REST with only the producer role logs in to the Kafka listener and
+     * may produce, but neither read nor delete the topic.
+     */
+    @Test
+    void aProducerCreatedOverRestMayOnlyProduceOverKafka() throws Exception {
+        RestClient rest = new RestClient(URI.create("http://127.0.0.1:" + base.getPort() + "/api/v1/"));
+        assertEquals(201, rest.post("topics", "{\"name\":\"kafka-audit\",\"partitions\":1}").status());
+        RestClient.Reply created = rest.put("users/auditor",
+                "{\"password\":\"auditor-secret\",\"roles\":[\"tributary-producer\"]}");
+        assertEquals(200, created.status(), created::toString);
+        Map<String, Object> auditor = ItEnvironment.kafkaLogin("auditor", "auditor-secret");
+
+        Properties producer = producerConfig();
+        producer.putAll(auditor);
+        try (KafkaProducer<String, String> writer = new KafkaProducer<>(producer)) {
+            assertEquals(0, writer.send(new ProducerRecord<>("kafka-audit", "k", "v")).get(30, TimeUnit.SECONDS)
+                    .offset());
+        }
+
+        Properties consumer = consumerConfig();
+        consumer.putAll(auditor);
+        try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(consumer)) {
+            TopicPartition partition = new TopicPartition("kafka-audit", 0);
+            reader.assign(List.of(partition));
+            reader.seekToBeginning(List.of(partition));
+            assertThrows(TopicAuthorizationException.class, () -> {
+                for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); System.nanoTime() < deadline; )
+                    reader.poll(Duration.ofMillis(500));
+            });
+        }
+
+        Map<String, Object> admin = new HashMap<>(auditor);
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        try (Admin client = Admin.create(admin)) {
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> client.deleteTopics(List.of("kafka-audit")).all().get(30, TimeUnit.SECONDS));
+            assertInstanceOf(TopicAuthorizationException.class, refused.getCause());
+        }
+        assertEquals(200, rest.get("topics/kafka-audit").status(), "the topic is still there");
     }
 
     /** A Kafka consumer group, seen, reset and deleted through REST. */

@@ -10,10 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /**
  * A broker as `bin/tributary start` runs it (Payara Micro; tributary-jca.rar and the server-wide connection factory
@@ -280,7 +282,9 @@ final class MicroBroker implements AutoCloseable {
         command.addAll(List.of("-jar", ItEnvironment.microJar().toString()));
         command.addAll(grid.map(member -> List.of("--clustermode", member.members(), "--interfaces", gridInterface,
                 "--startport", Integer.toString(member.port()))).orElse(List.of("--nohazelcast")));
+        deleteRuntimeDir();
         command.addAll(List.of("--disablephonehome",
+                "--rootdir", runtimeDir().toString(),
                 "--port", Integer.toString(port),
                 "--prebootcommandfile", preBootCommands().toString(),
                 "--postbootcommandfile", postBootCommands.toString(),
@@ -375,6 +379,27 @@ final class MicroBroker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+        deleteRuntimeDir();
+    }
+
+    /**
+     * Where this broker's Payara Micro unpacks itself (190 MB): beside its data directory, and removed once the
+     * process is gone. Without {@code --rootdir} every start left a copy in the temp directory, which a killed
+     * process never removes; a full suite filled the disk with them.
+     */
+    private Path runtimeDir() {
+        return dataDir.resolveSibling(dataDir.getFileName() + "-payara-micro");
+    }
+
+    private void deleteRuntimeDir() {
+        if (!Files.exists(runtimeDir()))
+            return;
+        try (Stream<Path> files = Files.walk(runtimeDir())) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList())
+                Files.delete(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot remove " + runtimeDir(), e);
         }
     }
 

@@ -21,12 +21,33 @@ public class RequestSizeLimit implements ContainerRequestFilter {
     /** Generous for JSON + base64 of a default max.message.bytes (1 MiB) batch, small enough to never hurt the heap. */
     static final long MAX_REQUEST_BYTES = 16L << 20;
 
+    /**
+     * A body declared larger than the cap but no larger than this is read and thrown away before the 413 is sent.
+     * Answering while the client is still sending, and closing, makes the client's socket receive a reset that can
+     * wipe the answer before it is read ("header parser received no bytes"): the client learns nothing. Beyond this
+     * the connection is closed unread, as a guard against being made to read without end.
+     */
+    static final long MAX_DISCARDED_BYTES = 64L << 20;
+
     @Override
-    public void filter(ContainerRequestContext request) {
+    public void filter(ContainerRequestContext request) throws IOException {
         if (request.getLength() > MAX_REQUEST_BYTES) {
+            discardDeclaredBody(request.getEntityStream(), request.getLength());
             throw tooLarge();
         }
         request.setEntityStream(new BoundedBody(request.getEntityStream(), request.getLength()));
+    }
+
+    /** Reads and drops a refused body of {@code declared} bytes if it is small enough to be worth it. */
+    static void discardDeclaredBody(InputStream body, long declared) throws IOException {
+        if (declared > MAX_DISCARDED_BYTES) {
+            return;
+        }
+        byte[] buffer = new byte[64 << 10];
+        long left = declared; // never past the declared end: see the class comment
+        for (int n = 0; left > 0 && n >= 0; left -= Math.max(n, 0)) {
+            n = body.read(buffer, 0, (int) Math.min(buffer.length, left));
+        }
     }
 
     private static RequestTooLargeException tooLarge() {

@@ -94,15 +94,7 @@ public class TopicsResource {
     @GET
     @PermitAll // producers and consumers need partition counts too
     public TopicList list() {
-        return new TopicList(topics.topicNames().stream()
-                .map(name -> {
-                    TopicDescription topic = topics.describe(name);
-                    long records = topic.partitions().stream()
-                            .mapToLong(p -> Math.max(0, p.highWatermark() - p.logStartOffset())).sum();
-                    return new TopicSummary(name, topic.partitions().size(), topic.replicationFactor(), records,
-                            topic.configs().get("cleanup.policy"));
-                })
-                .toList());
+        return new TopicList(topics.topicNames().stream().map(topics::describe).map(TopicSummary::of).toList());
     }
 
     @Operation(summary = "Describe a topic: id, configs, partitions with offsets")

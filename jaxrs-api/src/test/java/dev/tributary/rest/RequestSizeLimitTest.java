@@ -38,6 +38,22 @@ class RequestSizeLimitTest {
         assertThrows(RequestTooLargeException.class, () -> body.readNBytes((int) RequestSizeLimit.MAX_REQUEST_BYTES + 10));
     }
 
+    /** The client that is still sending gets its 413 rather than a reset: the refused body is read first. */
+    @Test
+    void aRefusedBodyOfReasonableSizeIsReadToItsEndButNoFurther() throws IOException {
+        int declared = (int) RequestSizeLimit.MAX_REQUEST_BYTES + 1;
+        InputStream underlying = new ByteArrayInputStream(new byte[declared + 5]);
+        RequestSizeLimit.discardDeclaredBody(underlying, declared);
+        assertEquals(5, underlying.available());
+    }
+
+    @Test
+    void aHugeRefusedBodyIsNotRead() throws IOException {
+        InputStream underlying = new ByteArrayInputStream(new byte[1024]);
+        RequestSizeLimit.discardDeclaredBody(underlying, RequestSizeLimit.MAX_DISCARDED_BYTES + 1);
+        assertEquals(1024, underlying.available());
+    }
+
     /** A parser that keeps asking at the end (Parsson skipping an unterminated array) gets an error, not a loop. */
     @Test
     void aReaderThatKeepsAskingPastTheEndIsStopped() throws IOException {

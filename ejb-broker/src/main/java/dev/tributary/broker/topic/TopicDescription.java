@@ -21,4 +21,12 @@ public record TopicDescription(String name, Uuid topicId, short replicationFacto
         configOverrides = Map.copyOf(configOverrides);
         partitions = List.copyOf(partitions);
     }
+
+    /**
+     * The bytes of the log segments of this topic's replicas that this broker holds (a partition it holds no replica
+     * of adds nothing): on a lone broker the topic's size on disk; in a cluster this broker's share of it.
+     */
+    public long sizeBytesHere() {
+        return partitions.stream().mapToLong(partition -> Math.max(0, partition.sizeBytes())).sum();
+    }
 }

@@ -50,7 +50,8 @@ final class TopicMetadataCache implements TopicMetadata {
     }
 
     /**
-     * A partition as clients see it: offsets are this broker's replica's, -1 where it holds none (ask the leader).
+     * A partition as clients see it: offsets and size are this broker's replica's, -1 where it holds none (ask the
+     * leader).
      */
     private PartitionState stateOf(HostedTopic topic, int partition) {
         PartitionLeadership leadership = topic.leadership()[partition];
@@ -58,7 +59,7 @@ final class TopicMetadataCache implements TopicMetadata {
         boolean local = leadership.replicas().contains(topics.brokerId());
         if (local && log == null) {
             String reason = topics.offlineReason(new TopicPartition(topic.name(), partition));
-            return new PartitionState(partition, -1, leadership.replicas(), List.of(), -1, -1, -1,
+            return new PartitionState(partition, -1, leadership.replicas(), List.of(), -1, -1, -1, -1,
                     Optional.of(reason));
         }
         Optional<String> offline = leadership.hasLeader() ? Optional.empty()
@@ -67,9 +68,10 @@ final class TopicMetadataCache implements TopicMetadata {
             offline = log.corruption().map(damage -> "its leader's replica holds " + damage.describe());
         if (!local)
             return new PartitionState(partition, leadership.leader(), leadership.replicas(), leadership.isr(), -1, -1,
-                    -1, offline);
+                    -1, -1, offline);
         return new PartitionState(partition, leadership.leader(), leadership.replicas(), leadership.isr(),
-                log.logStartOffset(), log.logEndOffset(), log.highWatermark(), offline, topics.compaction(log));
+                log.logStartOffset(), log.logEndOffset(), log.highWatermark(), log.sizeInBytes(), offline,
+                topics.compaction(log));
     }
 
     @Override

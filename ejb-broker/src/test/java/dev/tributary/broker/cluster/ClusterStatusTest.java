@@ -37,12 +37,12 @@ class ClusterStatusTest {
 
     @Test
     void partitionsAreCountedByHealth() {
-        PartitionState healthy = new PartitionState(0, 0, List.of(0), List.of(0), 0, 0, 0, Optional.empty());
-        PartitionState offline = new PartitionState(1, 0, List.of(0), List.of(0), 0, 0, 0,
+        PartitionState healthy = new PartitionState(0, 0, List.of(0), List.of(0), 0, 0, 0, 0, Optional.empty());
+        PartitionState offline = new PartitionState(1, 0, List.of(0), List.of(0), 0, 0, 0, 0,
                 Optional.of("corrupt segment"));
         TopicDescription a = new TopicDescription("a", Uuid.randomUuid(), (short) 1, Map.of(), Map.of(), REGISTERED,
                 List.of(healthy, offline));
-        PartitionState underReplicated = new PartitionState(1, 0, List.of(0, 1), List.of(0), 0, 0, 0,
+        PartitionState underReplicated = new PartitionState(1, 0, List.of(0, 1), List.of(0), 0, 0, 0, 0,
                 Optional.empty());
         TopicDescription b = new TopicDescription("b", Uuid.randomUuid(), (short) 1, Map.of(), Map.of(), REGISTERED,
                 List.of(healthy, underReplicated));

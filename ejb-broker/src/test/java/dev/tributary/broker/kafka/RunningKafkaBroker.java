@@ -1,5 +1,7 @@
 package dev.tributary.broker.kafka;
 
+import dev.tributary.broker.group.GroupCoordinatorConfig;
+import dev.tributary.broker.log.CleanerConfig;
 import dev.tributary.broker.server.Broker;
 import dev.tributary.broker.server.BrokerConfig;
 import dev.tributary.broker.testing.Conditions;
@@ -22,11 +24,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** A real broker with the Kafka listener on 127.0.0.1 and an ephemeral port, plus stock clients for it. */
-final class RunningKafkaBroker implements AutoCloseable {
+/**
+ * A real broker with the Kafka listener on 127.0.0.1 and an ephemeral port, plus stock clients for it. Public for the
+ * tests of the frameworks built on the clients (Kafka Streams, Kafka Connect) in packages of their own.
+ */
+public final class RunningKafkaBroker implements AutoCloseable {
 
-    final Broker broker;
-    final KafkaServer kafka;
+    public final Broker broker;
+    public final KafkaServer kafka;
 
     RunningKafkaBroker(Path dataDir) {
         this(dataDir, KafkaListenerConfig.of("127.0.0.1", 0));
@@ -36,7 +41,7 @@ final class RunningKafkaBroker implements AutoCloseable {
         this(BrokerConfig.embedded(dataDir), config);
     }
 
-    RunningKafkaBroker(BrokerConfig brokerConfig, KafkaListenerConfig config) {
+    public RunningKafkaBroker(BrokerConfig brokerConfig, KafkaListenerConfig config) {
         this(brokerConfig, config, Clock.systemUTC());
     }
 
@@ -51,11 +56,23 @@ final class RunningKafkaBroker implements AutoCloseable {
         }
     }
 
-    String bootstrap() {
+    /**
+     * A broker for the tests of frameworks that form groups and rely on compaction (Kafka Streams, Kafka Connect),
+     * set as Kafka's own integration tests set theirs: groups form without the 3 s initial rebalance delay, and the
+     * cleaner looks for dirty logs every 50 ms instead of every 15 s.
+     */
+    public static RunningKafkaBroker withPromptGroupsAndCleaner(Path dataDir) {
+        return new RunningKafkaBroker(BrokerConfig.embedded(dataDir)
+                .withGroups(GroupCoordinatorConfig.defaults().withInitialRebalanceDelayMs(0))
+                .withCleaner(new CleanerConfig(1, 4L << 20, Double.MAX_VALUE, 50)),
+                KafkaListenerConfig.of("127.0.0.1", 0));
+    }
+
+    public String bootstrap() {
         return "127.0.0.1:" + kafka.port();
     }
 
-    Admin admin() {
+    public Admin admin() {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
@@ -63,7 +80,7 @@ final class RunningKafkaBroker implements AutoCloseable {
         return Admin.create(props);
     }
 
-    KafkaProducer<String, String> producer(Properties overrides) {
+    public KafkaProducer<String, String> producer(Properties overrides) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -84,7 +101,7 @@ final class RunningKafkaBroker implements AutoCloseable {
         return producer;
     }
 
-    KafkaConsumer<String, String> consumer(Properties overrides) {
+    public KafkaConsumer<String, String> consumer(Properties overrides) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -129,7 +146,7 @@ final class RunningKafkaBroker implements AutoCloseable {
      * Every record of {@code partition}, from its log start to its end offset as of now, read by {@code consumer}
      * (assigned to it here). A record the client cannot decode, a bad CRC say, fails the poll and so the caller.
      */
-    static List<ConsumerRecord<String, String>> readToEnd(KafkaConsumer<String, String> consumer,
+    public static List<ConsumerRecord<String, String>> readToEnd(KafkaConsumer<String, String> consumer,
                                                          TopicPartition partition) {
         List<ConsumerRecord<String, String>> all = new ArrayList<>();
         consumer.assign(List.of(partition));
@@ -140,6 +157,13 @@ final class RunningKafkaBroker implements AutoCloseable {
             return consumer.position(partition) >= end;
         }, () -> all.size() + " records so far");
         return all;
+    }
+
+    /** Every record of {@code partition} as of now, read from its log start by a consumer of its own. */
+    public List<ConsumerRecord<String, String>> readToEnd(TopicPartition partition) {
+        try (KafkaConsumer<String, String> consumer = consumer(new Properties())) {
+            return readToEnd(consumer, partition);
+        }
     }
 
     /** Produces records {@code key-i}/{@code value-i} for i in [from, from + count), default partitioning. */

@@ -32,6 +32,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.SaslHandshakeRequestData;
@@ -164,6 +165,12 @@ class SecureByDefaultTest {
         try (KafkaConsumer<String, String> consumer = kafka.groupMember("pats", "pat", pat)) {
             consumer.subscribe(List.of("orders"));
             assertThrows(AuthorizationException.class, () -> consumer.poll(Duration.ofSeconds(10)));
+        }
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(pat)) {
+            consumer.assign(List.of(new TopicPartition("orders", 0)));
+            consumer.seekToBeginning(List.of(new TopicPartition("orders", 0)));
+            assertThrows(TopicAuthorizationException.class, () -> consumer.poll(Duration.ofSeconds(10)),
+                    "an assigned partition is refused too, not just empty");
         }
         assertEquals(List.of("orders"), kafka.broker.topicMetadata().topicNames(), "still there");
     }

@@ -13,6 +13,12 @@ import java.util.function.BooleanSupplier;
  */
 public final class DebianPackages {
 
+    /**
+     * apt-get, waiting up to ten minutes for dpkg's lock rather than failing at once: test classes run in two JVMs
+     * at once, and two of them may install what they need at the same moment.
+     */
+    public static final List<String> APT_GET = List.of("apt-get", "-o", "DPkg::Lock::Timeout=600");
+
     private DebianPackages() {
     }
 
@@ -25,7 +31,8 @@ public final class DebianPackages {
         if (installed.getAsBoolean())
             return;
         if ("root".equals(System.getProperty("user.name"))) {
-            List<String> command = new ArrayList<>(List.of("apt-get", "install", "-y", "-q"));
+            List<String> command = new ArrayList<>(APT_GET);
+            command.addAll(List.of("install", "-y", "-q"));
             command.addAll(List.of(packages));
             ProcessBuilder install = new ProcessBuilder(command);
             install.environment().put("DEBIAN_FRONTEND", "noninteractive");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.broker.log.PartitionLog;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.Test;
 
 /** The read-only view: what it tells of each partition, and that reading it never waits for a change. */
@@ -33,8 +37,23 @@ class TopicMetadataTest extends BrokerTopicsTest {
             assertEquals(leadership.isr(), partition.isr());
             assertEquals(leadership.leader() == 0 ? 0 : -1, partition.logEndOffset(),
                     "ask the leader for the offsets of partition " + partition.partition());
+            assertEquals(leadership.leader() == 0 ? 0 : -1, partition.sizeBytes(),
+                    "no replica here, no size known of partition " + partition.partition());
             assertEquals(Optional.empty(), partition.offlineReason());
         }
+    }
+
+    @Test
+    void describeGivesTheBytesOfTheLocalReplicasSegments() {
+        admin.create(new NewTopic("orders", 2, (short) 1, Map.of()));
+        PartitionLog log = replicas.leaderLog("orders", 1);
+        log.append(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("k".getBytes(StandardCharsets.UTF_8),
+                "a value of some length".getBytes(StandardCharsets.UTF_8))));
+
+        List<PartitionState> partitions = topics.describe("orders").partitions();
+        assertEquals(0, partitions.get(0).sizeBytes());
+        assertTrue(partitions.get(1).sizeBytes() > 22, "a batch holds its record and a header");
+        assertEquals(log.sizeInBytes(), partitions.get(1).sizeBytes());
     }
 
     @Test
