@@ -105,6 +105,8 @@ final class BrokerSettings {
     static final String SCRUB_ENABLED = "tributary.log.scrub.enabled";
     static final String SCRUB_BYTES_PER_SECOND = "tributary.log.scrub.bytes.per.second";
     static final String SCRUB_INTERVAL_MS = "tributary.log.scrub.interval.ms";
+    /** Kafka's {@code num.recovery.threads.per.data.dir}: partition logs opened (and recovered) at once at start. */
+    static final String RECOVERY_THREADS = "tributary.num.recovery.threads.per.data.dir";
     static final long DEFAULT_METRICS_REFRESH_MS = 5_000;
 
     private BrokerSettings() {
@@ -123,7 +125,16 @@ final class BrokerSettings {
                 replication(config),
                 cleaner(config),
                 scrub(config),
-                transactions(config));
+                transactions(config),
+                recoveryThreads(config));
+    }
+
+    /** @throws IllegalArgumentException naming the setting if the value is below 1 */
+    private static int recoveryThreads(Config config) {
+        int threads = value(config, RECOVERY_THREADS, Integer.class).orElse(BrokerConfig.DEFAULT_RECOVERY_THREADS);
+        if (threads < 1)
+            throw new IllegalArgumentException(RECOVERY_THREADS + " must be at least 1, not " + threads);
+        return threads;
     }
 
     /** @throws IllegalArgumentException naming the setting if a value is out of Kafka's range */

@@ -718,6 +718,16 @@ final class LocalLog {
         return nowMs - recoveryPoint.lastFlushMs() >= cfg.flushMs();
     }
 
+    /**
+     * Checkpoints the recovery point if it moved, without an fsync of its own: with {@code flush.messages=1} every
+     * acknowledged append is durable already, and only the checkpoint tells recovery after a crash where to start.
+     * Any thread. Does nothing on a closed or offline log.
+     */
+    void checkpointRecoveryPoint() throws IOException {
+        if (writable())
+            recoveryPoint.checkpoint();
+    }
+
     /** Makes everything written so far durable and checkpoints the recovery point. */
     void flush() throws IOException {
         ensureOpen();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -25,9 +26,13 @@ import java.util.logging.Logger;
  *   <li>Reads and deletes the clean-shutdown marker (so a crash after this open is never taken for a clean
  *       shutdown), and reads the recovery-point and log-start-offset checkpoints.</li>
  *   <li>After a clean shutdown whose marker matches the files, trusts the data: only the indexes are
- *       sanity-checked, and any that is missing or fails is rebuilt. Otherwise every segment from the one holding
- *       the recovery point onward is validated batch by batch ({@link RecordBatchScanner}) and its indexes are
- *       rebuilt.</li>
+ *       sanity-checked, and any that is missing or fails is rebuilt. Otherwise the data above the recovery point
+ *       is validated batch by batch ({@link RecordBatchScanner}) and its indexes are rebuilt: the segment holding
+ *       the recovery point from the recovery point's batch on (its position found, and its indexes below it
+ *       rebuilt, from the batch headers below it, which were fsynced before the checkpoint was written), every
+ *       later segment whole. Data below the recovery point is trusted as after a clean shutdown; the
+ *       {@link LogScrubber} verifies it in the background once its segment is sealed. If the headers below the
+ *       recovery point do not lead to it, its segment is validated whole.</li>
  *   <li>Damage found by validation is handled by where it is. A damaged <em>tail</em> of the last segment (no
  *       valid batch after it: a torn write) is truncated and logged at WARNING with the partition, the offsets and
  *       the bytes dropped. Damage anywhere else — followed by a valid batch, or in a segment followed by newer
@@ -75,6 +80,8 @@ final class LogLoader {
     private int segmentsRecovered;
     private int indexesRebuilt;
     private long bytesTruncated;
+    private long bytesValidated;
+    private long batchesValidated;
     private ProducerStateLoader producerStateLoader;
     /** Base offsets of the segments {@link SwapRecovery} put in place: their transaction indexes are rebuilt. */
     private List<Long> swapped = List.of();
@@ -126,9 +133,13 @@ final class LogLoader {
         boolean trusted = marker.isPresent() && lastSegment != null
                 && marker.get().activeSegmentBytes() == lastSegment.size();
         int firstToRecover = trusted ? n : indexOfSegmentHolding(list, checkpoint.orElse(0));
-        // Recovered segments get their transaction index rebuilt from the producer state at their start, so no
-        // snapshot beyond the first of them may be used.
-        long snapshotBound = firstToRecover < n ? Math.min(checkpoint.orElse(0), list.get(firstToRecover).baseOffset())
+        // The segment holding the recovery point is validated from there on only, if the headers below it lead
+        // there; otherwise whole, and then its transaction index is rebuilt from the producer state at its start,
+        // so no snapshot beyond it may be used.
+        OptionalInt tailPosition = firstToRecover < n ? tailPosition(list.get(firstToRecover), checkpoint.orElse(0))
+                : OptionalInt.empty();
+        long snapshotBound = firstToRecover < n && tailPosition.isEmpty()
+                ? Math.min(checkpoint.orElse(0), list.get(firstToRecover).baseOffset())
                 : checkpoint.orElse(0);
         for (long base : swapped)
             snapshotBound = Math.min(snapshotBound, base);
@@ -145,7 +156,7 @@ final class LogLoader {
             LogSegment first = LogSegment.open(dir, 0, config);
             list.add(first);
             segments.add(first);
-            return new LoadedLog(segments, 0, 0, 0, new RecoveryInfo(marker.isPresent(), 0, 0, 0, 0),
+            return new LoadedLog(segments, 0, 0, 0, new RecoveryInfo(marker.isPresent(), 0, 0, 0, 0, 0, 0),
                     producerStateLoader.finish(segments, 0, 0), loadEpochHistory(segments, 0, 0),
                     OffsetCheckpointFile.HIGH_WATERMARK.read(dir));
         }
@@ -185,7 +196,9 @@ final class LogLoader {
             } else {
                 segmentsRecovered++;
             }
-            if (recover)
+            if (i == firstToRecover && tailPosition.isPresent())
+                nextOffset = recoverTail(segment, last, tailPosition.getAsInt());
+            else if (recover)
                 nextOffset = recoverSegment(segment, last, rebuildTxnIndex);
             else
                 producerStateLoader.replayUnscanned(segment, nextOffset);
@@ -212,7 +225,7 @@ final class LogLoader {
         long logStartOffset = logStartOffset(list.get(0).baseOffset(), logEndOffset);
         ProducerStateManager producers = producerStateLoader.finish(segments, logStartOffset, logEndOffset);
         RecoveryInfo info = new RecoveryInfo(trusted && segmentsRecovered == 0, n, segmentsRecovered, indexesRebuilt,
-                bytesTruncated);
+                bytesTruncated, bytesValidated, batchesValidated);
         LOG.fine(() -> "Partition " + tp + ": loaded " + n + " segments, log start offset " + logStartOffset
                 + ", log end offset " + logEndOffset + ", " + info);
         return new LoadedLog(segments, logStartOffset, logEndOffset, logEndOffset, info, producers,
@@ -284,6 +297,49 @@ final class LogLoader {
         producerStateLoader.rebuildingTxnIndexOf(rebuildTxnIndex ? segment : null);
         RecordBatchScanner.Result result = segment.recover(producerStateLoader, rebuildTxnIndex);
         producerStateLoader.rebuildingTxnIndexOf(null);
+        return handleDamage(segment, last, 0, result);
+    }
+
+    /**
+     * Where in {@code segment} the batch starting at the checkpointed recovery point begins, if the segment holds
+     * data below it and the headers of that data lead there ({@link LogSegment#reindexBelow}, which also rebuilds
+     * the indexes of that part); empty if the segment is to be recovered whole. A segment a swap put in place is
+     * always recovered whole: its transaction index is rebuilt.
+     */
+    private OptionalInt tailPosition(LogSegment segment, long recoveryPoint) throws IOException {
+        if (recoveryPoint <= segment.baseOffset() || swapped.contains(segment.baseOffset()))
+            return OptionalInt.empty();
+        OptionalInt position = segment.reindexBelow(recoveryPoint);
+        if (position.isEmpty())
+            LOG.warning(() -> "Partition " + tp + ": the batches of " + segment.logFile() + " below the recovery point "
+                    + recoveryPoint + " do not lead to it; validating the whole segment");
+        return position;
+    }
+
+    /**
+     * Recovers the segment holding the recovery point from byte {@code position} on, where the batch starting at
+     * the recovery point begins: the batches below it were fsynced before the checkpoint was written and are
+     * trusted, as the segments below it are (the {@link LogScrubber} verifies them once the segment is sealed).
+     * Producer state is brought to the recovery point from the headers below it, and the transaction index keeps
+     * its entries below it. Damage is handled as by {@link #recoverSegment}. Returns the segment's next offset.
+     */
+    private long recoverTail(LogSegment segment, boolean last, int position) throws IOException {
+        producerStateLoader.replayBelow(segment, checkpointedRecoveryPoint);
+        producerStateLoader.rebuildingTxnIndexOf(segment);
+        RecordBatchScanner.Result result = segment.recoverFrom(position, checkpointedRecoveryPoint,
+                producerStateLoader);
+        producerStateLoader.rebuildingTxnIndexOf(null);
+        return handleDamage(segment, last, position, result);
+    }
+
+    /**
+     * Counts what a scan from byte {@code from} validated, then truncates a torn tail of the last segment or throws
+     * for any other damage it found. Returns the segment's next offset.
+     */
+    private long handleDamage(LogSegment segment, boolean last, int from, RecordBatchScanner.Result result)
+            throws IOException {
+        bytesValidated += segment.size() - from;
+        batchesValidated += result.validBatches();
         if (result.damage().isEmpty())
             return result.nextOffset();
         RecordBatchScanner.Damage damage = result.damage().get();

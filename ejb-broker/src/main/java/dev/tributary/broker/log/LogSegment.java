@@ -1,5 +1,6 @@
 package dev.tributary.broker.log;
 
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.FileRecords.LogOffsetPosition;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Iterator;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -274,6 +276,59 @@ final class LogSegment implements Closeable {
     }
 
     /**
+     * The first step of recovering only the part of the segment at and above {@code recoveryPoint}: rebuilds the
+     * offset and time indexes from the headers of the batches below it — data that was fsynced before the
+     * recovery point was checkpointed, trusted as the segments below it are, so no CRC is computed — and returns
+     * the byte position where the batch starting at {@code recoveryPoint} begins (the file's end if none does).
+     * Reading headers costs one small read per batch, a small fraction of validating the batches.
+     *
+     * <p>Returns empty if those headers do not lead exactly to {@code recoveryPoint} (a header that is not a v2
+     * batch's, offsets that do not follow one another, a batch across the recovery point, or the file ending
+     * below it): the data below the recovery point is not what was fsynced, and the caller recovers the whole
+     * segment with {@link #recover} instead, which also rebuilds the indexes afresh. Loader only.
+     */
+    OptionalInt reindexBelow(long recoveryPoint) throws IOException {
+        resetIndexes();
+        long nextOffset = baseOffset;
+        int position = 0;
+        try {
+            for (FileChannelRecordBatch batch : log.batches()) {
+                if (batch.baseOffset() >= recoveryPoint)
+                    break;
+                if (batch.magic() != RecordBatch.MAGIC_VALUE_V2 || batch.baseOffset() < nextOffset
+                        || batch.lastOffset() < batch.baseOffset() || batch.lastOffset() >= recoveryPoint)
+                    return OptionalInt.empty();
+                indexBatch(batch, batch.position());
+                nextOffset = batch.nextOffset();
+                position = batch.position() + batch.sizeInBytes();
+            }
+        } catch (KafkaException e) { // an implausible size field, or a read that failed inside the iteration
+            return OptionalInt.empty();
+        }
+        return nextOffset == recoveryPoint ? OptionalInt.of(position) : OptionalInt.empty();
+    }
+
+    /**
+     * The second step after {@link #reindexBelow}: validates every batch from byte {@code position} (where the
+     * batch starting at {@code recoveryPoint} begins) to the end as {@link #recover} does, adds their index
+     * entries and passes them on to {@code visitor}; drops the transaction-index entries at and above the recovery
+     * point first, for the visitor to fill again (which needs the producer state as of the recovery point). The
+     * result counts from the start of the file: its valid bytes are {@code position} plus those validated here.
+     * Does not modify the data file. Loader only.
+     */
+    RecordBatchScanner.Result recoverFrom(int position, long recoveryPoint, RecordBatchScanner.BatchVisitor visitor)
+            throws IOException {
+        txnIndex.truncateTo(recoveryPoint);
+        RecordBatchScanner.Result tail = new RecordBatchScanner(log.channel(), log.sizeInBytes(), baseOffset)
+                .scanFrom(position, recoveryPoint, (batch, at) -> {
+                    indexBatch(batch, at);
+                    visitor.accept(batch, at);
+                });
+        return new RecordBatchScanner.Result(position + tail.validBytes(), tail.validBatches(), tail.nextOffset(),
+                tail.damage());
+    }
+
+    /**
      * Validates every batch of the data file as {@link #recover} does, passing each valid one to {@code visitor},
      * and changes nothing: what the {@link LogScrubber} and {@link PartitionLog#truncateToLastGood()} check. Any
      * thread; on a segment the writer is truncating meanwhile, what it finds is only valid if no truncation came in
@@ -311,11 +366,22 @@ final class LogSegment implements Closeable {
      * for data that is trusted (validated or below the recovery point) and whose offset index is sound.
      */
     void forEachBatchFrom(long offset, RecordBatchScanner.BatchVisitor visitor) {
+        forEachBatchBetween(offset, Long.MAX_VALUE, visitor);
+    }
+
+    /**
+     * As {@link #forEachBatchFrom}, stopping before the first batch whose base offset is at or above {@code end}:
+     * for trusted data followed by data that is not (the part of a segment above the recovery point).
+     */
+    void forEachBatchBetween(long offset, long end, RecordBatchScanner.BatchVisitor visitor) {
         LogOffsetPosition start = translateOffset(offset);
         if (start == null)
             return;
-        for (FileChannelRecordBatch batch : log.batchesFrom(start.position))
+        for (FileChannelRecordBatch batch : log.batchesFrom(start.position)) {
+            if (batch.baseOffset() >= end)
+                return;
             visitor.accept(batch, batch.position());
+        }
     }
 
     /** A valid batch after byte {@code from} with offsets at or above {@code minOffset}, if the file has one. */

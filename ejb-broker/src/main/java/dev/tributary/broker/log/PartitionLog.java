@@ -712,6 +712,19 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
+     * Writes the recovery-point checkpoint if the recovery point moved since the last one (Kafka checkpoints every
+     * {@code log.flush.offset.checkpoint.interval.ms}): recovery after a crash validates only the data above it, so
+     * this bounds that work to what was appended since. Called by {@link LogManager#runMaintenance}.
+     */
+    public void checkpointRecoveryPoint() {
+        try {
+            local.checkpointRecoveryPoint();
+        } catch (IOException e) {
+            throw local.fail("writing the recovery point checkpoint", e);
+        }
+    }
+
+    /**
      * Flushes if data has been unflushed for {@code flush.ms} (measured from the last fsync). Called by
      * {@link LogManager#runMaintenance}.
      */

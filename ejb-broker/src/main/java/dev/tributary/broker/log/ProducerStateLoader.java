@@ -86,6 +86,15 @@ final class ProducerStateLoader implements RecordBatchScanner.BatchVisitor {
     }
 
     /**
+     * Replays the batches of {@code segment} below {@code recoveryPoint} that the snapshot does not reflect: the
+     * trusted part of the segment holding the recovery point, whose part above it the loader's scan then brings.
+     */
+    void replayBelow(LogSegment segment, long recoveryPoint) {
+        if (recoveryPoint > replayFrom)
+            segment.forEachBatchBetween(replayFrom, recoveryPoint, this);
+    }
+
+    /**
      * Completes the state for the loaded log: discards it in favour of an older snapshot if the log ends below the
      * one used, deletes snapshots beyond the log end and forgets producers below the log start.
      */

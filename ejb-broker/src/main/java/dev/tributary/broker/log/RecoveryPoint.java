@@ -16,8 +16,9 @@ import java.util.function.LongSupplier;
  * the data durable, and lowered before data is removed ({@link #lowerTo}), so that what is written again from there
  * is validated after a crash.
  *
- * <p><b>Concurrency.</b> Thread-safe. The checkpoint is written under a lock of its own, by the log's writer or a
- * thread that flushes; see {@link GroupCommit} for the fsyncs.
+ * <p><b>Concurrency.</b> Thread-safe. The checkpoint is written under a lock of its own, by the log's writer, a
+ * thread that flushes, or the periodic checkpoint; see {@link GroupCommit} for the fsyncs. Lock order: this lock,
+ * then {@link GroupCommit}'s flush lock, never the other way round (a flush never checkpoints).
  */
 final class RecoveryPoint {
     private final Path dir;
@@ -76,6 +77,8 @@ final class RecoveryPoint {
     /**
      * Lowers the recovery point to {@code offset} if it is above, checkpoint first: data at and above it is about
      * to be removed, and what is written there later must be validated after a crash. Called by the log's writer.
+     * The durable offset is lowered under the checkpoint lock too, so that a {@link #checkpoint} meanwhile (the
+     * periodic one) cannot write the old, higher offset back.
      */
     void lowerTo(long offset) throws IOException {
         synchronized (checkpointLock) {
@@ -83,9 +86,9 @@ final class RecoveryPoint {
                 OffsetCheckpointFile.RECOVERY_POINT.write(dir, offset);
                 checkpointed = offset;
             }
+            if (groupCommit.durableOffset() > offset)
+                groupCommit.resetDurableOffset(offset);
         }
-        if (groupCommit.durableOffset() > offset)
-            groupCommit.resetDurableOffset(offset);
     }
 
     /** Sets the recovery point and its checkpoint to {@code offset}: the log was emptied to start there. */
@@ -93,7 +96,7 @@ final class RecoveryPoint {
         synchronized (checkpointLock) {
             OffsetCheckpointFile.RECOVERY_POINT.write(dir, offset);
             checkpointed = offset;
+            groupCommit.resetDurableOffset(offset);
         }
-        groupCommit.resetDurableOffset(offset);
     }
 }

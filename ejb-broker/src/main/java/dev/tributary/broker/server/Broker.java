@@ -230,7 +230,8 @@ public final class Broker implements AutoCloseable {
             // The log manager locks the data directory first: a second broker on it fails before touching anything.
             BrokerMetrics metrics = new BrokerMetrics();
             ClusterMetrics clusterMetrics = new ClusterMetrics();
-            logs = new LogManager(logDir(config.dataDir()), clock, metrics, config.cleaner());
+            logs = new LogManager(logDir(config.dataDir()), clock, metrics, config.cleaner(),
+                    config.recoveryThreads());
             readiness.recovering(logs);
             metadata = MetadataDatabase.open(config.dataDir(), config.dbUrl(), config.dbUser(), config.dbPassword());
             BrokerIdentity identity = BrokerIdentity.establish(config.dataDir(), metadata.brokerRegistry(), clock);

@@ -5,6 +5,7 @@ import dev.tributary.broker.log.LogConfig;
 import dev.tributary.broker.log.LogCorruptionException;
 import dev.tributary.broker.log.LogManager;
 import dev.tributary.broker.log.PartitionLog;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -179,6 +180,27 @@ public final class HostedReplicas {
     }
 
     /**
+     * Opens the existing logs of this broker's replicas of {@code stored} side by side ({@link LogManager#openLogs}),
+     * so that {@link #host} then finds them open: after a crash, recovering them is most of a start, and one
+     * partition after the other would add up their times. The broker serves once every one is done, as Kafka's
+     * does: a partition is not hosted before its topic is. Before the topics are published.
+     */
+    void openExistingLogs(List<TopicRecord> stored, Map<TopicPartition, PartitionLeadership> leadership,
+                          Set<TopicPartition> onDisk) {
+        List<LogManager.LogToOpen> wanted = new ArrayList<>();
+        for (TopicRecord topic : stored) {
+            LogConfig config = HostedTopic.effectiveConfig(topic.configOverrides());
+            for (int p = 0; p < topic.partitions(); p++) {
+                TopicPartition tp = new TopicPartition(topic.name(), p);
+                PartitionLeadership partition = leadership.get(tp);
+                if (partition != null && partition.replicas().contains(brokerId) && onDisk.contains(tp))
+                    wanted.add(new LogManager.LogToOpen(tp, config, partition.replicas().size() == 1));
+            }
+        }
+        logs.openLogs(wanted);
+    }
+
+    /**
      * {@code topic} as this broker hosts it: a log is opened (or created, if {@code fresh}: new to the metadata)
      * for each partition with a replica here. Admin lock held, or before the topics are published.
      */
@@ -237,6 +259,8 @@ public final class HostedReplicas {
      */
     private PartitionLog openLog(TopicPartition tp, LogConfig config, boolean fresh, Set<TopicPartition> onDisk,
                                  boolean soleReplica) {
+        if (onDisk.contains(tp) && !fresh && logs.log(tp).isEmpty() && logs.openFailure(tp).isPresent())
+            return null; // openExistingLogs tried it and logged why
         try {
             if (onDisk.contains(tp) && fresh) {
                 // Left behind by a delete that crashed before its files were gone: it is not this topic's data.

@@ -67,6 +67,7 @@ public final class TopicAdministration {
             Set<TopicPartition> onDisk = replicas.partitionsOnDisk(); // one directory listing, not one per topic
             List<TopicRecord> stored = store.loadAll();
             Map<TopicPartition, PartitionLeadership> leadership = leadershipOf(stored);
+            replicas.openExistingLogs(stored, leadership, onDisk);
             for (TopicRecord topic : stored)
                 topics.put(replicas.host(topic, leadership, false, onDisk));
             replicas.reportOrphans(onDisk);

@@ -52,6 +52,17 @@ class BrokerSettingsTest {
     }
 
     @Test
+    void logRecoveryThreadsDefaultToTheCoresAndAreRead() {
+        assertEquals(Runtime.getRuntime().availableProcessors(),
+                BrokerSettings.from(config(Map.of())).recoveryThreads());
+        assertEquals(3, BrokerSettings.from(config(Map.of("tributary.num.recovery.threads.per.data.dir", "3")))
+                .recoveryThreads());
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> BrokerSettings.from(
+                config(Map.of("tributary.num.recovery.threads.per.data.dir", "0"))));
+        assertEquals("tributary.num.recovery.threads.per.data.dir must be at least 1, not 0", refused.getMessage());
+    }
+
+    @Test
     void consumerGroupSettingsHaveKafkasDefaults() {
         assertEquals(ConsumerGroupConfig.defaults(), BrokerSettings.from(config(Map.of())).groups().consumer());
         assertEquals(new ConsumerGroupConfig(45_000, 5_000, List.of("uniform", "range"), Integer.MAX_VALUE),

@@ -1,5 +1,6 @@
 package dev.tributary.broker.log;
 
+import dev.tributary.broker.metrics.BrokerMetrics;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static dev.tributary.broker.log.TestRecords.batch;
 import static dev.tributary.broker.log.TestRecords.readAll;
@@ -50,6 +53,76 @@ class LogManagerTest {
             assertTrue(orders.recoveryInfo().cleanShutdown(), "LogManager.close closed every log cleanly");
             assertEquals(1, orders.logEndOffset());
             assertSame(orders, manager.openLog(ORDERS_0, LogConfig.defaults()));
+        }
+    }
+
+    /**
+     * Existing logs are loaded side by side: each of the two loads waits until the other has begun, which loads one
+     * after the other could never satisfy.
+     */
+    @Test
+    void existingLogsAreOpenedConcurrently() throws IOException {
+        createTwoLogsAndCrashOne();
+        try (LogManager manager = new LogManager(dataDir, clock, new BrokerMetrics(), CleanerConfig.defaults(), 2)) {
+            CountDownLatch bothLoading = new CountDownLatch(2);
+            manager.setOpeningListener(tp -> {
+                bothLoading.countDown();
+                try {
+                    assertTrue(bothLoading.await(10, TimeUnit.SECONDS), tp + " waited alone for the other load");
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            manager.openLogs(List.of(new LogManager.LogToOpen(ORDERS_0, LogConfig.defaults(), true),
+                    new LogManager.LogToOpen(ORDERS_1, LogConfig.defaults(), true)));
+            assertFalse(manager.log(ORDERS_0).orElseThrow().recoveryInfo().cleanShutdown(), "it was recovered");
+            assertEquals(5, manager.log(ORDERS_1).orElseThrow().logEndOffset());
+            assertTrue(manager.partitionsOpening().isEmpty());
+        }
+    }
+
+    @Test
+    void aCorruptLogAmongThoseOpenedTogetherGoesOfflineAlone() throws IOException {
+        createTwoLogsAndCrashOne();
+        Path dir = dataDir.resolve("orders-0");
+        Files.delete(dir.resolve(LogFiles.RECOVERY_POINT_FILE));
+        TestRecords.BatchLocation middle = TestRecords.batchLocations(LogFiles.logFile(dir, 0)).get(2);
+        TestRecords.flipByte(LogFiles.logFile(dir, 0), middle.position() + middle.size() - 1);
+
+        try (LogManager manager = new LogManager(dataDir, clock, new BrokerMetrics(), CleanerConfig.defaults(), 2)) {
+            manager.openLogs(List.of(new LogManager.LogToOpen(ORDERS_0, LogConfig.defaults(), true),
+                    new LogManager.LogToOpen(ORDERS_1, LogConfig.defaults(), true),
+                    new LogManager.LogToOpen(DASHED, LogConfig.defaults(), true))); // no directory: skipped
+            assertTrue(manager.log(ORDERS_0).isEmpty());
+            assertTrue(manager.openFailure(ORDERS_0).orElseThrow().contains("position " + middle.position()));
+            assertEquals(5, manager.log(ORDERS_1).orElseThrow().logEndOffset());
+            assertTrue(manager.log(DASHED).isEmpty() && manager.openFailure(DASHED).isEmpty());
+        }
+    }
+
+    /** Two logs of five batches each; orders-0 is left as after a crash (no clean-shutdown marker). */
+    private void createTwoLogsAndCrashOne() throws IOException {
+        try (LogManager manager = new LogManager(dataDir, clock)) {
+            for (TopicPartition tp : List.of(ORDERS_0, ORDERS_1)) {
+                PartitionLog log = manager.createLog(tp, LogConfig.defaults());
+                for (int i = 0; i < 5; i++)
+                    log.append(batch(1L, "v" + i));
+            }
+        }
+        Files.delete(dataDir.resolve("orders-0").resolve(LogFiles.CLEAN_SHUTDOWN_FILE));
+    }
+
+    /** Maintenance checkpoints the recovery point, which bounds what recovery after a crash validates. */
+    @Test
+    void maintenanceCheckpointsTheRecoveryPoint() throws IOException {
+        try (LogManager manager = new LogManager(dataDir, clock)) {
+            PartitionLog log = manager.createLog(ORDERS_0, LogConfig.defaults());
+            for (int i = 0; i < 5; i++)
+                log.append(batch(1L, "v" + i));
+            Path dir = dataDir.resolve("orders-0");
+            assertEquals(0, OffsetCheckpointFile.RECOVERY_POINT.read(dir).orElse(0), "fsynced, not yet checkpointed");
+            manager.runMaintenance(clock.millis());
+            assertEquals(5, OffsetCheckpointFile.RECOVERY_POINT.read(dir).orElseThrow());
         }
     }
 
@@ -94,6 +167,7 @@ class LogManagerTest {
         }
         Path dir = dataDir.resolve("orders-0");
         Files.delete(dir.resolve(LogFiles.CLEAN_SHUTDOWN_FILE));
+        Files.delete(dir.resolve(LogFiles.RECOVERY_POINT_FILE)); // a crash before the data was checkpointed
         TestRecords.BatchLocation middle = TestRecords.batchLocations(LogFiles.logFile(dir, 0)).get(2);
         TestRecords.flipByte(LogFiles.logFile(dir, 0), middle.position() + middle.size() - 1);
 

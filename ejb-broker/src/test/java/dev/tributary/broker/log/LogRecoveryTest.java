@@ -58,9 +58,15 @@ class LogRecoveryTest {
         return log;
     }
 
-    private void closeAsIfCrashedAfterFlush(PartitionLog log) throws IOException {
+    /**
+     * A crash after the data reached the disk but before the recovery point was checkpointed past it: the recovery
+     * scan covers every batch (damage below a checkpointed recovery point is the scrubber's to find, not the
+     * loader's).
+     */
+    private void closeAsIfCrashedBeforeCheckpoint(PartitionLog log) throws IOException {
         log.close();
         Files.delete(dir().resolve(LogFiles.CLEAN_SHUTDOWN_FILE));
+        Files.delete(dir().resolve(LogFiles.RECOVERY_POINT_FILE));
     }
 
     @Test
@@ -99,7 +105,7 @@ class LogRecoveryTest {
     @Test
     void flippedByteInTheLastBatchTruncatesThatBatch() throws IOException {
         PartitionLog log = openWithFiveBatches();
-        closeAsIfCrashedAfterFlush(log);
+        closeAsIfCrashedBeforeCheckpoint(log);
         BatchLocation last = batchLocations(firstSegment()).get(4);
         flipByte(firstSegment(), last.position() + last.size() - 1);
 
@@ -116,7 +122,7 @@ class LogRecoveryTest {
     @Test
     void zeroFilledTailIsTruncated() throws IOException {
         PartitionLog log = openWithFiveBatches();
-        closeAsIfCrashedAfterFlush(log);
+        closeAsIfCrashedBeforeCheckpoint(log);
         long size = Files.size(firstSegment());
         TestRecords.overwrite(firstSegment(), size, new byte[4096]); // a file system may expose zeros after a crash
         PartitionLog reopened = open(Map.of());
@@ -132,7 +138,7 @@ class LogRecoveryTest {
     @Test
     void flippedByteInAMiddleBatchRefusesTheLog() throws IOException {
         PartitionLog log = openWithFiveBatches();
-        closeAsIfCrashedAfterFlush(log);
+        closeAsIfCrashedBeforeCheckpoint(log);
         BatchLocation middle = batchLocations(firstSegment()).get(2);
         flipByte(firstSegment(), middle.position() + middle.size() - 1);
         long sizeBefore = Files.size(firstSegment());
@@ -151,7 +157,7 @@ class LogRecoveryTest {
     @Test
     void damagedLengthFieldInAMiddleBatchRefusesTheLog() throws IOException {
         PartitionLog log = openWithFiveBatches();
-        closeAsIfCrashedAfterFlush(log);
+        closeAsIfCrashedBeforeCheckpoint(log);
         BatchLocation middle = batchLocations(firstSegment()).get(1);
         // the length field claims the batch runs past the end of the file, as a torn tail would
         TestRecords.overwrite(firstSegment(), middle.position() + 8, ByteBuffer.allocate(4).putInt(1 << 20).array());
@@ -249,6 +255,7 @@ class LogRecoveryTest {
         trusted.close();
 
         Files.delete(dir().resolve(LogFiles.CLEAN_SHUTDOWN_FILE));
+        Files.delete(dir().resolve(LogFiles.RECOVERY_POINT_FILE)); // the damaged batch is above the recovery point
         PartitionLog scanned = open(Map.of());
         try {
             assertEquals(1, scanned.recoveryInfo().segmentsRecovered());

@@ -100,7 +100,7 @@ class BrokerTest {
                 dev.tributary.broker.replication.ReplicationConfig.defaults(),
                 dev.tributary.broker.log.CleanerConfig.defaults(),
                 dev.tributary.broker.log.ScrubberConfig.defaults(),
-                dev.tributary.broker.txn.TransactionCoordinatorConfig.defaults());
+                dev.tributary.broker.txn.TransactionCoordinatorConfig.defaults(), 2);
         assertTrue(!config.toString().contains("s3cret"), config::toString);
     }
 
