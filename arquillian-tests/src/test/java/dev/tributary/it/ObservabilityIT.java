@@ -160,7 +160,7 @@ class ObservabilityIT {
                 checked.add(verb + " " + path);
             }
         }
-        assertEquals(23, checked.size(), checked::toString);
+        assertEquals(24, checked.size(), checked::toString);
     }
 
     private static String httpMethod(Method method) {
