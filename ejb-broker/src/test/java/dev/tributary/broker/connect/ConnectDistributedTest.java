@@ -92,8 +92,18 @@ class ConnectDistributedTest {
         awaitLinesInTopic(150);
         appendLines(input, 150, 50);
         awaitLinesInTopic(200);
-        awaitCompacted(CONFIGS, 0);
-        awaitCompacted(OFFSETS, partitionHoldingData(OFFSETS));
+        awaitCompacted(CONFIGS, 0, () -> { });
+        // An older offset of the source can only go once a newer one is out of the active segment, and a segment
+        // rolls only when something is appended: more lines, a line a second, make the source commit more offsets.
+        int[] lines = {200};
+        long[] lastLineAt = {0};
+        awaitCompacted(OFFSETS, partitionHoldingData(OFFSETS), () -> {
+            if (System.nanoTime() - lastLineAt[0] > 1_000_000_000L) {
+                appendLinesUnchecked(input, lines[0]++, 1);
+                lastLineAt[0] = System.nanoTime();
+            }
+        });
+        awaitLinesInTopic(lines[0]);
         stopWorker(second);
 
         ConnectWorker third = startWorker();
@@ -102,11 +112,12 @@ class ConnectDistributedTest {
                 () -> SOURCE + " on " + third.taskWorkers(SOURCE) + ", " + SINK + " on " + third.taskWorkers(SINK));
         assertEquals("20", third.get("/connectors/" + SOURCE + "/config").orElseThrow().path("batch.size").asText(),
                 "the source's latest config");
-        appendLines(input, 200, 100);
-        awaitLinesInTopic(300);
-        assertEquals(expectedLines(0, 300), linesInTopic(), "every line in the topic once, in order");
+        int total = lines[0] + 100;
+        appendLines(input, lines[0], 100);
+        awaitLinesInTopic(total);
+        assertEquals(expectedLines(0, total), linesInTopic(), "every line in the topic once, in order");
         Conditions.await("the sink wrote every line to the output file",
-                () -> lineCount(output) >= 300, () -> lineCount(output) + " lines");
+                () -> lineCount(output) >= total, () -> lineCount(output) + " lines");
         assertEquals(Files.readAllLines(input), Files.readAllLines(output), "the file round-tripped");
     }
 
@@ -157,6 +168,14 @@ class ConnectDistributedTest {
         Files.write(file, expectedLines(from, count), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
+    private static void appendLinesUnchecked(Path file, int from, int count) {
+        try {
+            appendLines(file, from, count);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static List<String> expectedLines(int from, int count) {
         return IntStream.range(from, from + count).mapToObj(i -> "line " + i).toList();
     }
@@ -176,12 +195,18 @@ class ConnectDistributedTest {
     /**
      * Waits until the cleaner has compacted {@code partition} of {@code topic} for real: a cleaning completed and a
      * stock consumer reading it from the start finds fewer records than offsets (older values of keys removed).
+     * {@code meanwhile} runs at each look that finds it not yet so.
      */
-    private void awaitCompacted(String topic, int partition) {
+    private void awaitCompacted(String topic, int partition, Runnable meanwhile) {
         TopicPartition tp = new TopicPartition(topic, partition);
         LongSupplier end = () -> kafka.broker.hostedReplicas().leaderLog(topic, partition).logEndOffset();
-        Conditions.await(tp + " compacted", () -> cleaner(topic, partition).lastCleanedAtMs().isPresent()
-                        && kafka.readToEnd(tp).size() < end.getAsLong(),
+        Conditions.await(tp + " compacted", () -> {
+                    boolean compacted = cleaner(topic, partition).lastCleanedAtMs().isPresent()
+                            && kafka.readToEnd(tp).size() < end.getAsLong();
+                    if (!compacted)
+                        meanwhile.run();
+                    return compacted;
+                },
                 () -> cleaner(topic, partition) + ", " + kafka.readToEnd(tp).size() + " records below offset "
                         + end.getAsLong());
         assertTrue(!cleaner(topic, partition).failed(), tp + " cleaned without failure");
